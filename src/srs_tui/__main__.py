@@ -1,0 +1,108 @@
+"""The command line: parse the arguments, then run the app."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from srs_tui import __version__
+
+PROG = "srs-tui"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error as one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: {message} (see {PROG} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line options."""
+    parser = _Parser(
+        prog=PROG,
+        description="Administer the Session Rating Scale, keep the scores in a local SQLite "
+        "file, and see each client's alliance.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="the database file to use (created if missing); default: in the user data folder",
+    )
+    where.add_argument(
+        "--demo",
+        action="store_true",
+        help="try the app on fictional sample data, in a throwaway database",
+    )
+    parser.add_argument(
+        "--client",
+        metavar="ALIAS",
+        help="open the rating screen for this client straight away (added if new)",
+    )
+    return parser
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return 1
+
+
+def _run(db_path: Path, client: str | None, *, create_parents: bool) -> int:
+    from srs_tui.app import make_app
+    from srs_tui.store import StoreError
+
+    try:
+        app = make_app(db_path, client_alias=client, create_parents=create_parents)
+    except StoreError as error:
+        return _fail(str(error))
+    app.run()
+    if app.crash is not None:
+        return _fail(
+            f"stopped on an internal error ({type(app.crash).__name__}). Saved sessions are "
+            "safe; set SRS_TUI_DEBUG=1 to see the details."
+        )
+    return app.return_code or 0
+
+
+def _run_demo(client: str | None) -> int:
+    from srs_tui.context import local_now
+    from srs_tui.demo import seed
+    from srs_tui.store import Store
+
+    folder = Path(tempfile.mkdtemp(prefix=f"{PROG}-demo-"))
+    try:
+        db_path = folder / "demo.db"
+        with Store.open(db_path) as store:
+            seed(store, local_now())
+        return _run(db_path, client, create_parents=False)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run srs-tui; returns the exit code."""
+    os.umask(0o077)  # every file and folder we create is the user's alone
+    args = build_parser().parse_args(argv)
+    try:
+        if args.demo:
+            return _run_demo(args.client)
+        if args.db is not None:
+            return _run(args.db, args.client, create_parents=False)
+        from srs_tui.store import default_db_path
+
+        return _run(default_db_path(), args.client, create_parents=True)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

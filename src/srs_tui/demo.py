@@ -1,0 +1,93 @@
+"""Fictional sample data for --demo and the screenshots. Every name here is invented."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from srs_tui.measures import SRS
+from srs_tui.store import Store
+from srs_tui.store.records import timestamp
+
+
+@dataclass(frozen=True)
+class DemoClient:
+    """A fictional client and the SRS totals of their sessions, in points."""
+
+    alias: str
+    totals: tuple[float, ...]
+    weak_item: str | None = None  # an item the client rates lower than the others
+
+
+DEMO_CLIENTS = (
+    DemoClient("Avery (demo)", (37.8, 38.5, 39.0, 38.6, 39.2, 39.4)),
+    DemoClient("Blake (demo)", (33.0, 32.4, 34.1, 33.2, 32.8)),  # low and staying low
+    DemoClient("Casey (demo)", (39.4, 39.0, 38.2, 37.1, 35.6)),  # high, then falling
+    DemoClient("Devon (demo)", (29.5, 31.8, 33.9, 36.4, 38.1)),  # low, then rising
+    DemoClient("Emery (demo)", (38.0, 38.6, 38.9, 33.7)),  # one low score
+    DemoClient("Gray (demo)", (37.2, 37.0, 37.6, 37.3), weak_item="approach"),
+    DemoClient("Harper (demo)", (38.8, 39.2, 37.9)),  # a drop above the cutoff
+    DemoClient("Finley (demo)", ()),  # new: no session yet
+)
+
+
+def _items(total: int, rng: random.Random, weak_item: str | None) -> dict[str, int]:
+    """Four items in tenths that add up to total, varied a little as real ratings are."""
+    keys = list(SRS.keys)
+    weights = {key: rng.uniform(0.95, 1.05) for key in keys}
+    if weak_item is not None:
+        weights[weak_item] = 0.86
+    scale = total / sum(weights.values())
+    values = {key: min(SRS.item_max, round(weights[key] * scale)) for key in keys}
+    # Give any rounding remainder to the items with room, largest first.
+    remainder = total - sum(values.values())
+    for key in sorted(keys, key=lambda k: -values[k] if remainder < 0 else values[k]):
+        if remainder == 0:
+            break
+        step = 1 if remainder > 0 else -1
+        room = SRS.item_max - values[key] if step > 0 else values[key]
+        change = step * min(abs(remainder), room)
+        values[key] += change
+        remainder -= change
+    return values
+
+
+def seed(store: Store, now: datetime) -> None:
+    """Fill an empty store with the fictional clients, one session a week up to yesterday."""
+    rng = random.Random(2003)
+    clients = []
+    sessions = []
+    for demo in DEMO_CLIENTS:
+        client_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        first = now - timedelta(days=1 + 7 * len(demo.totals), hours=rng.randint(0, 6))
+        clients.append(
+            {
+                "id": client_id,
+                "alias": demo.alias,
+                "created_at": timestamp(first),
+                "archived_at": None,
+            }
+        )
+        for index, points in enumerate(demo.totals):
+            when = timestamp(first + timedelta(days=7 * (index + 1)))
+            sessions.append(
+                {
+                    "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    "client_id": client_id,
+                    "measure": SRS.name,
+                    "session": index + 1,
+                    "administered_at": when,
+                    **_items(round(points * 10), rng, demo.weak_item),
+                    "mode": "oral",
+                    "setting": "telehealth" if index % 3 else "in-person",
+                    "note": "",
+                    "created_at": when,
+                    "updated_at": when,
+                }
+            )
+    db = store.utils
+    with store.write():
+        db.table("clients").insert_all(clients)
+        db.table("administrations").insert_all(sessions)

@@ -1,0 +1,148 @@
+"""Feedback right after saving: the total, the alerts with their reasons, what to ask, a note."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Digits, Footer, Header, Label, Static, TextArea
+
+from srs_tui.context import AppContext
+from srs_tui.feedback import Feedback
+from srs_tui.measures import format_tenths
+from srs_tui.screens.confirm import ConfirmScreen
+from srs_tui.store import Administration, Client, StoreError
+from srs_tui.store.records import NOTE_MAX
+
+
+def describe(feedback: Feedback) -> Content:
+    """The alerts, each with a symbol and words (never colour alone), and what to ask."""
+    parts: list[str | tuple[str, str]] = []
+    for alert in feedback.alerts:
+        parts += [
+            ("▲ ", "bold $text-warning"),
+            (alert.rule.title, "bold"),
+            (f"  {alert.rule_id}\n", "$text-muted"),
+            f"  {alert.reason}\n",
+        ]
+    if not feedback.alerts:
+        parts += [("✓ ", "bold $text-success"), ("No alerts for this session.\n", "bold")]
+    parts += [
+        ("\nLowest item: ", "bold"),
+        f"{feedback.lowest.label} {format_tenths(feedback.lowest_value)}\n",
+        ("Ask: ", "bold"),
+        feedback.question,
+    ]
+    return Content.assemble(*parts)
+
+
+def standing(feedback: Feedback, client: Client, saved: Administration, cutoff: int) -> Content:
+    """Beside the large total: whose session this was, and the total against the cutoff."""
+    below = any(alert.rule_id == "below_cutoff" for alert in feedback.alerts)
+    verdict = (
+        ("▲ below the cutoff", "bold $text-warning")
+        if below
+        else ("✓ at or above the cutoff", "bold $text-success")
+    )
+    return Content.assemble(
+        ("Saved  ", "bold"),
+        (client.alias, "bold"),
+        f"  ·  session {saved.session}\n",
+        ("/ 40", "bold"),
+        f"   cutoff {format_tenths(cutoff)}\n",
+        verdict,
+    )
+
+
+class FeedbackScreen(Screen[None]):
+    """What the SRS said, and the note of what was discussed."""
+
+    AUTO_FOCUS = "#note"
+
+    BINDINGS = [
+        Binding(
+            "ctrl+s", "done", "Save note & done", tooltip="Save the note and finish", id="fb.done"
+        ),
+        Binding("escape", "leave", "Done", tooltip="Finish", id="fb.leave"),
+    ]
+
+    def __init__(
+        self, ctx: AppContext, client: Client, saved: Administration, feedback: Feedback
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.client = client
+        self.saved = saved
+        self.feedback = feedback
+        self.sub_title = "Feedback"
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        with VerticalScroll(id="feedback-body", can_focus=False):
+            with Horizontal(id="feedback-total"):
+                yield Digits(format_tenths(self.feedback.total), id="feedback-digits")
+                yield Static(
+                    standing(
+                        self.feedback, self.client, self.saved, self.ctx.config.thresholds.cutoff
+                    ),
+                    id="feedback-standing",
+                )
+            yield Static(describe(self.feedback), id="feedback-alerts")
+            yield Label("Note: what you talked about, saved with the session")
+            yield TextArea(self.saved.note, id="note", soft_wrap=True, show_line_numbers=False)
+            with Horizontal(id="feedback-actions"):
+                yield Button("Done", id="done", variant="primary", compact=True, tooltip="Ctrl+S")
+                yield Static("", id="feedback-message", markup=False)
+        yield Footer()
+
+    def _note(self) -> str:
+        return self.query_one("#note", TextArea).text
+
+    def _note_changed(self) -> bool:
+        return self._note().strip() != self.saved.note
+
+    def has_unsaved(self) -> bool:
+        """Whether leaving now would lose a typed note."""
+        return self._note_changed()
+
+    @on(Button.Pressed, "#done")
+    def _done_pressed(self) -> None:
+        self.action_done()
+
+    def action_done(self) -> None:
+        """Save the note if it changed, then back to the caseload."""
+        note = self._note()
+        if len(note) > NOTE_MAX:
+            self.query_one("#feedback-message", Static).update(
+                f"The note is {len(note)} characters; at most {NOTE_MAX} fit."
+            )
+            return
+        if self._note_changed():
+            try:
+                self.saved = self.ctx.store.set_note(self.saved.id, note, now=self.ctx.clock())
+            except StoreError as error:
+                self.query_one("#feedback-message", Static).update(str(error))
+                return
+        self.dismiss(None)
+
+    def action_leave(self) -> None:
+        """Finish, asking first if a typed note would be lost."""
+        if not self._note_changed():
+            self.dismiss(None)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Leave without saving the note? The ratings are saved either way.",
+                yes="Discard note",
+                no="Keep editing",
+            ),
+            answer,
+        )

@@ -1,0 +1,156 @@
+"""Rate: the four sliders, the live total, save. Client-facing: shows only this client."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from srs_tui.context import AppContext
+from srs_tui.feedback import summarize
+from srs_tui.measures import SRS, Scores, total_of
+from srs_tui.screens.confirm import ConfirmScreen
+from srs_tui.screens.feedback import FeedbackScreen
+from srs_tui.screens.session_details import DISPLAY_FORMAT, SessionDetails, SessionDetailsScreen
+from srs_tui.store import Client, StoreError
+from srs_tui.widgets.rating_slider import RatingSlider
+from srs_tui.widgets.total_panel import TotalPanel
+
+
+class RateScreen(Screen[None]):
+    """Administer one SRS to one client."""
+
+    AUTO_FOCUS = "RatingSlider"
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", tooltip="Save the four ratings", id="rate.save"),
+        Binding(
+            "ctrl+d",
+            "details",
+            "Date & mode",
+            tooltip="Change the date (paper records), mode or setting",
+            id="rate.details",
+        ),
+        Binding("escape", "leave", "Back", tooltip="Back to the caseload", id="rate.back"),
+    ]
+
+    def __init__(self, ctx: AppContext, client: Client) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.client = client
+        self.sub_title = "Rate"
+        self.details = SessionDetails(
+            administered_at=ctx.clock(),
+            mode=ctx.config.default_mode,
+            setting=ctx.config.default_setting,
+        )
+        self._session = ctx.store.next_session(client.id)
+        self._saving = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield Static(self._info(), id="session-info")
+        with VerticalScroll(id="rate-body", can_focus=False):
+            for item in SRS.items:
+                yield RatingSlider(item)
+            yield TotalPanel(self.ctx.config.thresholds, id="total")
+            with Horizontal(id="rate-actions"):
+                yield Button("Save", id="save", variant="primary", tooltip="Ctrl+S")
+                yield Static("", id="rate-message", markup=False)
+        yield Footer()
+
+    def _info(self) -> Text:
+        info = Text(no_wrap=True, overflow="ellipsis")
+        info.append(self.client.alias, style="bold")
+        info.append(f"  ·  session {self._session}  ·  ")
+        info.append(self.details.administered_at.strftime(DISPLAY_FORMAT))
+        info.append(f"  ·  {self.details.mode}  ·  {self.details.setting}")
+        return info
+
+    def _sliders(self) -> list[RatingSlider]:
+        return list(self.query(RatingSlider))
+
+    def values(self) -> dict[str, int | None]:
+        """The current value of each item, None while unset."""
+        return {slider.item.key: slider.value for slider in self._sliders()}
+
+    def has_unsaved(self) -> bool:
+        """Whether leaving now would lose ratings typed or set."""
+        if self._saving:
+            return False
+        return any(s.value is not None or s.entry for s in self._sliders())
+
+    def _say(self, message: str) -> None:
+        self.query_one("#rate-message", Static).update(message)
+
+    @on(RatingSlider.Changed)
+    def _update_total(self) -> None:
+        values = self.values()
+        items_set = sum(value is not None for value in values.values())
+        self.query_one(TotalPanel).show(total_of(values), items_set)
+        self._say("")
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Save when all four items are set; otherwise say which are missing."""
+        if self._saving:
+            return
+        values = self.values()
+        missing = [SRS.item(key) for key, value in values.items() if value is None]
+        if missing:
+            names = ", ".join(item.label for item in missing)
+            self._say(f"Not saved: set {names} first.")
+            self.query_one(f"#{missing[0].key}", RatingSlider).focus()
+            return
+        scores = Scores.from_mapping(
+            {key: value for key, value in values.items() if value is not None}
+        )
+        store = self.ctx.store
+        try:
+            saved = store.record(
+                self.client.id,
+                scores,
+                administered_at=self.details.administered_at,
+                mode=self.details.mode,
+                setting=self.details.setting,
+                now=self.ctx.clock(),
+            )
+            history = [administration.scores for administration in store.history(self.client.id)]
+        except StoreError as error:
+            self._say(str(error))
+            return
+        self._saving = True
+        feedback = summarize(history, self.ctx.config.thresholds)
+        self.app.switch_screen(FeedbackScreen(self.ctx, self.client, saved, feedback))
+
+    def action_details(self) -> None:
+        """Open the date, mode and setting."""
+
+        def apply(details: SessionDetails | None) -> None:
+            if details is not None:
+                self.details = details
+                self.query_one("#session-info", Static).update(self._info())
+
+        self.app.push_screen(SessionDetailsScreen(self.details, self.ctx.clock()), apply)
+
+    def action_leave(self) -> None:
+        """Back to the caseload, asking first if ratings would be lost."""
+        if not self.has_unsaved():
+            self.dismiss(None)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen("Discard the ratings entered so far?", yes="Discard", no="Keep rating"),
+            answer,
+        )

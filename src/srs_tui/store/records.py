@@ -1,0 +1,87 @@
+"""What the store returns: frozen records, and the checks on what a user types into them."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from srs_tui.measures import MODES, SETTINGS, Scores
+from srs_tui.store.errors import StoreError
+
+ALIAS_MAX = 80
+NOTE_MAX = 20000
+
+
+@dataclass(frozen=True)
+class Client:
+    """A client, known by an alias or a code rather than necessarily a real name."""
+
+    id: str
+    alias: str
+    created_at: datetime
+    archived_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    """A client with what the caseload shows of their last session."""
+
+    client: Client
+    sessions: int
+    last_at: datetime | None
+    last_total: int | None
+
+
+@dataclass(frozen=True)
+class Administration:
+    """One SRS given to one client in one session."""
+
+    id: str
+    client_id: str
+    measure: str
+    session: int
+    administered_at: datetime
+    scores: Scores
+    mode: str
+    setting: str
+    note: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def clean_alias(text: str) -> str:
+    """The alias as it will be stored, or StoreError saying what is wrong with it."""
+    alias = " ".join(text.split())
+    if not alias:
+        raise StoreError("Type an alias or a code for the client.")
+    if len(alias) > ALIAS_MAX:
+        raise StoreError(f"An alias can be at most {ALIAS_MAX} characters.")
+    if any(unicodedata.category(char) in ("Cc", "Cs") for char in alias):
+        raise StoreError("An alias cannot contain control characters.")
+    return alias
+
+
+def clean_note(text: str) -> str:
+    """The note as it will be stored, or StoreError if it is too long."""
+    note = text.strip()
+    if len(note) > NOTE_MAX:
+        raise StoreError(f"A note can be at most {NOTE_MAX} characters.")
+    return note
+
+
+def check_session_fields(mode: str, setting: str, administered_at: datetime) -> None:
+    """Refuse a mode, setting or time the schema would refuse, with a clear reason."""
+    if mode not in MODES:
+        raise StoreError(f"The mode must be one of {', '.join(MODES)}.")
+    if setting not in SETTINGS:
+        raise StoreError(f"The setting must be one of {', '.join(SETTINGS)}.")
+    if administered_at.tzinfo is None:
+        raise StoreError("The session time needs a time zone.")
+
+
+def timestamp(moment: datetime) -> str:
+    """ISO 8601 with the offset, to the second."""
+    if moment.tzinfo is None:
+        raise ValueError("timestamps must carry an offset")
+    return moment.isoformat(timespec="seconds")

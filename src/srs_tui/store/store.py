@@ -1,0 +1,279 @@
+"""The Store: clients and their SRS administrations in one SQLite file.
+
+The hot paths (open, the caseload, saving a rating) use the standard library's sqlite3
+directly: importing sqlite-utils costs more start-up time than the whole first screen may.
+sqlite-utils wraps the same connection, imported on first use, for bulk work.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from srs_tui.measures import SRS, Scores
+from srs_tui.store.database import connect, immediate
+from srs_tui.store.errors import StoreError
+from srs_tui.store.records import (
+    Administration,
+    Client,
+    ClientSummary,
+    check_session_fields,
+    clean_alias,
+    clean_note,
+    timestamp,
+)
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+_ADMIN_COLUMNS = (
+    "id, client_id, measure, session, administered_at, relationship, goals, approach, "
+    "overall, mode, setting, note, created_at, updated_at"
+)
+
+
+def _client(row: Sequence[Any]) -> Client:
+    return Client(
+        id=row[0],
+        alias=row[1],
+        created_at=datetime.fromisoformat(row[2]),
+        archived_at=datetime.fromisoformat(row[3]) if row[3] else None,
+    )
+
+
+def _administration(row: Sequence[Any]) -> Administration:
+    return Administration(
+        id=row[0],
+        client_id=row[1],
+        measure=row[2],
+        session=row[3],
+        administered_at=datetime.fromisoformat(row[4]),
+        scores=Scores(relationship=row[5], goals=row[6], approach=row[7], overall=row[8]),
+        mode=row[9],
+        setting=row[10],
+        note=row[11],
+        created_at=datetime.fromisoformat(row[12]),
+        updated_at=datetime.fromisoformat(row[13]),
+    )
+
+
+def _failure(error: sqlite3.Error) -> StoreError:
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return StoreError("The database is busy in another window; nothing was saved. Try again.")
+    if "full" in text:
+        return StoreError("The disk is full; nothing was saved.")
+    if "readonly" in text or "read-only" in text:
+        return StoreError("The database file is read-only; nothing was saved.")
+    return StoreError(f"The database refused the change ({error}); nothing was saved.")
+
+
+@contextmanager
+def _reading() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise StoreError(f"The database could not be read ({error}).") from None
+
+
+class Store:
+    """An open srs-tui database."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._utils: sqlite_utils.Database | None = None
+
+    @classmethod
+    def open(cls, path: Path, *, create_parents: bool = False) -> Store:
+        """Open the database at path, creating it if missing; StoreError if it is not ours."""
+        return cls(connect(path, create_parents=create_parents), Path(path))
+
+    def close(self) -> None:
+        """Close the connection; SQLite then folds the write-ahead log into the file."""
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def utils(self) -> sqlite_utils.Database:
+        """The same connection through sqlite-utils, for bulk inserts and introspection."""
+        if self._utils is None:
+            import sqlite_utils
+
+            self._utils = sqlite_utils.Database(self._conn, execute_plugins=False)
+        return self._utils
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One BEGIN IMMEDIATE transaction; a database error becomes a StoreError."""
+        try:
+            with immediate(self._conn) as conn:
+                yield conn
+        except sqlite3.Error as error:
+            raise _failure(error) from None
+
+    # Clients
+
+    def add_client(self, alias: str, *, now: datetime) -> Client:
+        """Add a client under a new alias."""
+        cleaned = clean_alias(alias)
+        client = Client(id=str(uuid.uuid4()), alias=cleaned, created_at=now, archived_at=None)
+        with self.write() as conn:
+            if self._find(conn, cleaned) is not None:
+                raise StoreError("A client with this alias already exists.")
+            conn.execute(
+                "INSERT INTO clients (id, alias, created_at) VALUES (?, ?, ?)",
+                (client.id, client.alias, timestamp(now)),
+            )
+        return client
+
+    def find_client(self, alias: str) -> Client | None:
+        """The client with this alias (any case), if there is one."""
+        return self._find(self._conn, " ".join(alias.split()))
+
+    def get_or_add_client(self, alias: str, *, now: datetime) -> Client:
+        """The client with this alias, added first if new."""
+        found = self.find_client(alias)
+        return found if found is not None else self.add_client(alias, now=now)
+
+    @staticmethod
+    def _find(conn: sqlite3.Connection, alias: str) -> Client | None:
+        row = conn.execute(
+            "SELECT id, alias, created_at, archived_at FROM clients WHERE alias = ?", (alias,)
+        ).fetchone()
+        return _client(row) if row else None
+
+    def client(self, client_id: str) -> Client:
+        """The client with this id."""
+        row = self._conn.execute(
+            "SELECT id, alias, created_at, archived_at FROM clients WHERE id = ?", (client_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError("That client is no longer in the database.")
+        return _client(row)
+
+    def clients(self) -> list[ClientSummary]:
+        """The active clients with their last SRS, alphabetically."""
+        with _reading():
+            rows = self._fetch_summaries()
+        return [
+            ClientSummary(
+                client=_client(row[:4]),
+                sessions=row[4],
+                last_at=datetime.fromisoformat(row[5]) if row[5] else None,
+                last_total=row[6],
+            )
+            for row in rows
+        ]
+
+    def _fetch_summaries(self) -> list[Any]:
+        return self._conn.execute(
+            """
+            SELECT c.id, c.alias, c.created_at, c.archived_at,
+                   count(a.id), last.administered_at,
+                   last.relationship + last.goals + last.approach + last.overall
+            FROM clients AS c
+            LEFT JOIN administrations AS a ON a.client_id = c.id AND a.measure = 'SRS'
+            LEFT JOIN administrations AS last ON last.id = (
+                SELECT id FROM administrations
+                WHERE client_id = c.id AND measure = 'SRS'
+                ORDER BY session DESC LIMIT 1
+            )
+            WHERE c.archived_at IS NULL
+            GROUP BY c.id
+            ORDER BY c.alias COLLATE NOCASE
+            """
+        ).fetchall()
+
+    # Administrations
+
+    def record(
+        self,
+        client_id: str,
+        scores: Scores,
+        *,
+        administered_at: datetime,
+        mode: str,
+        setting: str,
+        note: str = "",
+        now: datetime,
+    ) -> Administration:
+        """Save one SRS as the client's next session."""
+        check_session_fields(mode, setting, administered_at)
+        cleaned_note = clean_note(note)
+        admin_id = str(uuid.uuid4())
+        with self.write() as conn:
+            # Counted under the write lock, so two windows never take the same number.
+            session = conn.execute(
+                "SELECT coalesce(max(session), 0) + 1 FROM administrations "
+                "WHERE client_id = ? AND measure = ?",
+                (client_id, SRS.name),
+            ).fetchone()[0]
+            conn.execute(
+                f"INSERT INTO administrations ({_ADMIN_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    admin_id,
+                    client_id,
+                    SRS.name,
+                    session,
+                    timestamp(administered_at),
+                    *scores.as_dict().values(),
+                    mode,
+                    setting,
+                    cleaned_note,
+                    timestamp(now),
+                    timestamp(now),
+                ),
+            )
+        return self.administration(admin_id)
+
+    def set_note(self, admin_id: str, note: str, *, now: datetime) -> Administration:
+        """Replace the note of a saved session."""
+        cleaned = clean_note(note)
+        with self.write() as conn:
+            changed = conn.execute(
+                "UPDATE administrations SET note = ?, updated_at = ? WHERE id = ?",
+                (cleaned, timestamp(now), admin_id),
+            ).rowcount
+            if changed != 1:
+                raise StoreError("That session is no longer in the database.")
+        return self.administration(admin_id)
+
+    def administration(self, admin_id: str) -> Administration:
+        """One administration by id."""
+        row = self._conn.execute(
+            f"SELECT {_ADMIN_COLUMNS} FROM administrations WHERE id = ?", (admin_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError("That session is no longer in the database.")
+        return _administration(row)
+
+    def history(self, client_id: str) -> list[Administration]:
+        """A client's SRS administrations in session order."""
+        with _reading():
+            rows = self._conn.execute(
+                f"SELECT {_ADMIN_COLUMNS} FROM administrations "
+                "WHERE client_id = ? AND measure = ? ORDER BY session",
+                (client_id, SRS.name),
+            ).fetchall()
+        return [_administration(row) for row in rows]
+
+    def next_session(self, client_id: str) -> int:
+        """The number the client's next session will get."""
+        row = self._conn.execute(
+            "SELECT coalesce(max(session), 0) + 1 FROM administrations "
+            "WHERE client_id = ? AND measure = ?",
+            (client_id, SRS.name),
+        ).fetchone()
+        return int(row[0])

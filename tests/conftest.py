@@ -1,0 +1,51 @@
+"""Shared fixtures: a frozen clock, real SQLite files in tmp_path, the real app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from textual.app import App
+
+from srs_tui.app import SrsApp, make_app
+from srs_tui.demo import seed
+from srs_tui.store import Store
+
+NOW = datetime(2026, 12, 1, 14, 5, tzinfo=timezone(timedelta(hours=1)))
+
+
+def frozen_clock() -> datetime:
+    """The tests' fixed "now"."""
+    return NOW
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "srs.db"
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator[Store]:
+    with Store.open(db_path) as opened:
+        yield opened
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.db"
+    with Store.open(path) as opened:
+        seed(opened, NOW)
+    return path
+
+
+def screen_text(app: App[object]) -> str:
+    """The characters on the screen now, line by line, as a user reads them."""
+    # The compositor's strips are what is written to the terminal, without styles.
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def build_app(db_path: Path, client: str | None = None) -> SrsApp:
+    """The app as the command line builds it, on a frozen clock."""
+    return make_app(db_path, client_alias=client, clock=frozen_clock)

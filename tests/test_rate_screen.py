@@ -1,0 +1,294 @@
+"""The rating screen through the real app: type, refuse, save, feedback."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Button, RadioButton, TextArea
+
+from conftest import build_app, screen_text
+from srs_tui.screens.caseload import CaseloadScreen
+from srs_tui.screens.confirm import ConfirmScreen
+from srs_tui.screens.feedback import FeedbackScreen
+from srs_tui.screens.rate import RateScreen
+from srs_tui.screens.session_details import SessionDetailsScreen
+from srs_tui.widgets.rating_slider import RatingSlider
+
+SIZE = (100, 36)
+
+
+def stored(db_path: Path) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(
+            "SELECT relationship, goals, approach, overall, note, administered_at, mode "
+            "FROM administrations ORDER BY created_at"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def typed(*entries: str) -> list[str]:
+    """The keys a therapist presses to type each entry and confirm it with Enter."""
+    keys: list[str] = []
+    for entry in entries:
+        keys += [{".": "full_stop"}.get(char, char) for char in entry]
+        keys.append("enter")
+    return keys
+
+
+def slider(app: object, key: str) -> RatingSlider:
+    from srs_tui.app import SrsApp
+
+    assert isinstance(app, SrsApp)
+    return app.screen.query_one(f"#{key}", RatingSlider)
+
+
+async def test_sliders_start_unset_with_focus_on_relationship(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana Example")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RateScreen)
+        assert [s.value for s in app.screen.query(RatingSlider)] == [None] * 4
+        assert app.focused is slider(app, "relationship")
+        assert "0 of 4 items set" in screen_text(app)
+
+
+async def test_typing_four_ratings_and_saving_stores_them_and_gives_feedback(
+    db_path: Path,
+) -> None:
+    app = build_app(db_path, client="Ana Example")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*typed("9.1", "8.5", "7", "9.9"))
+        assert app.focused is app.screen.query_one("#save", Button)
+        assert "34.5" in [str(d.value) for d in app.screen.query("Digits")]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackScreen)
+        text = screen_text(app)
+        assert "Below the cutoff" in text
+        assert "Total 34.5 is below the cutoff of 36.0" in text
+        assert "Lowest item: Approach or Method 7.0" in text
+        assert app.screen.feedback.total == 345
+    assert stored(db_path) == [(91, 85, 70, 99, "", "2026-12-01T14:05:00+01:00", "oral")]
+
+
+async def test_enter_moves_focus_item_by_item(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        order = []
+        for entry in ("9", "8", "7"):
+            await pilot.press(*typed(entry))
+            assert isinstance(app.focused, RatingSlider)
+            order.append(app.focused.item.key)
+        assert order == ["goals", "approach", "overall"]
+
+
+async def test_out_of_range_and_malformed_entries_are_refused(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        first = slider(app, "relationship")
+        await pilot.press(*typed("8"))
+        first.focus()
+        await pilot.press(*typed("11"))
+        assert first.value == 80
+        assert app.focused is first
+        assert "11 is above 10.0" in screen_text(app)
+        await pilot.press(*typed("abc"))
+        assert first.value == 80
+        assert "'abc' is not a number from 0 to 10" in screen_text(app)
+        await pilot.press(*typed("7.25"))
+        assert first.value == 80
+        assert "more than one decimal" in screen_text(app)
+
+
+async def test_save_with_a_missing_item_saves_nothing_and_says_which(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*typed("9.1", "8.5"))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, RateScreen)
+        assert "Not saved: set Approach or Method, Overall first." in screen_text(app)
+        assert app.focused is slider(app, "approach")
+    assert stored(db_path) == []
+
+
+async def test_keys_step_and_jump(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        first = slider(app, "relationship")
+        await pilot.press("right")
+        assert first.value == 50  # an unset slider starts from the middle
+        await pilot.press("right", "right", "shift+right")
+        assert first.value == 62
+        await pilot.press("left", "shift+left")
+        assert first.value == 51
+        await pilot.press("end", "right")
+        assert first.value == 100
+        await pilot.press("home", "left")
+        assert first.value == 0
+        await pilot.press("enter")
+        assert app.focused is slider(app, "goals")
+
+
+async def test_backspace_and_escape_edit_the_typed_number(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        first = slider(app, "relationship")
+        await pilot.press("9", "9", "backspace", "full_stop", "5", "enter")
+        assert first.value == 95
+        first.focus()
+        await pilot.press("3", "escape")
+        assert first.entry == ""
+        assert isinstance(app.screen, RateScreen)  # the first Escape only drops the entry
+        assert first.value == 95
+
+
+async def test_clicking_and_dragging_the_track_sets_the_value(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        goals = slider(app, "goals")
+        layout = goals._layout()
+        gutter = goals.gutter.left
+        await pilot.click(goals, offset=(gutter + layout.start + layout.width - 1, 1))
+        assert goals.value == 100
+        assert app.focused is goals
+        await pilot.click(goals, offset=(gutter + layout.start, 1))
+        assert goals.value == 0
+        middle = gutter + layout.start + layout.position(50)
+        await pilot.mouse_down(goals, offset=(middle, 1))
+        await pilot.hover(goals, offset=(gutter + layout.start + layout.position(80), 1))
+        await pilot.mouse_up(goals, offset=(gutter + layout.start + layout.position(80), 1))
+        assert goals.value is not None
+        assert 78 <= goals.value <= 82
+
+
+async def test_the_total_is_live(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*typed("9", "8"))
+        assert "17.0" in [str(d.value) for d in app.screen.query("Digits")]
+        assert "2 of 4 items set" in screen_text(app)
+        await pilot.press(*typed("10", "10"))
+        assert "✓ at or above the cutoff" in screen_text(app)
+
+
+async def test_escape_with_unsaved_ratings_asks_first(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*typed("9"))
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # cancel: keep rating
+        assert isinstance(app.screen, RateScreen)
+        assert slider(app, "relationship").value == 90
+        await pilot.press("escape")
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseloadScreen)
+    assert stored(db_path) == []
+
+
+async def test_escape_with_nothing_entered_goes_straight_back(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("escape")
+        assert isinstance(app.screen, CaseloadScreen)
+
+
+async def test_the_note_is_saved_with_the_session(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*typed("9", "9", "9", "9"), "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.focused, TextArea)
+        await pilot.press(*"slower pace")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseloadScreen)
+    assert [row[4] for row in stored(db_path)] == ["slower pace"]
+
+
+async def test_leaving_feedback_with_an_unsaved_note_asks(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*typed("9", "9", "9", "9"), "ctrl+s")
+        await pilot.pause()
+        await pilot.press(*"draft")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, FeedbackScreen)
+        assert app.screen.query_one(TextArea).text == "draft"
+    assert [row[4] for row in stored(db_path)] == [""]
+
+
+async def test_the_date_can_be_changed_for_a_paper_record(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+d")
+        assert isinstance(app.screen, SessionDetailsScreen)
+        date_input = app.screen.query_one("#date")
+        date_input.value = "2026-13-01"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        assert isinstance(app.screen, SessionDetailsScreen)
+        assert "not a date" in screen_text(app)
+        (paper,) = [b for b in app.screen.query(RadioButton) if b.name == "paper"]
+        await pilot.click(paper)
+        date_input.value = "2026-11-24 15:30"  # type: ignore[attr-defined]
+        date_input.focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, RateScreen)
+        assert "2026-11-24 15:30  ·  paper" in screen_text(app)
+        await pilot.press(*typed("9", "9", "9", "9"), "ctrl+s")
+        await pilot.pause()
+    (row,) = stored(db_path)
+    assert str(row[5]).startswith("2026-11-24T15:30:00")
+    assert row[6] == "paper"
+
+
+async def test_a_future_date_is_refused(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+d")
+        app.screen.query_one("#date").value = "2027-01-01"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        assert "is in the future" in screen_text(app)
+
+
+async def test_a_markup_alias_shows_as_typed(db_path: Path) -> None:
+    app = build_app(db_path, client="[/]")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "[/]  ·  session 1" in screen_text(app)
+        await pilot.press(*typed("9", "9", "9", "9"), "ctrl+s")
+        await pilot.pause()
+        assert "[/]  ·  session 1" in screen_text(app)
+
+
+async def test_quit_with_unsaved_ratings_asks(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*typed("9"))
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, RateScreen)
+
+
+async def test_a_fast_burst_of_keys_lands_item_by_item(db_path: Path) -> None:
+    # A quick typist's keys reach the app in one read from the terminal, all queued before
+    # the first Enter has been handled; each number must still land on its own item.
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst = "9.1\r8.5\r7\r9.9\r"
+        for char in burst:
+            key = {"\r": "enter", ".": "full_stop"}.get(char, char)
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert [s.value for s in app.screen.query(RatingSlider)] == [91, 85, 70, 99]
+        assert app.focused is app.screen.query_one("#save", Button)

@@ -15,6 +15,7 @@ from srs_tui.config import Config
 from srs_tui.context import AppContext, local_now
 from srs_tui.screens.caseload import CaseloadScreen
 from srs_tui.screens.confirm import ConfirmScreen
+from srs_tui.screens.navigation import LaunchScreen
 from srs_tui.store import Client, Store
 from srs_tui.store.records import clean_alias
 
@@ -52,9 +53,13 @@ class SrsApp(App[None]):
         return self._exception
 
     def get_default_screen(self) -> Screen[None]:
+        if self.start_client is not None:
+            return LaunchScreen()
         return CaseloadScreen(self.ctx)
 
     def on_mount(self) -> None:
+        # Started for one client, the app opens on the rating screen alone: the caseload
+        # (every other client's alias) is built only if the therapist goes back to it.
         if self.start_client is not None:
             from srs_tui.screens.rate import RateScreen
 

@@ -23,7 +23,15 @@ class CaseloadScreen(Screen[None]):
 
     BINDINGS = [
         Binding("a", "add_client", "Add client", tooltip="Add a client", id="caseload.add"),
-        Binding("enter", "rate", "Rate", tooltip="Give the SRS to this client", id="caseload.rate"),
+        # Priority, so that the footer shows it over the table's own (hidden) Enter.
+        Binding(
+            "enter",
+            "rate",
+            "Rate",
+            tooltip="Give the SRS to this client",
+            id="caseload.rate",
+            priority=True,
+        ),
         Binding("q", "app.quit", "Quit", tooltip="Quit srs-tui", id="caseload.quit"),
     ]
 

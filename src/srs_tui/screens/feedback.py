@@ -14,6 +14,7 @@ from srs_tui.context import AppContext
 from srs_tui.feedback import Feedback
 from srs_tui.measures import format_tenths
 from srs_tui.screens.confirm import ConfirmScreen
+from srs_tui.screens.navigation import back_to_caseload
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import NOTE_MAX
 
@@ -126,17 +127,17 @@ class FeedbackScreen(Screen[None]):
             except StoreError as error:
                 self.query_one("#feedback-message", Static).update(str(error))
                 return
-        self.dismiss(None)
+        back_to_caseload(self, self.ctx)
 
     def action_leave(self) -> None:
         """Finish, asking first if a typed note would be lost."""
         if not self._note_changed():
-            self.dismiss(None)
+            back_to_caseload(self, self.ctx)
             return
 
         def answer(discard: bool | None) -> None:
             if discard:
-                self.dismiss(None)
+                back_to_caseload(self, self.ctx)
 
         self.app.push_screen(
             ConfirmScreen(

@@ -15,6 +15,7 @@ from srs_tui.feedback import summarize
 from srs_tui.measures import SRS, Scores, total_of
 from srs_tui.screens.confirm import ConfirmScreen
 from srs_tui.screens.feedback import FeedbackScreen
+from srs_tui.screens.navigation import back_to_caseload
 from srs_tui.screens.session_details import DISPLAY_FORMAT, SessionDetails, SessionDetailsScreen
 from srs_tui.store import Client, StoreError
 from srs_tui.widgets.rating_slider import RatingSlider
@@ -143,12 +144,12 @@ class RateScreen(Screen[None]):
     def action_leave(self) -> None:
         """Back to the caseload, asking first if ratings would be lost."""
         if not self.has_unsaved():
-            self.dismiss(None)
+            back_to_caseload(self, self.ctx)
             return
 
         def answer(discard: bool | None) -> None:
             if discard:
-                self.dismiss(None)
+                back_to_caseload(self, self.ctx)
 
         self.app.push_screen(
             ConfirmScreen("Discard the ratings entered so far?", yes="Discard", no="Keep rating"),

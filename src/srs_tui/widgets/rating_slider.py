@@ -23,6 +23,7 @@ POLE_WIDTH = 13  # the longest built-in pole label; keeps the four tracks aligne
 VALUE_WIDTH = 7
 MIN_TRACK = 21
 ENTRY_MAX = 6
+MINOR_TICKS_FROM = 41  # cells of track: room for a tick at every whole point
 
 
 @dataclass(frozen=True)
@@ -293,7 +294,10 @@ class RatingSlider(Widget, can_focus=True):
 
     def _track(self, layout: TrackLayout) -> Text:
         knob = None if self.value is None else layout.position(self.value)
-        ticks = {0: "├", layout.position(50): "┼", layout.width - 1: "┤"}
+        ticks: dict[int, str] = {}
+        if layout.width >= MINOR_TICKS_FROM:
+            ticks = {layout.position(point * 10): "┬" for point in range(1, 10)}
+        ticks.update({0: "├", layout.position(50): "┼", layout.width - 1: "┤"})
         track = Text(no_wrap=True)
         for cell in range(layout.width):
             if cell == knob:

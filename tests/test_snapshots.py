@@ -1,0 +1,47 @@
+"""SVG snapshots of the client-facing screens at 80x24 and 120x36, on a frozen clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import TextArea
+
+from conftest import build_app
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
+PARTLY_RATED = ["9", "full_stop", "1", "enter", "8", "full_stop", "5", "enter", "7"]
+FULLY_RATED = [*PARTLY_RATED, "enter", "9", "full_stop", "9", "enter"]
+
+
+async def _rate_save_and_still_the_cursor(pilot: Pilot[Any]) -> None:
+    await pilot.press(*FULLY_RATED, "ctrl+s")
+    await pilot.pause()
+    for area in pilot.app.screen.query(TextArea):
+        area.cursor_blink = False  # a blinking cursor would make the snapshot flaky
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_rating_screen_unset(snap_compare: Any, demo_db: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(build_app(demo_db, client="Casey (demo)"), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_rating_screen_being_filled(
+    snap_compare: Any, demo_db: Path, size: tuple[int, int]
+) -> None:
+    app = build_app(demo_db, client="Casey (demo)")
+    assert snap_compare(app, press=PARTLY_RATED, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_feedback_after_saving(snap_compare: Any, demo_db: Path, size: tuple[int, int]) -> None:
+    app = build_app(demo_db, client="Casey (demo)")
+    assert snap_compare(app, terminal_size=size, run_before=_rate_save_and_still_the_cursor)
+
+
+def test_caseload(snap_compare: Any, demo_db: Path) -> None:
+    assert snap_compare(build_app(demo_db), terminal_size=(80, 24))

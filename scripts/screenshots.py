@@ -1,4 +1,7 @@
-"""Regenerate the README's pictures from the real app on demo data: uv run python scripts/screenshots.py"""
+"""Regenerate the README pictures from the real app on demo data.
+
+Run: uv run python scripts/screenshots.py
+"""
 
 from __future__ import annotations
 

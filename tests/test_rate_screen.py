@@ -292,3 +292,24 @@ async def test_a_fast_burst_of_keys_lands_item_by_item(db_path: Path) -> None:
         await pilot.pause()
         assert [s.value for s in app.screen.query(RatingSlider)] == [91, 85, 70, 99]
         assert app.focused is app.screen.query_one("#save", Button)
+
+
+async def test_a_pasted_number_waits_for_enter(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        first = slider(app, "relationship")
+        app.screen.query_one("#relationship").post_message(events.Paste(" 8.5\n"))
+        await pilot.pause()
+        assert first.value is None
+        assert first.entry == "8.5"
+        await pilot.press("enter")
+        assert first.value == 85
+
+
+async def test_tab_and_shift_tab_move_between_items(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab")
+        assert app.focused is slider(app, "goals")
+        await pilot.press("shift+tab")
+        assert app.focused is slider(app, "relationship")

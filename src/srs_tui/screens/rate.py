@@ -51,6 +51,7 @@ class RateScreen(Screen[None]):
         )
         self._session = ctx.store.next_session(client.id)
         self._saving = False
+        self._details_chosen = False  # until the therapist sets a date, the save time is used
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -118,7 +119,9 @@ class RateScreen(Screen[None]):
             saved = store.record(
                 self.client.id,
                 scores,
-                administered_at=self.details.administered_at,
+                administered_at=(
+                    self.details.administered_at if self._details_chosen else self.ctx.clock()
+                ),
                 mode=self.details.mode,
                 setting=self.details.setting,
                 now=self.ctx.clock(),
@@ -136,6 +139,7 @@ class RateScreen(Screen[None]):
 
         def apply(details: SessionDetails | None) -> None:
             if details is not None:
+                self._details_chosen = True
                 self.details = details
                 self.query_one("#session-info", Static).update(self._info())
 

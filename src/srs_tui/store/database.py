@@ -75,6 +75,7 @@ def _create_private_file(path: Path, create_parents: bool) -> None:
         if not create_parents:
             raise StoreError(f"{parent}: no such folder; create it first or choose another path.")
         parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(parent, 0o700)  # mkdir's mode is masked by the umask; the data is private
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:

@@ -235,6 +235,12 @@ class RatingSlider(Widget, can_focus=True):
             event.stop()
             event.prevent_default()
 
+    def on_paste(self, event: events.Paste) -> None:
+        # A pasted number is treated as typed: it still needs Enter, so nothing is set unseen.
+        event.stop()
+        self.entry = "".join(event.text.split())[:ENTRY_MAX]
+        self.error = ""
+
     def on_blur(self) -> None:
         self.entry = ""
 
@@ -243,7 +249,7 @@ class RatingSlider(Widget, can_focus=True):
         if offset is None:
             return
         self.focus()
-        if offset.y == 1 or not self._layout().poles_beside:
+        if offset.y >= 1:  # the track or the scale under it; the heading only focuses
             self._dragging = True
             self.capture_mouse()
             self._set_from_x(offset.x)

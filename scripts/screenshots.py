@@ -25,6 +25,10 @@ ALL_FOUR = [*TYPED, "enter", "9", "full_stop", "9", "enter"]
 
 SHOTS: list[tuple[str, tuple[int, int], str | None, list[str]]] = [
     ("caseload-80x24", (80, 24), None, []),
+    ("caseload-120x36", (120, 36), None, []),
+    ("history-80x24", (80, 24), None, ["enter"]),
+    ("history-120x36", (120, 36), None, ["enter"]),
+    ("history-items-120x36", (120, 36), None, ["enter", "i"]),
     ("rate-80x24", (80, 24), CLIENT, TYPED),
     ("rate-120x36", (120, 36), CLIENT, TYPED),
     ("feedback-80x24", (80, 24), CLIENT, [*ALL_FOUR, "ctrl+s"]),

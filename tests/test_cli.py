@@ -131,7 +131,7 @@ def test_the_app_runs_in_a_real_terminal_and_saves(tmp_path: Path) -> None:
         os.write(controller, b"\x13")
         read_until(b"Lowest item")
         os.write(controller, b"\x13")
-        read_until(b"Add client")
+        read_until(b"Caseload")
         os.write(controller, b"q")
         # Keep reading, so the app never blocks writing its last frames, until it exits.
         deadline = time.monotonic() + 30

@@ -88,13 +88,6 @@ def test_alerts_come_most_urgent_first() -> None:
     assert [a.rule_id for a in alerts] == ["drop", "below_cutoff", "low_item"]
 
 
-def test_alerts_by_session_judge_each_on_what_came_before() -> None:
-    totals = [380, 375, 368, 351, 340]
-    per_session = alerts_by_session([even(t) for t in totals], DEFAULT)
-    ids = [[a.rule_id for a in alerts if a.rule_id != "low_item"] for alerts in per_session]
-    assert ids == [[], [], [], ["drop", "below_cutoff"], ["drop", "below_cutoff"]]
-
-
 @given(st.integers(min_value=1, max_value=30))
 def test_no_rule_fires_on_a_constant_perfect_history(length: int) -> None:
     history = [Scores(100, 100, 100, 100)] * length
@@ -115,3 +108,128 @@ def test_summary_of_a_good_session_asks_a_general_question() -> None:
     assert not summary.alerts
     assert summary.lowest.key == "relationship"
     assert "even better" in summary.question
+
+
+def points(*totals: float) -> list[Scores]:
+    """A history written out as totals in points, items as even as possible."""
+    return [even(round(total * 10)) for total in totals]
+
+
+def fired(history: list[Scores], thresholds: Thresholds = DEFAULT) -> dict[str, list[int]]:
+    """For each rule id, the session numbers (from 1) at which it fired."""
+    sessions: dict[str, list[int]] = {}
+    for number, alerts in enumerate(alerts_by_session(history, thresholds), start=1):
+        for alert in alerts:
+            sessions.setdefault(alert.rule_id, []).append(number)
+    return sessions
+
+
+def test_the_worked_example_of_a_falling_alliance() -> None:
+    sessions = fired(points(38.0, 37.5, 36.8, 35.1, 34.0))
+    assert sessions.get("drop") == [4, 5]
+    assert sessions.get("below_cutoff") == [4, 5]
+    assert sessions.get("falling") == [3, 4, 5]
+    assert "persistent_low" not in sessions
+    assert "rising" not in sessions
+
+
+@pytest.mark.parametrize(
+    ("totals", "sessions"),
+    [
+        ((35.0, 35.0), []),  # two below: not yet
+        ((35.0, 35.0, 35.0), [3]),  # three below in a row: fires at the third
+        ((35.0, 35.0, 35.0, 35.0), [3, 4]),
+        ((35.0, 36.0, 35.0, 35.0), []),  # broken by 36.0, which is not below
+        ((35.9, 35.9, 35.9), [3]),  # just below the cutoff counts
+        ((36.0, 36.0, 36.0), []),  # at the cutoff does not
+    ],
+)
+def test_persistent_low_at_and_around_three_in_a_row(
+    totals: tuple[float, ...], sessions: list[int]
+) -> None:
+    assert fired(points(*totals)).get("persistent_low", []) == sessions
+
+
+def test_persistent_low_run_is_configurable() -> None:
+    history = points(35.0, 35.0, 35.0)
+    assert "persistent_low" not in fired(history, Thresholds(persistent_run=4))
+    assert fired(history, Thresholds(persistent_run=2))["persistent_low"] == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("totals", "fires"),
+    [
+        ((39.0, 38.9, 38.8), True),  # strictly down, by as little as 0.1
+        ((39.0, 38.9, 38.9), False),  # level at the end
+        ((39.0, 39.0, 38.9), False),  # level at the start
+        ((38.8, 38.9, 39.0), False),  # rising
+        ((39.0, 38.9), False),  # only two sessions
+    ],
+)
+def test_falling_at_and_around_three_strictly_lower(totals: tuple[float, ...], fires: bool) -> None:
+    assert ("falling" in rule_ids(points(*totals))) is fires
+
+
+def test_falling_run_is_configurable() -> None:
+    assert "falling" in rule_ids(points(39.0, 38.9), Thresholds(falling_run=2))
+    assert "falling" not in rule_ids(points(39.5, 39.0, 38.9), Thresholds(falling_run=4))
+
+
+@pytest.mark.parametrize(
+    ("totals", "fires"),
+    [
+        ((35.9, 36.0), True),  # back to the cutoff
+        ((35.0, 35.9), False),  # still below
+        ((36.0, 37.0), False),  # was not below
+        ((30.0, 39.0), True),
+    ],
+)
+def test_rising_is_a_positive_note(totals: tuple[float, ...], fires: bool) -> None:
+    alerts = latest_alerts(points(*totals), DEFAULT)
+    assert ("rising" in [a.rule_id for a in alerts]) is fires
+    assert all(a.rule.positive == (a.rule_id == "rising") for a in alerts)
+
+
+def test_rising_alone_does_not_need_attention() -> None:
+    summary = summarize([even(300), Scores(95, 95, 95, 95)], DEFAULT)
+    assert [a.rule_id for a in summary.alerts] == ["rising"]
+    assert not summary.needs_attention
+
+
+def test_severity_puts_persistent_low_drop_and_cutoff_before_falling_and_items() -> None:
+    history = [even(359), even(358), Scores(80, 90, 90, 80)]
+    ids = rule_ids(history)
+    assert ids == ["persistent_low", "drop", "below_cutoff", "falling", "low_item"]
+
+
+@given(st.integers(min_value=1, max_value=40))
+def test_no_rule_fires_on_a_constant_40(length: int) -> None:
+    assert fired(points(*([40.0] * length))) == {}
+
+
+@given(st.lists(st.integers(min_value=0, max_value=400), min_size=1, max_size=12))
+def test_every_alert_names_a_known_rule_and_gives_a_reason(totals: list[int]) -> None:
+    from srs_tui.feedback import RULES
+
+    known = {rule.id for rule in RULES}
+    for alerts in alerts_by_session([even(t) for t in totals], DEFAULT):
+        for alert in alerts:
+            assert alert.rule_id in known
+            assert alert.reason.endswith(".")
+
+
+def test_every_rule_states_its_threshold_and_source() -> None:
+    from srs_tui.feedback import RULES
+
+    assert [rule.id for rule in RULES] == [
+        "persistent_low",
+        "drop",
+        "below_cutoff",
+        "falling",
+        "low_item",
+        "rising",
+    ]
+    for rule in RULES:
+        assert rule.source
+        assert rule.threshold(DEFAULT)
+    assert "36.0" in RULES[2].threshold(DEFAULT)

@@ -43,5 +43,16 @@ def test_feedback_after_saving(snap_compare: Any, demo_db: Path, size: tuple[int
     assert snap_compare(app, terminal_size=size, run_before=_rate_save_and_still_the_cursor)
 
 
-def test_caseload(snap_compare: Any, demo_db: Path) -> None:
-    assert snap_compare(build_app(demo_db), terminal_size=(80, 24))
+@pytest.mark.parametrize("size", SIZES)
+def test_caseload_dashboard(snap_compare: Any, demo_db: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(build_app(demo_db), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history(snap_compare: Any, demo_db: Path, size: tuple[int, int]) -> None:
+    # The first row of the dashboard is the most urgent client; Enter opens their history.
+    assert snap_compare(build_app(demo_db), press=["enter"], terminal_size=size)
+
+
+def test_history_items(snap_compare: Any, demo_db: Path) -> None:
+    assert snap_compare(build_app(demo_db), press=["enter", "i"], terminal_size=(120, 36))

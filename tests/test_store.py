@@ -306,3 +306,58 @@ def test_a_newer_schema_is_refused_and_left_byte_identical(db_path: Path) -> Non
 def test_a_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="is a folder"):
         Store.open(tmp_path)
+
+
+def test_caseload_gives_the_latest_sessions_oldest_first(store: Store) -> None:
+    ana = store.add_client("Ana", now=NOW)
+    store.add_client("Ben", now=NOW)
+    for total in range(10):
+        record(store, ana.id, Scores(total, 0, 0, 0))
+    summaries = store.clients(recent=3)
+    assert [s.client.alias for s in summaries] == ["Ana", "Ben"]
+    ana_row, ben_row = summaries
+    assert ana_row.sessions == 10
+    assert [scores.total for scores in ana_row.recent] == [7, 8, 9]
+    assert ana_row.last_total == 9
+    assert (ben_row.sessions, ben_row.recent, ben_row.last_at) == (0, (), None)
+
+
+def test_archived_clients_are_hidden_unless_asked_for(store: Store) -> None:
+    ana = store.add_client("Ana", now=NOW)
+    record(store, ana.id)
+    store.add_client("Ben", now=NOW)
+    archived = store.set_archived(ana.id, True, now=NOW)
+    assert archived.archived_at == NOW
+    assert [s.client.alias for s in store.clients()] == ["Ben"]
+    everyone = store.clients(include_archived=True)
+    assert [s.client.alias for s in everyone] == ["Ana", "Ben"]
+    assert everyone[0].sessions == 1  # archiving keeps every record
+    store.set_archived(ana.id, False, now=NOW)
+    assert [s.client.alias for s in store.clients()] == ["Ana", "Ben"]
+
+
+def test_correcting_a_session_changes_the_row_and_records_when(store: Store) -> None:
+    client = store.add_client("Ana", now=NOW)
+    record(store, client.id)
+    (saved,) = store.history(client.id)
+    later = NOW.replace(hour=16)
+    earlier = NOW.replace(day=24, month=11)
+    corrected = store.correct(saved.id, Scores(91, 85, 80, 99), administered_at=earlier, now=later)
+    assert corrected.scores == Scores(91, 85, 80, 99)
+    assert corrected.administered_at == earlier
+    assert corrected.updated_at == later
+    assert corrected.created_at == NOW
+    assert corrected.session == 1
+
+
+def test_deleting_a_session_moves_the_later_ones_up(store: Store) -> None:
+    client = store.add_client("Ana", now=NOW)
+    for value in (10, 20, 30, 40):
+        record(store, client.id, Scores(value, 0, 0, 0))
+    second = store.history(client.id)[1]
+    store.delete_administration(second.id)
+    history = store.history(client.id)
+    assert [(a.session, a.scores.total) for a in history] == [(1, 10), (2, 30), (3, 40)]
+    assert store.next_session(client.id) == 4
+    with pytest.raises(StoreError, match="no longer"):
+        store.delete_administration(second.id)

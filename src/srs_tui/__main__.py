@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="try the app on fictional sample data, in a throwaway database",
     )
     parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="the settings file to use; default: config.toml in the user config folder",
+    )
+    parser.add_argument(
         "--client",
         metavar="ALIAS",
         help="open the rating screen for this client straight away (added if new)",
@@ -56,13 +62,17 @@ def _fail(message: str) -> int:
     return 1
 
 
-def _run(db_path: Path, client: str | None, *, create_parents: bool) -> int:
+def _run(
+    db_path: Path, client: str | None, config_path: Path | None, *, create_parents: bool
+) -> int:
     from srs_tui.app import make_app
+    from srs_tui.config import ConfigError, load_config
     from srs_tui.store import StoreError
 
     try:
-        app = make_app(db_path, client_alias=client, create_parents=create_parents)
-    except StoreError as error:
+        config = load_config(config_path)
+        app = make_app(db_path, config, client_alias=client, create_parents=create_parents)
+    except (StoreError, ConfigError) as error:
         return _fail(str(error))
     app.run()
     if app.crash is not None:
@@ -73,7 +83,7 @@ def _run(db_path: Path, client: str | None, *, create_parents: bool) -> int:
     return app.return_code or 0
 
 
-def _run_demo(client: str | None) -> int:
+def _run_demo(client: str | None, config_path: Path | None) -> int:
     from srs_tui.context import local_now
     from srs_tui.demo import seed
     from srs_tui.store import Store
@@ -83,7 +93,7 @@ def _run_demo(client: str | None) -> int:
         db_path = folder / "demo.db"
         with Store.open(db_path) as store:
             seed(store, local_now())
-        return _run(db_path, client, create_parents=False)
+        return _run(db_path, client, config_path, create_parents=False)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -94,12 +104,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.demo:
-            return _run_demo(args.client)
+            return _run_demo(args.client, args.config)
         if args.db is not None:
-            return _run(args.db, args.client, create_parents=False)
+            return _run(args.db, args.client, args.config, create_parents=False)
         from srs_tui.store import default_db_path
 
-        return _run(default_db_path(), args.client, create_parents=True)
+        return _run(default_db_path(), args.client, args.config, create_parents=True)
     except KeyboardInterrupt:
         return 130
 

@@ -25,7 +25,7 @@ DEMO_CLIENTS = (
     DemoClient("Avery (demo)", (37.8, 38.5, 39.0, 38.6, 39.2, 39.4)),
     DemoClient("Blake (demo)", (33.0, 32.4, 34.1, 33.2, 32.8)),  # low and staying low
     DemoClient("Casey (demo)", (39.4, 39.0, 38.2, 37.1, 35.6)),  # high, then falling
-    DemoClient("Devon (demo)", (29.5, 31.8, 33.9, 36.4, 38.1)),  # low, then rising
+    DemoClient("Devon (demo)", (29.5, 31.8, 33.9, 35.2, 36.8)),  # low, then rising
     DemoClient("Emery (demo)", (38.0, 38.6, 38.9, 33.7)),  # one low score
     DemoClient("Gray (demo)", (37.2, 37.0, 37.6, 37.3), weak_item="approach"),
     DemoClient("Harper (demo)", (38.8, 39.2, 37.9)),  # a drop above the cutoff

@@ -6,7 +6,8 @@ rule id, the numbers that fired it, a reason in plain words and where its thresh
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from srs_tui.measures import SRS, Item, Scores, format_tenths
@@ -14,50 +15,96 @@ from srs_tui.measures import SRS, Item, Scores, format_tenths
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The numbers the rules compare against, in tenths."""
+    """The numbers the rules compare against: points in tenths, runs in sessions."""
 
     cutoff: int = SRS.cutoff
     cutoff_inclusive: bool = False  # True: a total equal to the cutoff counts as below it
     soft_item: int = 90
     drop: int = 10
+    persistent_run: int = 3
+    falling_run: int = 3
 
     def is_below_cutoff(self, total: int) -> bool:
         """Whether a total signals a possible alliance problem."""
         return total <= self.cutoff if self.cutoff_inclusive else total < self.cutoff
 
+    @property
+    def below_words(self) -> str:
+        """How "below the cutoff" reads with this comparison."""
+        return "at or below" if self.cutoff_inclusive else "below"
+
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule's stable id, its name and the source of its number."""
+    """A rule's stable id, its name, its threshold in words and the source of its number."""
 
     id: str
     title: str
-    source: str
+    badge: str  # a few characters for the caseload
     severity: int  # lower is more urgent
+    source: str
+    threshold: Callable[[Thresholds], str]
+    positive: bool = False  # a good sign: shown, never counted as an alert
 
 
-BELOW_CUTOFF = Rule(
-    id="below_cutoff",
-    title="Below the cutoff",
-    source="Duncan, Miller, Sparks et al. (2003): a total below 36 suggests the alliance "
-    "may need attention.",
-    severity=1,
+PERSISTENT_LOW = Rule(
+    id="persistent_low",
+    title="Low and staying low",
+    badge="low-run",
+    severity=0,
+    source="Group SRS findings: low and staying low goes with dropout and poor outcome; "
+    "several low sessions in a row mean it is time to change course.",
+    threshold=lambda t: (
+        f"{t.persistent_run} or more sessions in a row {t.below_words} {format_tenths(t.cutoff)}"
+    ),
 )
 DROP = Rule(
     id="drop",
     title="Drop from last session",
+    badge="drop",
+    severity=1,
     source="A published rule of a leading feedback-informed treatment platform: "
     "1 point or more below the previous session.",
-    severity=0,
+    threshold=lambda t: f"total {format_tenths(t.drop)} or more below the previous session's",
+)
+BELOW_CUTOFF = Rule(
+    id="below_cutoff",
+    title="Below the cutoff",
+    badge="<cutoff",
+    severity=2,
+    source="Duncan, Miller, Sparks et al. (2003): a total below 36 suggests the alliance "
+    "may need attention. Sources differ on < or <= 36.",
+    threshold=lambda t: f"total {t.below_words} {format_tenths(t.cutoff)}",
+)
+FALLING = Rule(
+    id="falling",
+    title="Falling",
+    badge="falling",
+    severity=3,
+    source="Group SRS findings: high and then falling goes with dropout and poor outcome.",
+    threshold=lambda t: (
+        f"totals going down {t.falling_run} sessions in a row, even above the cutoff"
+    ),
 )
 LOW_ITEM = Rule(
     id="low_item",
     title="Low item",
+    badge="item",
+    severity=4,
     source="Common SRS practice: the lowest item tells more than the total; "
     "an item below 9 is worth asking about.",
-    severity=2,
+    threshold=lambda t: f"an item below {format_tenths(t.soft_item)}",
 )
-RULES: tuple[Rule, ...] = (DROP, BELOW_CUTOFF, LOW_ITEM)
+RISING = Rule(
+    id="rising",
+    title="Rising",
+    badge="rising",
+    severity=9,
+    source="Group SRS findings: low and then rising goes with good outcome.",
+    threshold=lambda t: f"back at or above {format_tenths(t.cutoff)} after a session below it",
+    positive=True,
+)
+RULES: tuple[Rule, ...] = (PERSISTENT_LOW, DROP, BELOW_CUTOFF, FALLING, LOW_ITEM, RISING)
 
 
 @dataclass(frozen=True)
@@ -66,13 +113,18 @@ class Alert:
 
     rule: Rule
     reason: str
-    value: int  # tenths: the number the rule looked at
-    threshold: int  # tenths: what it was compared with
+    value: int  # tenths, or a count of sessions for the runs
+    threshold: int
 
     @property
     def rule_id(self) -> str:
         """The rule's stable id, as exports and tests name it."""
         return self.rule.id
+
+
+def concerns(alerts: Sequence[Alert]) -> tuple[Alert, ...]:
+    """The alerts that count, leaving out the positive notes."""
+    return tuple(alert for alert in alerts if not alert.rule.positive)
 
 
 @dataclass(frozen=True)
@@ -87,72 +139,122 @@ class Feedback:
 
     @property
     def needs_attention(self) -> bool:
-        """Whether any rule fired."""
-        return bool(self.alerts)
+        """Whether any rule other than a positive note fired."""
+        return bool(concerns(self.alerts))
 
 
-def _below_cutoff(scores: Scores, thresholds: Thresholds) -> Alert | None:
-    total = scores.total
-    if not thresholds.is_below_cutoff(total):
+def _points(values: Sequence[int]) -> str:
+    return ", ".join(format_tenths(value) for value in values)
+
+
+def _below_cutoff(totals: Sequence[int], t: Thresholds) -> Alert | None:
+    total = totals[-1]
+    if not t.is_below_cutoff(total):
         return None
-    relation = "at or below" if total == thresholds.cutoff else "below"
     return Alert(
         rule=BELOW_CUTOFF,
-        reason=f"Total {format_tenths(total)} is {relation} the cutoff of "
-        f"{format_tenths(thresholds.cutoff)}: the alliance may need attention.",
+        reason=f"Total {format_tenths(total)} is {t.below_words} the cutoff of "
+        f"{format_tenths(t.cutoff)}: the alliance may need attention.",
         value=total,
-        threshold=thresholds.cutoff,
+        threshold=t.cutoff,
     )
 
 
-def _low_item(scores: Scores, thresholds: Thresholds) -> Alert | None:
+def _persistent_low(totals: Sequence[int], t: Thresholds) -> Alert | None:
+    run = 0
+    for total in reversed(totals):
+        if not t.is_below_cutoff(total):
+            break
+        run += 1
+    if run < t.persistent_run:
+        return None
+    return Alert(
+        rule=PERSISTENT_LOW,
+        reason=f"{run} sessions in a row {t.below_words} the cutoff "
+        f"({_points(totals[-run:])}): time to change course together.",
+        value=run,
+        threshold=t.persistent_run,
+    )
+
+
+def _drop(totals: Sequence[int], t: Thresholds) -> Alert | None:
+    if len(totals) < 2:
+        return None
+    fall = totals[-2] - totals[-1]
+    if fall < t.drop:
+        return None
+    return Alert(
+        rule=DROP,
+        reason=f"Total {format_tenths(totals[-1])} is {format_tenths(fall)} below last "
+        f"session's {format_tenths(totals[-2])}.",
+        value=fall,
+        threshold=t.drop,
+    )
+
+
+def _falling(totals: Sequence[int], t: Thresholds) -> Alert | None:
+    if len(totals) < t.falling_run:
+        return None
+    last = totals[-t.falling_run :]
+    if not all(later < earlier for earlier, later in itertools.pairwise(last)):
+        return None
+    return Alert(
+        rule=FALLING,
+        reason=f"Totals went down {t.falling_run} sessions in a row ({_points(last)}).",
+        value=t.falling_run,
+        threshold=t.falling_run,
+    )
+
+
+def _rising(totals: Sequence[int], t: Thresholds) -> Alert | None:
+    if len(totals) < 2 or not t.is_below_cutoff(totals[-2]) or t.is_below_cutoff(totals[-1]):
+        return None
+    return Alert(
+        rule=RISING,
+        reason=f"Total {format_tenths(totals[-1])} is back at or above the cutoff after "
+        f"{format_tenths(totals[-2])}.",
+        value=totals[-1],
+        threshold=t.cutoff,
+    )
+
+
+def _low_item(scores: Scores, t: Thresholds) -> Alert | None:
     values = scores.as_dict()
     low = sorted(
-        (key for key in SRS.keys if values[key] < thresholds.soft_item),
+        (key for key in SRS.keys if values[key] < t.soft_item),
         key=lambda key: values[key],
     )
     if not low:
         return None
     lowest = SRS.item(low[0])
     value = format_tenths(values[lowest.key])
-    reason = f"{lowest.label} is {value}, below {format_tenths(thresholds.soft_item)}"
+    reason = f"{lowest.label} is {value}, below {format_tenths(t.soft_item)}"
     others = [f"{SRS.item(key).label} {format_tenths(values[key])}" for key in low[1:]]
     if others:
         reason += f"; also below: {', '.join(others)}"
     return Alert(
-        rule=LOW_ITEM,
-        reason=reason + ".",
-        value=values[lowest.key],
-        threshold=thresholds.soft_item,
+        rule=LOW_ITEM, reason=reason + ".", value=values[lowest.key], threshold=t.soft_item
     )
 
 
-def _drop(previous: Scores | None, scores: Scores, thresholds: Thresholds) -> Alert | None:
-    if previous is None:
-        return None
-    fall = previous.total - scores.total
-    if fall < thresholds.drop:
-        return None
-    return Alert(
-        rule=DROP,
-        reason=f"Total {format_tenths(scores.total)} is {format_tenths(fall)} below last "
-        f"session's {format_tenths(previous.total)}.",
-        value=fall,
-        threshold=thresholds.drop,
-    )
+_TOTAL_RULES = (_persistent_low, _drop, _below_cutoff, _falling, _rising)
+
+
+def lookback(thresholds: Thresholds) -> int:
+    """How many of the latest sessions the rules look at."""
+    return max(2, thresholds.persistent_run, thresholds.falling_run)
 
 
 def latest_alerts(history: Sequence[Scores], thresholds: Thresholds) -> tuple[Alert, ...]:
-    """The alerts of the last session in a history given in session order, most urgent first."""
+    """The alerts of the last session of a history in session order, most urgent first.
+
+    The positive note `rising` is included, last; `concerns()` leaves it out.
+    """
     if not history:
         return ()
-    scores = history[-1]
-    previous = history[-2] if len(history) > 1 else None
-    found = (
-        _drop(previous, scores, thresholds),
-        _below_cutoff(scores, thresholds),
-        _low_item(scores, thresholds),
-    )
+    totals = [scores.total for scores in history[-lookback(thresholds) :]]
+    found = [rule(totals, thresholds) for rule in _TOTAL_RULES]
+    found.append(_low_item(history[-1], thresholds))
     return tuple(sorted((a for a in found if a is not None), key=lambda a: a.rule.severity))
 
 

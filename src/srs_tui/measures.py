@@ -161,6 +161,17 @@ class Scores:
                 raise ValueError(f"{key} is {value} tenths, outside 0..{SRS.item_max}")
 
     @classmethod
+    def trusted(cls, relationship: int, goals: int, approach: int, overall: int) -> Scores:
+        """Scores read back from the store, whose CHECK constraints already hold them to
+        0..100: skips the checks, which cost more than the query on a large caseload."""
+        scores = object.__new__(cls)
+        object.__setattr__(scores, "relationship", relationship)
+        object.__setattr__(scores, "goals", goals)
+        object.__setattr__(scores, "approach", approach)
+        object.__setattr__(scores, "overall", overall)
+        return scores
+
+    @classmethod
     def from_mapping(cls, values: Mapping[str, int]) -> Scores:
         """Build from a mapping with one value per item key."""
         return cls(**{key: values[key] for key in SRS.keys})

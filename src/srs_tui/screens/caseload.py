@@ -1,37 +1,95 @@
-"""Caseload: the therapist's list of clients. Therapist-only: never share this screen."""
+"""Caseload: every active client, most urgent first. Therapist-only: never share this screen."""
 
 from __future__ import annotations
 
+from functools import cached_property
+
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from srs_tui.context import AppContext
+from srs_tui.feedback import Thresholds
 from srs_tui.measures import format_tenths
 from srs_tui.screens.add_client import AddClientScreen
-from srs_tui.screens.session_details import DISPLAY_FORMAT
 from srs_tui.store import Client, StoreError
+from srs_tui.triage import Triaged, matching, recent_needed, triage
+from srs_tui.widgets.mini_trend import mini_trend
+from srs_tui.widgets.row_table import Column, RowTable
+
+
+def badges(entry: Triaged) -> Text:
+    """The latest session's alerts as short words with a symbol, most urgent first."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if entry.summary.client.archived_at is not None:
+        text.append("archived ", style="italic")
+    if entry.concerns:
+        text.append("▲ ", style="bold")
+        text.append(" ".join(alert.rule.badge for alert in entry.concerns), style="bold")
+    if any(alert.rule.positive for alert in entry.alerts):
+        text.append("  ↑ rising" if entry.concerns else "↑ rising")
+    return text
+
+
+class ClientRow:
+    """A caseload row, its cells made only when the table draws it."""
+
+    def __init__(self, entry: Triaged, thresholds: Thresholds) -> None:
+        self.entry = entry
+        self.thresholds = thresholds
+        self.key = entry.summary.client.id
+
+    @cached_property
+    def cells(self) -> tuple[Text, ...]:
+        """Alias, last date, last total, trend and alerts."""
+        summary = self.entry.summary
+        totals = [scores.total for scores in summary.recent]
+        below = [self.thresholds.is_below_cutoff(total) for total in totals]
+        if summary.last_total is None:
+            total_cell = Text("–")
+        elif below[-1]:
+            total_cell = Text(f"▼{format_tenths(summary.last_total)}", "bold")
+        else:
+            total_cell = Text(format_tenths(summary.last_total))
+        return (
+            Text(summary.client.alias),
+            Text(summary.last_at.strftime("%Y-%m-%d") if summary.last_at else "no session"),
+            total_cell,
+            mini_trend(totals, below),
+            badges(self.entry),
+        )
 
 
 class CaseloadScreen(Screen[None]):
-    """All active clients; Enter rates the one under the cursor."""
+    """The dashboard: who needs attention, and why."""
 
     AUTO_FOCUS = "#clients"
 
     BINDINGS = [
-        Binding("a", "add_client", "Add client", tooltip="Add a client", id="caseload.add"),
         # Priority, so that the footer shows it over the table's own (hidden) Enter.
         Binding(
             "enter",
-            "rate",
-            "Rate",
-            tooltip="Give the SRS to this client",
-            id="caseload.rate",
+            "history",
+            "History",
+            tooltip="This client's trend, sessions and alerts",
+            id="caseload.history",
             priority=True,
         ),
+        Binding("r", "rate", "Rate", tooltip="Give the SRS to this client", id="caseload.rate"),
+        Binding("a", "add_client", "Add", tooltip="Add a client", id="caseload.add"),
+        Binding("slash", "filter", "Filter", tooltip="Filter by alias", id="caseload.filter"),
+        Binding("x", "archive", "Archive", tooltip="Archive or unarchive", id="caseload.archive"),
+        Binding(
+            "z", "toggle_archived", "Archived", tooltip="Show archived", id="caseload.archived"
+        ),
+        Binding(
+            "question_mark,f1", "rules", "Rules", tooltip="The alert rules", id="caseload.rules"
+        ),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="caseload.clear"),
         Binding("q", "app.quit", "Quit", tooltip="Quit srs-tui", id="caseload.quit"),
     ]
 
@@ -39,86 +97,163 @@ class CaseloadScreen(Screen[None]):
         super().__init__()
         self.ctx = ctx
         self.sub_title = "Caseload"
+        self.show_archived = False
+        self.entries: list[Triaged] = []
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield Static("", id="caseload-count")
-        table: DataTable[Text] = DataTable(id="clients", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield Input(placeholder="/ to filter by alias", id="filter", compact=True)
+        yield RowTable(
+            [
+                Column("Client"),
+                Column("Last"),
+                Column("Total", justify="right"),
+                Column("Trend"),
+                Column("Alerts", stretch=True),
+            ],
+            empty="No client matches the filter.",
+            id="clients",
+        )
         yield Static("No clients yet. Press  a  to add one.", id="caseload-empty")
         yield Footer()
 
-    def on_mount(self) -> None:
-        table = self.query_one("#clients", DataTable)
-        table.add_column("Client", key="alias")
-        table.add_column("Sessions", key="sessions")
-        table.add_column("Last session", key="last")
-        table.add_column("Last total", key="total")
-        self.refresh_clients()
-
     def on_screen_resume(self) -> None:
+        # Also sent when the screen is first shown: the one place the caseload is read.
         self.refresh_clients()
 
     def refresh_clients(self, select: str | None = None) -> None:
-        """Reload the clients from the store, keeping the cursor on the same client."""
-        table: DataTable[Text] = self.query_one("#clients", DataTable)
-        keep = select or self._selected_id()
+        """Read the caseload from the store and show it, keeping the cursor on its client."""
+        thresholds = self.ctx.config.thresholds
         try:
-            summaries = self.ctx.store.clients()
+            summaries = self.ctx.store.clients(
+                include_archived=self.show_archived, recent=recent_needed(thresholds)
+            )
         except StoreError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        table.clear()
-        for summary in summaries:
-            last = summary.last_at.strftime(DISPLAY_FORMAT) if summary.last_at else "–"
-            total = format_tenths(summary.last_total) if summary.last_total is not None else "–"
-            table.add_row(
-                Text(summary.client.alias),
-                Text(str(summary.sessions), justify="right"),
-                Text(last),
-                Text(total, justify="right"),
-                key=summary.client.id,
+        self.entries = triage(summaries, thresholds)
+        self._show(select)
+
+    def _show(self, select: str | None = None) -> None:
+        table = self.query_one("#clients", RowTable)
+        query = self.query_one("#filter", Input).value
+        shown = matching(self.entries, query) if query.strip() else self.entries
+        thresholds = self.ctx.config.thresholds
+        rows = [ClientRow(entry, thresholds) for entry in shown]
+        # The widest cell of each column, from the aliases alone: no row is drawn unseen.
+        alias_width = max((cell_len(row.entry.summary.client.alias) for row in rows), default=0)
+        table.set_rows(rows, keep=select, widths=(min(alias_width, 30), 10, 6, 8, 0))
+        self._count_line(len(shown), query)
+        empty = not self.entries
+        self.query_one("#caseload-empty").display = empty
+        table.display = not empty
+
+    def _count_line(self, shown: int, query: str) -> None:
+        total = len(self.entries)
+        attention = sum(entry.needs_attention for entry in self.entries)
+        line = Text(no_wrap=True)
+        line.append(f"{total} client{'s' if total != 1 else ''}")
+        if self.show_archived:
+            line.append(" (archived shown)")
+        line.append("  ·  ")
+        if attention:
+            line.append(
+                f"▲ {attention} client{'s' if attention != 1 else ''} need"
+                f"{'s' if attention == 1 else ''} attention",
+                style="bold",
             )
-        count = len(summaries)
-        self.query_one("#caseload-count", Static).update(
-            f"{count} client{'s' if count != 1 else ''}"
-        )
-        self.query_one("#caseload-empty").display = count == 0
-        table.display = count > 0
-        if keep is not None and keep in table.rows:
-            table.move_cursor(row=table.get_row_index(keep))
+        else:
+            line.append("no alerts")
+        if query.strip():
+            line.append(f"  ·  {shown} match the filter")
+        self.query_one("#caseload-count", Static).update(line)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self._show()
+        self.query_one("#clients", RowTable).move_cursor(0)
+
+    def action_filter(self) -> None:
+        """Type to filter the caseload by alias."""
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear the filter and go back to the list."""
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        self.query_one("#clients", RowTable).focus()
 
     def _selected_id(self) -> str | None:
-        table: DataTable[Text] = self.query_one("#clients", DataTable)
-        if not table.row_count:
+        return self.query_one("#clients", RowTable).cursor_key
+
+    def _selected_client(self) -> Client | None:
+        client_id = self._selected_id()
+        if client_id is None:
+            self.notify("No client here: press a to add one.", markup=False)
             return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return key.value
+        try:
+            return self.ctx.store.client(client_id)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return None
 
     def action_add_client(self) -> None:
         """Ask for an alias and add the client."""
 
         def added(client: Client | None) -> None:
             if client is not None:
+                self.query_one("#filter", Input).value = ""
                 self.refresh_clients(select=client.id)
 
         self.app.push_screen(AddClientScreen(self.ctx), added)
 
-    @on(DataTable.RowSelected)
+    @on(RowTable.Selected, "#clients")
     def _row_chosen(self) -> None:
-        self.action_rate()
+        self.action_history()
+
+    def action_history(self) -> None:
+        """Open the history of the client under the cursor."""
+        client = self._selected_client()
+        if client is None:
+            return
+        from srs_tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.ctx, client))
 
     def action_rate(self) -> None:
         """Open the rating screen for the client under the cursor."""
-        client_id = self._selected_id()
-        if client_id is None:
-            self.notify("Add a client first: press a.", markup=False)
+        client = self._selected_client()
+        if client is None:
             return
         from srs_tui.screens.rate import RateScreen
 
+        self.app.push_screen(RateScreen(self.ctx, client))
+
+    def action_archive(self) -> None:
+        """Archive the client under the cursor (nothing is deleted), or bring them back."""
+        client = self._selected_client()
+        if client is None:
+            return
+        archive = client.archived_at is None
         try:
-            client = self.ctx.store.client(client_id)
+            self.ctx.store.set_archived(client.id, archive, now=self.ctx.clock())
         except StoreError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        self.app.push_screen(RateScreen(self.ctx, client))
+        self.refresh_clients()
+        if archive:
+            self.notify("Archived. Press z to show archived clients, x to bring one back.")
+        else:
+            self.notify("Back in the caseload.")
+
+    def action_toggle_archived(self) -> None:
+        """Show or hide archived clients."""
+        self.show_archived = not self.show_archived
+        self.refresh_clients()
+
+    def action_rules(self) -> None:
+        """Show the alert rules with their thresholds and sources."""
+        from srs_tui.screens.rules import RulesScreen
+
+        self.app.push_screen(RulesScreen(self.ctx.config.thresholds))

@@ -14,7 +14,7 @@ from srs_tui.context import AppContext
 from srs_tui.feedback import Feedback
 from srs_tui.measures import format_tenths
 from srs_tui.screens.confirm import ConfirmScreen
-from srs_tui.screens.navigation import back_to_caseload
+from srs_tui.screens.navigation import go_back, screen_below
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import NOTE_MAX
 
@@ -22,15 +22,18 @@ from srs_tui.store.records import NOTE_MAX
 def describe(feedback: Feedback) -> Content:
     """The alerts, each with a symbol and words (never colour alone), and what to ask."""
     parts: list[str | tuple[str, str]] = []
+    if not feedback.needs_attention:
+        parts += [("✓ ", "bold $text-success"), ("No alerts for this session.\n", "bold")]
     for alert in feedback.alerts:
+        symbol = (
+            ("↑ ", "bold $text-success") if alert.rule.positive else ("▲ ", "bold $text-warning")
+        )
         parts += [
-            ("▲ ", "bold $text-warning"),
+            symbol,
             (alert.rule.title, "bold"),
             (f"  {alert.rule_id}\n", "$text-muted"),
             f"  {alert.reason}\n",
         ]
-    if not feedback.alerts:
-        parts += [("✓ ", "bold $text-success"), ("No alerts for this session.\n", "bold")]
     parts += [
         ("\nLowest item: ", "bold"),
         f"{feedback.lowest.label} {format_tenths(feedback.lowest_value)}\n",
@@ -66,6 +69,13 @@ class FeedbackScreen(Screen[None]):
     BINDINGS = [
         Binding(
             "ctrl+s", "done", "Save note & done", tooltip="Save the note and finish", id="fb.done"
+        ),
+        Binding(
+            "ctrl+t",
+            "history",
+            "History",
+            tooltip="Save the note and show this client's trend",
+            id="fb.history",
         ),
         Binding("escape", "leave", "Done", tooltip="Finish", id="fb.leave"),
     ]
@@ -113,31 +123,48 @@ class FeedbackScreen(Screen[None]):
     def _done_pressed(self) -> None:
         self.action_done()
 
-    def action_done(self) -> None:
-        """Save the note if it changed, then back to the caseload."""
+    def _save_note(self) -> bool:
+        """Save the note if it changed; False (with the reason shown) if it could not be."""
         note = self._note()
         if len(note) > NOTE_MAX:
             self.query_one("#feedback-message", Static).update(
                 f"The note is {len(note)} characters; at most {NOTE_MAX} fit."
             )
-            return
+            return False
         if self._note_changed():
             try:
                 self.saved = self.ctx.store.set_note(self.saved.id, note, now=self.ctx.clock())
             except StoreError as error:
                 self.query_one("#feedback-message", Static).update(str(error))
-                return
-        back_to_caseload(self, self.ctx)
+                return False
+        return True
+
+    def action_done(self) -> None:
+        """Save the note if it changed, then back to where the rating was started from."""
+        if self._save_note():
+            go_back(self, self.ctx)
+
+    def action_history(self) -> None:
+        """Save the note, then show this client's history in place of the feedback."""
+        if not self._save_note():
+            return
+        from srs_tui.screens.history import HistoryScreen
+
+        below = screen_below(self)
+        if isinstance(below, HistoryScreen) and below.client.id == self.client.id:
+            go_back(self, self.ctx)  # the history the rating was started from
+        else:
+            self.app.switch_screen(HistoryScreen(self.ctx, self.client))
 
     def action_leave(self) -> None:
         """Finish, asking first if a typed note would be lost."""
         if not self._note_changed():
-            back_to_caseload(self, self.ctx)
+            go_back(self, self.ctx)
             return
 
         def answer(discard: bool | None) -> None:
             if discard:
-                back_to_caseload(self, self.ctx)
+                go_back(self, self.ctx)
 
         self.app.push_screen(
             ConfirmScreen(

@@ -17,8 +17,15 @@ class LaunchScreen(Screen[None]):
     """
 
 
-def back_to_caseload(screen: Screen[Any], ctx: AppContext) -> None:
-    """Close screen and show the caseload, building it if the app started elsewhere."""
+def screen_below(screen: Screen[Any]) -> Screen[Any] | None:
+    """The screen that closing this one would show."""
+    stack = screen.app.screen_stack
+    return stack[-2] if len(stack) > 1 and stack[-1] is screen else None
+
+
+def go_back(screen: Screen[Any], ctx: AppContext) -> None:
+    """Close screen, back to where the therapist came from; to the caseload, built only now,
+    if the app started on this screen."""
     stack = screen.app.screen_stack
     below = stack[-2] if len(stack) > 1 else None
     screen.dismiss(None)

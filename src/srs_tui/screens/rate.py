@@ -15,7 +15,7 @@ from srs_tui.feedback import summarize
 from srs_tui.measures import SRS, Scores, total_of
 from srs_tui.screens.confirm import ConfirmScreen
 from srs_tui.screens.feedback import FeedbackScreen
-from srs_tui.screens.navigation import back_to_caseload
+from srs_tui.screens.navigation import go_back
 from srs_tui.screens.session_details import DISPLAY_FORMAT, SessionDetails, SessionDetailsScreen
 from srs_tui.store import Client, StoreError
 from srs_tui.widgets.rating_slider import RatingSlider
@@ -36,7 +36,13 @@ class RateScreen(Screen[None]):
             tooltip="Change the date (paper records), mode or setting",
             id="rate.details",
         ),
-        Binding("escape", "leave", "Back", tooltip="Back to the caseload", id="rate.back"),
+        Binding(
+            "escape",
+            "leave",
+            "Back",
+            tooltip="Back, asking first if ratings would be lost",
+            id="rate.back",
+        ),
     ]
 
     def __init__(self, ctx: AppContext, client: Client) -> None:
@@ -148,12 +154,12 @@ class RateScreen(Screen[None]):
     def action_leave(self) -> None:
         """Back to the caseload, asking first if ratings would be lost."""
         if not self.has_unsaved():
-            back_to_caseload(self, self.ctx)
+            go_back(self, self.ctx)
             return
 
         def answer(discard: bool | None) -> None:
             if discard:
-                back_to_caseload(self, self.ctx)
+                go_back(self, self.ctx)
 
         self.app.push_screen(
             ConfirmScreen("Discard the ratings entered so far?", yes="Discard", no="Keep rating"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,8 +27,12 @@ class SessionDetails:
     setting: str
 
 
-def parse_session_time(text: str, now: datetime) -> datetime:
-    """A typed date ("2026-11-24" or "2026-11-24 15:30") in the local zone, or ValueError."""
+def parse_session_time(text: str, now: datetime, zone: tzinfo | None = None) -> datetime:
+    """A typed date ("2026-11-24" or "2026-11-24 15:30"), or ValueError.
+
+    The time is read in zone when given (the zone the date was shown in), else in the local
+    zone of that date, summer time included.
+    """
     entry = " ".join(text.split())
     for fmt in DATE_FORMATS:
         try:
@@ -39,7 +43,7 @@ def parse_session_time(text: str, now: datetime) -> datetime:
             naive = naive.replace(hour=12)  # a paper record without a time: midday
         if naive < EARLIEST:
             raise ValueError(f"{entry} is before 2000; check the year")
-        moment = naive.astimezone()
+        moment = naive.replace(tzinfo=zone) if zone is not None else naive.astimezone()
         if moment > now + timedelta(minutes=5):
             raise ValueError(f"{entry} is in the future")
         return moment

@@ -25,12 +25,17 @@ class Client:
 
 @dataclass(frozen=True)
 class ClientSummary:
-    """A client with what the caseload shows of their last session."""
+    """A client with what the caseload shows: their session count and latest sessions."""
 
     client: Client
     sessions: int
     last_at: datetime | None
-    last_total: int | None
+    recent: tuple[Scores, ...]  # the latest sessions' scores, oldest first
+
+    @property
+    def last_total(self) -> int | None:
+        """The total of the latest session, if there is one."""
+        return self.recent[-1].total if self.recent else None
 
 
 @dataclass(frozen=True)

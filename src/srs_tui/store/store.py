@@ -31,6 +31,7 @@ from srs_tui.store.records import (
 if TYPE_CHECKING:
     import sqlite_utils
 
+_OUT_OF_THE_WAY = 1_000_000_000  # beyond any real session number
 _ADMIN_COLUMNS = (
     "id, client_id, measure, session, administered_at, relationship, goals, approach, "
     "overall, mode, setting, note, created_at, updated_at"
@@ -53,7 +54,7 @@ def _administration(row: Sequence[Any]) -> Administration:
         measure=row[2],
         session=row[3],
         administered_at=datetime.fromisoformat(row[4]),
-        scores=Scores(relationship=row[5], goals=row[6], approach=row[7], overall=row[8]),
+        scores=Scores.trusted(row[5], row[6], row[7], row[8]),
         mode=row[9],
         setting=row[10],
         note=row[11],
@@ -162,38 +163,65 @@ class Store:
             raise StoreError("That client is no longer in the database.")
         return _client(row)
 
-    def clients(self) -> list[ClientSummary]:
-        """The active clients with their last SRS, alphabetically."""
+    def clients(self, *, include_archived: bool = False, recent: int = 8) -> list[ClientSummary]:
+        """The clients with their session count and latest sessions, alphabetically.
+
+        Two queries for the whole caseload, never one per client: the latest sessions come
+        through the (client_id, measure, session) index, `recent` rows a client, fetched by
+        rowid (half the time of going through the id index).
+        """
         with _reading():
-            rows = self._fetch_summaries()
+            clients = self._conn.execute(
+                """
+                SELECT c.id, c.alias, c.created_at, c.archived_at,
+                       (SELECT count(*) FROM administrations
+                        WHERE client_id = c.id AND measure = 'SRS')
+                FROM clients AS c
+                WHERE ? OR c.archived_at IS NULL
+                ORDER BY c.alias COLLATE NOCASE
+                """,
+                (include_archived,),
+            ).fetchall()
+            latest = self._conn.execute(
+                """
+                SELECT a.client_id, a.administered_at,
+                       a.relationship, a.goals, a.approach, a.overall
+                FROM clients AS c
+                JOIN administrations AS a ON a.rowid IN (
+                    SELECT rowid FROM administrations
+                    WHERE client_id = c.id AND measure = 'SRS'
+                    ORDER BY session DESC LIMIT ?
+                )
+                WHERE ? OR c.archived_at IS NULL
+                ORDER BY a.client_id, a.session
+                """,
+                (recent, include_archived),
+            ).fetchall()
+        scores: dict[str, list[Scores]] = {}
+        last_at: dict[str, str] = {}
+        for client_id, when, *values in latest:
+            scores.setdefault(client_id, []).append(Scores.trusted(*values))
+            last_at[client_id] = when
         return [
             ClientSummary(
                 client=_client(row[:4]),
                 sessions=row[4],
-                last_at=datetime.fromisoformat(row[5]) if row[5] else None,
-                last_total=row[6],
+                last_at=datetime.fromisoformat(last_at[row[0]]) if row[0] in last_at else None,
+                recent=tuple(scores.get(row[0], ())),
             )
-            for row in rows
+            for row in clients
         ]
 
-    def _fetch_summaries(self) -> list[Any]:
-        return self._conn.execute(
-            """
-            SELECT c.id, c.alias, c.created_at, c.archived_at,
-                   count(a.id), last.administered_at,
-                   last.relationship + last.goals + last.approach + last.overall
-            FROM clients AS c
-            LEFT JOIN administrations AS a ON a.client_id = c.id AND a.measure = 'SRS'
-            LEFT JOIN administrations AS last ON last.id = (
-                SELECT id FROM administrations
-                WHERE client_id = c.id AND measure = 'SRS'
-                ORDER BY session DESC LIMIT 1
-            )
-            WHERE c.archived_at IS NULL
-            GROUP BY c.id
-            ORDER BY c.alias COLLATE NOCASE
-            """
-        ).fetchall()
+    def set_archived(self, client_id: str, archived: bool, *, now: datetime) -> Client:
+        """Archive a client (hidden from the caseload, nothing deleted) or bring them back."""
+        with self.write() as conn:
+            changed = conn.execute(
+                "UPDATE clients SET archived_at = ? WHERE id = ?",
+                (timestamp(now) if archived else None, client_id),
+            ).rowcount
+            if changed != 1:
+                raise StoreError("That client is no longer in the database.")
+        return self.client(client_id)
 
     # Administrations
 
@@ -249,6 +277,50 @@ class Store:
             if changed != 1:
                 raise StoreError("That session is no longer in the database.")
         return self.administration(admin_id)
+
+    def correct(
+        self, admin_id: str, scores: Scores, *, administered_at: datetime, now: datetime
+    ) -> Administration:
+        """Correct a mistaken session's ratings or date; updated_at records when."""
+        if administered_at.tzinfo is None:
+            raise StoreError("The session time needs a time zone.")
+        with self.write() as conn:
+            changed = conn.execute(
+                "UPDATE administrations SET relationship = ?, goals = ?, approach = ?, "
+                "overall = ?, administered_at = ?, updated_at = ? WHERE id = ?",
+                (
+                    *scores.as_dict().values(),
+                    timestamp(administered_at),
+                    timestamp(now),
+                    admin_id,
+                ),
+            ).rowcount
+            if changed != 1:
+                raise StoreError("That session is no longer in the database.")
+        return self.administration(admin_id)
+
+    def delete_administration(self, admin_id: str) -> None:
+        """Delete a session entered by mistake; the client's later sessions move up one."""
+        with self.write() as conn:
+            row = conn.execute(
+                "SELECT client_id, measure, session FROM administrations WHERE id = ?",
+                (admin_id,),
+            ).fetchone()
+            if row is None:
+                raise StoreError("That session is no longer in the database.")
+            conn.execute("DELETE FROM administrations WHERE id = ?", (admin_id,))
+            # Two steps, out of the way and back, so that no row ever meets an equal number
+            # (SQLite checks UNIQUE row by row, in no promised order).
+            conn.execute(
+                "UPDATE administrations SET session = session + ? "
+                "WHERE client_id = ? AND measure = ? AND session > ?",
+                (_OUT_OF_THE_WAY, *row),
+            )
+            conn.execute(
+                "UPDATE administrations SET session = session - ? "
+                "WHERE client_id = ? AND measure = ? AND session > ?",
+                (_OUT_OF_THE_WAY + 1, row[0], row[1], _OUT_OF_THE_WAY),
+            )
 
     def administration(self, admin_id: str) -> Administration:
         """One administration by id."""

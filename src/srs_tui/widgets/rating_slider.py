@@ -150,6 +150,7 @@ class RatingSlider(Widget, can_focus=True):
         super().__init__(id=id or item.key)
         self.item = item
         self._dragging = False
+        self._render_styles: dict[str, Style] = {}
 
     # What the user does
 
@@ -273,7 +274,12 @@ class RatingSlider(Widget, can_focus=True):
         return track_layout(self.content_size.width)
 
     def _style(self, part: str) -> Style:
-        return self.get_component_rich_style(f"rating-slider--{part}")
+        # Cached for one render: a component style lookup per track cell would put the
+        # lookups, not the drawing, on the keypress path.
+        cache = self._render_styles
+        if part not in cache:
+            cache[part] = self.get_component_rich_style(f"rating-slider--{part}")
+        return cache[part]
 
     def _value_cell(self) -> Text:
         if self.entry:
@@ -315,6 +321,7 @@ class RatingSlider(Widget, can_focus=True):
         return track
 
     def render(self) -> Text:
+        self._render_styles.clear()
         width = self.content_size.width
         layout = self._layout()
         pole = self._style("pole")

@@ -1,0 +1,259 @@
+"""History: one client's trend on a fixed 0-to-40 axis, the items, the sessions and the alerts."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from srs_tui.context import AppContext
+from srs_tui.feedback import Alert, alerts_by_session
+from srs_tui.measures import SRS, format_tenths
+from srs_tui.screens.confirm import ConfirmScreen
+from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
+from srs_tui.screens.session_details import DISPLAY_FORMAT
+from srs_tui.store import Administration, Client, StoreError
+from srs_tui.widgets.row_table import Column, RowTable, TextRow
+from srs_tui.widgets.trend_chart import ChartPoint, TrendChart, item_spec, total_spec
+
+SHORT_LABELS = {"relationship": "Rel", "goals": "Goals", "approach": "Appr", "overall": "Over"}
+
+
+ALERT_SESSIONS_LISTED = 12  # older ones stay in the table's Alerts column
+
+
+def alert_lines(history: list[Administration], alerts: list[tuple[Alert, ...]]) -> Content:
+    """The alerts of the latest sessions that had any, newest first, each with its reason."""
+    parts: list[str | tuple[str, str]] = []
+    with_alerts = [
+        (administration, fired)
+        for administration, fired in zip(history, alerts, strict=True)
+        if fired
+    ]
+    for administration, fired in reversed(with_alerts[-ALERT_SESSIONS_LISTED:]):
+        when = administration.administered_at.strftime("%Y-%m-%d")
+        parts.append((f"Session {administration.session} · {when}\n", "bold"))
+        for alert in fired:
+            if alert.rule.positive:
+                parts.append(("  ↑ ", "bold $text-success"))
+            else:
+                parts.append(("  ▲ ", "bold $text-warning"))
+            parts += [(alert.rule.title, "bold"), f": {alert.reason}\n"]
+    if not parts:
+        parts.append(("No alerts in this client's history.", "$text-muted"))
+    elif len(with_alerts) > ALERT_SESSIONS_LISTED:
+        older = len(with_alerts) - ALERT_SESSIONS_LISTED
+        parts.append((f"{older} older sessions with alerts: see the table.", "$text-muted"))
+    return Content.assemble(*parts)
+
+
+class HistoryScreen(Screen[None]):
+    """How the alliance has moved, session by session, against the cutoff."""
+
+    AUTO_FOCUS = "#sessions"
+
+    BINDINGS = [
+        Binding("r", "rate", "Rate", tooltip="Give the SRS to this client now", id="history.rate"),
+        Binding("i", "toggle_items", "Items/total", tooltip="Show each item", id="history.items"),
+        Binding("e", "correct", "Correct", tooltip="Correct this session", id="history.correct"),
+        Binding("delete,d", "delete", "Delete", tooltip="Delete this session", id="history.delete"),
+        Binding(
+            "question_mark,f1", "rules", "Rules", tooltip="The alert rules", id="history.rules"
+        ),
+        Binding("escape", "back", "Back", tooltip="Back to where you came from", id="history.back"),
+    ]
+
+    def __init__(self, ctx: AppContext, client: Client) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.client = client
+        self.sub_title = "History"
+        self.history: list[Administration] = []
+
+    def compose(self) -> ComposeResult:
+        thresholds = self.ctx.config.thresholds
+        yield Header(icon="")
+        yield Static("", id="history-info")
+        with Vertical(id="history-charts"):
+            yield TrendChart(
+                total_spec(thresholds.cutoff, thresholds.cutoff_inclusive),
+                title="Total, 0 to 40  (▼ below the cutoff)",
+                id="chart-total",
+            )
+            yield Grid(id="chart-items")  # filled on first use: most visits look at the total
+        yield RowTable(
+            [
+                Column("#", justify="right"),
+                Column("Date"),
+                *(Column(SHORT_LABELS[item.key], justify="right") for item in SRS.items),
+                Column("Total", justify="right"),
+                Column("Alerts", stretch=True),
+            ],
+            empty="No sessions yet: press r to give the SRS.",
+            id="sessions",
+        )
+        with VerticalScroll(id="history-alerts", can_focus=False):
+            yield Static("", id="alert-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#chart-items").display = False
+
+    def _item_points(self, key: str) -> tuple[ChartPoint, ...]:
+        return tuple(ChartPoint(a.session, a.scores.as_dict()[key]) for a in self.history)
+
+    def _item_charts(self) -> list[TrendChart]:
+        return list(self.query_one("#chart-items").query(TrendChart))
+
+    def on_screen_resume(self) -> None:
+        # Also sent when the screen is first shown: the one place the history is read.
+        self.load()
+
+    def load(self) -> None:
+        """Read the client's sessions and show them, the charts and the alerts."""
+        try:
+            self.history = self.ctx.store.history(self.client.id)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        thresholds = self.ctx.config.thresholds
+        alerts = alerts_by_session([a.scores for a in self.history], thresholds)
+        info = Text(no_wrap=True, overflow="ellipsis")
+        info.append(self.client.alias, style="bold")
+        count = len(self.history)
+        info.append(f"  ·  {count} session{'s' if count != 1 else ''}")
+        if self.history:
+            last = self.history[-1]
+            info.append(f"  ·  last {last.administered_at.strftime(DISPLAY_FORMAT)}")
+            info.append(f"  ·  total {format_tenths(last.scores.total)}")
+        self.query_one("#history-info", Static).update(info)
+
+        self.query_one("#chart-total", TrendChart).points = tuple(
+            ChartPoint(a.session, a.scores.total) for a in self.history
+        )
+        for chart in self._item_charts():
+            chart.points = self._item_points(str(chart.id).removeprefix("chart-"))
+
+        rows: list[TextRow] = []
+        for administration, fired in reversed(list(zip(self.history, alerts, strict=True))):
+            values = administration.scores.as_dict()
+            total = administration.scores.total
+            total_cell = Text(format_tenths(total))
+            if thresholds.is_below_cutoff(total):
+                total_cell = Text(f"▼{format_tenths(total)}", style="bold")
+            cells = (
+                Text(str(administration.session)),
+                Text(administration.administered_at.strftime("%Y-%m-%d")),
+                *(Text(format_tenths(values[key])) for key in SRS.keys),
+                total_cell,
+                Text(" ".join(alert.rule_id for alert in fired)),
+            )
+            rows.append(TextRow(key=administration.id, cells=cells))
+        self.query_one("#sessions", RowTable).set_rows(rows)
+        self.query_one("#alert-list", Static).update(alert_lines(self.history, alerts))
+
+    def _selected(self) -> str | None:
+        return self.query_one("#sessions", RowTable).cursor_key
+
+    def _selected_session(self) -> Administration | None:
+        selected = self._selected()
+        found = [a for a in self.history if a.id == selected]
+        if not found:
+            self.notify("No session to work on yet.", markup=False)
+            return None
+        return found[0]
+
+    def action_toggle_items(self) -> None:
+        """Switch the chart between the total and the four items."""
+        items = self.query_one("#chart-items")
+        if not self._item_charts():
+            soft_item = self.ctx.config.thresholds.soft_item
+            charts = []
+            for item in SRS.items:
+                chart = TrendChart(
+                    item_spec(soft_item), title=f"{item.label}, 0 to 10", id=f"chart-{item.key}"
+                )
+                chart.points = self._item_points(item.key)
+                charts.append(chart)
+            items.mount_all(charts)
+        items.display = not items.display
+        self.query_one("#chart-total").display = not items.display
+
+    def action_rate(self) -> None:
+        """Give the SRS to this client now."""
+        from srs_tui.screens.rate import RateScreen
+
+        self.app.push_screen(RateScreen(self.ctx, self.client))
+
+    def action_rules(self) -> None:
+        """Show the alert rules with their thresholds and sources."""
+        from srs_tui.screens.rules import RulesScreen
+
+        self.app.push_screen(RulesScreen(self.ctx.config.thresholds))
+
+    @on(RowTable.Selected, "#sessions")
+    def _row_chosen(self) -> None:
+        self.action_correct()
+
+    def action_correct(self) -> None:
+        """Correct the values or the date of the selected session."""
+        administration = self._selected_session()
+        if administration is None:
+            return
+
+        def apply(correction: Correction | None) -> None:
+            if correction is None:
+                return
+            try:
+                self.ctx.store.correct(
+                    administration.id,
+                    correction.scores,
+                    administered_at=correction.administered_at,
+                    now=self.ctx.clock(),
+                )
+            except StoreError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.load()
+            self.notify(f"Session {administration.session} corrected.", markup=False)
+
+        self.app.push_screen(CorrectSessionScreen(administration, self.ctx.clock()), apply)
+
+    def action_delete(self) -> None:
+        """Delete the selected session, after a confirmation."""
+        administration = self._selected_session()
+        if administration is None:
+            return
+        when = administration.administered_at.strftime("%Y-%m-%d")
+        total = format_tenths(administration.scores.total)
+
+        def answer(delete: bool | None) -> None:
+            if not delete:
+                return
+            try:
+                self.ctx.store.delete_administration(administration.id)
+            except StoreError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.load()
+            self.notify(f"Session {administration.session} deleted.", markup=False)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete session {administration.session} ({when}, total {total})? "
+                "Its ratings and note are gone for good, and later sessions move up one.",
+                yes="Delete",
+            ),
+            answer,
+        )
+
+    def action_back(self) -> None:
+        """Back to the caseload."""
+        from srs_tui.screens.navigation import go_back
+
+        go_back(self, self.ctx)

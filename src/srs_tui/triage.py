@@ -1,0 +1,62 @@
+"""Triage: the caseload ordered by who needs attention first. Pure, no Textual."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from srs_tui.feedback import Alert, Thresholds, concerns, latest_alerts, lookback
+from srs_tui.store.records import ClientSummary
+
+RECENT_SESSIONS = 8  # what the caseload's small trend shows
+
+
+@dataclass(frozen=True)
+class Triaged:
+    """A client with the alerts of their latest session."""
+
+    summary: ClientSummary
+    alerts: tuple[Alert, ...]  # positive notes included
+
+    @property
+    def concerns(self) -> tuple[Alert, ...]:
+        """The alerts that count."""
+        return concerns(self.alerts)
+
+    @property
+    def needs_attention(self) -> bool:
+        """Whether any alert other than a positive note fired."""
+        return bool(self.concerns)
+
+
+def recent_needed(thresholds: Thresholds) -> int:
+    """How many latest sessions a client's row needs: the trend's and the rules' look-back."""
+    return max(RECENT_SESSIONS, lookback(thresholds))
+
+
+def _order(entry: Triaged) -> tuple[int, int, float, str]:
+    worst = min((alert.rule.severity for alert in entry.concerns), default=99)
+    last: datetime | None = entry.summary.last_at
+    # Most urgent rule first, then more alerts, then the latest session first; never seen last.
+    return (
+        worst,
+        -len(entry.concerns),
+        -last.timestamp() if last is not None else float("inf"),
+        entry.summary.client.alias.casefold(),
+    )
+
+
+def triage(summaries: Sequence[ClientSummary], thresholds: Thresholds) -> list[Triaged]:
+    """The clients, most urgent first, then by latest session."""
+    entries = [
+        Triaged(summary=summary, alerts=latest_alerts(summary.recent, thresholds))
+        for summary in summaries
+    ]
+    return sorted(entries, key=_order)
+
+
+def matching(entries: Sequence[Triaged], text: str) -> list[Triaged]:
+    """The entries whose alias contains text, in any case."""
+    wanted = " ".join(text.split()).casefold()
+    return [entry for entry in entries if wanted in entry.summary.client.alias.casefold()]

@@ -1,0 +1,31 @@
+"""A few cells of trend for a caseload row, on a fixed window so equal totals look equal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+WINDOW_LOW = 300  # tenths: 30.0 and below is the lowest block
+WINDOW_HIGH = 400
+CELLS = 6
+
+
+def mini_trend(totals: Sequence[int], below: Sequence[bool]) -> Text:
+    """The last totals as blocks on a fixed 30-to-40 window; a total below the cutoff is
+    drawn in the warning style and the last change as an arrow, so the cells read without
+    colour too."""
+    shown = list(zip(totals, below, strict=True))[-CELLS:]
+    text = Text(no_wrap=True)
+    text.append(" " * (CELLS - len(shown)))
+    span = WINDOW_HIGH - WINDOW_LOW
+    for total, is_below in shown:
+        level = min(max(total - WINDOW_LOW, 0), span) * (len(BLOCKS) - 1) // span
+        text.append(BLOCKS[level], "bold yellow" if is_below else "")
+    if len(totals) >= 2:
+        change = totals[-1] - totals[-2]
+        text.append(" ↑" if change > 0 else " ↓" if change < 0 else " →")
+    else:
+        text.append("  ")
+    return text

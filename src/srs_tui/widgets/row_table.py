@@ -1,0 +1,280 @@
+"""RowTable: a read-only table that draws only the rows on screen.
+
+Textual's DataTable measures every cell of every row it is given, which for a caseload of a
+thousand clients costs most of a second on each refresh. RowTable takes rows of rich Text,
+sizes its columns from the text lengths (a cheap sum, no rendering), and renders a line only
+when it is visible, through the Line API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+GAP = 2  # cells between columns
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its heading, how it aligns, and whether it takes the width that is left."""
+
+    label: str
+    justify: str = "left"  # "left" or "right"
+    stretch: bool = False  # the last, flexible column: truncated to what remains
+
+
+class Row(Protocol):
+    """One row: a key the app knows it by, and a Text a cell (asked for only when drawn)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def cells(self) -> tuple[Text, ...]: ...
+
+
+@dataclass(frozen=True)
+class TextRow:
+    """A row whose cells are made up front."""
+
+    key: str
+    cells: tuple[Text, ...]
+
+
+class RowTable(ScrollView, can_focus=True):
+    """Rows with a cursor; Enter or a click on the cursor row selects it."""
+
+    DEFAULT_CSS = """
+    RowTable {
+        height: 1fr;
+        overflow-x: hidden;
+    }
+    RowTable > .row-table--header { text-style: bold; background: $panel; }
+    RowTable > .row-table--zebra { background: $surface; }
+    RowTable > .row-table--cursor { background: $block-cursor-blurred-background; }
+    RowTable:focus > .row-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    RowTable > .row-table--empty { color: $text-muted; }
+    """
+
+    COMPONENT_CLASSES = {
+        "row-table--header",
+        "row-table--zebra",
+        "row-table--cursor",
+        "row-table--empty",
+    }
+
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False, id="table.up"),
+        Binding("down", "move(1)", "Down", show=False, id="table.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
+        Binding("home", "jump(0)", "First", show=False, id="table.first"),
+        Binding("end", "jump(-1)", "Last", show=False, id="table.last"),
+        Binding("enter", "select", "Select", show=False, id="table.select"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor moved to another row."""
+
+        def __init__(self, table: RowTable, key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> RowTable:
+            """The table."""
+            return self.table
+
+    class Selected(Message):
+        """Enter, or a click on the cursor row."""
+
+        def __init__(self, table: RowTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> RowTable:
+            """The table."""
+            return self.table
+
+    def __init__(
+        self, columns: Sequence[Column], *, empty: str = "Nothing here.", id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self.columns = tuple(columns)
+        self.rows: list[Row] = []
+        self.empty = empty
+        self._widths = [cell_len(column.label) for column in self.columns]
+
+    # Data
+
+    def set_rows(
+        self, rows: Sequence[Row], keep: str | None = None, widths: Sequence[int] | None = None
+    ) -> None:
+        """Show these rows; the cursor stays on the row keyed keep if it is still there.
+
+        With widths (the widest cell of each column), no row's cells are made until drawn.
+        """
+        keep = self.cursor_key if keep is None else keep
+        self.rows = list(rows)
+        fitted = [cell_len(column.label) for column in self.columns]
+        if widths is not None:
+            fitted = [max(label, width) for label, width in zip(fitted, widths, strict=True)]
+        else:
+            for row in self.rows:
+                for index, cell in enumerate(row.cells):
+                    fitted[index] = max(fitted[index], cell.cell_len)
+        self._widths = fitted
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        index = next((i for i, row in enumerate(self.rows) if row.key == keep), 0)
+        self.cursor = min(index, max(len(self.rows) - 1, 0))
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        """How many rows the table holds."""
+        return len(self.rows)
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor."""
+        if not self.rows:
+            return None
+        return self.rows[min(self.cursor, len(self.rows) - 1)].key
+
+    def row_text(self, index: int) -> list[str]:
+        """The plain text of a row's cells, as a user reads them."""
+        return [cell.plain for cell in self.rows[index].cells]
+
+    # Moving
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        if old != new or not self.rows:
+            self.post_message(self.Highlighted(self, self.cursor_key))
+
+    def _scroll_to_cursor(self) -> None:
+        # Line 0 is the header, so the cursor's row is drawn at line cursor + 1.
+        visible_rows = max(self.scrollable_content_region.height - 1, 1)
+        top = self.scroll_offset.y
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + visible_rows:
+            self.scroll_to(y=self.cursor - visible_rows + 1, animate=False)
+
+    def move_cursor(self, row: int) -> None:
+        """Put the cursor on a row."""
+        if self.rows:
+            self.cursor = min(max(row, 0), len(self.rows) - 1)
+
+    def action_move(self, step: int) -> None:
+        """Move the cursor by step rows."""
+        self.move_cursor(self.cursor + step)
+
+    def action_page(self, direction: int) -> None:
+        """Move the cursor by a screenful."""
+        self.move_cursor(
+            self.cursor + direction * max(self.scrollable_content_region.height - 2, 1)
+        )
+
+    def action_jump(self, row: int) -> None:
+        """To the first (0) or the last (-1) row."""
+        self.move_cursor(row if row >= 0 else len(self.rows) - 1)
+
+    def action_select(self) -> None:
+        """Select the row under the cursor."""
+        key = self.cursor_key
+        if key is not None:
+            self.post_message(self.Selected(self, key))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y == 0:
+            return
+        row = self.scroll_offset.y + offset.y - 1
+        if 0 <= row < len(self.rows):
+            if row == self.cursor:
+                self.action_select()
+            self.cursor = row
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self._scroll_to_cursor()
+
+    # Drawing
+
+    def _style(self, part: str) -> Style:
+        return self.get_component_rich_style(f"row-table--{part}")
+
+    def _fit(self, width: int) -> list[int]:
+        """Column widths for this width: the stretch column takes what is left."""
+        widths = list(self._widths)
+        fixed = sum(w for w, c in zip(widths, self.columns, strict=True) if not c.stretch)
+        gaps = GAP * (len(self.columns) - 1) + 1
+        for index, column in enumerate(self.columns):
+            if column.stretch:
+                widths[index] = max(width - fixed - gaps, 0)
+        return widths
+
+    def _line(self, cells: Sequence[Text], widths: list[int], style: Style, width: int) -> Strip:
+        line = Text(" ", no_wrap=True, end="")
+        for index, (cell, column, cell_width) in enumerate(
+            zip(cells, self.columns, widths, strict=True)
+        ):
+            piece = cell.copy()
+            piece.truncate(cell_width, overflow="ellipsis")
+            pad = cell_width - piece.cell_len
+            if column.justify == "right":
+                line.append(" " * pad)
+                line.append_text(piece)
+            else:
+                line.append_text(piece)
+                line.append(" " * pad)
+            if index < len(cells) - 1:
+                line.append(" " * GAP)
+        line.truncate(width, pad=True)
+        segments = list(line.render(self.app.console))
+        return Strip(segments, width).apply_style(style)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        widths = self._fit(width)
+        if y == 0:
+            header = tuple(Text(column.label) for column in self.columns)
+            return self._line(header, widths, self._style("header"), width)
+        if not self.rows:
+            if y == 1:
+                return Strip([Segment(f" {self.empty}"[:width].ljust(width), self._style("empty"))])
+            return Strip.blank(width, self.rich_style)
+        index = self.scroll_offset.y + y - 1
+        if index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        if index == self.cursor:
+            style = self._style("cursor")
+        elif index % 2:
+            style = self._style("zebra")
+        else:
+            style = self.rich_style
+        return self._line(self.rows[index].cells, widths, style, width)

@@ -1,0 +1,27 @@
+"""The benchmark still runs: a smoke test on tiny databases. Its timings are never judged here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={"TMPDIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[:4] == ["figure", "median", "p95", "budget"]
+    assert any(line.startswith("caseload screen open") for line in lines)
+    assert any(line.startswith("history screen open") for line in lines)
+    assert list(tmp_path.iterdir()) == []  # it leaves nothing behind

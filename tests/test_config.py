@@ -1,0 +1,101 @@
+"""The settings file: defaults, overrides, and clear errors naming the file and the key."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from srs_tui.config import EXAMPLE, Config, ConfigError, load_config
+from srs_tui.feedback import Thresholds
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_missing_default_file_means_the_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert load_config() == Config()
+    assert Config().thresholds == Thresholds(
+        cutoff=360, cutoff_inclusive=False, soft_item=90, drop=10, persistent_run=3, falling_run=3
+    )
+
+
+def test_the_default_file_is_read_from_the_config_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    (tmp_path / "srs-tui").mkdir()
+    (tmp_path / "srs-tui" / "config.toml").write_text("[alerts]\ncutoff = 35\n")
+    assert load_config().thresholds.cutoff == 350
+
+
+def test_overrides(tmp_path: Path) -> None:
+    config = load_config(
+        write(
+            tmp_path,
+            "[alerts]\ncutoff = 35.5\ncutoff_inclusive = true\nsoft_item = 8\ndrop = 2.0\n"
+            "persistent_run = 4\nfalling_run = 2\n[session]\nmode = 'paper'\n"
+            "setting = 'in-person'\n",
+        )
+    )
+    assert config.thresholds == Thresholds(
+        cutoff=355, cutoff_inclusive=True, soft_item=80, drop=20, persistent_run=4, falling_run=2
+    )
+    assert (config.default_mode, config.default_setting) == ("paper", "in-person")
+
+
+def test_the_example_is_valid_and_gives_the_defaults(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, EXAMPLE)) == Config()
+    assert tomllib.loads(EXAMPLE)
+
+
+def test_a_partial_file_keeps_the_other_defaults(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "[alerts]\ndrop = 1.5\n"))
+    assert config.thresholds == Thresholds(drop=15)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[alerts\ncutoff = 36", "not valid TOML"),
+        ("[alerts]\ncutoff = = 36", "line 2"),
+        ("[alerts]\ncutof = 36", "unknown key 'cutof' in [alerts]"),
+        ("[alarms]\ncutoff = 36", "unknown section [alarms]"),
+        ("alerts = 3", "alerts must be a [alerts] table"),
+        ("[alerts]\ncutoff = 45", "[alerts] cutoff: 45 is outside 0.0 to 40.0"),
+        ("[alerts]\ncutoff = -1", "[alerts] cutoff: -1 is outside"),
+        ("[alerts]\nsoft_item = 10.5", "[alerts] soft_item: 10.5 is outside 0.0 to 10.0"),
+        ("[alerts]\ncutoff = 35.25", "[alerts] cutoff: 35.25 has more than one decimal"),
+        ("[alerts]\ncutoff = '36'", "[alerts] cutoff: '36' is not a number"),
+        ("[alerts]\ndrop = 0", "[alerts] drop: 0 is outside 0.1 to 40.0"),
+        ("[alerts]\npersistent_run = 1", "[alerts] persistent_run: 1 is outside 2 to 50"),
+        ("[alerts]\nfalling_run = 2.5", "[alerts] falling_run: 2.5 is not a whole number"),
+        ("[alerts]\ncutoff_inclusive = 'yes'", "cutoff_inclusive: 'yes' is not true or false"),
+        ("[session]\nmode = 'email'", "[session] mode: 'email' is not one of oral, self, paper"),
+    ],
+)
+def test_bad_settings_name_the_file_and_the_key(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    assert str(refused.value).startswith(str(path))
+    assert message in str(refused.value)
+
+
+def test_an_explicit_file_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such settings file"):
+        load_config(tmp_path / "missing.toml")
+
+
+def test_a_file_that_is_not_text_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(ConfigError, match="cannot be read"):
+        load_config(path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import statistics
 import tempfile
 import time
@@ -51,6 +52,7 @@ class Figure:
 def timed(action: Callable[[], object], runs: int) -> list[float]:
     samples = []
     for _ in range(runs):
+        gc.collect()
         start = time.perf_counter()
         action()
         samples.append((time.perf_counter() - start) * 1000)
@@ -85,6 +87,7 @@ async def timed_screen(
         app._display = spy  # type: ignore[method-assign]
         for _ in range(runs):
             frames.clear()
+            gc.collect()  # start each sample without the garbage of the one before
             screen = make_screen(app.ctx)
             start = time.perf_counter()
             app.push_screen(screen)
@@ -172,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="tiny databases, a few runs")
     args = parser.parse_args(argv)
-    clients, sessions, history, runs = (20, 5, 10, 2) if args.quick else (1000, 100, 200, 10)
+    clients, sessions, history, runs = (20, 5, 10, 2) if args.quick else (1000, 100, 200, 20)
     with tempfile.TemporaryDirectory(prefix="srs-tui-bench-") as folder:
         figures = caseload_figures(Path(folder), clients, sessions, runs)
         figures += history_figures(Path(folder), history, runs)

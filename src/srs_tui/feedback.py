@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from srs_tui.measures import SRS, Item, Scores, format_tenths
 
@@ -112,14 +113,21 @@ class Alert:
     """One rule that fired for one session."""
 
     rule: Rule
-    reason: str
     value: int  # tenths, or a count of sessions for the runs
     threshold: int
+    # The reason is worded only when shown: a caseload judges a thousand clients to order
+    # them, and formatting every reason would cost more than the rules themselves.
+    explain: Callable[[], str] = field(compare=False, repr=False)
 
     @property
     def rule_id(self) -> str:
         """The rule's stable id, as exports and tests name it."""
         return self.rule.id
+
+    @cached_property
+    def reason(self) -> str:
+        """Why it fired, in plain words with the numbers."""
+        return self.explain()
 
 
 def concerns(alerts: Sequence[Alert]) -> tuple[Alert, ...]:
@@ -152,11 +160,13 @@ def _below_cutoff(totals: Sequence[int], t: Thresholds) -> Alert | None:
     if not t.is_below_cutoff(total):
         return None
     return Alert(
-        rule=BELOW_CUTOFF,
-        reason=f"Total {format_tenths(total)} is {t.below_words} the cutoff of "
-        f"{format_tenths(t.cutoff)}: the alliance may need attention.",
-        value=total,
-        threshold=t.cutoff,
+        BELOW_CUTOFF,
+        total,
+        t.cutoff,
+        lambda: (
+            f"Total {format_tenths(total)} is {t.below_words} the cutoff of "
+            f"{format_tenths(t.cutoff)}: the alliance may need attention."
+        ),
     )
 
 
@@ -169,11 +179,13 @@ def _persistent_low(totals: Sequence[int], t: Thresholds) -> Alert | None:
     if run < t.persistent_run:
         return None
     return Alert(
-        rule=PERSISTENT_LOW,
-        reason=f"{run} sessions in a row {t.below_words} the cutoff "
-        f"({_points(totals[-run:])}): time to change course together.",
-        value=run,
-        threshold=t.persistent_run,
+        PERSISTENT_LOW,
+        run,
+        t.persistent_run,
+        lambda: (
+            f"{run} sessions in a row {t.below_words} the cutoff "
+            f"({_points(totals[-run:])}): time to change course together."
+        ),
     )
 
 
@@ -184,11 +196,13 @@ def _drop(totals: Sequence[int], t: Thresholds) -> Alert | None:
     if fall < t.drop:
         return None
     return Alert(
-        rule=DROP,
-        reason=f"Total {format_tenths(totals[-1])} is {format_tenths(fall)} below last "
-        f"session's {format_tenths(totals[-2])}.",
-        value=fall,
-        threshold=t.drop,
+        DROP,
+        fall,
+        t.drop,
+        lambda: (
+            f"Total {format_tenths(totals[-1])} is {format_tenths(fall)} below last "
+            f"session's {format_tenths(totals[-2])}."
+        ),
     )
 
 
@@ -199,10 +213,10 @@ def _falling(totals: Sequence[int], t: Thresholds) -> Alert | None:
     if not all(later < earlier for earlier, later in itertools.pairwise(last)):
         return None
     return Alert(
-        rule=FALLING,
-        reason=f"Totals went down {t.falling_run} sessions in a row ({_points(last)}).",
-        value=t.falling_run,
-        threshold=t.falling_run,
+        FALLING,
+        t.falling_run,
+        t.falling_run,
+        lambda: f"Totals went down {t.falling_run} sessions in a row ({_points(last)}).",
     )
 
 
@@ -210,31 +224,31 @@ def _rising(totals: Sequence[int], t: Thresholds) -> Alert | None:
     if len(totals) < 2 or not t.is_below_cutoff(totals[-2]) or t.is_below_cutoff(totals[-1]):
         return None
     return Alert(
-        rule=RISING,
-        reason=f"Total {format_tenths(totals[-1])} is back at or above the cutoff after "
-        f"{format_tenths(totals[-2])}.",
-        value=totals[-1],
-        threshold=t.cutoff,
+        RISING,
+        totals[-1],
+        t.cutoff,
+        lambda: (
+            f"Total {format_tenths(totals[-1])} is back at or above the cutoff after "
+            f"{format_tenths(totals[-2])}."
+        ),
     )
 
 
 def _low_item(scores: Scores, t: Thresholds) -> Alert | None:
-    values = scores.as_dict()
-    low = sorted(
-        (key for key in SRS.keys if values[key] < t.soft_item),
-        key=lambda key: values[key],
-    )
-    if not low:
+    lowest, value = scores.lowest()
+    if value >= t.soft_item:
         return None
-    lowest = SRS.item(low[0])
-    value = format_tenths(values[lowest.key])
-    reason = f"{lowest.label} is {value}, below {format_tenths(t.soft_item)}"
-    others = [f"{SRS.item(key).label} {format_tenths(values[key])}" for key in low[1:]]
-    if others:
-        reason += f"; also below: {', '.join(others)}"
-    return Alert(
-        rule=LOW_ITEM, reason=reason + ".", value=values[lowest.key], threshold=t.soft_item
-    )
+
+    def explain() -> str:
+        values = scores.as_dict()
+        low = sorted((k for k in SRS.keys if values[k] < t.soft_item), key=values.__getitem__)
+        reason = f"{lowest.label} is {format_tenths(value)}, below {format_tenths(t.soft_item)}"
+        others = [f"{SRS.item(k).label} {format_tenths(values[k])}" for k in low if k != lowest.key]
+        if others:
+            reason += f"; also below: {', '.join(others)}"
+        return reason + "."
+
+    return Alert(LOW_ITEM, value, t.soft_item, explain)
 
 
 _TOTAL_RULES = (_persistent_low, _drop, _below_cutoff, _falling, _rising)
@@ -252,9 +266,16 @@ def latest_alerts(history: Sequence[Scores], thresholds: Thresholds) -> tuple[Al
     """
     if not history:
         return ()
-    totals = [scores.total for scores in history[-lookback(thresholds) :]]
+    # All of it, not just lookback(): a run of low sessions is counted to its start.
+    return alerts_of([scores.total for scores in history], history[-1], thresholds)
+
+
+def alerts_of(totals: Sequence[int], last: Scores, thresholds: Thresholds) -> tuple[Alert, ...]:
+    """The alerts of a session from the totals up to it (oldest first; at least lookback() of
+    them, or a run of low sessions is counted only as far back as they go) and its own four
+    ratings, most urgent first."""
     found = [rule(totals, thresholds) for rule in _TOTAL_RULES]
-    found.append(_low_item(history[-1], thresholds))
+    found.append(_low_item(last, thresholds))
     return tuple(sorted((a for a in found if a is not None), key=lambda a: a.rule.severity))
 
 

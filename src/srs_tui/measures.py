@@ -192,9 +192,10 @@ class Scores:
 
     def lowest(self) -> tuple[Item, int]:
         """The lowest item and its value; on a tie, the one the form asks first."""
-        values = self.as_dict()
-        key = min(SRS.keys, key=lambda k: values[k])
-        return SRS.item(key), values[key]
+        value, index = min(
+            (self.relationship, 0), (self.goals, 1), (self.approach, 2), (self.overall, 3)
+        )
+        return SRS.items[index], value
 
 
 def total_of(values: Mapping[str, int | None]) -> int:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from srs_tui.feedback import Alert, Thresholds, concerns, latest_alerts, lookback
+from srs_tui.feedback import Alert, Thresholds, alerts_of, concerns, lookback
 from srs_tui.store.records import ClientSummary
 
 RECENT_SESSIONS = 8  # what the caseload's small trend shows
@@ -50,7 +50,10 @@ def _order(entry: Triaged) -> tuple[int, int, float, str]:
 def triage(summaries: Sequence[ClientSummary], thresholds: Thresholds) -> list[Triaged]:
     """The clients, most urgent first, then by latest session."""
     entries = [
-        Triaged(summary=summary, alerts=latest_alerts(summary.recent, thresholds))
+        Triaged(
+            summary=summary,
+            alerts=alerts_of(summary.totals, summary.last, thresholds) if summary.last else (),
+        )
         for summary in summaries
     ]
     return sorted(entries, key=_order)

@@ -47,7 +47,7 @@ class ClientRow:
     def cells(self) -> tuple[Text, ...]:
         """Alias, last date, last total, trend and alerts."""
         summary = self.entry.summary
-        totals = [scores.total for scores in summary.recent]
+        totals = list(summary.totals)
         below = [self.thresholds.is_below_cutoff(total) for total in totals]
         if summary.last_total is None:
             total_cell = Text("–")

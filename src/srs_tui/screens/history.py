@@ -24,7 +24,7 @@ from srs_tui.widgets.trend_chart import ChartPoint, TrendChart, item_spec, total
 SHORT_LABELS = {"relationship": "Rel", "goals": "Goals", "approach": "Appr", "overall": "Over"}
 
 
-ALERT_SESSIONS_LISTED = 12  # older ones stay in the table's Alerts column
+ALERT_SESSIONS_LISTED = 6  # older ones stay in the table's Alerts column; wrapping costs
 
 
 def alert_lines(history: list[Administration], alerts: list[tuple[Alert, ...]]) -> Content:

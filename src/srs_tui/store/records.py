@@ -25,17 +25,18 @@ class Client:
 
 @dataclass(frozen=True)
 class ClientSummary:
-    """A client with what the caseload shows: their session count and latest sessions."""
+    """A client with what the caseload shows: their latest sessions."""
 
     client: Client
-    sessions: int
+    last_session: int  # the latest session's number, 0 before the first
     last_at: datetime | None
-    recent: tuple[Scores, ...]  # the latest sessions' scores, oldest first
+    totals: tuple[int, ...]  # the latest sessions' totals in tenths, oldest first
+    last: Scores | None  # the latest session's four ratings
 
     @property
     def last_total(self) -> int | None:
         """The total of the latest session, if there is one."""
-        return self.recent[-1].total if self.recent else None
+        return self.totals[-1] if self.totals else None
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,7 @@ class Store:
         return _client(row)
 
     def clients(self, *, include_archived: bool = False, recent: int = 8) -> list[ClientSummary]:
-        """The clients with their session count and latest sessions, alphabetically.
+        """The clients with their latest sessions, alphabetically.
 
         Two queries for the whole caseload, never one per client: the latest sessions come
         through the (client_id, measure, session) index, `recent` rows a client, fetched by
@@ -174,7 +174,7 @@ class Store:
             clients = self._conn.execute(
                 """
                 SELECT c.id, c.alias, c.created_at, c.archived_at,
-                       (SELECT count(*) FROM administrations
+                       (SELECT coalesce(max(session), 0) FROM administrations
                         WHERE client_id = c.id AND measure = 'SRS')
                 FROM clients AS c
                 WHERE ? OR c.archived_at IS NULL
@@ -182,9 +182,10 @@ class Store:
                 """,
                 (include_archived,),
             ).fetchall()
+            # Only totals for the older sessions: the rules need just the last one's items.
             latest = self._conn.execute(
                 """
-                SELECT a.client_id, a.administered_at,
+                SELECT a.client_id, a.session, a.administered_at,
                        a.relationship, a.goals, a.approach, a.overall
                 FROM clients AS c
                 JOIN administrations AS a ON a.rowid IN (
@@ -197,20 +198,24 @@ class Store:
                 """,
                 (recent, include_archived),
             ).fetchall()
-        scores: dict[str, list[Scores]] = {}
-        last_at: dict[str, str] = {}
-        for client_id, when, *values in latest:
-            scores.setdefault(client_id, []).append(Scores.trusted(*values))
-            last_at[client_id] = when
-        return [
-            ClientSummary(
-                client=_client(row[:4]),
-                sessions=row[4],
-                last_at=datetime.fromisoformat(last_at[row[0]]) if row[0] in last_at else None,
-                recent=tuple(scores.get(row[0], ())),
+        totals: dict[str, list[int]] = {}
+        last: dict[str, tuple[Any, ...]] = {}
+        for row in latest:
+            totals.setdefault(row[0], []).append(row[3] + row[4] + row[5] + row[6])
+            last[row[0]] = row
+        summaries = []
+        for row in clients:
+            final = last.get(row[0])
+            summaries.append(
+                ClientSummary(
+                    client=_client(row[:4]),
+                    last_session=row[4],
+                    last_at=datetime.fromisoformat(final[2]) if final else None,
+                    totals=tuple(totals.get(row[0], ())),
+                    last=Scores.trusted(*final[3:7]) if final else None,
+                )
             )
-            for row in clients
-        ]
+        return summaries
 
     def set_archived(self, client_id: str, archived: bool, *, now: datetime) -> Client:
         """Archive a client (hidden from the caseload, nothing deleted) or bring them back."""

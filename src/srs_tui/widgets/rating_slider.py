@@ -311,14 +311,19 @@ class RatingSlider(Widget, can_focus=True):
             ticks = {layout.position(point * 10): "┬" for point in range(1, 10)}
         ticks.update({0: "├", layout.position(50): "┼", layout.width - 1: "┤"})
         track = Text(no_wrap=True)
-        for cell in range(layout.width):
-            if cell == knob:
-                track.append("●", self._style("knob"))
-            elif knob is not None and cell < knob:
-                track.append("━", self._style("filled"))
-            else:
-                track.append(ticks.get(cell, "─"), self._style("empty"))
+        if knob is None:
+            track.append(self._empty_track(layout.width, ticks), self._style("empty"))
+            return track
+        # Three spans (filled, knob, the rest), whatever the width: this is the keypress path.
+        track.append("━" * knob, self._style("filled"))
+        track.append("●", self._style("knob"))
+        rest = "".join(ticks.get(cell, "─") for cell in range(knob + 1, layout.width))
+        track.append(rest, self._style("empty"))
         return track
+
+    @staticmethod
+    def _empty_track(width: int, ticks: dict[int, str]) -> str:
+        return "".join(ticks.get(cell, "─") for cell in range(width))
 
     def render(self) -> Text:
         self._render_styles.clear()

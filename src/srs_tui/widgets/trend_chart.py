@@ -186,21 +186,25 @@ class TrendChart(Widget):
         else:
             line.append("   │", styles["axis"])
         on_reference = row == plot.reference_row
+        cells: list[tuple[str, str]] = []  # (character, style part)
         for column in range(width):
             point = plot.marks.get((column, row))
             bits = plot.dots[row][column]
             if point is not None:
                 low = self.spec.is_low(point.value)
-                line.append(MARK_LOW if low else MARK_OK, styles["low" if low else "mark"])
+                cells.append((MARK_LOW, "low") if low else (MARK_OK, "mark"))
             elif bits:
                 extra = plot.reference_bits if on_reference else 0
-                line.append(chr(BRAILLE_BASE + (bits | extra)), styles["line"])
+                cells.append((chr(BRAILLE_BASE + (bits | extra)), "line"))
             elif on_reference and plot.tag and column >= plot.tag_start:
-                line.append(plot.tag[column - plot.tag_start], styles["reference"])
+                cells.append((plot.tag[column - plot.tag_start], "reference"))
             elif on_reference:
-                line.append(chr(BRAILLE_BASE + plot.reference_bits), styles["reference"])
+                cells.append((chr(BRAILLE_BASE + plot.reference_bits), "reference"))
             else:
-                line.append(" ")
+                cells.append((" ", ""))
+        # One span a run of cells in the same style, not one a cell: far less to render.
+        for part, run in itertools.groupby(cells, key=lambda cell: cell[1]):
+            line.append("".join(char for char, _ in run), styles[part] if part else None)
         return line
 
     def render(self) -> Text:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import build_app, screen_text
 from srs_tui.screens.add_client import AddClientScreen
 from srs_tui.screens.caseload import CaseloadScreen
@@ -82,12 +84,13 @@ async def test_r_opens_the_rating_screen_for_the_client_under_the_cursor(demo_db
         assert f"{second}  ·  session" in screen_text(app)
 
 
-async def test_enter_opens_the_history(demo_db: Path) -> None:
+@pytest.mark.parametrize("key", ["enter", "h"])
+async def test_enter_or_h_opens_the_history(demo_db: Path, key: str) -> None:
     app = build_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         first = rows(app)[0]
-        await pilot.press("enter")
+        await pilot.press(key)
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
         assert app.screen.client.alias == first

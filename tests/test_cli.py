@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -148,6 +149,9 @@ def test_the_app_runs_in_a_real_terminal_and_saves(tmp_path: Path) -> None:
             process.kill()
         os.close(controller)
     assert b"Traceback" not in seen
+    # The terminal window's title is never set, so it can never show a client's alias.
+    assert b"\x1b]0;" not in seen
+    assert b"\x1b]2;" not in seen
     conn = sqlite3.connect(db)
     rows = conn.execute(
         "SELECT c.alias, relationship, goals, approach, overall FROM administrations "
@@ -155,3 +159,41 @@ def test_the_app_runs_in_a_real_terminal_and_saves(tmp_path: Path) -> None:
     ).fetchall()
     conn.close()
     assert rows == [("Ana", 91, 85, 70, 99)]
+
+
+def test_the_passphrase_command_stores_only_a_private_hash(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "srs_tui", "passphrase"],
+        input="correct horse\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    stored = tmp_path / "config" / "srs-tui" / "passphrase"
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    assert b"correct horse" not in stored.read_bytes()
+    from srs_tui.passphrase import check_passphrase
+
+    assert check_passphrase(stored, "correct horse")
+    assert not check_passphrase(stored, "wrong")
+    cleared = run("passphrase", "--clear", home=tmp_path)
+    assert cleared.returncode == 0
+    assert not stored.exists()
+
+
+def test_an_empty_passphrase_is_refused(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "srs_tui", "passphrase"],
+        input="\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "cannot be empty" in result.stderr
+    assert not (tmp_path / "config" / "srs-tui" / "passphrase").exists()

@@ -56,6 +56,12 @@ def test_the_example_is_valid_and_gives_the_defaults(tmp_path: Path) -> None:
     assert tomllib.loads(EXAMPLE)
 
 
+def test_the_idle_lock_is_set_in_minutes_and_0_turns_it_off(tmp_path: Path) -> None:
+    assert Config().idle_lock_seconds == 600
+    assert load_config(write(tmp_path, "[lock]\nidle_minutes = 2.5\n")).idle_lock_seconds == 150
+    assert load_config(write(tmp_path, "[lock]\nidle_minutes = 0\n")).idle_lock_seconds == 0
+
+
 def test_a_partial_file_keeps_the_other_defaults(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, "[alerts]\ndrop = 1.5\n"))
     assert config.thresholds == Thresholds(drop=15)
@@ -79,6 +85,8 @@ def test_a_partial_file_keeps_the_other_defaults(tmp_path: Path) -> None:
         ("[alerts]\nfalling_run = 2.5", "[alerts] falling_run: 2.5 is not a whole number"),
         ("[alerts]\ncutoff_inclusive = 'yes'", "cutoff_inclusive: 'yes' is not true or false"),
         ("[session]\nmode = 'email'", "[session] mode: 'email' is not one of oral, self, paper"),
+        ("[lock]\nidle_minutes = -1", "[lock] idle_minutes: -1 is outside 0 to 240"),
+        ("[lock]\nidle_minutes = 'soon'", "[lock] idle_minutes: 'soon' is not a number"),
     ],
 )
 def test_bad_settings_name_the_file_and_the_key(tmp_path: Path, text: str, message: str) -> None:

@@ -367,3 +367,37 @@ def test_deleting_a_session_moves_the_later_ones_up(store: Store) -> None:
     assert store.next_session(client.id) == 4
     with pytest.raises(StoreError, match="no longer"):
         store.delete_administration(second.id)
+
+
+def test_a_version_1_database_is_migrated_in_place(db_path: Path) -> None:
+    from srs_tui.store.schema import MIGRATIONS
+
+    old = sqlite3.connect(db_path)
+    for statement in MIGRATIONS[1]:
+        old.execute(statement)
+    old.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    old.execute("PRAGMA user_version = 1")
+    old.execute(
+        "INSERT INTO clients (id, alias, created_at) VALUES (?, 'Ana', ?)",
+        ("1" * 36, NOW.isoformat()),
+    )
+    old.commit()
+    old.close()
+    with Store.open(db_path) as store:
+        (summary,) = store.clients()
+        assert (summary.client.alias, summary.client.language) == ("Ana", "en")
+        assert summary.client.display_name is None
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+
+
+def test_a_client_has_a_language_and_a_name_for_sharing(store: Store) -> None:
+    client = store.add_client("R-0417", now=NOW, language="es", display_name=" M. ")
+    assert (client.language, client.display_name) == ("es", "M.")
+    edited = store.edit_client(client.id, alias="R-0417", language="en", display_name="")
+    assert (edited.language, edited.display_name) == ("en", None)
+    with pytest.raises(StoreError, match="language"):
+        store.edit_client(client.id, alias="R-0417", language="fr", display_name="")
+    store.add_client("Other", now=NOW)
+    with pytest.raises(StoreError, match="already exists"):
+        store.edit_client(client.id, alias="other", language="en", display_name="")
+    assert store.client(client.id).alias == "R-0417"

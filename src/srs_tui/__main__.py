@@ -54,7 +54,52 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ALIAS",
         help="open the rating screen for this client straight away (added if new)",
     )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    secret = commands.add_parser(
+        "passphrase",
+        help="set the passphrase that lifts the idle lock (or --clear it)",
+        description="Set the passphrase that lifts the idle lock. It is stored only as a "
+        "salted scrypt hash in the user config folder. Read from the terminal, or from the "
+        "first line of standard input when that is not a terminal.",
+    )
+    secret.add_argument("--clear", action="store_true", help="remove the passphrase")
     return parser
+
+
+def _read_new_passphrase() -> str | None:
+    """The new passphrase, typed twice on a terminal; None if the two differ."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("New passphrase: ")
+    if getpass.getpass("Again: ") != first:
+        return None
+    return first
+
+
+def _passphrase_command(clear: bool) -> int:
+    from srs_tui.passphrase import (
+        PassphraseError,
+        clear_passphrase,
+        default_passphrase_path,
+        set_passphrase,
+    )
+
+    path = default_passphrase_path()
+    if clear:
+        removed = clear_passphrase(path)
+        print("Passphrase removed." if removed else "No passphrase was set.")
+        return 0
+    secret = _read_new_passphrase()
+    if secret is None:
+        return _fail("the two passphrases differ; nothing was changed.")
+    try:
+        set_passphrase(path, secret)
+    except (PassphraseError, OSError) as error:
+        return _fail(f"{error} Nothing was changed.")
+    print("Passphrase set: the idle lock now asks for it.")
+    return 0
 
 
 def _fail(message: str) -> int:
@@ -67,11 +112,18 @@ def _run(
 ) -> int:
     from srs_tui.app import make_app
     from srs_tui.config import ConfigError, load_config
+    from srs_tui.passphrase import default_passphrase_path
     from srs_tui.store import StoreError
 
     try:
         config = load_config(config_path)
-        app = make_app(db_path, config, client_alias=client, create_parents=create_parents)
+        app = make_app(
+            db_path,
+            config,
+            client_alias=client,
+            create_parents=create_parents,
+            passphrase_file=default_passphrase_path(),
+        )
     except (StoreError, ConfigError) as error:
         return _fail(str(error))
     app.run()
@@ -102,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run srs-tui; returns the exit code."""
     os.umask(0o077)  # every file and folder we create is the user's alone
     args = build_parser().parse_args(argv)
+    if args.command == "passphrase":
+        return _passphrase_command(args.clear)
     try:
         if args.demo:
             return _run_demo(args.client, args.config)

@@ -3,21 +3,35 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
 from srs_tui.config import Config
 from srs_tui.context import AppContext, local_now
+from srs_tui.passphrase import PassphraseError, check_passphrase, has_passphrase
 from srs_tui.screens.caseload import CaseloadScreen
 from srs_tui.screens.confirm import ConfirmScreen
+from srs_tui.screens.curtain import CurtainScreen
 from srs_tui.screens.navigation import LaunchScreen
 from srs_tui.store import Client, Store
 from srs_tui.store.records import clean_alias
+
+# What counts as the therapist being there, for the idle lock.
+INPUT_EVENTS = (
+    events.Key,
+    events.MouseDown,
+    events.MouseMove,
+    events.MouseScrollDown,
+    events.MouseScrollUp,
+    events.Paste,
+)
 
 
 class SrsApp(App[None]):
@@ -31,12 +45,22 @@ class SrsApp(App[None]):
 
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
+        Binding(
+            "ctrl+l,f12",
+            "curtain",
+            "Curtain",
+            show=False,
+            priority=True,
+            tooltip="Hide everything at once; the same key brings it back",
+            id="app.curtain",
+        ),
     ]
 
     def __init__(self, ctx: AppContext, *, start_client: Client | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.start_client = start_client
+        self.last_input = time.monotonic()
 
     def _fatal_error(self) -> None:
         # Textual's traceback shows local variables, which can hold client data: print it
@@ -57,7 +81,48 @@ class SrsApp(App[None]):
             return LaunchScreen()
         return CaseloadScreen(self.ctx)
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, INPUT_EVENTS):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _curtain(self) -> CurtainScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, CurtainScreen)), None)
+
+    def action_curtain(self) -> None:
+        """Drop the curtain over everything, or lift it."""
+        curtain = self._curtain()
+        if curtain is None:
+            self.push_screen(CurtainScreen())
+        elif self.screen is curtain:
+            curtain.lift()
+        else:
+            self.pop_screen()  # a question asked over the curtain: back to the curtain
+
+    def _passphrase_check(self) -> Callable[[str], bool] | None:
+        path = self.ctx.passphrase_file
+        if path is None or not has_passphrase(path):
+            return None
+
+        def check(typed: str) -> bool:
+            try:
+                return check_passphrase(path, typed)
+            except PassphraseError as error:
+                # A damaged hash file must not lock the therapist out of their own records.
+                self.notify(f"{error} The lock was lifted.", severity="error", markup=False)
+                return True
+
+        return check
+
+    def _check_idle(self) -> None:
+        timeout = self.ctx.config.idle_lock_seconds
+        if timeout and self._curtain() is None and time.monotonic() - self.last_input >= timeout:
+            self.push_screen(CurtainScreen(idle=True, check=self._passphrase_check()))
+
     def on_mount(self) -> None:
+        timeout = self.ctx.config.idle_lock_seconds
+        if timeout:
+            self.set_interval(min(1.0, timeout / 4), self._check_idle)
         # Started for one client, the app opens on the rating screen alone: the caseload
         # (every other client's alias) is built only if the therapist goes back to it.
         if self.start_client is not None:
@@ -70,8 +135,9 @@ class SrsApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit, asking first if typed ratings or a note would be lost."""
-        has_unsaved = getattr(self.screen, "has_unsaved", None)
-        if not (callable(has_unsaved) and has_unsaved()):
+        # Every screen in the stack: typed ratings may lie under the curtain or a dialog.
+        checks = [getattr(screen, "has_unsaved", None) for screen in self.screen_stack]
+        if not any(callable(check) and check() for check in checks):
             self.exit()
             return
 
@@ -91,13 +157,16 @@ def make_app(
     client_alias: str | None = None,
     clock: Callable[[], datetime] = local_now,
     create_parents: bool = False,
+    passphrase_file: Path | None = None,
 ) -> SrsApp:
     """Open the store (StoreError if the file is not ours) and build the app on it."""
     if client_alias is not None:
         clean_alias(client_alias)  # refuse a bad alias before any file is created
     store = Store.open(db_path, create_parents=create_parents)
     try:
-        ctx = AppContext(store=store, config=config or Config(), clock=clock)
+        ctx = AppContext(
+            store=store, config=config or Config(), clock=clock, passphrase_file=passphrase_file
+        )
         client = store.get_or_add_client(client_alias, now=clock()) if client_alias else None
     except BaseException:
         store.close()

@@ -32,6 +32,9 @@ falling_run = 3          # sessions in a row going down
 [session]
 mode = "oral"            # oral, self or paper
 setting = "telehealth"   # telehealth or in-person
+
+[lock]
+idle_minutes = 10        # without input this long, the screen is curtained; 0 turns it off
 """
 
 
@@ -46,6 +49,7 @@ class Config:
     thresholds: Thresholds = field(default_factory=Thresholds)
     default_mode: str = "oral"
     default_setting: str = "telehealth"
+    idle_lock_seconds: int = 600  # 0: never lock
 
 
 def default_config_path() -> Path:
@@ -84,6 +88,15 @@ def _count(lowest: int, highest: int) -> Callable[[object], int]:
     return read
 
 
+def _minutes(value: object) -> int:
+    """Minutes (a whole or decimal number, 0 to 240) as seconds."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{value!r} is not a number of minutes")
+    if not 0 <= value <= 240:
+        raise ValueError(f"{value} is outside 0 to 240")
+    return round(value * 60)
+
+
 def _flag(value: object) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"{value!r} is not true or false")
@@ -113,13 +126,16 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[object], Any], str]]] = {
         "mode": (_one_of(MODES), "default_mode"),
         "setting": (_one_of(SETTINGS), "default_setting"),
     },
+    "lock": {
+        "idle_minutes": (_minutes, "idle_lock_seconds"),
+    },
 }
 
 
 def parse_config(data: Mapping[str, object], source: str) -> Config:
     """Settings from parsed TOML; ConfigError naming source and key for anything wrong."""
     thresholds: dict[str, Any] = {}
-    session: dict[str, Any] = {}
+    others: dict[str, Any] = {}
     for section, values in data.items():
         known = _SCHEMA.get(section)
         if known is None:
@@ -138,8 +154,8 @@ def parse_config(data: Mapping[str, object], source: str) -> Config:
                 read = reader(value)
             except ValueError as error:
                 raise ConfigError(f"{source}: [{section}] {key}: {error}") from None
-            (thresholds if section == "alerts" else session)[name] = read
-    return replace(Config(), thresholds=Thresholds(**thresholds), **session)
+            (thresholds if section == "alerts" else others)[name] = read
+    return replace(Config(), thresholds=Thresholds(**thresholds), **others)
 
 
 def load_config(path: Path | None = None) -> Config:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from srs_tui.config import Config
 from srs_tui.store import Store
@@ -22,3 +23,4 @@ class AppContext:
     store: Store
     config: Config
     clock: Callable[[], datetime] = local_now
+    passphrase_file: Path | None = None  # the idle lock's passphrase hash, if one is set

@@ -10,6 +10,8 @@ from srs_tui.measures import MODES, SETTINGS, Scores
 from srs_tui.store.errors import StoreError
 
 ALIAS_MAX = 80
+DISPLAY_NAME_MAX = 40
+LANGUAGES = {"en": "English", "es": "Español"}
 NOTE_MAX = 20000
 
 
@@ -21,6 +23,8 @@ class Client:
     alias: str
     created_at: datetime
     archived_at: datetime | None
+    language: str = "en"  # of the client-facing text
+    display_name: str | None = None  # shown instead of the alias while the screen is shared
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,25 @@ def clean_alias(text: str) -> str:
     if any(unicodedata.category(char) in ("Cc", "Cs") for char in alias):
         raise StoreError("An alias cannot contain control characters.")
     return alias
+
+
+def clean_display_name(text: str) -> str | None:
+    """A name to show while sharing (initials, a first name); None when left empty."""
+    name = " ".join(text.split())
+    if not name:
+        return None
+    if len(name) > DISPLAY_NAME_MAX:
+        raise StoreError(f"A name for sharing can be at most {DISPLAY_NAME_MAX} characters.")
+    if any(unicodedata.category(char) in ("Cc", "Cs") for char in name):
+        raise StoreError("A name for sharing cannot contain control characters.")
+    return name
+
+
+def clean_language(code: str) -> str:
+    """A known language code for the client-facing text."""
+    if code not in LANGUAGES:
+        raise StoreError(f"The language must be one of {', '.join(LANGUAGES)}.")
+    return code
 
 
 def clean_note(text: str) -> str:

@@ -38,6 +38,14 @@ CREATE TABLE administrations (
 """,
 )
 
+# Version 2: the language of the client-facing text, and a name to show while sharing.
+_V2 = (
+    "ALTER TABLE clients ADD COLUMN language TEXT NOT NULL DEFAULT 'en' "
+    "CHECK (language IN ('en', 'es'))",
+    "ALTER TABLE clients ADD COLUMN display_name TEXT "
+    "CHECK (display_name IS NULL OR length(display_name) BETWEEN 1 AND 40)",
+)
+
 # MIGRATIONS[n] takes a database from version n - 1 to version n.
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1}
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2}
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -24,6 +24,8 @@ from srs_tui.store.records import (
     ClientSummary,
     check_session_fields,
     clean_alias,
+    clean_display_name,
+    clean_language,
     clean_note,
     timestamp,
 )
@@ -38,12 +40,17 @@ _ADMIN_COLUMNS = (
 )
 
 
+_CLIENT_COLUMNS = "id, alias, created_at, archived_at, language, display_name"
+
+
 def _client(row: Sequence[Any]) -> Client:
     return Client(
         id=row[0],
         alias=row[1],
         created_at=datetime.fromisoformat(row[2]),
         archived_at=datetime.fromisoformat(row[3]) if row[3] else None,
+        language=row[4],
+        display_name=row[5],
     )
 
 
@@ -125,18 +132,55 @@ class Store:
 
     # Clients
 
-    def add_client(self, alias: str, *, now: datetime) -> Client:
+    def add_client(
+        self,
+        alias: str,
+        *,
+        now: datetime,
+        language: str = "en",
+        display_name: str = "",
+    ) -> Client:
         """Add a client under a new alias."""
-        cleaned = clean_alias(alias)
-        client = Client(id=str(uuid.uuid4()), alias=cleaned, created_at=now, archived_at=None)
+        client = Client(
+            id=str(uuid.uuid4()),
+            alias=clean_alias(alias),
+            created_at=now,
+            archived_at=None,
+            language=clean_language(language),
+            display_name=clean_display_name(display_name),
+        )
         with self.write() as conn:
-            if self._find(conn, cleaned) is not None:
+            if self._find(conn, client.alias) is not None:
                 raise StoreError("A client with this alias already exists.")
             conn.execute(
-                "INSERT INTO clients (id, alias, created_at) VALUES (?, ?, ?)",
-                (client.id, client.alias, timestamp(now)),
+                "INSERT INTO clients (id, alias, created_at, language, display_name) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    client.id,
+                    client.alias,
+                    timestamp(now),
+                    client.language,
+                    client.display_name,
+                ),
             )
         return client
+
+    def edit_client(
+        self, client_id: str, *, alias: str, language: str, display_name: str
+    ) -> Client:
+        """Change a client's alias, language or name for sharing."""
+        cleaned = clean_alias(alias)
+        with self.write() as conn:
+            other = self._find(conn, cleaned)
+            if other is not None and other.id != client_id:
+                raise StoreError("A client with this alias already exists.")
+            changed = conn.execute(
+                "UPDATE clients SET alias = ?, language = ?, display_name = ? WHERE id = ?",
+                (cleaned, clean_language(language), clean_display_name(display_name), client_id),
+            ).rowcount
+            if changed != 1:
+                raise StoreError("That client is no longer in the database.")
+        return self.client(client_id)
 
     def find_client(self, alias: str) -> Client | None:
         """The client with this alias (any case), if there is one."""
@@ -150,14 +194,14 @@ class Store:
     @staticmethod
     def _find(conn: sqlite3.Connection, alias: str) -> Client | None:
         row = conn.execute(
-            "SELECT id, alias, created_at, archived_at FROM clients WHERE alias = ?", (alias,)
+            f"SELECT {_CLIENT_COLUMNS} FROM clients WHERE alias = ?", (alias,)
         ).fetchone()
         return _client(row) if row else None
 
     def client(self, client_id: str) -> Client:
         """The client with this id."""
         row = self._conn.execute(
-            "SELECT id, alias, created_at, archived_at FROM clients WHERE id = ?", (client_id,)
+            f"SELECT {_CLIENT_COLUMNS} FROM clients WHERE id = ?", (client_id,)
         ).fetchone()
         if row is None:
             raise StoreError("That client is no longer in the database.")
@@ -173,7 +217,7 @@ class Store:
         with _reading():
             clients = self._conn.execute(
                 """
-                SELECT c.id, c.alias, c.created_at, c.archived_at,
+                SELECT c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name,
                        (SELECT coalesce(max(session), 0) FROM administrations
                         WHERE client_id = c.id AND measure = 'SRS')
                 FROM clients AS c
@@ -208,8 +252,8 @@ class Store:
             final = last.get(row[0])
             summaries.append(
                 ClientSummary(
-                    client=_client(row[:4]),
-                    last_session=row[4],
+                    client=_client(row[:6]),
+                    last_session=row[6],
                     last_at=datetime.fromisoformat(final[2]) if final else None,
                     totals=tuple(totals.get(row[0], ())),
                     last=Scores.trusted(*final[3:7]) if final else None,

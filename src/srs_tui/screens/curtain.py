@@ -1,0 +1,131 @@
+"""The curtain: a blank screen over everything, at once, with no client data on it.
+
+Dropped by Ctrl+L or F12 on any screen, or by the idle lock. The screen under it is kept as it
+was (typed ratings included) and comes back when the curtain is lifted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Middle
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from srs_tui.screens.confirm import ConfirmScreen
+
+FREE_TRIES = 3
+MAX_DELAY_S = 60
+
+
+def delay_after(wrong: int) -> int:
+    """Seconds to wait after this many wrong passphrases: none for the first three, then
+    doubling from 1 second, at most a minute."""
+    if wrong < FREE_TRIES:
+        return 0
+    return int(min(2 ** (wrong - FREE_TRIES), MAX_DELAY_S))
+
+
+class CurtainScreen(Screen[None]):
+    """Nothing but the app's name. With a passphrase check, only the passphrase lifts it."""
+
+    BINDINGS = [
+        Binding(
+            "escape", "ask_lift", "Show the screen", tooltip="Lift the curtain", id="curtain.lift"
+        ),
+    ]
+
+    def __init__(
+        self,
+        *,
+        idle: bool = False,
+        check: Callable[[str], bool] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.idle = idle
+        self.check = check
+        self.clock = clock
+        self.wrong = 0
+        self.locked_until = 0.0
+
+    @property
+    def needs_passphrase(self) -> bool:
+        """Whether only the passphrase lifts this curtain."""
+        return self.check is not None
+
+    def compose(self) -> ComposeResult:
+        with Middle(), Center():
+            yield Static("srs-tui", id="curtain-name")
+            if self.needs_passphrase:
+                yield Input(placeholder="passphrase", password=True, id="passphrase")
+                yield Static("", id="curtain-message", markup=False)
+            elif self.idle:
+                yield Static(
+                    "Locked after a while without input. Press any key.", id="curtain-hint"
+                )
+            else:
+                yield Static("Press Ctrl+L to show the screen again.", id="curtain-hint")
+
+    def on_mount(self) -> None:
+        if self.needs_passphrase:
+            self.query_one("#passphrase", Input).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        if self.idle and not self.needs_passphrase:
+            # Without a passphrase, the idle lock is a curtain any key lifts.
+            event.stop()
+            event.prevent_default()
+            self.dismiss(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.try_passphrase(event.value)
+
+    def try_passphrase(self, typed: str) -> bool:
+        """Lift the curtain if typed is the passphrase; otherwise count a wrong try."""
+        field = self.query_one("#passphrase", Input)
+        message = self.query_one("#curtain-message", Static)
+        field.value = ""
+        wait = self.locked_until - self.clock()
+        if wait > 0:
+            message.update(f"Wait {int(wait) + 1} s before the next try.")
+            return False
+        assert self.check is not None
+        if self.check(typed):
+            self.dismiss(None)
+            return True
+        self.wrong += 1
+        delay = delay_after(self.wrong)
+        self.locked_until = self.clock() + delay
+        if delay:
+            message.update(f"Wrong passphrase. Wait {delay} s before the next try.")
+        else:
+            message.update("Wrong passphrase.")
+        return False
+
+    def lift(self) -> None:
+        """Lift the curtain, if no passphrase is needed."""
+        if self.needs_passphrase:
+            self.query_one("#passphrase", Input).focus()
+            self.query_one("#curtain-message", Static).update("Type the passphrase.")
+            return
+        self.dismiss(None)
+
+    def action_ask_lift(self) -> None:
+        """Escape: show the screen again, after a confirmation."""
+        if self.needs_passphrase:
+            self.lift()
+            return
+
+        def answer(show: bool | None) -> None:
+            if show:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen("Show the screen again?", yes="Show", no="Keep it hidden"), answer
+        )

@@ -1,0 +1,171 @@
+"""The curtain and the idle lock: nothing of any client on screen, and back exactly as it was."""
+
+from __future__ import annotations
+
+import stat
+import time
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from conftest import NOW, frozen_clock, screen_text
+from srs_tui.app import make_app
+from srs_tui.config import Config
+from srs_tui.passphrase import check_passphrase, set_passphrase
+from srs_tui.screens.caseload import CaseloadScreen
+from srs_tui.screens.confirm import ConfirmScreen
+from srs_tui.screens.curtain import CurtainScreen, delay_after
+from srs_tui.screens.rate import RateScreen
+from srs_tui.store import Store
+from srs_tui.widgets.rating_slider import RatingSlider
+
+SIZE = (100, 36)
+
+
+@pytest.fixture
+def two_clients(db_path: Path) -> Path:
+    with Store.open(db_path) as store:
+        store.add_client("Ana Example", now=NOW)
+        store.add_client("Ben Example", now=NOW)
+    return db_path
+
+
+def values(app: object) -> list[int | None]:
+    from srs_tui.app import SrsApp
+
+    assert isinstance(app, SrsApp)
+    return [slider.value for slider in app.screen.query(RatingSlider)]
+
+
+@pytest.mark.parametrize("key", ["ctrl+l", "f12"])
+async def test_the_curtain_hides_every_alias_and_restores_typed_ratings(
+    two_clients: Path, key: str
+) -> None:
+    app = make_app(two_clients, client_alias="Ben Example", clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("9", "full_stop", "1", "enter", "8")
+        before = screen_text(app)
+        assert "Ben Example" in before
+        await pilot.press(key)
+        assert isinstance(app.screen, CurtainScreen)
+        hidden = screen_text(app)
+        assert "Ana" not in hidden
+        assert "Ben" not in hidden
+        assert "srs-tui" in hidden
+        await pilot.press(key)
+        assert isinstance(app.screen, RateScreen)
+        assert values(app) == [91, None, None, None]
+        assert app.screen.query_one("#goals", RatingSlider).entry == "8"
+        assert screen_text(app) == before
+
+
+async def test_the_curtain_works_over_the_caseload_too(two_clients: Path) -> None:
+    app = make_app(two_clients, clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Ana Example" in screen_text(app)
+        await pilot.press("ctrl+l")
+        assert "Ana" not in screen_text(app)
+        assert "Ben" not in screen_text(app)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Ana" not in screen_text(app)
+        await pilot.press("escape")  # keep it hidden
+        assert isinstance(app.screen, CurtainScreen)
+        await pilot.press("escape")
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseloadScreen)
+
+
+async def test_the_idle_lock_drops_the_curtain_and_a_key_lifts_it(two_clients: Path) -> None:
+    config = Config(idle_lock_seconds=1)
+    app = make_app(two_clients, config, client_alias="Ben Example", clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("9")
+        await pilot.pause(1.6)
+        assert isinstance(app.screen, CurtainScreen)
+        assert "Ben" not in screen_text(app)
+        await pilot.press("x")  # without a passphrase, any key lifts it
+        assert isinstance(app.screen, RateScreen)
+        assert app.screen.query_one("#relationship", RatingSlider).entry == "9"
+
+
+async def test_input_keeps_the_idle_lock_away(two_clients: Path) -> None:
+    app = make_app(two_clients, Config(idle_lock_seconds=1), clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(6):
+            await pilot.pause(0.3)
+            await pilot.press("down")
+        assert isinstance(app.screen, CaseloadScreen)
+
+
+async def test_with_a_passphrase_only_the_passphrase_lifts_the_idle_lock(
+    two_clients: Path, tmp_path: Path
+) -> None:
+    secret_file = tmp_path / "config" / "passphrase"
+    set_passphrase(secret_file, "correct horse")
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    assert b"correct horse" not in secret_file.read_bytes()
+    assert check_passphrase(secret_file, "correct horse")
+    app = make_app(
+        two_clients,
+        Config(idle_lock_seconds=1),
+        client_alias="Ben Example",
+        clock=frozen_clock,
+        passphrase_file=secret_file,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(1.6)
+        curtain = app.screen
+        assert isinstance(curtain, CurtainScreen)
+        await pilot.press(*"wrong", "enter")
+        assert app.screen is curtain
+        assert "Wrong passphrase." in screen_text(app)
+        await pilot.press("ctrl+l")  # the curtain key does not lift a locked curtain
+        assert app.screen is curtain
+        await pilot.press("escape")
+        assert app.screen is curtain
+        assert curtain.query_one("#passphrase", Input).value == ""
+        await pilot.press(*"correct horse", "enter")
+        assert isinstance(app.screen, RateScreen)
+        assert "Ben Example" in screen_text(app)
+
+
+def test_wrong_tries_cost_a_growing_delay() -> None:
+    assert [delay_after(n) for n in range(1, 10)] == [0, 0, 1, 2, 4, 8, 16, 32, 60]
+
+
+async def test_after_three_wrong_tries_even_the_right_one_waits(
+    two_clients: Path, tmp_path: Path
+) -> None:
+    secret_file = tmp_path / "passphrase"
+    set_passphrase(secret_file, "open")
+    app = make_app(
+        two_clients,
+        Config(idle_lock_seconds=1),
+        clock=frozen_clock,
+        passphrase_file=secret_file,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(1.6)
+        curtain = app.screen
+        assert isinstance(curtain, CurtainScreen)
+        for _ in range(3):
+            assert not curtain.try_passphrase("nope")
+        await pilot.pause()
+        assert "Wait 1 s" in screen_text(app)
+        assert not curtain.try_passphrase("open")  # too soon
+        curtain.locked_until = time.monotonic() - 0.1
+        assert curtain.try_passphrase("open")
+
+
+async def test_quit_from_under_the_curtain_still_asks_about_typed_ratings(
+    two_clients: Path,
+) -> None:
+    app = make_app(two_clients, client_alias="Ana Example", clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("9", "enter", "ctrl+l", "ctrl+q")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Ana" not in screen_text(app)

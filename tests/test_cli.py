@@ -67,8 +67,8 @@ def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [("--bogus",), ("--demo", "--db", "x.db"), ("--db",)],
-    ids=["unknown", "demo-and-db", "missing-value"],
+    [("--bogus",), ("--demo", "--db", "x.db"), ("--db",), ("--share",)],
+    ids=["unknown", "demo-and-db", "missing-value", "share-without-client"],
 )
 def test_usage_errors_exit_2_in_one_line(tmp_path: Path, args: tuple[str, ...]) -> None:
     result = run(*args, home=tmp_path)

@@ -313,3 +313,17 @@ async def test_tab_and_shift_tab_move_between_items(db_path: Path) -> None:
         assert app.focused is slider(app, "goals")
         await pilot.press("shift+tab")
         assert app.focused is slider(app, "relationship")
+
+
+async def test_ctrl_t_shows_the_history_and_keeps_the_typed_ratings(db_path: Path) -> None:
+    from srs_tui.screens.history import HistoryScreen
+
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*typed("9"), "ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, RateScreen)
+        assert slider(app, "relationship").value == 90

@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ALIAS",
         help="open the rating screen for this client straight away (added if new)",
     )
+    parser.add_argument(
+        "--share",
+        action="store_true",
+        help="start in share mode, for a shared screen: only --client's own screens",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     secret = commands.add_parser(
         "passphrase",
@@ -108,7 +113,12 @@ def _fail(message: str) -> int:
 
 
 def _run(
-    db_path: Path, client: str | None, config_path: Path | None, *, create_parents: bool
+    db_path: Path,
+    client: str | None,
+    config_path: Path | None,
+    *,
+    create_parents: bool,
+    share: bool = False,
 ) -> int:
     from srs_tui.app import make_app
     from srs_tui.config import ConfigError, load_config
@@ -123,6 +133,7 @@ def _run(
             client_alias=client,
             create_parents=create_parents,
             passphrase_file=default_passphrase_path(),
+            share=share,
         )
     except (StoreError, ConfigError) as error:
         return _fail(str(error))
@@ -135,7 +146,7 @@ def _run(
     return app.return_code or 0
 
 
-def _run_demo(client: str | None, config_path: Path | None) -> int:
+def _run_demo(client: str | None, config_path: Path | None, share: bool) -> int:
     from srs_tui.context import local_now
     from srs_tui.demo import seed
     from srs_tui.store import Store
@@ -145,7 +156,7 @@ def _run_demo(client: str | None, config_path: Path | None) -> int:
         db_path = folder / "demo.db"
         with Store.open(db_path) as store:
             seed(store, local_now())
-        return _run(db_path, client, config_path, create_parents=False)
+        return _run(db_path, client, config_path, create_parents=False, share=share)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -156,14 +167,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "passphrase":
         return _passphrase_command(args.clear)
+    if args.share and not args.client:
+        build_parser().error("--share needs --client ALIAS: the client whose screen is shared")
     try:
         if args.demo:
-            return _run_demo(args.client, args.config)
+            return _run_demo(args.client, args.config, args.share)
         if args.db is not None:
-            return _run(args.db, args.client, args.config, create_parents=False)
+            return _run(args.db, args.client, args.config, create_parents=False, share=args.share)
         from srs_tui.store import default_db_path
 
-        return _run(default_db_path(), args.client, args.config, create_parents=True)
+        return _run(
+            default_db_path(), args.client, args.config, create_parents=True, share=args.share
+        )
     except KeyboardInterrupt:
         return 130
 

@@ -20,7 +20,8 @@ from srs_tui.screens.caseload import CaseloadScreen
 from srs_tui.screens.confirm import ConfirmScreen
 from srs_tui.screens.curtain import CurtainScreen
 from srs_tui.screens.navigation import LaunchScreen
-from srs_tui.store import Client, Store
+from srs_tui.screens.share_start import ShareStartScreen
+from srs_tui.store import Client, Store, StoreError
 from srs_tui.store.records import clean_alias
 
 # What counts as the therapist being there, for the idle lock.
@@ -54,12 +55,23 @@ class SrsApp(App[None]):
             tooltip="Hide everything at once; the same key brings it back",
             id="app.curtain",
         ),
+        Binding(
+            "ctrl+o,f6",
+            "toggle_share",
+            "Share",
+            tooltip="Share mode: only this client's screens; again to stop",
+            id="app.share",
+        ),
     ]
 
-    def __init__(self, ctx: AppContext, *, start_client: Client | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, *, start_client: Client | None = None, share: bool = False
+    ) -> None:
         super().__init__()
         self.ctx = ctx
         self.start_client = start_client
+        if share and start_client is not None:
+            ctx.share.client_id = start_client.id
         self.last_input = time.monotonic()
 
     def _fatal_error(self) -> None:
@@ -98,6 +110,77 @@ class SrsApp(App[None]):
             curtain.lift()
         else:
             self.pop_screen()  # a question asked over the curtain: back to the curtain
+
+    def _client_on_screen(self) -> Client | None:
+        client = getattr(self.screen, "client", None)
+        if isinstance(client, Client):
+            return client
+        chosen = getattr(self.screen, "selected_client", None)
+        return chosen() if callable(chosen) else None
+
+    def _show_names(self) -> None:
+        for screen in self.screen_stack:
+            show = getattr(screen, "show_names", None)
+            if callable(show):
+                show()
+
+    def start_sharing(self, client: Client, *, open_rating: bool = False) -> None:
+        """Share mode for client: from now on, only their client-facing screens."""
+        self.ctx.share.client_id = client.id
+        for screen in self.screen_stack:
+            shown = getattr(screen, "client", None)
+            if isinstance(shown, Client) and shown.id == client.id:
+                screen.client = client  # type: ignore[attr-defined]  # with the new name
+        self._show_names()
+        if open_rating:
+            from srs_tui.screens.rate import RateScreen
+
+            self.push_screen(RateScreen(self.ctx, client))
+
+    def stop_sharing(self) -> None:
+        """Back to the therapist's own view."""
+        self.ctx.share.client_id = None
+        self._show_names()
+
+    def action_toggle_share(self) -> None:
+        """Start share mode for the client on screen, or stop it after a confirmation."""
+        if self._curtain() is not None:
+            return
+        if self.ctx.share.active:
+
+            def answer(stop: bool | None) -> None:
+                if stop:
+                    self.stop_sharing()
+
+            self.push_screen(
+                ConfirmScreen(
+                    "Stop sharing? The caseload and other clients can be shown again, so "
+                    "stop sharing the window first.",
+                    yes="Stop sharing",
+                    no="Keep sharing",
+                ),
+                answer,
+            )
+            return
+        client = self._client_on_screen()
+        if client is None:
+            self.notify("Choose a client first.", markup=False)
+            return
+        on_caseload = not hasattr(self.screen, "client")
+
+        def chosen(name: str | None) -> None:
+            if name is None or client is None:
+                return
+            try:
+                updated = self.ctx.store.edit_client(
+                    client.id, alias=client.alias, language=client.language, display_name=name
+                )
+            except StoreError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.start_sharing(updated, open_rating=on_caseload)
+
+        self.push_screen(ShareStartScreen(client), chosen)
 
     def _passphrase_check(self) -> Callable[[str], bool] | None:
         path = self.ctx.passphrase_file
@@ -158,6 +241,7 @@ def make_app(
     clock: Callable[[], datetime] = local_now,
     create_parents: bool = False,
     passphrase_file: Path | None = None,
+    share: bool = False,
 ) -> SrsApp:
     """Open the store (StoreError if the file is not ours) and build the app on it."""
     if client_alias is not None:
@@ -171,4 +255,7 @@ def make_app(
     except BaseException:
         store.close()
         raise
-    return SrsApp(ctx, start_client=client)
+    if share and client is None:
+        store.close()
+        raise StoreError("Share mode needs a client: add --client ALIAS.")
+    return SrsApp(ctx, start_client=client, share=share)

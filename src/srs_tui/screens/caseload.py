@@ -92,7 +92,12 @@ class CaseloadScreen(Screen[None]):
         Binding("slash", "filter", "Filter", tooltip="Filter by alias", id="caseload.filter"),
         Binding("x", "archive", "Archive", tooltip="Archive or unarchive", id="caseload.archive"),
         Binding(
-            "z", "toggle_archived", "Archived", tooltip="Show archived", id="caseload.archived"
+            "z",
+            "toggle_archived",
+            "Archived",
+            show=False,
+            tooltip="Show archived",
+            id="caseload.archived",
         ),
         Binding(
             "question_mark,f1", "rules", "Rules", tooltip="The alert rules", id="caseload.rules"
@@ -194,6 +199,10 @@ class CaseloadScreen(Screen[None]):
 
     def _selected_id(self) -> str | None:
         return self.query_one("#clients", RowTable).cursor_key
+
+    def selected_client(self) -> Client | None:
+        """The client under the cursor, for actions that need one."""
+        return self._selected_client()
 
     def _selected_client(self) -> Client | None:
         client_id = self._selected_id()

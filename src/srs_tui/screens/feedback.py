@@ -17,6 +17,7 @@ from srs_tui.screens.confirm import ConfirmScreen
 from srs_tui.screens.navigation import go_back, screen_below
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import NOTE_MAX
+from srs_tui.widgets.share_banner import ShareBanner
 
 
 def describe(feedback: Feedback) -> Content:
@@ -43,7 +44,7 @@ def describe(feedback: Feedback) -> Content:
     return Content.assemble(*parts)
 
 
-def standing(feedback: Feedback, client: Client, saved: Administration, cutoff: int) -> Content:
+def standing(feedback: Feedback, name: str, saved: Administration, cutoff: int) -> Content:
     """Beside the large total: whose session this was, and the total against the cutoff."""
     below = any(alert.rule_id == "below_cutoff" for alert in feedback.alerts)
     verdict = (
@@ -53,7 +54,7 @@ def standing(feedback: Feedback, client: Client, saved: Administration, cutoff: 
     )
     return Content.assemble(
         ("Saved  ", "bold"),
-        (client.alias, "bold"),
+        (name, "bold"),
         f"  ·  session {saved.session}\n",
         ("/ 40", "bold"),
         f"   cutoff {format_tenths(cutoff)}\n",
@@ -92,13 +93,12 @@ class FeedbackScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
+        yield ShareBanner(self.ctx.share)
         with VerticalScroll(id="feedback-body", can_focus=False):
             with Horizontal(id="feedback-total"):
                 yield Digits(format_tenths(self.feedback.total), id="feedback-digits")
                 yield Static(
-                    standing(
-                        self.feedback, self.client, self.saved, self.ctx.config.thresholds.cutoff
-                    ),
+                    self._standing(),
                     id="feedback-standing",
                 )
             yield Static(describe(self.feedback), id="feedback-alerts")
@@ -108,6 +108,18 @@ class FeedbackScreen(Screen[None]):
                 yield Button("Done", id="done", variant="primary", compact=True, tooltip="Ctrl+S")
                 yield Static("", id="feedback-message", markup=False)
         yield Footer()
+
+    def _standing(self) -> Content:
+        name = self.ctx.shown_name(self.client)
+        return standing(self.feedback, name, self.saved, self.ctx.config.thresholds.cutoff)
+
+    def on_screen_resume(self) -> None:
+        self.show_names()
+
+    def show_names(self) -> None:
+        """Show the client under the name for this moment (alias, or the name for sharing)."""
+        self.query_one("#feedback-standing", Static).update(self._standing())
+        self.query_one(ShareBanner).sync()
 
     def _note(self) -> str:
         return self.query_one("#note", TextArea).text

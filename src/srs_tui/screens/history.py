@@ -19,6 +19,7 @@ from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
 from srs_tui.screens.session_details import DISPLAY_FORMAT
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.widgets.row_table import Column, RowTable, TextRow
+from srs_tui.widgets.share_banner import ShareBanner
 from srs_tui.widgets.trend_chart import ChartPoint, TrendChart, item_spec, total_spec
 
 SHORT_LABELS = {"relationship": "Rel", "goals": "Goals", "approach": "Appr", "overall": "Over"}
@@ -78,6 +79,7 @@ class HistoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         thresholds = self.ctx.config.thresholds
         yield Header(icon="")
+        yield ShareBanner(self.ctx.share)
         yield Static("", id="history-info")
         with Vertical(id="history-charts"):
             yield TrendChart(
@@ -112,7 +114,7 @@ class HistoryScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: the one place the history is read.
-        self.load()
+        self.show_names()
 
     def load(self) -> None:
         """Read the client's sessions and show them, the charts and the alerts."""
@@ -124,7 +126,7 @@ class HistoryScreen(Screen[None]):
         thresholds = self.ctx.config.thresholds
         alerts = alerts_by_session([a.scores for a in self.history], thresholds)
         info = Text(no_wrap=True, overflow="ellipsis")
-        info.append(self.client.alias, style="bold")
+        info.append(self.ctx.shown_name(self.client), style="bold")
         count = len(self.history)
         info.append(f"  ·  {count} session{'s' if count != 1 else ''}")
         if self.history:
@@ -156,6 +158,11 @@ class HistoryScreen(Screen[None]):
             rows.append(TextRow(key=administration.id, cells=cells))
         self.query_one("#sessions", RowTable).set_rows(rows)
         self.query_one("#alert-list", Static).update(alert_lines(self.history, alerts))
+
+    def show_names(self) -> None:
+        """Show the client under the name for this moment (alias, or the name for sharing)."""
+        self.load()
+        self.query_one(ShareBanner).sync()
 
     def _selected(self) -> str | None:
         return self.query_one("#sessions", RowTable).cursor_key

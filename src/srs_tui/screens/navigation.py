@@ -25,7 +25,14 @@ def screen_below(screen: Screen[Any]) -> Screen[Any] | None:
 
 def go_back(screen: Screen[Any], ctx: AppContext) -> None:
     """Close screen, back to where the therapist came from; to the caseload, built only now,
-    if the app started on this screen."""
+    if the app started on this screen.
+
+    While the screen is shared, back never leads out of the client's own screens: it ends on
+    the client's history, which stays.
+    """
+    if ctx.share.active:
+        _back_while_sharing(screen, ctx)
+        return
     stack = screen.app.screen_stack
     below = stack[-2] if len(stack) > 1 else None
     screen.dismiss(None)
@@ -33,3 +40,17 @@ def go_back(screen: Screen[Any], ctx: AppContext) -> None:
         from srs_tui.screens.caseload import CaseloadScreen
 
         screen.app.push_screen(CaseloadScreen(ctx))
+
+
+def _back_while_sharing(screen: Screen[Any], ctx: AppContext) -> None:
+    from srs_tui.screens.history import HistoryScreen
+
+    client_id = ctx.share.client_id
+    below = screen_below(screen)
+    below_client = getattr(below, "client", None)
+    if below_client is not None and getattr(below_client, "id", None) == client_id:
+        screen.dismiss(None)  # another of this client's screens
+    elif isinstance(screen, HistoryScreen):
+        screen.notify("Sharing: this client's screens only. Ctrl+O stops sharing.")
+    elif client_id is not None:
+        screen.app.switch_screen(HistoryScreen(ctx, ctx.store.client(client_id)))

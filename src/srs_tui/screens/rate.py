@@ -19,6 +19,7 @@ from srs_tui.screens.navigation import go_back
 from srs_tui.screens.session_details import DISPLAY_FORMAT, SessionDetails, SessionDetailsScreen
 from srs_tui.store import Client, StoreError
 from srs_tui.widgets.rating_slider import RatingSlider
+from srs_tui.widgets.share_banner import ShareBanner
 from srs_tui.widgets.total_panel import TotalPanel
 
 
@@ -35,6 +36,13 @@ class RateScreen(Screen[None]):
             "Date & mode",
             tooltip="Change the date (paper records), mode or setting",
             id="rate.details",
+        ),
+        Binding(
+            "ctrl+t",
+            "history",
+            "History",
+            tooltip="This client's trend; the ratings typed here stay",
+            id="rate.history",
         ),
         Binding(
             "escape",
@@ -61,6 +69,7 @@ class RateScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
+        yield ShareBanner(self.ctx.share)
         yield Static(self._info(), id="session-info")
         with VerticalScroll(id="rate-body", can_focus=False):
             for item in SRS.items:
@@ -73,11 +82,25 @@ class RateScreen(Screen[None]):
 
     def _info(self) -> Text:
         info = Text(no_wrap=True, overflow="ellipsis")
-        info.append(self.client.alias, style="bold")
+        info.append(self.ctx.shown_name(self.client), style="bold")
         info.append(f"  ·  session {self._session}  ·  ")
         info.append(self.details.administered_at.strftime(DISPLAY_FORMAT))
         info.append(f"  ·  {self.details.mode}  ·  {self.details.setting}")
         return info
+
+    def on_screen_resume(self) -> None:
+        self.show_names()
+
+    def show_names(self) -> None:
+        """Show the client under the name for this moment (alias, or the name for sharing)."""
+        self.query_one("#session-info", Static).update(self._info())
+        self.query_one(ShareBanner).sync()
+
+    def action_history(self) -> None:
+        """This client's history, over the rating screen."""
+        from srs_tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.ctx, self.client))
 
     def _sliders(self) -> list[RatingSlider]:
         return list(self.query(RatingSlider))

@@ -85,6 +85,10 @@ def test_a_partial_file_keeps_the_other_defaults(tmp_path: Path) -> None:
         ("[alerts]\nfalling_run = 2.5", "[alerts] falling_run: 2.5 is not a whole number"),
         ("[alerts]\ncutoff_inclusive = 'yes'", "cutoff_inclusive: 'yes' is not true or false"),
         ("[session]\nmode = 'email'", "[session] mode: 'email' is not one of oral, self, paper"),
+        (
+            "[display]\ntheme = 'neon'",
+            "[display] theme: 'neon' is not one of default, high-contrast",
+        ),
         ("[lock]\nidle_minutes = -1", "[lock] idle_minutes: -1 is outside 0 to 240"),
         ("[lock]\nidle_minutes = 'soon'", "[lock] idle_minutes: 'soon' is not a number"),
     ],

@@ -23,6 +23,7 @@ from srs_tui.screens.navigation import LaunchScreen
 from srs_tui.screens.share_start import ShareStartScreen
 from srs_tui.store import Client, Store, StoreError
 from srs_tui.store.records import clean_alias
+from srs_tui.themes import HIGH_CONTRAST, THEMES
 
 # What counts as the therapist being there, for the idle lock.
 INPUT_EVENTS = (
@@ -43,6 +44,8 @@ class SrsApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     # Screen classes by terminal height: tall screens give the items room to breathe.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    # Below 70 columns the large digits beside each item give way to the tracks.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
 
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
@@ -54,6 +57,14 @@ class SrsApp(App[None]):
             priority=True,
             tooltip="Hide everything at once; the same key brings it back",
             id="app.curtain",
+        ),
+        Binding(
+            "f9",
+            "toggle_contrast",
+            "Contrast",
+            show=False,
+            tooltip="Switch the high-contrast theme on or off",
+            id="app.contrast",
         ),
         Binding(
             "ctrl+o,f6",
@@ -202,7 +213,14 @@ class SrsApp(App[None]):
         if timeout and self._curtain() is None and time.monotonic() - self.last_input >= timeout:
             self.push_screen(CurtainScreen(idle=True, check=self._passphrase_check()))
 
+    def action_toggle_contrast(self) -> None:
+        """Switch the high-contrast theme on or off."""
+        high = self.theme == HIGH_CONTRAST.name
+        self.theme = THEMES["default"] if high else HIGH_CONTRAST.name
+
     def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = THEMES[self.ctx.config.theme]
         timeout = self.ctx.config.idle_lock_seconds
         if timeout:
             self.set_interval(min(1.0, timeout / 4), self._check_idle)

@@ -35,6 +35,9 @@ setting = "telehealth"   # telehealth or in-person
 
 [lock]
 idle_minutes = 10        # without input this long, the screen is curtained; 0 turns it off
+
+[display]
+theme = "default"        # or "high-contrast"; F9 switches in the app
 """
 
 
@@ -50,6 +53,7 @@ class Config:
     default_mode: str = "oral"
     default_setting: str = "telehealth"
     idle_lock_seconds: int = 600  # 0: never lock
+    theme: str = "default"  # or "high-contrast"
 
 
 def default_config_path() -> Path:
@@ -128,6 +132,9 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[object], Any], str]]] = {
     },
     "lock": {
         "idle_minutes": (_minutes, "idle_lock_seconds"),
+    },
+    "display": {
+        "theme": (_one_of(("default", "high-contrast")), "theme"),
     },
 }
 

@@ -8,11 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Digits, Footer, Header, Static
 
 from srs_tui.context import AppContext
 from srs_tui.feedback import summarize
-from srs_tui.measures import SRS, Scores, total_of
+from srs_tui.measures import SRS, Scores, format_tenths, total_of
 from srs_tui.screens.confirm import ConfirmScreen
 from srs_tui.screens.feedback import FeedbackScreen
 from srs_tui.screens.navigation import go_back
@@ -73,7 +73,10 @@ class RateScreen(Screen[None]):
         yield Static(self._info(), id="session-info")
         with VerticalScroll(id="rate-body", can_focus=False):
             for item in SRS.items:
-                yield RatingSlider(item)
+                with Horizontal(classes="item-row"):
+                    yield RatingSlider(item)
+                    # The value in large digits, readable in a small video tile.
+                    yield Digits("-", id=f"digits-{item.key}", classes="item-digits")
             yield TotalPanel(self.ctx.config.thresholds, id="total")
             with Horizontal(id="rate-actions"):
                 yield Button("Save", id="save", variant="primary", tooltip="Ctrl+S")
@@ -119,7 +122,11 @@ class RateScreen(Screen[None]):
         self.query_one("#rate-message", Static).update(message)
 
     @on(RatingSlider.Changed)
-    def _update_total(self) -> None:
+    def _update_total(self, event: RatingSlider.Changed) -> None:
+        value = event.value
+        self.query_one(f"#digits-{event.slider.item.key}", Digits).update(
+            "-" if value is None else format_tenths(value)
+        )
         values = self.values()
         items_set = sum(value is not None for value in values.values())
         self.query_one(TotalPanel).show(total_of(values), items_set)

@@ -23,7 +23,7 @@ POLE_WIDTH = 13  # the longest built-in pole label; keeps the four tracks aligne
 VALUE_WIDTH = 7
 MIN_TRACK = 21
 ENTRY_MAX = 6
-MINOR_TICKS_FROM = 41  # cells of track: room for a tick at every whole point
+MINOR_TICKS_FROM = 31  # cells of track: room for a tick at every whole point
 
 
 @dataclass(frozen=True)

@@ -197,3 +197,13 @@ def test_an_empty_passphrase_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "cannot be empty" in result.stderr
     assert not (tmp_path / "config" / "srs-tui" / "passphrase").exists()
+
+
+def test_a_bad_wording_file_stops_with_the_key_and_line(tmp_path: Path) -> None:
+    folder = tmp_path / "config" / "srs-tui"
+    folder.mkdir(parents=True)
+    (folder / "wording.toml").write_text("[relationship]\nlable = 'x'\n", encoding="utf-8")
+    result = run("--db", str(tmp_path / "srs.db"), "--client", "Ana", home=tmp_path)
+    assert result.returncode == 1
+    assert "line 2: unknown key 'lable' in [relationship]" in result.stderr
+    assert result.stderr.count("\n") == 1

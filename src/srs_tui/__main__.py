@@ -124,9 +124,11 @@ def _run(
     from srs_tui.config import ConfigError, load_config
     from srs_tui.passphrase import default_passphrase_path
     from srs_tui.store import StoreError
+    from srs_tui.wording import WordingError, load_wording
 
     try:
         config = load_config(config_path)
+        licensed = load_wording()
         app = make_app(
             db_path,
             config,
@@ -134,8 +136,9 @@ def _run(
             create_parents=create_parents,
             passphrase_file=default_passphrase_path(),
             share=share,
+            licensed_wording=licensed,
         )
-    except (StoreError, ConfigError) as error:
+    except (StoreError, ConfigError, WordingError) as error:
         return _fail(str(error))
     app.run()
     if app.crash is not None:

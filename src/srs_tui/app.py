@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -260,6 +260,7 @@ def make_app(
     create_parents: bool = False,
     passphrase_file: Path | None = None,
     share: bool = False,
+    licensed_wording: Mapping[str, Mapping[str, str]] | None = None,
 ) -> SrsApp:
     """Open the store (StoreError if the file is not ours) and build the app on it."""
     if client_alias is not None:
@@ -267,7 +268,11 @@ def make_app(
     store = Store.open(db_path, create_parents=create_parents)
     try:
         ctx = AppContext(
-            store=store, config=config or Config(), clock=clock, passphrase_file=passphrase_file
+            store=store,
+            config=config or Config(),
+            clock=clock,
+            passphrase_file=passphrase_file,
+            licensed_wording=licensed_wording,
         )
         client = store.get_or_add_client(client_alias, now=clock()) if client_alias else None
     except BaseException:

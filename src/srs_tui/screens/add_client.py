@@ -1,4 +1,5 @@
-"""Add a client: an alias or a code, not necessarily a real name."""
+"""Add or edit a client: an alias or a code (not necessarily a real name), the language of the
+client-facing text, and a name to show while the screen is shared."""
 
 from __future__ import annotations
 
@@ -6,61 +7,92 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from srs_tui.context import AppContext
 from srs_tui.store import Client, StoreError
-from srs_tui.store.records import ALIAS_MAX
+from srs_tui.store.records import ALIAS_MAX, DISPLAY_NAME_MAX, LANGUAGES
 
 
 class AddClientScreen(ModalScreen[Client | None]):
-    """Ask for an alias and add the client; returns the new client, or None if cancelled."""
+    """Returns the added or edited client, or None if cancelled."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", tooltip="Add no client", id="add_client.cancel"),
+        Binding("escape", "cancel", "Cancel", tooltip="Change nothing", id="client.cancel"),
     ]
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, client: Client | None = None) -> None:
         super().__init__()
         self.ctx = ctx
+        self.client = client  # None: a new client
 
     def compose(self) -> ComposeResult:
+        client = self.client
+        language = client.language if client else "en"
         with Vertical(classes="dialog"):
-            yield Label("Add a client", classes="dialog-title")
+            yield Label("Edit the client" if client else "Add a client", classes="dialog-title")
             yield Static(
                 "An alias or a record code is enough; it need not be a real name.",
                 classes="dialog-text",
             )
             yield Input(
+                client.alias if client else "",
                 placeholder="alias or code",
                 max_length=ALIAS_MAX,
                 id="alias",
             )
+            yield Label("Language of what the client sees:")
+            with RadioSet(id="language"):
+                for code, name in LANGUAGES.items():
+                    yield RadioButton(name, value=code == language, name=code)
+            yield Label("Name to show while sharing the screen (optional: initials, first name):")
+            yield Input(
+                (client.display_name or "") if client else "",
+                placeholder="the alias is shown",
+                max_length=DISPLAY_NAME_MAX,
+                id="display-name",
+            )
             yield Static("", id="alias-error", classes="dialog-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
-                yield Button("Add", id="add", variant="primary")
+                yield Button("Save" if client else "Add", id="add", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#alias", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._add()
+        self._save()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         if event.button.id == "add":
-            self._add()
+            self._save()
         else:
             self.dismiss(None)
 
-    def _add(self) -> None:
+    def _language(self) -> str:
+        pressed = self.query_one("#language", RadioSet).pressed_button
+        return pressed.name if pressed is not None and pressed.name else "en"
+
+    def _save(self) -> None:
         alias = self.query_one("#alias", Input).value
+        name = self.query_one("#display-name", Input).value
+        store = self.ctx.store
         try:
-            client = self.ctx.store.add_client(alias, now=self.ctx.clock())
+            if self.client is None:
+                saved = store.add_client(
+                    alias, now=self.ctx.clock(), language=self._language(), display_name=name
+                )
+            else:
+                saved = store.edit_client(
+                    self.client.id, alias=alias, language=self._language(), display_name=name
+                )
         except StoreError as error:
             self.query_one("#alias-error", Static).update(str(error))
             return
-        self.dismiss(client)
+        self.dismiss(saved)
 
     def action_cancel(self) -> None:
-        """Close without adding."""
+        """Close without changing anything."""
         self.dismiss(None)

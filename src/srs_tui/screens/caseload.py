@@ -89,6 +89,14 @@ class CaseloadScreen(Screen[None]):
         ),
         Binding("r", "rate", "Rate", tooltip="Give the SRS to this client", id="caseload.rate"),
         Binding("a", "add_client", "Add", tooltip="Add a client", id="caseload.add"),
+        Binding(
+            "e",
+            "edit_client",
+            "Edit",
+            show=False,
+            tooltip="Alias, language, name for sharing",
+            id="caseload.edit",
+        ),
         Binding("slash", "filter", "Filter", tooltip="Filter by alias", id="caseload.filter"),
         Binding("x", "archive", "Archive", tooltip="Archive or unarchive", id="caseload.archive"),
         Binding(
@@ -224,6 +232,18 @@ class CaseloadScreen(Screen[None]):
                 self.refresh_clients(select=client.id)
 
         self.app.push_screen(AddClientScreen(self.ctx), added)
+
+    def action_edit_client(self) -> None:
+        """Change the alias, language or name for sharing of the client under the cursor."""
+        client = self._selected_client()
+        if client is None:
+            return
+
+        def edited(saved: Client | None) -> None:
+            if saved is not None:
+                self.refresh_clients(select=saved.id)
+
+        self.app.push_screen(AddClientScreen(self.ctx, client), edited)
 
     @on(RowTable.Selected, "#clients")
     def _row_chosen(self) -> None:

@@ -18,10 +18,17 @@ from srs_tui.screens.navigation import go_back, screen_below
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import NOTE_MAX
 from srs_tui.widgets.share_banner import ShareBanner
+from srs_tui.wording import GENERAL_QUESTION, Wording
 
 
-def describe(feedback: Feedback) -> Content:
-    """The alerts, each with a symbol and words (never colour alone), and what to ask."""
+def describe(feedback: Feedback, wording: Wording, soft_item: int) -> Content:
+    """The alerts, each with a symbol and words (never colour alone), and what to ask, in the
+    client's words and language."""
+    lowest = wording.item(feedback.lowest.key)
+    if feedback.lowest_value < soft_item:
+        question = lowest.follow_up
+    else:
+        question = GENERAL_QUESTION.get(wording.language, GENERAL_QUESTION["en"])
     parts: list[str | tuple[str, str]] = []
     if not feedback.needs_attention:
         parts += [("✓ ", "bold $text-success"), ("No alerts for this session.\n", "bold")]
@@ -37,9 +44,9 @@ def describe(feedback: Feedback) -> Content:
         ]
     parts += [
         ("\nLowest item: ", "bold"),
-        f"{feedback.lowest.label} {format_tenths(feedback.lowest_value)}\n",
+        f"{lowest.label} {format_tenths(feedback.lowest_value)}\n",
         ("Ask: ", "bold"),
-        feedback.question,
+        question,
     ]
     return Content.assemble(*parts)
 
@@ -101,7 +108,14 @@ class FeedbackScreen(Screen[None]):
                     self._standing(),
                     id="feedback-standing",
                 )
-            yield Static(describe(self.feedback), id="feedback-alerts")
+            yield Static(
+                describe(
+                    self.feedback,
+                    self.ctx.wording(self.client),
+                    self.ctx.config.thresholds.soft_item,
+                ),
+                id="feedback-alerts",
+            )
             yield Label("Note: what you talked about, saved with the session")
             yield TextArea(self.saved.note, id="note", soft_wrap=True, show_line_numbers=False)
             with Horizontal(id="feedback-actions"):

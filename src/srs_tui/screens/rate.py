@@ -12,7 +12,7 @@ from textual.widgets import Button, Digits, Footer, Header, Static
 
 from srs_tui.context import AppContext
 from srs_tui.feedback import summarize
-from srs_tui.measures import SRS, Scores, format_tenths, total_of
+from srs_tui.measures import Scores, format_tenths, total_of
 from srs_tui.screens.confirm import ConfirmScreen
 from srs_tui.screens.feedback import FeedbackScreen
 from srs_tui.screens.navigation import go_back
@@ -21,6 +21,7 @@ from srs_tui.store import Client, StoreError
 from srs_tui.widgets.rating_slider import RatingSlider
 from srs_tui.widgets.share_banner import ShareBanner
 from srs_tui.widgets.total_panel import TotalPanel
+from srs_tui.wording import guide_text
 
 
 class RateScreen(Screen[None]):
@@ -36,6 +37,13 @@ class RateScreen(Screen[None]):
             "Date & mode",
             tooltip="Change the date (paper records), mode or setting",
             id="rate.details",
+        ),
+        Binding(
+            "ctrl+g",
+            "guide",
+            "Guide",
+            tooltip="How to give the scale aloud, in the client's language",
+            id="rate.guide",
         ),
         Binding(
             "ctrl+t",
@@ -63,6 +71,7 @@ class RateScreen(Screen[None]):
             mode=ctx.config.default_mode,
             setting=ctx.config.default_setting,
         )
+        self.wording = ctx.wording(client)
         self._session = ctx.store.next_session(client.id)
         self._saving = False
         self._details_chosen = False  # until the therapist sets a date, the save time is used
@@ -72,7 +81,7 @@ class RateScreen(Screen[None]):
         yield ShareBanner(self.ctx.share)
         yield Static(self._info(), id="session-info")
         with VerticalScroll(id="rate-body", can_focus=False):
-            for item in SRS.items:
+            for item in self.wording.items:
                 with Horizontal(classes="item-row"):
                     yield RatingSlider(item)
                     # The value in large digits, readable in a small video tile.
@@ -81,7 +90,13 @@ class RateScreen(Screen[None]):
             with Horizontal(id="rate-actions"):
                 yield Button("Save", id="save", variant="primary", tooltip="Ctrl+S")
                 yield Static("", id="rate-message", markup=False)
+        yield Static(guide_text(self.wording), id="guide", markup=False)
         yield Footer()
+
+    def action_guide(self) -> None:
+        """Show or hide the script for giving the scale aloud."""
+        guide = self.query_one("#guide")
+        guide.display = not guide.display
 
     def _info(self) -> Text:
         info = Text(no_wrap=True, overflow="ellipsis")
@@ -141,7 +156,7 @@ class RateScreen(Screen[None]):
         if self._saving:
             return
         values = self.values()
-        missing = [SRS.item(key) for key, value in values.items() if value is None]
+        missing = [self.wording.item(key) for key, value in values.items() if value is None]
         if missing:
             names = ", ".join(item.label for item in missing)
             self._say(f"Not saved: set {names} first.")

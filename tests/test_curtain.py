@@ -169,3 +169,25 @@ async def test_quit_from_under_the_curtain_still_asks_about_typed_ratings(
         await pilot.press("9", "enter", "ctrl+l", "ctrl+q")
         assert isinstance(app.screen, ConfirmScreen)
         assert "Ana" not in screen_text(app)
+
+
+async def test_the_passphrase_can_be_set_from_the_app(two_clients: Path, tmp_path: Path) -> None:
+    from srs_tui.screens.passphrase import PassphraseScreen
+
+    secret_file = tmp_path / "passphrase"
+    app = make_app(two_clients, clock=frozen_clock, passphrase_file=secret_file)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("P")
+        assert isinstance(app.screen, PassphraseScreen)
+        app.screen.query_one("#first", Input).value = "one"
+        app.screen.query_one("#second", Input).value = "two"
+        await pilot.click("#set")
+        assert "The two passphrases differ." in screen_text(app)
+        assert not secret_file.exists()
+        app.screen.query_one("#second", Input).value = "one"
+        app.screen.query_one("#second", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseloadScreen)
+    assert check_passphrase(secret_file, "one")
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600

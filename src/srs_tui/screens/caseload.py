@@ -110,6 +110,14 @@ class CaseloadScreen(Screen[None]):
         Binding(
             "question_mark,f1", "rules", "Rules", tooltip="The alert rules", id="caseload.rules"
         ),
+        Binding(
+            "P",
+            "passphrase",
+            "Passphrase",
+            show=False,
+            tooltip="Set the passphrase of the idle lock",
+            id="caseload.passphrase",
+        ),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="caseload.clear"),
         Binding("q", "app.quit", "Quit", tooltip="Quit srs-tui", id="caseload.quit"),
     ]
@@ -288,6 +296,22 @@ class CaseloadScreen(Screen[None]):
         """Show or hide archived clients."""
         self.show_archived = not self.show_archived
         self.refresh_clients()
+
+    def action_passphrase(self) -> None:
+        """Set or remove the passphrase that lifts the idle lock."""
+        path = self.ctx.passphrase_file
+        if path is None:
+            self.notify("No place to keep a passphrase in this session.", markup=False)
+            return
+        from srs_tui.screens.passphrase import PassphraseScreen
+
+        def done(result: str | None) -> None:
+            if result == "set":
+                self.notify("Passphrase set: the idle lock now asks for it.")
+            elif result == "removed":
+                self.notify("Passphrase removed: any key lifts the idle lock.")
+
+        self.app.push_screen(PassphraseScreen(path), done)
 
     def action_rules(self) -> None:
         """Show the alert rules with their thresholds and sources."""

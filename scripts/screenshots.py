@@ -24,6 +24,7 @@ TYPED = ["9", "full_stop", "1", "enter", "8", "full_stop", "5", "enter", "7"]
 ALL_FOUR = [*TYPED, "enter", "9", "full_stop", "9", "enter"]
 
 SHOTS: list[tuple[str, tuple[int, int], str | None, list[str]]] = [
+    ("rate-share-120x36", (120, 36), CLIENT, ["ctrl+o", "enter", *TYPED, "ctrl+g"]),
     ("caseload-80x24", (80, 24), None, []),
     ("caseload-120x36", (120, 36), None, []),
     ("history-80x24", (80, 24), None, ["enter"]),

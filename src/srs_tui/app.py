@@ -201,9 +201,15 @@ class SrsApp(App[None]):
         def check(typed: str) -> bool:
             try:
                 return check_passphrase(path, typed)
-            except PassphraseError as error:
+            except PassphraseError:
                 # A damaged hash file must not lock the therapist out of their own records.
-                self.notify(f"{error} The lock was lifted.", severity="error", markup=False)
+                # No path in the message: the screen may be shared.
+                self.notify(
+                    "The passphrase file could not be read, so the lock was lifted. "
+                    "Set the passphrase again (P on the caseload).",
+                    severity="error",
+                    markup=False,
+                )
                 return True
 
         return check

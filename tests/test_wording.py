@@ -92,6 +92,8 @@ async def test_a_spanish_client_sees_spanish_items_and_guide(db_path: Path) -> N
         assert "Relación" in text
         assert "muy escuchado" in text
         assert "Relationship" not in text
+        assert "0 de 4 respondidas" in text
+        assert "punto de corte 36.0" in text
         await pilot.press("ctrl+g")
         assert "En una escala del 0 al 10" in screen_text(app)
         await pilot.press("ctrl+g")
@@ -141,3 +143,28 @@ async def test_the_language_is_chosen_when_adding_and_editing(db_path: Path) -> 
         client = store.find_client("R-17")
         assert client is not None
         assert (client.language, client.display_name) == ("en", "R.")
+
+
+async def test_long_licensed_poles_go_under_the_track_without_breaking_lines(
+    db_path: Path,
+) -> None:
+    from srs_tui.widgets.rating_slider import RatingSlider
+
+    long_poles = (
+        "[relationship]\nlow = 'a very long left pole that a licensed form might use'\n"
+        "high = 'an equally long right pole for the other end of the line'\n"
+    )
+    app = make_app(
+        db_path,
+        client_alias="Ana",
+        clock=frozen_clock,
+        licensed_wording=parse_wording(long_poles, "wording.toml"),
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for slider in app.screen.query(RatingSlider):
+            assert not slider._layout().poles_beside
+            assert len(slider.render().plain.split("\n")) == 3
+        text = screen_text(app)
+        assert "0 a very long left pole" in text
+        assert "other end of the line 10" in text

@@ -61,6 +61,22 @@ _SPANISH: dict[str, Item] = {
     ),
 }
 
+# The words around the live total, which the client sees too.
+TOTAL_WORDS = {
+    "en": {
+        "cutoff": "cutoff",
+        "items_set": "{set} of {count} items set",
+        "below": "▲ below the cutoff: worth talking about",
+        "above": "✓ at or above the cutoff",
+    },
+    "es": {
+        "cutoff": "punto de corte",
+        "items_set": "{set} de {count} respondidas",
+        "below": "▲ por debajo del punto de corte: vale la pena hablarlo",
+        "above": "✓ en o por encima del punto de corte",
+    },
+}
+
 GENERAL_QUESTION = {
     "en": "What would have made today even better for you?",
     "es": "¿Qué habría hecho que hoy fuera aún mejor para ti?",

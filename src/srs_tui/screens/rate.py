@@ -21,7 +21,7 @@ from srs_tui.store import Client, StoreError
 from srs_tui.widgets.rating_slider import RatingSlider
 from srs_tui.widgets.share_banner import ShareBanner
 from srs_tui.widgets.total_panel import TotalPanel
-from srs_tui.wording import guide_text
+from srs_tui.wording import TOTAL_WORDS, guide_text
 
 
 class RateScreen(Screen[None]):
@@ -81,12 +81,14 @@ class RateScreen(Screen[None]):
         yield ShareBanner(self.ctx.share)
         yield Static(self._info(), id="session-info")
         with VerticalScroll(id="rate-body", can_focus=False):
+            poles = max(len(p) for i in self.wording.items for p in (i.low_pole, i.high_pole))
             for item in self.wording.items:
                 with Horizontal(classes="item-row"):
-                    yield RatingSlider(item)
+                    yield RatingSlider(item, pole_width=poles)
                     # The value in large digits, readable in a small video tile.
                     yield Digits("-", id=f"digits-{item.key}", classes="item-digits")
-            yield TotalPanel(self.ctx.config.thresholds, id="total")
+            words = TOTAL_WORDS.get(self.wording.language, TOTAL_WORDS["en"])
+            yield TotalPanel(self.ctx.config.thresholds, words, id="total")
             with Horizontal(id="rate-actions"):
                 yield Button("Save", id="save", variant="primary", tooltip="Ctrl+S")
                 yield Static("", id="rate-message", markup=False)

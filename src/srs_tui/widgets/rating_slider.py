@@ -19,7 +19,8 @@ from textual.widget import Widget
 from srs_tui.measures import Item, RatingError, format_tenths, parse_rating
 
 ITEM_MAX = 100
-POLE_WIDTH = 13  # the longest built-in pole label; keeps the four tracks aligned
+POLE_WIDTH = 13  # the longest built-in English pole label
+POLE_WIDTH_MAX = 20  # longer poles (a licensed wording) go under the track instead
 VALUE_WIDTH = 7
 MIN_TRACK = 21
 ENTRY_MAX = 6
@@ -47,7 +48,7 @@ class TrackLayout:
 def track_layout(width: int, pole_width: int = POLE_WIDTH) -> TrackLayout:
     """Poles beside the track when it stays wide enough, otherwise on the line below."""
     beside = width - 2 * (pole_width + 1)
-    if beside >= MIN_TRACK:
+    if beside >= MIN_TRACK and pole_width <= POLE_WIDTH_MAX:
         return TrackLayout(start=pole_width + 1, width=beside, poles_beside=True)
     return TrackLayout(start=0, width=max(width, 3), poles_beside=False)
 
@@ -146,9 +147,11 @@ class RatingSlider(Widget, can_focus=True):
             """The slider that changed."""
             return self.slider
 
-    def __init__(self, item: Item, *, id: str | None = None) -> None:
+    def __init__(self, item: Item, *, pole_width: int = POLE_WIDTH, id: str | None = None) -> None:
         super().__init__(id=id or item.key)
         self.item = item
+        # The same for all four items (the longest pole), so that the tracks line up.
+        self.pole_width = pole_width
         self._dragging = False
         self._render_styles: dict[str, Style] = {}
 
@@ -271,7 +274,7 @@ class RatingSlider(Widget, can_focus=True):
     # Drawing
 
     def _layout(self) -> TrackLayout:
-        return track_layout(self.content_size.width)
+        return track_layout(self.content_size.width, self.pole_width)
 
     def _style(self, part: str) -> Style:
         # Cached for one render: a component style lookup per track cell would put the
@@ -335,7 +338,7 @@ class RatingSlider(Widget, can_focus=True):
         middle = layout.start + layout.position(50)
         end = layout.start + layout.width - 1
         if layout.poles_beside:
-            track_line.append(self.item.low_pole.rjust(POLE_WIDTH) + " ", pole)
+            track_line.append(self.item.low_pole.rjust(self.pole_width) + " ", pole)
             track_line.append_text(self._track(layout))
             track_line.append(" " + self.item.high_pole, pole)
             scale.append(" " * layout.start + "0", pole)
@@ -345,6 +348,10 @@ class RatingSlider(Widget, can_focus=True):
             track_line.append_text(self._track(layout))
             low = f"0 {self.item.low_pole}"
             high = f"{self.item.high_pole} 10"
+            if len(low) + len(high) + 1 > width:  # a long licensed wording: each half a line
+                half = max((width - 1) // 2, 1)
+                low = low if len(low) <= half else low[: half - 1] + "…"
+                high = high if len(high) <= half else "…" + high[-(half - 1) :]
             scale.append(low, pole)
             scale.append(high.rjust(max(width - len(low), len(high) + 1)), pole)
         lines = Text("\n", no_wrap=True).join([self._heading(width), track_line, scale])

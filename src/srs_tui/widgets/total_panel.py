@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -43,9 +45,12 @@ class CutoffGauge(Widget):
     total: reactive[int] = reactive(0)
     items_set: reactive[int] = reactive(0)
 
-    def __init__(self, thresholds: Thresholds, *, id: str | None = None) -> None:
+    def __init__(
+        self, thresholds: Thresholds, words: Mapping[str, str], *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.thresholds = thresholds
+        self.words = words
 
     def _style(self, part: str) -> Style:
         return self.get_component_rich_style(f"cutoff-gauge--{part}")
@@ -54,7 +59,7 @@ class CutoffGauge(Widget):
         width = self.content_size.width
         cutoff = self.thresholds.cutoff
         head = Text.assemble(("/ 40", "bold"), no_wrap=True)
-        head.append(f"   cutoff {format_tenths(cutoff)}", self._style("cutoff"))
+        head.append(f"   {self.words['cutoff']} {format_tenths(cutoff)}", self._style("cutoff"))
         # One cell a point when there is room, so 35 and 36 never share a cell.
         bar_width = min(max(width - 5, 10), SRS.total_max // POINT + 1)
         cut_cell = round(cutoff * (bar_width - 1) / SRS.total_max)
@@ -70,18 +75,17 @@ class CutoffGauge(Widget):
         bar.append(" 40", self._style("muted"))
         count = len(SRS.items)
         if self.items_set < count:
-            status = Text.assemble((f"{self.items_set} of {count} items set", self._style("muted")))
+            counted = self.words["items_set"].format(set=self.items_set, count=count)
+            status = Text.assemble((counted, self._style("muted")))
         elif self.thresholds.is_below_cutoff(self.total):
-            status = Text.assemble(
-                ("▲ below the cutoff: worth talking about", self._style("below"))
-            )
+            status = Text.assemble((self.words["below"], self._style("below")))
         else:
-            status = Text.assemble(("✓ at or above the cutoff", self._style("above")))
+            status = Text.assemble((self.words["above"], self._style("above")))
         return Text("\n").join([head, bar, status])
 
 
 class TotalPanel(Widget):
-    """The SRS total of the items set so far."""
+    """The SRS total of the items set so far, in the client's language."""
 
     DEFAULT_CSS = """
     TotalPanel {
@@ -96,13 +100,16 @@ class TotalPanel(Widget):
     }
     """
 
-    def __init__(self, thresholds: Thresholds, *, id: str | None = None) -> None:
+    def __init__(
+        self, thresholds: Thresholds, words: Mapping[str, str], *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.thresholds = thresholds
+        self.words = words
 
     def compose(self) -> ComposeResult:
         yield Digits("-", id="total-digits")
-        yield CutoffGauge(self.thresholds, id="total-gauge")
+        yield CutoffGauge(self.thresholds, self.words, id="total-gauge")
 
     def show(self, total: int, items_set: int) -> None:
         """Show the total of the items set so far."""

@@ -17,7 +17,7 @@ from srs_tui.config import Config
 from srs_tui.context import AppContext, local_now
 from srs_tui.passphrase import PassphraseError, check_passphrase, has_passphrase
 from srs_tui.screens.caseload import CaseloadScreen
-from srs_tui.screens.confirm import ConfirmScreen
+from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.curtain import CurtainScreen
 from srs_tui.screens.navigation import LaunchScreen
 from srs_tui.screens.share_start import ShareStartScreen
@@ -158,19 +158,13 @@ class SrsApp(App[None]):
         if self._curtain() is not None:
             return
         if self.ctx.share.active:
-
-            def answer(stop: bool | None) -> None:
-                if stop:
-                    self.stop_sharing()
-
-            self.push_screen(
-                ConfirmScreen(
-                    "Stop sharing? The caseload and other clients can be shown again, so "
-                    "stop sharing the window first.",
-                    yes="Stop sharing",
-                    no="Keep sharing",
-                ),
-                answer,
+            confirm_then(
+                self,
+                "Stop sharing? The caseload and other clients can be shown again, so "
+                "stop sharing the window first.",
+                self.stop_sharing,
+                yes="Stop sharing",
+                no="Keep sharing",
             )
             return
         client = self._client_on_screen()
@@ -248,13 +242,7 @@ class SrsApp(App[None]):
             self.exit()
             return
 
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.exit()
-
-        self.push_screen(
-            ConfirmScreen("Quit and discard what was typed but not saved?", yes="Quit"), answer
-        )
+        confirm_then(self, "Quit and discard what was typed but not saved?", self.exit, yes="Quit")
 
 
 def make_app(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -36,3 +39,15 @@ class ConfirmScreen(ModalScreen[bool]):
     def action_cancel(self) -> None:
         """Answer no."""
         self.dismiss(False)
+
+
+def confirm_then(
+    app: App[Any], question: str, then: Callable[[], object], *, yes: str, no: str = "Cancel"
+) -> None:
+    """Ask question; run then only on yes."""
+
+    def answer(confirmed: bool | None) -> None:
+        if confirmed:
+            then()
+
+    app.push_screen(ConfirmScreen(question, yes=yes, no=no), answer)

@@ -16,7 +16,7 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from srs_tui.screens.confirm import ConfirmScreen
+from srs_tui.screens.confirm import confirm_then
 
 FREE_TRIES = 3
 MAX_DELAY_S = 60
@@ -122,10 +122,10 @@ class CurtainScreen(Screen[None]):
             self.lift()
             return
 
-        def answer(show: bool | None) -> None:
-            if show:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen("Show the screen again?", yes="Show", no="Keep it hidden"), answer
+        confirm_then(
+            self.app,
+            "Show the screen again?",
+            lambda: self.dismiss(None),
+            yes="Show",
+            no="Keep it hidden",
         )

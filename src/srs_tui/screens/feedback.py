@@ -13,7 +13,7 @@ from textual.widgets import Button, Digits, Footer, Header, Label, Static, TextA
 from srs_tui.context import AppContext
 from srs_tui.feedback import Feedback
 from srs_tui.measures import format_tenths
-from srs_tui.screens.confirm import ConfirmScreen
+from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.navigation import go_back, screen_below
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import NOTE_MAX
@@ -188,15 +188,10 @@ class FeedbackScreen(Screen[None]):
             go_back(self, self.ctx)
             return
 
-        def answer(discard: bool | None) -> None:
-            if discard:
-                go_back(self, self.ctx)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                "Leave without saving the note? The ratings are saved either way.",
-                yes="Discard note",
-                no="Keep editing",
-            ),
-            answer,
+        confirm_then(
+            self.app,
+            "Leave without saving the note? The ratings are saved either way.",
+            lambda: go_back(self, self.ctx),
+            yes="Discard note",
+            no="Keep editing",
         )

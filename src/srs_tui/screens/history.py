@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Static
 from srs_tui.context import AppContext
 from srs_tui.feedback import Alert, alerts_by_session
 from srs_tui.measures import SRS, format_tenths
-from srs_tui.screens.confirm import ConfirmScreen
+from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
 from srs_tui.screens.session_details import DISPLAY_FORMAT
 from srs_tui.store import Administration, Client, StoreError
@@ -239,9 +239,7 @@ class HistoryScreen(Screen[None]):
         when = administration.administered_at.strftime("%Y-%m-%d")
         total = format_tenths(administration.scores.total)
 
-        def answer(delete: bool | None) -> None:
-            if not delete:
-                return
+        def delete() -> None:
             try:
                 self.ctx.store.delete_administration(administration.id)
             except StoreError as error:
@@ -250,13 +248,12 @@ class HistoryScreen(Screen[None]):
             self.load()
             self.notify(f"Session {administration.session} deleted.", markup=False)
 
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Delete session {administration.session} ({when}, total {total})? "
-                "Its ratings and note are gone for good, and later sessions move up one.",
-                yes="Delete",
-            ),
-            answer,
+        confirm_then(
+            self.app,
+            f"Delete session {administration.session} ({when}, total {total})? "
+            "Its ratings and note are gone for good, and later sessions move up one.",
+            delete,
+            yes="Delete",
         )
 
     def action_back(self) -> None:

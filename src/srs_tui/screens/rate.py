@@ -13,7 +13,7 @@ from textual.widgets import Button, Digits, Footer, Header, Static
 from srs_tui.context import AppContext
 from srs_tui.feedback import summarize
 from srs_tui.measures import Scores, format_tenths, total_of
-from srs_tui.screens.confirm import ConfirmScreen
+from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.feedback import FeedbackScreen
 from srs_tui.screens.navigation import go_back
 from srs_tui.screens.session_details import DISPLAY_FORMAT, SessionDetails, SessionDetailsScreen
@@ -204,11 +204,10 @@ class RateScreen(Screen[None]):
             go_back(self, self.ctx)
             return
 
-        def answer(discard: bool | None) -> None:
-            if discard:
-                go_back(self, self.ctx)
-
-        self.app.push_screen(
-            ConfirmScreen("Discard the ratings entered so far?", yes="Discard", no="Keep rating"),
-            answer,
+        confirm_then(
+            self.app,
+            "Discard the ratings entered so far?",
+            lambda: go_back(self, self.ctx),
+            yes="Discard",
+            no="Keep rating",
         )

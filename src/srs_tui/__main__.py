@@ -68,7 +68,57 @@ def build_parser() -> argparse.ArgumentParser:
         "first line of standard input when that is not a terminal.",
     )
     secret.add_argument("--clear", action="store_true", help="remove the passphrase")
+
+    out = commands.add_parser("export", help="every record as CSV or a JSON bundle")
+    out.add_argument("--format", choices=("csv", "json"), default="csv", dest="form")
+    out.add_argument("--client", dest="export_client", metavar="ALIAS", help="one client only")
+    out.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: standard output")
+    out.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+    copy = commands.add_parser("backup", help="a consistent copy, while the app may run")
+    copy.add_argument("--to", type=Path, metavar="FILE", help="default: the backups folder")
+
+    back = commands.add_parser("restore", help="check a backup, then put it in place")
+    back.add_argument("file", type=Path, metavar="FILE")
+
+    commands.add_parser("check", help="paths, schema, integrity, permissions, size")
+
+    wipe = commands.add_parser("erase", help="erase every record of one client, on request")
+    wipe.add_argument("alias", metavar="ALIAS")
+    wipe.add_argument("--yes", action="store_true", help="do not ask to type the alias again")
     return parser
+
+
+def _data_command(args: argparse.Namespace) -> int:
+    from srs_tui import commands
+    from srs_tui.config import ConfigError, load_config
+    from srs_tui.context import local_now
+    from srs_tui.store import default_data_dir, default_db_path
+
+    db_path = args.db if args.db is not None else default_db_path()
+    now = local_now()
+    if args.command == "export":
+        try:
+            config = load_config(args.config)
+        except ConfigError as error:
+            return _fail(str(error))
+        return commands.export(
+            db_path,
+            config,
+            form=args.form,
+            alias=args.export_client,
+            output=args.output,
+            force=args.force,
+            now=now,
+        )
+    if args.command == "backup":
+        data_dir = db_path.parent if args.db is not None else default_data_dir()
+        return commands.make_backup(db_path, args.to, data_dir, now)
+    if args.command == "restore":
+        return commands.restore_backup(args.file, db_path, now)
+    if args.command == "check":
+        return commands.check(db_path)
+    return commands.erase(db_path, args.alias, yes=args.yes, now=now)
 
 
 def _read_new_passphrase() -> str | None:
@@ -170,6 +220,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "passphrase":
         return _passphrase_command(args.clear)
+    if args.command is not None:
+        if args.demo:
+            build_parser().error(f"{args.command} works on your data, not on --demo")
+        return _data_command(args)
     if args.share and not args.client:
         build_parser().error("--share needs --client ALIAS: the client whose screen is shared")
     try:

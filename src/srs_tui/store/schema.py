@@ -46,6 +46,17 @@ _V2 = (
     "CHECK (display_name IS NULL OR length(display_name) BETWEEN 1 AND 40)",
 )
 
+# Version 3: an audit of erasures, which says that a client was erased and when, nothing more.
+_V3 = (
+    """
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    event TEXT NOT NULL CHECK (event IN ('client erased'))
+) STRICT
+""",
+)
+
 # MIGRATIONS[n] takes a database from version n - 1 to version n.
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2}
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3}
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -261,6 +261,24 @@ class Store:
             )
         return summaries
 
+    def erase_client(self, client_id: str, *, now: datetime) -> None:
+        """Erase every record of a client, on their request; the audit keeps only the date.
+
+        secure_delete overwrites the freed pages, so the records do not linger in the file.
+        """
+        self._conn.execute("PRAGMA secure_delete = ON")
+        try:
+            with self.write() as conn:
+                conn.execute("DELETE FROM administrations WHERE client_id = ?", (client_id,))
+                gone = conn.execute("DELETE FROM clients WHERE id = ?", (client_id,)).rowcount
+                if gone != 1:
+                    raise StoreError("That client is no longer in the database.")
+                conn.execute(
+                    "INSERT INTO audit (at, event) VALUES (?, 'client erased')", (timestamp(now),)
+                )
+        finally:
+            self._conn.execute("PRAGMA secure_delete = OFF")
+
     def set_archived(self, client_id: str, archived: bool, *, now: datetime) -> Client:
         """Archive a client (hidden from the caseload, nothing deleted) or bring them back."""
         with self.write() as conn:

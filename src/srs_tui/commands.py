@@ -1,0 +1,121 @@
+"""The subcommands that work on the data without the app: export, backup, restore, check, erase.
+
+Each returns an exit code and prints one clear line per problem on stderr; none imports Textual.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from srs_tui.config import Config
+from srs_tui.store import Client, Store, StoreError
+from srs_tui.store.backup import backup, default_backup_path, health, restore
+from srs_tui.store.export import export_csv, export_json
+from srs_tui.store.files import write_private
+
+
+def _fail(message: str) -> int:
+    print(f"srs-tui: {message}", file=sys.stderr)
+    return 1
+
+
+def _chosen_clients(store: Store, alias: str | None) -> list[Client]:
+    everyone = [summary.client for summary in store.clients(include_archived=True)]
+    if alias is None:
+        return everyone
+    client = store.find_client(alias)
+    if client is None:
+        raise StoreError("No client with that alias.")
+    return [client]
+
+
+def export(
+    db_path: Path,
+    config: Config,
+    *,
+    form: str,
+    alias: str | None,
+    output: Path | None,
+    force: bool,
+    now: datetime,
+) -> int:
+    """Every record (or one client's) as CSV or a JSON bundle, to a file or standard output."""
+    if output is not None and output.exists() and not force:
+        return _fail(f"{output}: already exists; choose another name or add --force.")
+    try:
+        with Store.open(db_path) as store:
+            clients = _chosen_clients(store, alias)
+            if form == "csv":
+                text = export_csv(store, clients, config.thresholds)
+            else:
+                text = export_json(store, clients, now)
+        if output is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            write_private(output, text.encode("utf-8"), force=force)
+    except StoreError as error:
+        return _fail(str(error))
+    return 0
+
+
+def make_backup(db_path: Path, target: Path | None, data_dir: Path, now: datetime) -> int:
+    """A consistent copy of the database, by default into the backups folder."""
+    destination = target if target is not None else default_backup_path(data_dir, now)
+    try:
+        backup(db_path, destination)
+    except StoreError as error:
+        return _fail(str(error))
+    print(f"Backed up to {destination}")
+    return 0
+
+
+def restore_backup(backup_path: Path, db_path: Path, now: datetime) -> int:
+    """Check the backup, then put it in place of the database, keeping the old one aside."""
+    try:
+        aside = restore(backup_path, db_path, now)
+        with Store.open(db_path):
+            pass  # migrates an older backup to this version's schema
+    except StoreError as error:
+        return _fail(str(error))
+    if aside is not None:
+        print(f"Restored. The database as it was is kept in {aside}")
+    else:
+        print("Restored.")
+    return 0
+
+
+def check(db_path: Path) -> int:
+    """Report the database's health; exit 1 if anything needs doing."""
+    found = health(db_path)
+    for fact in found.facts:
+        print(fact)
+    for problem in found.problems:
+        print(f"srs-tui: {problem}", file=sys.stderr)
+    return 1 if found.problems else 0
+
+
+def erase(db_path: Path, alias: str, *, yes: bool, now: datetime) -> int:
+    """Erase every record of one client, after the alias is typed again (or --yes)."""
+    try:
+        with Store.open(db_path) as store:
+            client = store.find_client(alias)
+            if client is None:
+                return _fail("No client with that alias; nothing was erased.")
+            if not yes:
+                print(
+                    "This erases every record of this client for good. "
+                    "Type the alias again to confirm: ",
+                    end="",
+                    flush=True,
+                )
+                typed = sys.stdin.readline().strip()
+                if " ".join(typed.split()).casefold() != client.alias.casefold():
+                    return _fail("the alias typed does not match; nothing was erased.")
+            store.erase_client(client.id, now=now)
+    except StoreError as error:
+        return _fail(str(error))
+    print("Erased. The audit keeps only the date of the erasure.")
+    return 0

@@ -1,0 +1,217 @@
+"""export, backup, restore, check and erase, as a user runs them: real processes, real files."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW
+from srs_tui.measures import Scores
+from srs_tui.store import Store
+from srs_tui.store.export import escape_cell, unescape_cell
+
+
+def srs(*args: str, home: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "srs_tui", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def count(db: Path, table: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_csv_export_has_one_row_per_session_with_alerts(demo_db: Path, tmp_path: Path) -> None:
+    result = srs("--db", str(demo_db), "export", "--format", "csv", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == [
+        "client_id", "client", "session", "date", "measure", "relationship", "goals",
+        "approach", "overall", "total", "alerts", "mode", "setting", "note",
+    ]  # fmt: skip
+    assert len(rows) == count(demo_db, "administrations")
+    blake = [row for row in rows if row["client"] == "Blake (demo)"]
+    assert [row["session"] for row in blake] == ["1", "2", "3", "4", "5"]
+    last = blake[-1]
+    assert last["total"] == "32.8"
+    assert last["alerts"].split(";")[:2] == ["persistent_low", "below_cutoff"]
+    assert all(len(row[key].split(".")[1]) == 1 for row in rows for key in ("goals", "total"))
+    assert last["date"].startswith("2026-11-30T")
+    assert last["measure"] == "SRS"
+
+
+def test_cells_a_spreadsheet_would_run_are_escaped(db_path: Path, tmp_path: Path) -> None:
+    with Store.open(db_path) as store:
+        client = store.add_client("=HYPERLINK(1)", now=NOW)
+        store.record(
+            client.id, Scores(90, 90, 90, 90), administered_at=NOW, mode="oral",
+            setting="telehealth", note="+1 call me", now=NOW,
+        )  # fmt: skip
+    result = srs("--db", str(db_path), "export", home=tmp_path)
+    (row,) = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert row["client"] == "'=HYPERLINK(1)"
+    assert row["note"] == "'+1 call me"
+    for text in ("=A1", "+1", "-2", "@x", "\tx", "plain", "'kept"):
+        assert unescape_cell(escape_cell(text)) == text
+
+
+def test_an_export_file_is_private_and_never_overwritten(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "export.json"
+    first = srs("--db", str(demo_db), "export", "--format", "json", "-o", str(out), home=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    bundle = json.loads(out.read_text(encoding="utf-8"))
+    assert (bundle["format"], bundle["version"]) == ("srs-tui", 1)
+    assert len(bundle["clients"]) == count(demo_db, "clients")
+    assert len(bundle["administrations"]) == count(demo_db, "administrations")
+    before = digest(out)
+    again = srs("--db", str(demo_db), "export", "-o", str(out), home=tmp_path)
+    assert again.returncode == 1
+    assert "already exists" in again.stderr
+    assert digest(out) == before
+    forced = srs("--db", str(demo_db), "export", "-o", str(out), "--force", home=tmp_path)
+    assert forced.returncode == 0
+    assert out.read_text(encoding="utf-8").startswith("client_id,client,")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_one_clients_export(demo_db: Path, tmp_path: Path) -> None:
+    result = srs("--db", str(demo_db), "export", "--client", "casey (demo)", home=tmp_path)
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert {row["client"] for row in rows} == {"Casey (demo)"}
+    missing = srs("--db", str(demo_db), "export", "--client", "Nobody", home=tmp_path)
+    assert missing.returncode == 1
+    assert "No client with that alias" in missing.stderr
+
+
+def test_backup_and_restore(demo_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    made = srs("--db", str(demo_db), "backup", "--to", str(copy), home=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert count(copy, "administrations") == count(demo_db, "administrations")
+    with Store.open(demo_db) as store:
+        store.add_client("Added after the backup", now=NOW)
+    back = srs("--db", str(demo_db), "restore", str(copy), home=tmp_path)
+    assert back.returncode == 0, back.stderr
+    assert "kept in" in back.stdout
+    with Store.open(demo_db) as store:
+        assert store.find_client("Added after the backup") is None
+        assert store.find_client("Blake (demo)") is not None
+    (aside,) = tmp_path.glob("demo.db.before-restore-*")
+    with Store.open(aside) as store:
+        assert store.find_client("Added after the backup") is not None
+
+
+def test_the_default_backup_goes_into_the_backups_folder(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "srs-tui" / "srs-tui.db"
+    db.parent.mkdir(parents=True)
+    with Store.open(db) as store:
+        store.add_client("Ana", now=NOW)
+    made = srs("backup", home=tmp_path)
+    assert made.returncode == 0, made.stderr
+    (copy,) = (db.parent / "backups").glob("srs-tui-*.db")
+    assert count(copy, "clients") == 1
+
+
+@pytest.mark.parametrize("damage", ["garbage", "flipped"])
+def test_a_damaged_backup_is_refused_and_changes_nothing(
+    demo_db: Path, tmp_path: Path, damage: str
+) -> None:
+    copy = tmp_path / "copy.db"
+    srs("--db", str(demo_db), "backup", "--to", str(copy), home=tmp_path)
+    data = bytearray(copy.read_bytes())
+    if damage == "garbage":
+        data[:] = b"not a backup at all" * 100
+    else:
+        data[len(data) // 2] ^= 0xFF  # one flipped byte in a data page
+        data[5000] ^= 0xFF
+    copy.write_bytes(bytes(data))
+    before = digest(demo_db)
+    result = srs("--db", str(demo_db), "restore", str(copy), home=tmp_path)
+    if damage == "flipped" and result.returncode == 0:
+        pytest.skip("the flipped byte fell in unused space of the page")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert digest(demo_db) == before
+
+
+def test_check_reports_health_and_loose_permissions(demo_db: Path, tmp_path: Path) -> None:
+    os.chmod(demo_db.parent, 0o700)
+    ok = srs("--db", str(demo_db), "check", home=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert "integrity check: ok" in ok.stdout
+    assert "schema version: 3" in ok.stdout
+    os.chmod(demo_db, 0o644)
+    loose = srs("--db", str(demo_db), "check", home=tmp_path)
+    assert loose.returncode == 1
+    assert "readable by others" in loose.stderr
+
+
+def test_erase_removes_every_record_and_keeps_only_the_date(demo_db: Path, tmp_path: Path) -> None:
+    sessions = count(demo_db, "administrations")
+    wrong = srs("--db", str(demo_db), "erase", "Blake (demo)", stdin="Blake\n", home=tmp_path)
+    assert wrong.returncode == 1
+    assert "nothing was erased" in wrong.stderr
+    assert count(demo_db, "administrations") == sessions
+    right = srs(
+        "--db", str(demo_db), "erase", "Blake (demo)", stdin="blake (demo)\n", home=tmp_path
+    )
+    assert right.returncode == 0, right.stderr
+    assert count(demo_db, "administrations") == sessions - 5
+    conn = sqlite3.connect(demo_db)
+    audit = conn.execute("SELECT at, event FROM audit").fetchall()
+    conn.close()
+    assert [event for _, event in audit] == ["client erased"]
+    assert b"Blake" not in demo_db.read_bytes()
+    gone = srs("--db", str(demo_db), "erase", "Casey (demo)", "--yes", home=tmp_path)
+    assert gone.returncode == 0
+
+
+@pytest.mark.parametrize(
+    "command", [["export"], ["backup", "--to", "x.db"], ["check"], ["erase", "Ana", "--yes"]]
+)
+def test_every_command_refuses_a_foreign_file_and_leaves_it_alone(
+    tmp_path: Path, command: list[str]
+) -> None:
+    foreign = tmp_path / "recipes.db"
+    other = sqlite3.connect(foreign)
+    other.execute("CREATE TABLE recipes (name TEXT)")
+    other.commit()
+    other.close()
+    before = digest(foreign)
+    result = srs("--db", str(foreign), *command, home=tmp_path)
+    assert result.returncode == 1
+    assert "another application" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert digest(foreign) == before

@@ -215,3 +215,27 @@ def test_every_command_refuses_a_foreign_file_and_leaves_it_alone(
     assert "another application" in result.stderr
     assert "Traceback" not in result.stderr
     assert digest(foreign) == before
+
+
+def test_import_checks_first_then_writes_all_or_nothing(db_path: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("client,date,relationship,goals,approach,overall\nAna,2026-11-03,9,9,9,9\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "client,date,relationship,goals,approach,overall\n"
+        "Ana,2026-11-03,9,9,9,9\nBen,2026-11-04,9,10.5,9,9\n"
+    )
+    refused = srs("--db", str(db_path), "import", str(bad), home=tmp_path)
+    assert refused.returncode == 1
+    assert "line 3, goals: 10.5 is above 10.0" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert count(db_path, "administrations") == 0
+    dry = srs("--db", str(db_path), "import", str(good), "--dry-run", home=tmp_path)
+    assert dry.returncode == 0
+    assert "Would import: 1 sessions to add, 1 new clients" in dry.stdout
+    assert count(db_path, "administrations") == 0
+    done = srs("--db", str(db_path), "import", str(good), home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    again = srs("--db", str(db_path), "import", str(good), home=tmp_path)
+    assert "already there, skipped" in again.stdout
+    assert count(db_path, "administrations") == 1

@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -75,6 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: standard output")
     out.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
+    bring = commands.add_parser("import", help="records from a CSV or a JSON bundle")
+    bring.add_argument("file", type=Path, metavar="FILE")
+    bring.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+
     copy = commands.add_parser("backup", help="a consistent copy, while the app may run")
     copy.add_argument("--to", type=Path, metavar="FILE", help="default: the backups folder")
 
@@ -111,14 +115,15 @@ def _data_command(args: argparse.Namespace) -> int:
             force=args.force,
             now=now,
         )
-    if args.command == "backup":
-        data_dir = db_path.parent if args.db is not None else default_data_dir()
-        return commands.make_backup(db_path, args.to, data_dir, now)
-    if args.command == "restore":
-        return commands.restore_backup(args.file, db_path, now)
-    if args.command == "check":
-        return commands.check(db_path)
-    return commands.erase(db_path, args.alias, yes=args.yes, now=now)
+    data_dir = db_path.parent if args.db is not None else default_data_dir()
+    run: dict[str, Callable[[], int]] = {
+        "backup": lambda: commands.make_backup(db_path, args.to, data_dir, now),
+        "import": lambda: commands.import_file(db_path, args.file, dry_run=args.dry_run, now=now),
+        "restore": lambda: commands.restore_backup(args.file, db_path, now),
+        "check": lambda: commands.check(db_path),
+        "erase": lambda: commands.erase(db_path, args.alias, yes=args.yes, now=now),
+    }
+    return run[args.command]()
 
 
 def _read_new_passphrase() -> str | None:

@@ -52,12 +52,37 @@ def export(
             else:
                 text = export_json(store, clients, now)
         if output is None:
-            sys.stdout.write(text)
+            # Bytes, so that no platform turns the CSV's CRLF line ends into CR CR LF.
             sys.stdout.flush()
+            sys.stdout.buffer.write(text.encode("utf-8"))
+            sys.stdout.buffer.flush()
         else:
             write_private(output, text.encode("utf-8"), force=force)
     except StoreError as error:
         return _fail(str(error))
+    return 0
+
+
+def import_file(db_path: Path, path: Path, *, dry_run: bool, now: datetime) -> int:
+    """Check a whole CSV or JSON bundle, then write all of it, or nothing if anything is wrong."""
+    from srs_tui.store.importer import apply, plan_file
+
+    try:
+        with Store.open(db_path) as store:
+            plan = plan_file(store, path, now)
+            for duplicate in plan.duplicates:
+                print(f"already there, skipped: {duplicate}")
+            if plan.errors:
+                for error in plan.errors:
+                    print(f"srs-tui: {error}", file=sys.stderr)
+                return _fail("nothing was imported.")
+            if dry_run:
+                print(f"Would import: {plan.summary()}. Nothing was written (--dry-run).")
+                return 0
+            apply(store, plan)
+    except StoreError as error:
+        return _fail(str(error))
+    print(f"Imported: {plan.summary()}.")
     return 0
 
 

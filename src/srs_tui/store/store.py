@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 _OUT_OF_THE_WAY = 1_000_000_000  # beyond any real session number
-_ADMIN_COLUMNS = (
+ADMIN_COLUMNS = (
     "id, client_id, measure, session, administered_at, relationship, goals, approach, "
     "overall, mode, setting, note, created_at, updated_at"
 )
@@ -315,7 +315,7 @@ class Store:
                 (client_id, SRS.name),
             ).fetchone()[0]
             conn.execute(
-                f"INSERT INTO administrations ({_ADMIN_COLUMNS}) "
+                f"INSERT INTO administrations ({ADMIN_COLUMNS}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     admin_id,
@@ -392,7 +392,7 @@ class Store:
     def administration(self, admin_id: str) -> Administration:
         """One administration by id."""
         row = self._conn.execute(
-            f"SELECT {_ADMIN_COLUMNS} FROM administrations WHERE id = ?", (admin_id,)
+            f"SELECT {ADMIN_COLUMNS} FROM administrations WHERE id = ?", (admin_id,)
         ).fetchone()
         if row is None:
             raise StoreError("That session is no longer in the database.")
@@ -402,7 +402,7 @@ class Store:
         """A client's SRS administrations in session order."""
         with _reading():
             rows = self._conn.execute(
-                f"SELECT {_ADMIN_COLUMNS} FROM administrations "
+                f"SELECT {ADMIN_COLUMNS} FROM administrations "
                 "WHERE client_id = ? AND measure = ? ORDER BY session",
                 (client_id, SRS.name),
             ).fetchall()

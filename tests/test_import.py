@@ -1,0 +1,168 @@
+"""import: the whole file checked first, every error with its line and column, nothing half done."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import NOW
+from srs_tui.config import Config
+from srs_tui.measures import Scores
+from srs_tui.store import Store
+from srs_tui.store.export import export_csv, export_json
+from srs_tui.store.importer import apply, plan_csv, plan_file
+
+HEADER = "client,date,relationship,goals,approach,overall"
+
+
+def everyone(store: Store) -> list:  # type: ignore[type-arg]
+    return [s.client for s in store.clients(include_archived=True)]
+
+
+def sessions(store: Store) -> list[tuple[str, int, str, Scores, str, str, str]]:
+    rows = []
+    for client in everyone(store):
+        for a in store.history(client.id):
+            rows.append(
+                (client.alias, a.session, a.administered_at.isoformat(), a.scores, a.mode,
+                 a.setting, a.note)
+            )  # fmt: skip
+    return sorted(rows, key=lambda row: (row[0], row[1]))
+
+
+def test_a_spreadsheet_csv_with_only_the_required_columns(store: Store) -> None:
+    text = f"{HEADER}\nAna,2026-11-03,9.1,8.5,7,9.9\nAna,2026-11-10 15:00,10,10,10,10\nBen,2026-11-04,8,8,8,8\n"
+    plan = plan_csv(store, text, NOW)
+    assert plan.errors == []
+    apply(store, plan)
+    rows = sessions(store)
+    assert [(r[0], r[1], r[3].total) for r in rows] == [
+        ("Ana", 1, 345),
+        ("Ana", 2, 400),
+        ("Ben", 1, 320),
+    ]
+    assert rows[0][4:6] == ("paper", "in-person")  # typed in from paper, most likely
+
+
+@pytest.mark.parametrize(
+    ("row", "error"),
+    [
+        ("Ana,2026-11-03,9.1,10.5,7,9.9", "line 2, goals: 10.5 is above 10.0"),
+        ("Ana,2026-11-03,-1,8,7,9", "line 2, relationship: -1 is below 0"),
+        ("Ana,2026-11-03,7.25,8,7,9", "line 2, relationship: 7.25 has more than one decimal"),
+        ("Ana,2026-11-03,abc,8,7,9", "line 2, relationship: 'abc' is not a number"),
+        ("Ana,2026-11-03,,8,7,9", "line 2, relationship: type a number"),
+        ("Ana,not a date,9,8,7,9", "line 2, date:"),
+        ("Ana,2030-01-01,9,8,7,9", "line 2, date: 2030-01-01 is in the future"),
+        (",2026-11-03,9,8,7,9", "line 2, client: Type an alias"),
+        ("A\x1bB,2026-11-03,9,8,7,9", "line 2, client: An alias cannot contain control"),
+    ],
+)
+def test_bad_rows_are_named_and_nothing_is_written(store: Store, row: str, error: str) -> None:
+    text = f"{HEADER}\nGood,2026-11-01,9,9,9,9\n{row}\n".replace("line 2", "line 3")
+    plan = plan_csv(store, text, NOW)
+    assert any(e.startswith(error.replace("line 2", "line 3")) for e in plan.errors), plan.errors
+    with pytest.raises(Exception, match="nothing was imported"):
+        apply(store, plan)
+    assert everyone(store) == []
+
+
+def test_a_missing_column_and_a_wrong_total(store: Store) -> None:
+    assert plan_csv(store, "client,date,goals\nAna,2026-11-01,9\n", NOW).errors == [
+        "line 1: missing columns: relationship, approach, overall"
+    ]
+    plan = plan_csv(store, f"{HEADER},total\nAna,2026-11-01,9,9,9,9,35.0\n", NOW)
+    assert plan.errors == ["line 2, total: 35.0 is not the sum of the items (36.0)"]
+
+
+def test_markup_escapes_and_a_long_note_are_stored_faithfully(store: Store) -> None:
+    text = (
+        f'{HEADER},note\n"[/]",2026-11-01,9,9,9,9,"[bold]hi\u202e"\n'
+        f"Ana,2026-11-02,9,9,9,9,{'x' * 20001}\n"
+    )
+    plan = plan_csv(store, text, NOW)
+    assert plan.errors == ["line 3, note: longer than 20000 characters"]
+    apply(store, plan_csv(store, text.splitlines()[0] + "\n" + text.splitlines()[1] + "\n", NOW))
+    (row,) = sessions(store)
+    assert (row[0], row[6]) == ("[/]", "[bold]hi\u202e")
+
+
+def test_importing_the_same_file_twice_adds_nothing(demo_db: Path, tmp_path: Path) -> None:
+    with Store.open(demo_db) as store:
+        text = export_csv(store, everyone(store), Config().thresholds)
+        path = tmp_path / "export.csv"
+        path.write_text(text, encoding="utf-8")
+        plan = plan_file(store, path, NOW)
+        assert plan.sessions == []
+        assert len(plan.duplicates) == len(text.splitlines()) - 1
+
+
+def test_csv_round_trip_into_an_empty_database(demo_db: Path, tmp_path: Path) -> None:
+    with Store.open(demo_db) as store:
+        text = export_csv(store, everyone(store), Config().thresholds)
+        before = sessions(store)
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    with Store.open(tmp_path / "fresh.db") as fresh:
+        apply(fresh, plan_file(fresh, path, NOW))
+        assert sessions(fresh) == before
+        again = export_csv(fresh, everyone(fresh), Config().thresholds)
+    assert again == text
+
+
+def test_json_round_trip_gives_the_same_bundle(demo_db: Path, tmp_path: Path) -> None:
+    with Store.open(demo_db) as store:
+        store.set_archived(everyone(store)[0].id, True, now=NOW)
+        bundle = export_json(store, everyone(store), NOW)
+    path = tmp_path / "bundle.json"
+    path.write_text(bundle, encoding="utf-8")
+    with Store.open(tmp_path / "fresh.db") as fresh:
+        plan = plan_file(fresh, path, NOW)
+        assert plan.errors == []
+        apply(fresh, plan)
+        assert export_json(fresh, everyone(fresh), NOW) == bundle
+        assert plan_file(fresh, path, NOW).sessions == []  # twice adds nothing
+
+
+def test_a_tampered_bundle_is_refused(tmp_path: Path, demo_db: Path) -> None:
+    with Store.open(demo_db) as store:
+        bundle = json.loads(export_json(store, everyone(store), NOW))
+    bundle["administrations"][0]["ratings_tenths"]["goals"] = 101
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    with Store.open(tmp_path / "fresh.db") as fresh:
+        plan = plan_file(fresh, path, NOW)
+        assert plan.errors and plan.errors[0].startswith("bundle:")
+
+
+ratings = st.integers(min_value=0, max_value=100)
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.tuples(ratings, ratings, ratings, ratings), min_size=1, max_size=6),
+    st.text(min_size=1, max_size=30).filter(lambda s: s.strip() and "\x00" not in s),
+)
+def test_any_history_survives_export_then_import(
+    tmp_path_factory: pytest.TempPathFactory, history: list[tuple[int, int, int, int]], note: str
+) -> None:
+    folder = tmp_path_factory.mktemp("roundtrip")
+    with Store.open(folder / "a.db") as store:
+        client = store.add_client("Ana", now=NOW)
+        for values in history:
+            store.record(client.id, Scores(*values), administered_at=NOW, mode="oral",
+                         setting="telehealth", note=note, now=NOW)  # fmt: skip
+        text = export_csv(store, everyone(store), Config().thresholds)
+        before = sessions(store)
+    (folder / "x.csv").write_text(text, encoding="utf-8", newline="")
+    with Store.open(folder / "b.db") as fresh:
+        plan = plan_file(fresh, folder / "x.csv", NOW)
+        assert plan.errors == []
+        apply(fresh, plan)
+        assert sessions(fresh) == before

@@ -35,7 +35,10 @@ def sessions(store: Store) -> list[tuple[str, int, str, Scores, str, str, str]]:
 
 
 def test_a_spreadsheet_csv_with_only_the_required_columns(store: Store) -> None:
-    text = f"{HEADER}\nAna,2026-11-03,9.1,8.5,7,9.9\nAna,2026-11-10 15:00,10,10,10,10\nBen,2026-11-04,8,8,8,8\n"
+    text = (
+        f"{HEADER}\nAna,2026-11-03,9.1,8.5,7,9.9\nAna,2026-11-10 15:00,10,10,10,10\n"
+        "Ben,2026-11-04,8,8,8,8\n"
+    )
     plan = plan_csv(store, text, NOW)
     assert plan.errors == []
     apply(store, plan)
@@ -136,7 +139,8 @@ def test_a_tampered_bundle_is_refused(tmp_path: Path, demo_db: Path) -> None:
     path.write_text(json.dumps(bundle), encoding="utf-8")
     with Store.open(tmp_path / "fresh.db") as fresh:
         plan = plan_file(fresh, path, NOW)
-        assert plan.errors and plan.errors[0].startswith("bundle:")
+        assert plan.errors
+        assert plan.errors[0].startswith("bundle:")
 
 
 ratings = st.integers(min_value=0, max_value=100)

@@ -220,14 +220,18 @@ def plan_csv(store: Store, text: str, now: datetime) -> ImportPlan:
         if isinstance(row, list):
             plan.errors += row
             continue
+        when = timestamp(row.moment)
         try:
             client_id = clients.resolve(row.client_id, row.alias)
+            known = stored.setdefault(client_id, _existing(store, client_id))
+            if not row.session.strip() and when in known.values():
+                # No session number: the same client at the same time is the same session.
+                plan.duplicates.append(f"line {line}: {row.alias} on {when}")
+                continue
             session = clients.session_number(client_id, row.session)
         except ValueError as error:
             plan.errors.append(f"line {line}: {error}")
             continue
-        when = timestamp(row.moment)
-        known = stored.setdefault(client_id, _existing(store, client_id))
         if (client_id, session) in seen or known.get(session) == when:
             plan.duplicates.append(f"line {line}: session {session} of {row.alias} on {when}")
             continue

@@ -239,3 +239,48 @@ def test_import_checks_first_then_writes_all_or_nothing(db_path: Path, tmp_path:
     again = srs("--db", str(db_path), "import", str(good), home=tmp_path)
     assert "already there, skipped" in again.stdout
     assert count(db_path, "administrations") == 1
+
+
+def test_an_encrypted_backup_restores_exactly_and_refuses_any_change(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    sealed = tmp_path / "backup.db.enc"
+    env_home = tmp_path
+
+    def run_with(secret: str, *args: str) -> subprocess.CompletedProcess[str]:
+        os.environ["SRS_TUI_PASSPHRASE"] = secret
+        try:
+            return srs("--db", str(demo_db), *args, home=env_home)
+        finally:
+            del os.environ["SRS_TUI_PASSPHRASE"]
+
+    made = run_with("long enough secret", "backup", "--encrypt", "--to", str(sealed))
+    assert made.returncode == 0, made.stderr
+    data = sealed.read_bytes()
+    assert b"SQLite format 3" not in data
+    assert b"Blake" not in data
+    assert stat.S_IMODE(sealed.stat().st_mode) == 0o600
+    before = export_of(demo_db, tmp_path)
+    with Store.open(demo_db) as store:
+        store.add_client("Added after the backup", now=NOW)
+    wrong = run_with("wrong secret", "restore", str(sealed))
+    assert wrong.returncode == 1
+    assert "wrong passphrase, or the file was changed" in wrong.stderr
+    flipped = tmp_path / "flipped.db.enc"
+    changed = bytearray(data)
+    changed[len(changed) // 2] ^= 0x01
+    flipped.write_bytes(bytes(changed))
+    tampered = run_with("long enough secret", "restore", str(flipped))
+    assert tampered.returncode == 1
+    with Store.open(demo_db) as store:
+        assert store.find_client("Added after the backup") is not None  # nothing changed
+    right = run_with("long enough secret", "restore", str(sealed))
+    assert right.returncode == 0, right.stderr
+    assert export_of(demo_db, tmp_path) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def export_of(db: Path, home: Path) -> str:
+    result = srs("--db", str(db), "export", "--format", "csv", home=home)
+    assert result.returncode == 0, result.stderr
+    return result.stdout

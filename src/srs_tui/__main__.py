@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     copy = commands.add_parser("backup", help="a consistent copy, while the app may run")
     copy.add_argument("--to", type=Path, metavar="FILE", help="default: the backups folder")
+    copy.add_argument(
+        "--encrypt",
+        action="store_true",
+        help="AES-GCM with a key from a passphrase (asked, or SRS_TUI_PASSPHRASE)",
+    )
 
     back = commands.add_parser("restore", help="check a backup, then put it in place")
     back.add_argument("file", type=Path, metavar="FILE")
@@ -117,7 +122,9 @@ def _data_command(args: argparse.Namespace) -> int:
         )
     data_dir = db_path.parent if args.db is not None else default_data_dir()
     run: dict[str, Callable[[], int]] = {
-        "backup": lambda: commands.make_backup(db_path, args.to, data_dir, now),
+        "backup": lambda: commands.make_backup(
+            db_path, args.to, data_dir, now, encrypt=args.encrypt
+        ),
         "import": lambda: commands.import_file(db_path, args.file, dry_run=args.dry_run, now=now),
         "restore": lambda: commands.restore_backup(args.file, db_path, now),
         "check": lambda: commands.check(db_path),

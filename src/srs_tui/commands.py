@@ -86,11 +86,37 @@ def import_file(db_path: Path, path: Path, *, dry_run: bool, now: datetime) -> i
     return 0
 
 
-def make_backup(db_path: Path, target: Path | None, data_dir: Path, now: datetime) -> int:
+def read_passphrase(prompt: str, *, twice: bool = False) -> str:
+    """SRS_TUI_PASSPHRASE for scripts; else typed on the terminal; else a line of stdin."""
+    import os
+
+    if "SRS_TUI_PASSPHRASE" in os.environ:
+        return os.environ["SRS_TUI_PASSPHRASE"]
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    secret = getpass.getpass(prompt)
+    if twice and getpass.getpass("Again: ") != secret:
+        raise StoreError("the two passphrases differ; nothing was written.")
+    return secret
+
+
+def make_backup(
+    db_path: Path, target: Path | None, data_dir: Path, now: datetime, *, encrypt: bool = False
+) -> int:
     """A consistent copy of the database, by default into the backups folder."""
+    from srs_tui.store.backup import encrypted_backup
+
     destination = target if target is not None else default_backup_path(data_dir, now)
+    if encrypt and target is None:
+        destination = destination.with_name(destination.name + ".enc")
     try:
-        backup(db_path, destination)
+        if encrypt:
+            secret = read_passphrase("Passphrase for the backup: ", twice=True)
+            encrypted_backup(db_path, destination, secret)
+        else:
+            backup(db_path, destination)
     except StoreError as error:
         return _fail(str(error))
     print(f"Backed up to {destination}")
@@ -100,7 +126,9 @@ def make_backup(db_path: Path, target: Path | None, data_dir: Path, now: datetim
 def restore_backup(backup_path: Path, db_path: Path, now: datetime) -> int:
     """Check the backup, then put it in place of the database, keeping the old one aside."""
     try:
-        aside = restore(backup_path, db_path, now)
+        aside = restore(
+            backup_path, db_path, now, lambda: read_passphrase("Passphrase of the backup: ")
+        )
         with Store.open(db_path):
             pass  # migrates an older backup to this version's schema
     except StoreError as error:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -62,6 +63,41 @@ def backup(db_path: Path, target: Path, *, force: bool = False) -> Path:
     return target
 
 
+def encrypted_backup(db_path: Path, target: Path, passphrase: str, *, force: bool = False) -> Path:
+    """An encrypted backup: a checked copy, sealed, written whole as 0600."""
+    from srs_tui.store.crypto import encrypt
+    from srs_tui.store.files import write_private
+
+    if target.exists() and not force:
+        raise StoreError(f"{target}: already exists; choose another name or add --force.")
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    plain = temporary_beside(target)
+    try:
+        plain.unlink()
+        backup(db_path, plain)
+        write_private(target, encrypt(plain.read_bytes(), passphrase), force=force)
+    finally:
+        plain.unlink(missing_ok=True)
+    return target
+
+
+def opened_backup(path: Path, passphrase: Callable[[], str]) -> tuple[Path, bool]:
+    """The backup to restore from: path itself, or a private decrypted copy (True) to remove."""
+    from srs_tui.store.crypto import decrypt, is_encrypted
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror}).") from None
+    if not is_encrypted(head):
+        return path, False
+    plain = decrypt(path.read_bytes(), passphrase())
+    copy = temporary_beside(path.with_name("restore.db"))
+    copy.write_bytes(plain)
+    return copy, True
+
+
 def verify(path: Path) -> None:
     """Refuse a backup that is not a whole srs-tui database this version can read."""
     if check_file(path):
@@ -81,8 +117,23 @@ def verify(path: Path) -> None:
         raise StoreError(f"{path}: not an srs-tui backup; not restored.")
 
 
-def restore(backup_path: Path, db_path: Path, now: datetime) -> Path | None:
-    """Replace the database with a checked backup; the previous one is kept aside (returned)."""
+def restore(
+    backup_path: Path,
+    db_path: Path,
+    now: datetime,
+    passphrase: Callable[[], str] = lambda: "",
+) -> Path | None:
+    """Replace the database with a checked backup (decrypted first if it is encrypted); the
+    previous database is kept aside (returned)."""
+    source_path, temporary = opened_backup(backup_path, passphrase)
+    try:
+        return _restore(source_path, db_path, now)
+    finally:
+        if temporary:
+            source_path.unlink(missing_ok=True)
+
+
+def _restore(backup_path: Path, db_path: Path, now: datetime) -> Path | None:
     verify(backup_path)
     aside = None
     if not check_file(db_path):

@@ -76,6 +76,11 @@ def _failure(error: sqlite3.Error) -> StoreError:
         return StoreError("The database is busy in another window; nothing was saved. Try again.")
     if "full" in text:
         return StoreError("The disk is full; nothing was saved.")
+    if "disk i/o" in text:
+        # A full disk can show as an I/O error too (a file-size limit, a quota).
+        return StoreError(
+            "The disk could not be written (full, over a quota, or removed?); nothing was saved."
+        )
     if "readonly" in text or "read-only" in text:
         return StoreError("The database file is read-only; nothing was saved.")
     return StoreError(f"The database refused the change ({error}); nothing was saved.")

@@ -284,3 +284,93 @@ def export_of(db: Path, home: Path) -> str:
     result = srs("--db", str(db), "export", "--format", "csv", home=home)
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+def test_a_report_is_one_self_contained_html_file(demo_db: Path, tmp_path: Path) -> None:
+    with Store.open(demo_db) as store:
+        client = store.add_client("<script>alert(1)</script>", now=NOW)
+        store.record(client.id, Scores(80, 80, 80, 80), administered_at=NOW, mode="oral",
+                     setting="telehealth", note="[bold] & <b>", now=NOW)  # fmt: skip
+    out = tmp_path / "report.html"
+    made = srs("--db", str(demo_db), "report", "--client", "Casey (demo)", "-o", str(out),
+               home=tmp_path)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    html = out.read_text(encoding="utf-8")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert "<svg" in html
+    assert "cutoff 36.0" in html
+    assert "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "src=" not in html
+    assert html.count("<tr>") == 1 + 5  # the heading and Casey's five sessions
+    assert "falling" in html
+    tricky = tmp_path / "tricky.html"
+    srs("--db", str(demo_db), "report", "--client", "<script>alert(1)</script>",
+        "-o", str(tricky), home=tmp_path)  # fmt: skip
+    text = tricky.read_text(encoding="utf-8")
+    assert "<script>" not in text
+    assert "&lt;script&gt;" in text
+    assert "&lt;b&gt;" in text
+
+
+def test_daily_backups_keep_only_the_newest(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from srs_tui.store.backup import daily_backup
+
+    db = tmp_path / "srs.db"
+    with Store.open(db) as store:
+        store.add_client("Ana", now=NOW)
+    folder = tmp_path / "backups"
+    for day in range(10):
+        made = daily_backup(db, folder, NOW - timedelta(days=10 - day), keep=7)
+        assert made is not None
+    assert daily_backup(db, folder, NOW - timedelta(days=1), keep=7) is None  # already today's
+    kept = sorted(p.name for p in folder.iterdir())
+    assert len(kept) == 7
+    assert kept[-1] == f"daily-{(NOW - timedelta(days=1)).strftime('%Y-%m-%d')}.db"
+    assert all(stat.S_IMODE((folder / name).stat().st_mode) == 0o600 for name in kept)
+
+
+async def test_the_app_makes_todays_backup_when_it_starts(db_path: Path) -> None:
+    from conftest import build_app
+
+    app = build_app(db_path)
+    async with app.run_test() as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    (made,) = (db_path.parent / "backups").iterdir()
+    assert made.name == f"daily-{NOW.strftime('%Y-%m-%d')}.db"
+
+
+async def test_erase_and_report_from_the_app(demo_db: Path) -> None:
+    from textual.widgets import Input
+
+    from conftest import build_app
+    from srs_tui.screens.erase import EraseScreen
+    from srs_tui.screens.history import HistoryScreen
+
+    app = build_app(demo_db)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.pause()
+        first = app.screen.selected_client()  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        (report,) = (demo_db.parent / "reports").iterdir()
+        assert first.alias not in report.name
+        assert stat.S_IMODE(report.stat().st_mode) == 0o600
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+x")
+        assert isinstance(app.screen, EraseScreen)
+        app.screen.query_one("#confirm-alias", Input).value = "not it"
+        await pilot.press("enter")
+        assert isinstance(app.screen, EraseScreen)
+        app.screen.query_one("#confirm-alias", Input).value = first.alias
+        app.screen.query_one("#confirm-alias", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+    with Store.open(demo_db) as store:
+        assert store.find_client(first.alias) is None

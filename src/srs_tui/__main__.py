@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: standard output")
     out.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
 
+    sheet = commands.add_parser("report", help="one client's report, a self-contained HTML file")
+    sheet.add_argument("--client", dest="report_client", metavar="ALIAS", required=True)
+    sheet.add_argument("-o", "--output", type=Path, metavar="FILE.html", required=True)
+    sheet.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
     bring = commands.add_parser("import", help="records from a CSV or a JSON bundle")
     bring.add_argument("file", type=Path, metavar="FILE")
     bring.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
@@ -106,11 +111,20 @@ def _data_command(args: argparse.Namespace) -> int:
 
     db_path = args.db if args.db is not None else default_db_path()
     now = local_now()
-    if args.command == "export":
+    if args.command in ("export", "report"):
         try:
             config = load_config(args.config)
         except ConfigError as error:
             return _fail(str(error))
+        if args.command == "report":
+            return commands.report(
+                db_path,
+                config,
+                alias=args.report_client,
+                output=args.output,
+                force=args.force,
+                now=now,
+            )
         return commands.export(
             db_path,
             config,

@@ -218,7 +218,29 @@ class SrsApp(App[None]):
         high = self.theme == HIGH_CONTRAST.name
         self.theme = THEMES["default"] if high else HIGH_CONTRAST.name
 
+    def _daily_backup(self) -> None:
+        """Today's automatic backup, off the UI thread, on a connection of its own."""
+        from srs_tui.store.backup import BACKUP_FOLDER, daily_backup
+
+        store_path = self.ctx.store.path
+        try:
+            daily_backup(
+                store_path,
+                store_path.parent / BACKUP_FOLDER,
+                self.ctx.clock(),
+                self.ctx.config.keep_daily_backups,
+            )
+        except (StoreError, OSError):
+            # No path or reason on screen, which may be shared; `srs-tui backup` says more.
+            self.call_from_thread(
+                self.notify,
+                "Today's automatic backup failed; run srs-tui backup to see why.",
+                severity="warning",
+            )
+
     def on_mount(self) -> None:
+        if self.ctx.config.keep_daily_backups:
+            self.run_worker(self._daily_backup, thread=True, exit_on_error=False)
         self.register_theme(HIGH_CONTRAST)
         self.theme = THEMES[self.ctx.config.theme]
         timeout = self.ctx.config.idle_lock_seconds

@@ -102,6 +102,23 @@ def read_passphrase(prompt: str, *, twice: bool = False) -> str:
     return secret
 
 
+def report(
+    db_path: Path, config: Config, *, alias: str, output: Path, force: bool, now: datetime
+) -> int:
+    """One client's self-contained HTML report."""
+    from srs_tui.store.report import report_html
+
+    try:
+        with Store.open(db_path) as store:
+            (client,) = _chosen_clients(store, alias)
+            html = report_html(client, store.history(client.id), config.thresholds, now)
+        write_private(output, html.encode("utf-8"), force=force)
+    except StoreError as error:
+        return _fail(str(error))
+    print(f"Report written to {output}")
+    return 0
+
+
 def make_backup(
     db_path: Path, target: Path | None, data_dir: Path, now: datetime, *, encrypt: bool = False
 ) -> int:

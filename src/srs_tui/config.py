@@ -38,6 +38,9 @@ idle_minutes = 10        # without input this long, the screen is curtained; 0 t
 
 [display]
 theme = "default"        # or "high-contrast"; F9 switches in the app
+
+[backup]
+keep_daily = 7           # the app makes a backup a day and keeps this many; 0 turns it off
 """
 
 
@@ -54,6 +57,7 @@ class Config:
     default_setting: str = "telehealth"
     idle_lock_seconds: int = 600  # 0: never lock
     theme: str = "default"  # or "high-contrast"
+    keep_daily_backups: int = 7  # automatic daily backups kept; 0: none
 
 
 def default_config_path() -> Path:
@@ -135,6 +139,9 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[object], Any], str]]] = {
     },
     "display": {
         "theme": (_one_of(("default", "high-contrast")), "theme"),
+    },
+    "backup": {
+        "keep_daily": (_count(0, 365), "keep_daily_backups"),
     },
 }
 

@@ -118,6 +118,14 @@ class CaseloadScreen(Screen[None]):
             tooltip="Set the passphrase of the idle lock",
             id="caseload.passphrase",
         ),
+        Binding(
+            "ctrl+x",
+            "erase",
+            "Erase",
+            show=False,
+            tooltip="Erase every record of this client, on their request",
+            id="caseload.erase",
+        ),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="caseload.clear"),
         Binding("q", "app.quit", "Quit", tooltip="Quit srs-tui", id="caseload.quit"),
     ]
@@ -296,6 +304,26 @@ class CaseloadScreen(Screen[None]):
         """Show or hide archived clients."""
         self.show_archived = not self.show_archived
         self.refresh_clients()
+
+    def action_erase(self) -> None:
+        """Erase the client under the cursor, once the alias is typed again."""
+        client = self._selected_client()
+        if client is None:
+            return
+        from srs_tui.screens.erase import EraseScreen
+
+        def confirmed(erase: bool | None) -> None:
+            if not erase or client is None:
+                return
+            try:
+                self.ctx.store.erase_client(client.id, now=self.ctx.clock())
+            except StoreError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.refresh_clients()
+            self.notify("Erased. Only the date of the erasure is kept.")
+
+        self.app.push_screen(EraseScreen(client), confirmed)
 
     def action_passphrase(self) -> None:
         """Set or remove the passphrase that lifts the idle lock."""

@@ -66,6 +66,14 @@ class HistoryScreen(Screen[None]):
         Binding(
             "question_mark,f1", "rules", "Rules", tooltip="The alert rules", id="history.rules"
         ),
+        Binding(
+            "p",
+            "report",
+            "Report",
+            show=False,
+            tooltip="Write this client's report as an HTML file",
+            id="history.report",
+        ),
         Binding("escape", "back", "Back", tooltip="Back to where you came from", id="history.back"),
     ]
 
@@ -255,6 +263,26 @@ class HistoryScreen(Screen[None]):
             delete,
             yes="Delete",
         )
+
+    def action_report(self) -> None:
+        """Write the client's report into the reports folder (a name without client data)."""
+        if self.ctx.share.active:
+            self.notify("Sharing: reports are written when the screen is not shared.")
+            return
+        from srs_tui.store.files import write_private
+        from srs_tui.store.report import report_html
+
+        now = self.ctx.clock()
+        folder = self.ctx.store.path.parent / "reports"
+        target = folder / f"srs-tui-report-{now.strftime('%Y-%m-%d-%H%M%S')}.html"
+        html = report_html(self.client, self.history, self.ctx.config.thresholds, now)
+        try:
+            folder.mkdir(mode=0o700, exist_ok=True)
+            write_private(target, html.encode("utf-8"))
+        except (StoreError, OSError) as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.notify(f"Report written to {target}", markup=False, timeout=10)
 
     def action_back(self) -> None:
         """Back to the caseload."""

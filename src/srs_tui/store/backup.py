@@ -98,6 +98,23 @@ def opened_backup(path: Path, passphrase: Callable[[], str]) -> tuple[Path, bool
     return copy, True
 
 
+DAILY_PREFIX = "daily-"
+
+
+def daily_backup(db_path: Path, folder: Path, today: datetime, keep: int) -> Path | None:
+    """Today's automatic backup if there is none yet; only the newest `keep` are kept."""
+    if keep <= 0:
+        return None
+    target = folder / f"{DAILY_PREFIX}{today.strftime('%Y-%m-%d')}.db"
+    made = None
+    if not target.exists():
+        made = backup(db_path, target)
+    dailies = sorted(folder.glob(f"{DAILY_PREFIX}????-??-??.db"))
+    for old in dailies[:-keep]:
+        old.unlink(missing_ok=True)
+    return made
+
+
 def verify(path: Path) -> None:
     """Refuse a backup that is not a whole srs-tui database this version can read."""
     if check_file(path):

@@ -374,3 +374,42 @@ async def test_erase_and_report_from_the_app(demo_db: Path) -> None:
         await pilot.pause()
     with Store.open(demo_db) as store:
         assert store.find_client(first.alias) is None
+
+
+@pytest.mark.parametrize("kind", ["garbage", "truncated", "newer"])
+@pytest.mark.parametrize(
+    "command", [["export"], ["import", "x.csv"], ["check"], ["backup", "--to", "b.db"]]
+)
+def test_every_command_refuses_a_bad_database_and_leaves_it_alone(
+    tmp_path: Path, kind: str, command: list[str]
+) -> None:
+    db = tmp_path / "srs.db"
+    if kind == "garbage":
+        db.write_bytes(b"garbage " * 200)
+    else:
+        with Store.open(db) as store:
+            store.add_client("Ana", now=NOW)
+        if kind == "truncated":
+            db.write_bytes(db.read_bytes()[:150])
+        else:
+            conn = sqlite3.connect(db)
+            conn.execute("PRAGMA user_version = 99")
+            conn.commit()
+            conn.close()
+    (tmp_path / "x.csv").write_text("client,date,relationship,goals,approach,overall\n")
+    before = digest(db)
+    result = srs("--db", str(db), *command, home=tmp_path)
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr
+    assert digest(db) == before
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can write anyway")
+def test_a_read_only_database_is_a_clear_message(demo_db: Path, tmp_path: Path) -> None:
+    os.chmod(demo_db, 0o400)
+    try:
+        result = srs("--db", str(demo_db), "erase", "Blake (demo)", "--yes", home=tmp_path)
+    finally:
+        os.chmod(demo_db, 0o600)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr

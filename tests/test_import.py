@@ -170,3 +170,33 @@ def test_any_history_survives_export_then_import(
         assert plan.errors == []
         apply(fresh, plan)
         assert sessions(fresh) == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "client,date,relationship,goals,approach,overall\nA\x00na,2026-11-01,9,9,9,9\n",
+        "\x00\x01\x02 binary \xff",
+        'client,date,relationship,goals,approach,overall\n"Ana,2026-11-01,9,9,9,9\n',
+    ],
+    ids=["nul", "binary", "unclosed-quote"],
+)
+def test_a_broken_file_is_a_clear_error(store: Store, tmp_path: Path, content: str) -> None:
+    path = tmp_path / "broken.csv"
+    path.write_text(content, encoding="utf-8", errors="surrogateescape")
+    plan = plan_file(store, path, NOW)
+    assert plan.errors
+    assert plan.sessions == []
+
+
+def test_escape_sequences_and_right_to_left_overrides_are_kept_or_refused(store: Store) -> None:
+    text = (
+        "client,date,relationship,goals,approach,overall,note\n"
+        "\u202eAna,2026-11-01,9,9,9,9,\x1b[31mred\x1b[0m\n"
+    )
+    plan = plan_csv(store, text, NOW)
+    assert plan.errors == []
+    apply(store, plan)
+    (row,) = sessions(store)
+    assert row[0] == "\u202eAna"
+    assert row[6] == "\x1b[31mred\x1b[0m"  # stored as typed; the app shows it as plain text

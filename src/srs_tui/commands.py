@@ -82,7 +82,7 @@ def import_file(db_path: Path, path: Path, *, dry_run: bool, now: datetime) -> i
             apply(store, plan)
     except StoreError as error:
         return _fail(str(error))
-    print(f"Imported: {plan.summary()}.")
+    print(f"Imported: {plan.summary(done=True)}.")
     return 0
 
 

@@ -62,10 +62,11 @@ class ImportPlan:
     duplicates: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
-    def summary(self) -> str:
-        """One line a person can read."""
+    def summary(self, *, done: bool = False) -> str:
+        """One line a person can read, before (would add) or after (added) the import."""
+        verb = "added" if done else "to add"
         return (
-            f"{len(self.sessions)} sessions to add, {len(self.clients)} new clients, "
+            f"{len(self.sessions)} sessions {verb}, {len(self.clients)} new clients, "
             f"{len(self.duplicates)} already there (skipped)"
         )
 
@@ -335,7 +336,10 @@ def plan_file(store: Store, path: Path, now: datetime) -> ImportPlan:
         raise StoreError(f"{path}: cannot be read ({error}).") from None
     if text.lstrip().startswith("{"):
         return plan_bundle(store, text)
-    return plan_csv(store, text, now)
+    try:
+        return plan_csv(store, text, now)
+    except csv.Error as error:  # a NUL byte, an unclosed quote at the end, ...
+        return ImportPlan(errors=[f"{path}: not a CSV file srs-tui can read ({error})"])
 
 
 def apply(store: Store, plan: ImportPlan) -> None:

@@ -16,7 +16,6 @@ from textual.screen import Screen
 from srs_tui.config import Config
 from srs_tui.context import AppContext, local_now
 from srs_tui.passphrase import PassphraseError, check_passphrase, has_passphrase
-from srs_tui.screens.caseload import CaseloadScreen
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.curtain import CurtainScreen
 from srs_tui.screens.navigation import LaunchScreen
@@ -102,6 +101,8 @@ class SrsApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         if self.start_client is not None:
             return LaunchScreen()
+        from srs_tui.screens.caseload import CaseloadScreen  # not needed for --client
+
         return CaseloadScreen(self.ctx)
 
     async def on_event(self, event: events.Event) -> None:

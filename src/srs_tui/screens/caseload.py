@@ -15,7 +15,6 @@ from textual.widgets import Footer, Header, Input, Static
 from srs_tui.context import AppContext
 from srs_tui.feedback import Thresholds
 from srs_tui.measures import format_tenths
-from srs_tui.screens.add_client import AddClientScreen
 from srs_tui.store import Client, StoreError
 from srs_tui.triage import Triaged, matching, recent_needed, triage
 from srs_tui.widgets.mini_trend import mini_trend
@@ -247,6 +246,8 @@ class CaseloadScreen(Screen[None]):
                 self.query_one("#filter", Input).value = ""
                 self.refresh_clients(select=client.id)
 
+        from srs_tui.screens.add_client import AddClientScreen
+
         self.app.push_screen(AddClientScreen(self.ctx), added)
 
     def action_edit_client(self) -> None:
@@ -258,6 +259,8 @@ class CaseloadScreen(Screen[None]):
         def edited(saved: Client | None) -> None:
             if saved is not None:
                 self.refresh_clients(select=saved.id)
+
+        from srs_tui.screens.add_client import AddClientScreen
 
         self.app.push_screen(AddClientScreen(self.ctx, client), edited)
 

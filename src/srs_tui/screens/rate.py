@@ -14,7 +14,6 @@ from srs_tui.context import AppContext
 from srs_tui.feedback import summarize
 from srs_tui.measures import Scores, format_tenths, total_of
 from srs_tui.screens.confirm import confirm_then
-from srs_tui.screens.feedback import FeedbackScreen
 from srs_tui.screens.navigation import go_back
 from srs_tui.screens.session_details import DISPLAY_FORMAT, SessionDetails, SessionDetailsScreen
 from srs_tui.store import Client, StoreError
@@ -185,6 +184,8 @@ class RateScreen(Screen[None]):
             return
         self._saving = True
         feedback = summarize(history, self.ctx.config.thresholds)
+        from srs_tui.screens.feedback import FeedbackScreen  # its TextArea: only when needed
+
         self.app.switch_screen(FeedbackScreen(self.ctx, self.client, saved, feedback))
 
     def action_details(self) -> None:

@@ -13,50 +13,13 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from textual.screen import Screen
 
+from benchmarks.common import NOW, Figure, timed
 from benchmarks.data import build
-
-NOW = datetime(2026, 12, 1, 14, 5, tzinfo=timezone(timedelta(hours=1)))
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One measured figure, in milliseconds."""
-
-    name: str
-    samples: list[float]
-    budget: float | None
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.samples)
-
-    @property
-    def p95(self) -> float:
-        ordered = sorted(self.samples)
-        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-    @property
-    def verdict(self) -> str:
-        if self.budget is None:
-            return ""
-        return "within" if self.median < self.budget else "OVER"
-
-
-def timed(action: Callable[[], object], runs: int) -> list[float]:
-    samples = []
-    for _ in range(runs):
-        gc.collect()
-        start = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
 
 
 async def timed_screen(
@@ -162,11 +125,20 @@ def history_figures(folder: Path, sessions: int, runs: int) -> list[Figure]:
 
 def table(figures: list[Figure]) -> str:
     width = max(len(f.name) for f in figures)
-    lines = [f"{'figure':<{width}}  {'median':>9}  {'p95':>9}  {'budget':>9}  verdict"]
+    head = f"{'figure':<{width}}  {'median':>9}  {'p95':>9}  {'bare app':>9}  {'ratio':>6}"
+    lines = [f"{head}  {'budget':>14}  verdict"]
     for f in figures:
-        budget = f"{f.budget:.0f} ms" if f.budget is not None else "-"
+        bare = f"{statistics.median(f.bare):.1f} {f.unit}" if f.bare else "-"
+        ratio = f"{f.ratio:.2f}x" if f.ratio else "-"
+        if f.budget is None:
+            budget = "-"
+        elif f.budget_on == "ratio":
+            budget = f"{f.budget:.1f}x"
+        else:
+            budget = f"{f.budget_on} {f.budget:g} {f.unit}"
         lines.append(
-            f"{f.name:<{width}}  {f.median:>6.1f} ms  {f.p95:>6.1f} ms  {budget:>9}  {f.verdict}"
+            f"{f.name:<{width}}  {f.median:>6.1f} {f.unit}  {f.p95:>6.1f} {f.unit}  {bare:>9}  "
+            f"{ratio:>6}  {budget:>14}  {f.verdict}"
         )
     return "\n".join(lines)
 
@@ -176,9 +148,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny databases, a few runs")
     args = parser.parse_args(argv)
     clients, sessions, history, runs = (20, 5, 10, 2) if args.quick else (1000, 100, 200, 20)
+    from benchmarks.more import keypress_figure, save_and_export_figures, terminal_figures
+
     with tempfile.TemporaryDirectory(prefix="srs-tui-bench-") as folder:
-        figures = caseload_figures(Path(folder), clients, sessions, runs)
+        # The quick run (the test suite's smoke test) leaves tmux out: a terminal server is
+        # not something a test may depend on.
+        figures = [] if args.quick else terminal_figures(Path(folder), clients, sessions, 10)
+        figures += caseload_figures(Path(folder), clients, sessions, runs)
         figures += history_figures(Path(folder), history, runs)
+        figures.append(asyncio.run(keypress_figure(Path(folder), 40 if args.quick else 240)))
+        figures += save_and_export_figures(Path(folder), 20 if args.quick else 200)
     print(table(figures))
     return 1 if any(f.verdict == "OVER" for f in figures) and not args.quick else 0
 

@@ -21,7 +21,18 @@ def test_the_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split()[:4] == ["figure", "median", "p95", "budget"]
+    assert lines[0].split() == [
+        "figure",
+        "median",
+        "p95",
+        "bare",
+        "app",
+        "ratio",
+        "budget",
+        "verdict",
+    ]
     assert any(line.startswith("caseload screen open") for line in lines)
     assert any(line.startswith("history screen open") for line in lines)
+    assert any(line.startswith("keypress to updated frame") for line in lines)
+    assert any(line.startswith("save one rating") for line in lines)
     assert list(tmp_path.iterdir()) == []  # it leaves nothing behind

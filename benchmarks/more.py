@@ -1,0 +1,190 @@
+"""Start-up and memory in a real terminal, keypress to frame, saving and exporting."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from textual import events
+
+from benchmarks.common import NOW, Figure, timed
+from benchmarks.data import build
+
+BARE_APP = Path(__file__).with_name("bare_app.py")
+TERMINAL = ("100", "30")
+
+
+def _environment(folder: Path) -> dict[str, str]:
+    # Its own home, so no real settings, passphrase or data are touched.
+    home = folder / "home"
+    home.mkdir(exist_ok=True)
+    return {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "TERM": "xterm-256color",
+    }
+
+
+def _tmux(*args: str) -> str:
+    return subprocess.run(
+        ["tmux", *args], capture_output=True, text=True, check=False, timeout=30
+    ).stdout
+
+
+def start_in_terminal(command: list[str], marker: str, env: dict[str, str]) -> tuple[float, float]:
+    """(ms from start to the marker drawn, peak RSS in MB) of one run in tmux."""
+    session = f"srs-bench-{os.getpid()}"
+    _tmux("kill-session", "-t", session)
+    line = "exec " + " ".join(f"'{part}'" for part in command)
+    start = time.perf_counter()
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", TERMINAL[0], "-y", TERMINAL[1], line],
+        env=env,
+        check=True,
+        timeout=30,
+    )
+    try:
+        while marker not in _tmux("capture-pane", "-p", "-t", session):
+            if time.perf_counter() - start > 30:
+                raise RuntimeError(f"{marker!r} never appeared")
+            time.sleep(0.002)
+        drawn = (time.perf_counter() - start) * 1000
+        pid = _tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+        peak = next(int(row.split()[1]) for row in status.splitlines() if row.startswith("VmHWM"))
+    finally:
+        _tmux("kill-session", "-t", session)
+    return drawn, peak / 1024
+
+
+def terminal_figures(folder: Path, clients: int, sessions: int, runs: int) -> list[Figure]:
+    """Start-up to the full first screen, and peak memory, against the bare app."""
+    if shutil.which("tmux") is None or not Path("/proc/self/status").exists():
+        print("(no tmux or /proc here: start-up and memory not measured)", file=sys.stderr)
+        return []
+    db = folder / "terminal.db"
+    build(db, clients, sessions, NOW)
+    env = _environment(folder)
+    python = sys.executable
+    app = [python, "-m", "srs_tui", "--db", str(db)]
+    rate = [*app, "--client", "Client 0001"]
+    try:
+        start_in_terminal(rate, "Date & mode", env)  # the day's automatic backup, made once
+        runs_of = {
+            "bare": [start_in_terminal([python, str(BARE_APP)], "Quit", env) for _ in range(runs)],
+            "rate": [start_in_terminal(rate, "Date & mode", env) for _ in range(runs)],
+            "caseload": [start_in_terminal(app, "Rules", env) for _ in range(runs)],
+        }
+    except (RuntimeError, subprocess.SubprocessError, OSError, StopIteration) as error:
+        print(f"(start-up and memory not measured: {error})", file=sys.stderr)
+        return []
+    bare_ms = [ms for ms, _ in runs_of["bare"]]
+    bare_mb = [mb for _, mb in runs_of["bare"]]
+    label = f"{clients:,} clients"
+    return [
+        Figure(
+            "start to rating screen (--client), tmux",
+            [ms for ms, _ in runs_of["rate"]],
+            1.3,
+            "ratio",
+            bare_ms,
+        ),
+        Figure(
+            f"start to caseload, {label}, tmux",
+            [ms for ms, _ in runs_of["caseload"]],
+            None,
+            bare=bare_ms,
+        ),
+        Figure(
+            f"peak memory (RSS), caseload of {label}",
+            [mb for _, mb in runs_of["caseload"]],
+            60.0,
+            bare=bare_mb,
+            unit="MB",
+        ),
+    ]
+
+
+async def keypress_figure(folder: Path, keys: int) -> Figure:
+    """From a key reaching the app to the frame it writes, on the rating screen."""
+    from srs_tui.app import make_app
+    from srs_tui.widgets.rating_slider import RatingSlider
+
+    db = folder / "keys.db"
+    app = make_app(db, client_alias="Ana", clock=lambda: NOW)
+    samples: list[float] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        frames: list[float] = []
+        display = app._display
+
+        def spy(screen: Any, renderable: Any) -> None:
+            display(screen, renderable)
+            if renderable is not None:
+                frames.append(time.perf_counter())
+
+        app._display = spy  # type: ignore[method-assign]
+        sliders = list(app.screen.query(RatingSlider))
+        script = ["5", ".", "5", "enter"] * 4 + ["right", "left", "shift+right", "home"]
+        while len(samples) < keys:
+            sliders[0].focus()
+            await pilot.pause()
+            for key in script:
+                character = {"enter": "\r", "right": None, "left": None}.get(key, key)
+                if key in ("shift+right", "home"):
+                    character = None
+                frames.clear()
+                sent = time.perf_counter()
+                app.post_message(events.Key(key, character))
+                while not frames:
+                    await asyncio.sleep(0)
+                    if time.perf_counter() - sent > 2:
+                        break
+                if frames:
+                    samples.append((frames[0] - sent) * 1000)
+                if key == "enter" and app.focused is not None and app.focused.id == "save":
+                    sliders[3].focus()
+                    await pilot.pause()
+    return Figure("keypress to updated frame, rating screen", samples, 16.7, "p95")
+
+
+def save_and_export_figures(folder: Path, saves: int) -> list[Figure]:
+    """Saving one rating (WAL, synchronous FULL), and exporting a large database to CSV."""
+    from srs_tui.config import Config
+    from srs_tui.measures import Scores
+    from srs_tui.store import Store
+    from srs_tui.store.export import export_csv
+
+    db = folder / "saves.db"
+    with Store.open(db) as store:
+        client = store.add_client("Ana", now=NOW)
+
+        def save() -> None:
+            store.record(
+                client.id,
+                Scores(91, 85, 70, 99),
+                administered_at=NOW,
+                mode="oral",
+                setting="telehealth",
+                now=NOW,
+            )
+
+        save_ms = timed(save, saves)
+    export_db = folder / "caseload.db"
+    figures = [Figure("save one rating (WAL, synchronous FULL)", save_ms, 5.0, "p95")]
+    if export_db.exists():
+        with Store.open(export_db) as store:
+            everyone = [s.client for s in store.clients(include_archived=True)]
+            gc.collect()
+            export_ms = timed(lambda: export_csv(store, everyone, Config().thresholds), 3)
+        figures.append(Figure("export the caseload database to CSV", export_ms, None))
+    return figures

@@ -170,21 +170,28 @@ def _below_cutoff(totals: Sequence[int], t: Thresholds) -> Alert | None:
     )
 
 
-def _persistent_low(totals: Sequence[int], t: Thresholds) -> Alert | None:
+def _low_run(totals: Sequence[int], t: Thresholds) -> int:
+    """How many of the last totals in a row are below the cutoff."""
     run = 0
     for total in reversed(totals):
         if not t.is_below_cutoff(total):
             break
         run += 1
+    return run
+
+
+def _persistent_low(totals: Sequence[int], t: Thresholds, run: int) -> Alert | None:
     if run < t.persistent_run:
         return None
+    shown = totals[-min(run, len(totals)) :]
+    listed = ("… " if run > len(shown) else "") + _points(shown)
     return Alert(
         PERSISTENT_LOW,
         run,
         t.persistent_run,
         lambda: (
             f"{run} sessions in a row {t.below_words} the cutoff "
-            f"({_points(totals[-run:])}): time to change course together."
+            f"({listed}): time to change course together."
         ),
     )
 
@@ -251,7 +258,7 @@ def _low_item(scores: Scores, t: Thresholds) -> Alert | None:
     return Alert(LOW_ITEM, value, t.soft_item, explain)
 
 
-_TOTAL_RULES = (_persistent_low, _drop, _below_cutoff, _falling, _rising)
+_TOTAL_RULES = (_drop, _below_cutoff, _falling, _rising)
 
 
 def lookback(thresholds: Thresholds) -> int:
@@ -270,18 +277,35 @@ def latest_alerts(history: Sequence[Scores], thresholds: Thresholds) -> tuple[Al
     return alerts_of([scores.total for scores in history], history[-1], thresholds)
 
 
-def alerts_of(totals: Sequence[int], last: Scores, thresholds: Thresholds) -> tuple[Alert, ...]:
+def alerts_of(
+    totals: Sequence[int], last: Scores, thresholds: Thresholds, low_run: int | None = None
+) -> tuple[Alert, ...]:
     """The alerts of a session from the totals up to it (oldest first; at least lookback() of
     them, or a run of low sessions is counted only as far back as they go) and its own four
-    ratings, most urgent first."""
+    ratings, most urgent first. low_run, when the caller knows it, is the number of sessions in
+    a row below the cutoff up to this one, which may reach further back than totals."""
+    run = _low_run(totals, thresholds) if low_run is None else low_run
     found = [rule(totals, thresholds) for rule in _TOTAL_RULES]
+    found.append(_persistent_low(totals, thresholds, run))
     found.append(_low_item(last, thresholds))
     return tuple(sorted((a for a in found if a is not None), key=lambda a: a.rule.severity))
 
 
 def alerts_by_session(history: Sequence[Scores], thresholds: Thresholds) -> list[tuple[Alert, ...]]:
-    """The alerts of every session, each judged on the sessions up to it."""
-    return [latest_alerts(history[: end + 1], thresholds) for end in range(len(history))]
+    """The alerts of every session, each judged on the sessions up to it.
+
+    Each session sees only the look-back of totals, with the run of low sessions counted as it
+    goes, so a long history costs in proportion to its length.
+    """
+    totals = [scores.total for scores in history]
+    keep = lookback(thresholds)
+    judged = []
+    run = 0
+    for end, scores in enumerate(history):
+        run = run + 1 if thresholds.is_below_cutoff(totals[end]) else 0
+        window = totals[max(0, end + 1 - keep) : end + 1]
+        judged.append(alerts_of(window, scores, thresholds, low_run=run))
+    return judged
 
 
 GENERAL_QUESTION = "What would have made today even better for you?"

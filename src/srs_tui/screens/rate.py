@@ -12,14 +12,14 @@ from textual.widgets import Button, Digits, Footer, Header, Static
 
 from srs_tui.context import AppContext
 from srs_tui.feedback import summarize
-from srs_tui.measures import Scores, format_tenths, total_of
+from srs_tui.measures import Scores, total_of
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.navigation import go_back
 from srs_tui.screens.session_details import DISPLAY_FORMAT, SessionDetails, SessionDetailsScreen
 from srs_tui.store import Client, StoreError
 from srs_tui.widgets.rating_slider import RatingSlider
 from srs_tui.widgets.share_banner import ShareBanner
-from srs_tui.widgets.total_panel import TotalPanel
+from srs_tui.widgets.total_panel import UNSET_DIGITS, TotalPanel, digits_text
 from srs_tui.wording import TOTAL_WORDS, guide_text
 
 
@@ -73,6 +73,7 @@ class RateScreen(Screen[None]):
         self.wording = ctx.wording(client)
         self._session = ctx.store.next_session(client.id)
         self._saving = False
+        self._said = ""
         self._details_chosen = False  # until the therapist sets a date, the save time is used
 
     def compose(self) -> ComposeResult:
@@ -85,7 +86,7 @@ class RateScreen(Screen[None]):
                 with Horizontal(classes="item-row"):
                     yield RatingSlider(item, pole_width=poles)
                     # The value in large digits, readable in a small video tile.
-                    yield Digits("-", id=f"digits-{item.key}", classes="item-digits")
+                    yield Digits(UNSET_DIGITS, id=f"digits-{item.key}", classes="item-digits")
             words = TOTAL_WORDS.get(self.wording.language, TOTAL_WORDS["en"])
             yield TotalPanel(self.ctx.config.thresholds, words, id="total")
             with Horizontal(id="rate-actions"):
@@ -135,14 +136,15 @@ class RateScreen(Screen[None]):
         return any(s.value is not None or s.entry for s in self._sliders())
 
     def _say(self, message: str) -> None:
-        self.query_one("#rate-message", Static).update(message)
+        # Static.update lays the screen out again: not on every keypress when nothing changes.
+        if message != self._said:
+            self._said = message
+            self.query_one("#rate-message", Static).update(message)
 
     @on(RatingSlider.Changed)
     def _update_total(self, event: RatingSlider.Changed) -> None:
         value = event.value
-        self.query_one(f"#digits-{event.slider.item.key}", Digits).update(
-            "-" if value is None else format_tenths(value)
-        )
+        self.query_one(f"#digits-{event.slider.item.key}", Digits).update(digits_text(value))
         values = self.values()
         items_set = sum(value is not None for value in values.values())
         self.query_one(TotalPanel).show(total_of(values), items_set)

@@ -59,12 +59,15 @@ class RatingSlider(Widget, can_focus=True):
     DEFAULT_CSS = """
     RatingSlider {
         height: 3;
-        padding: 0 1 0 0;
-        border-left: blank;
+        padding: 0 1;
+        outline-left: blank;
     }
+    /* An outline, present in both states (only its look changes): it draws over the padding
+       and changes no layout, so moving the focus repaints two items instead of laying out the
+       whole screen again. */
     RatingSlider:focus {
         background: $boost;
-        border-left: thick $accent;
+        outline-left: thick $accent;
     }
     RatingSlider > .rating-slider--label {
         text-style: bold;

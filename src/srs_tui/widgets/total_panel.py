@@ -15,6 +15,13 @@ from srs_tui.feedback import Thresholds
 from srs_tui.measures import SRS, format_tenths
 
 POINT = 10  # tenths
+UNSET_DIGITS = "--.-"
+
+
+def digits_text(tenths: int | None) -> str:
+    """A value for large digits, always the same width ("--.-", " 9.1", "34.5"), so that
+    changing it repaints the digits without laying out the whole screen again."""
+    return UNSET_DIGITS if tenths is None else f"{format_tenths(tenths):>4}"
 
 
 class CutoffGauge(Widget):
@@ -108,12 +115,12 @@ class TotalPanel(Widget):
         self.words = words
 
     def compose(self) -> ComposeResult:
-        yield Digits("-", id="total-digits")
+        yield Digits(UNSET_DIGITS, id="total-digits")
         yield CutoffGauge(self.thresholds, self.words, id="total-gauge")
 
     def show(self, total: int, items_set: int) -> None:
         """Show the total of the items set so far."""
-        self.query_one(Digits).update(format_tenths(total) if items_set else "-")
+        self.query_one(Digits).update(digits_text(total if items_set else None))
         gauge = self.query_one(CutoffGauge)
         gauge.total = total
         gauge.items_set = items_set

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -44,6 +47,25 @@ def screen_text(app: App[object]) -> str:
     """The characters on the screen now, line by line, as a user reads them."""
     # The compositor's strips are what is written to the terminal, without styles.
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def run_cli(*args: str, home: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """srs-tui in a real subprocess, with its own home so nothing real is touched."""
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "srs_tui", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 def build_app(db_path: Path, client: str | None = None) -> SrsApp:

@@ -11,25 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_cli
 from srs_tui import __version__
 
 
 def run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "srs_tui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
+    return run_cli(*args, home=home)
 
 
 def test_version(tmp_path: Path) -> None:

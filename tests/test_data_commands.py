@@ -10,33 +10,18 @@ import os
 import sqlite3
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import NOW
+from conftest import NOW, run_cli
 from srs_tui.measures import Scores
 from srs_tui.store import Store
 from srs_tui.store.export import escape_cell, unescape_cell
 
 
 def srs(*args: str, home: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "srs_tui", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(*args, home=home, stdin=stdin)
 
 
 def digest(path: Path) -> str:

@@ -93,9 +93,9 @@ async def test_the_idle_lock_drops_the_curtain_and_a_key_lifts_it(two_clients: P
 
 
 async def test_input_keeps_the_idle_lock_away(two_clients: Path) -> None:
-    app = make_app(two_clients, Config(idle_lock_seconds=1), clock=frozen_clock)
+    app = make_app(two_clients, Config(idle_lock_seconds=2), clock=frozen_clock)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(6):
+        for _ in range(10):  # 3 s in all, never 2 s without a key
             await pilot.pause(0.3)
             await pilot.press("down")
         assert isinstance(app.screen, CaseloadScreen)

@@ -147,42 +147,6 @@ def _data_command(args: argparse.Namespace) -> int:
     return run[args.command]()
 
 
-def _read_new_passphrase() -> str | None:
-    """The new passphrase, typed twice on a terminal; None if the two differ."""
-    if not sys.stdin.isatty():
-        return sys.stdin.readline().rstrip("\r\n")
-    import getpass
-
-    first = getpass.getpass("New passphrase: ")
-    if getpass.getpass("Again: ") != first:
-        return None
-    return first
-
-
-def _passphrase_command(clear: bool) -> int:
-    from srs_tui.passphrase import (
-        PassphraseError,
-        clear_passphrase,
-        default_passphrase_path,
-        set_passphrase,
-    )
-
-    path = default_passphrase_path()
-    if clear:
-        removed = clear_passphrase(path)
-        print("Passphrase removed." if removed else "No passphrase was set.")
-        return 0
-    secret = _read_new_passphrase()
-    if secret is None:
-        return _fail("the two passphrases differ; nothing was changed.")
-    try:
-        set_passphrase(path, secret)
-    except (PassphraseError, OSError) as error:
-        return _fail(f"{error} Nothing was changed.")
-    print("Passphrase set: the idle lock now asks for it.")
-    return 0
-
-
 def _fail(message: str) -> int:
     print(f"{PROG}: {message}", file=sys.stderr)
     return 1
@@ -245,7 +209,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.umask(0o077)  # every file and folder we create is the user's alone
     args = build_parser().parse_args(argv)
     if args.command == "passphrase":
-        return _passphrase_command(args.clear)
+        from srs_tui.commands import set_lock_passphrase
+
+        return set_lock_passphrase(clear=args.clear)
     if args.command is not None:
         if args.demo:
             build_parser().error(f"{args.command} works on your data, not on --demo")

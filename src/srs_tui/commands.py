@@ -98,7 +98,7 @@ def read_passphrase(prompt: str, *, twice: bool = False) -> str:
 
     secret = getpass.getpass(prompt)
     if twice and getpass.getpass("Again: ") != secret:
-        raise StoreError("the two passphrases differ; nothing was written.")
+        raise StoreError("the two passphrases differ; nothing was changed.")
     return secret
 
 
@@ -116,6 +116,30 @@ def report(
     except StoreError as error:
         return _fail(str(error))
     print(f"Report written to {output}")
+    return 0
+
+
+def set_lock_passphrase(*, clear: bool) -> int:
+    """Set (typed twice) or remove the passphrase that lifts the idle lock."""
+    from srs_tui.passphrase import (
+        PassphraseError,
+        clear_passphrase,
+        default_passphrase_path,
+        set_passphrase,
+    )
+
+    path = default_passphrase_path()
+    if clear:
+        removed = clear_passphrase(path)
+        print("Passphrase removed." if removed else "No passphrase was set.")
+        return 0
+    try:
+        set_passphrase(path, read_passphrase("New passphrase: ", twice=True))
+    except StoreError as error:
+        return _fail(str(error))
+    except (PassphraseError, OSError) as error:
+        return _fail(f"{error} Nothing was changed.")
+    print("Passphrase set: the idle lock now asks for it.")
     return 0
 
 

@@ -5,29 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Digits
 
 from conftest import build_app, frozen_clock, screen_text
 from srs_tui.app import make_app
 from srs_tui.config import Config
 from srs_tui.themes import HIGH_CONTRAST
+from srs_tui.widgets.big_number import BigNumber
 
 
 async def test_each_item_shows_its_value_in_large_digits(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=(100, 36)) as pilot:
         await pilot.press("9", "full_stop", "1", "enter")
-        digits = app.screen.query_one("#digits-relationship", Digits)
+        digits = app.screen.query_one("#digits-relationship", BigNumber)
         assert digits.value.strip() == "9.1"
         assert digits.display
-        assert app.screen.query_one("#digits-goals", Digits).value == "--.-"
+        assert app.screen.query_one("#digits-goals", BigNumber).value == "--.-"
 
 
 async def test_narrow_windows_keep_the_tracks_and_the_poles(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=(60, 24)) as pilot:
         await pilot.pause()
-        assert not app.screen.query_one("#digits-relationship", Digits).display
+        assert not app.screen.query_one("#digits-relationship", BigNumber).display
         text = screen_text(app)
         for pole in ("not heard", "fully heard", "poor fit", "just right"):
             assert pole in text

@@ -14,6 +14,7 @@ from srs_tui.screens.confirm import ConfirmScreen
 from srs_tui.screens.feedback import FeedbackScreen
 from srs_tui.screens.rate import RateScreen
 from srs_tui.screens.session_details import SessionDetailsScreen
+from srs_tui.widgets.big_number import BigNumber
 from srs_tui.widgets.rating_slider import RatingSlider
 
 SIZE = (100, 36)
@@ -63,7 +64,7 @@ async def test_typing_four_ratings_and_saving_stores_them_and_gives_feedback(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*typed("9.1", "8.5", "7", "9.9"))
         assert app.focused is app.screen.query_one("#save", Button)
-        assert "34.5" in [str(d.value).strip() for d in app.screen.query("Digits")]
+        assert "34.5" in [str(d.value).strip() for d in app.screen.query(BigNumber)]
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, FeedbackScreen)
@@ -170,7 +171,7 @@ async def test_the_total_is_live(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*typed("9", "8"))
-        assert "17.0" in [str(d.value).strip() for d in app.screen.query("Digits")]
+        assert "17.0" in [str(d.value).strip() for d in app.screen.query(BigNumber)]
         assert "2 of 4 items set" in screen_text(app)
         await pilot.press(*typed("10", "10"))
         assert "✓ at or above the cutoff" in screen_text(app)

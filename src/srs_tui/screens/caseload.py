@@ -10,13 +10,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from srs_tui.context import AppContext
 from srs_tui.feedback import Thresholds
 from srs_tui.measures import format_tenths
 from srs_tui.store import Client, StoreError
 from srs_tui.triage import Triaged, matching, recent_needed, triage
+from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.mini_trend import mini_trend
 from srs_tui.widgets.row_table import Column, RowTable
 
@@ -152,7 +153,7 @@ class CaseloadScreen(Screen[None]):
             id="clients",
         )
         yield Static("No clients yet. Press  a  to add one.", id="caseload-empty")
-        yield Footer()
+        yield KeyBar()
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: the one place the caseload is read.

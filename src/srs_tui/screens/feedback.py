@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Digits, Footer, Header, Label, Static, TextArea
+from textual.widgets import Button, Header, Label, Static, TextArea
 
 from srs_tui.context import AppContext
 from srs_tui.feedback import Feedback
@@ -17,6 +17,8 @@ from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.navigation import go_back, screen_below
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import NOTE_MAX
+from srs_tui.widgets.big_number import BigNumber
+from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.share_banner import ShareBanner
 from srs_tui.wording import GENERAL_QUESTION, Wording
 
@@ -103,7 +105,7 @@ class FeedbackScreen(Screen[None]):
         yield ShareBanner(self.ctx.share)
         with VerticalScroll(id="feedback-body", can_focus=False):
             with Horizontal(id="feedback-total"):
-                yield Digits(format_tenths(self.feedback.total), id="feedback-digits")
+                yield BigNumber(format_tenths(self.feedback.total), id="feedback-digits")
                 yield Static(
                     self._standing(),
                     id="feedback-standing",
@@ -121,7 +123,7 @@ class FeedbackScreen(Screen[None]):
             with Horizontal(id="feedback-actions"):
                 yield Button("Done", id="done", variant="primary", compact=True, tooltip="Ctrl+S")
                 yield Static("", id="feedback-message", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def _standing(self) -> Content:
         name = self.ctx.shown_name(self.client)

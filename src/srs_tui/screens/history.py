@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from srs_tui.context import AppContext
 from srs_tui.feedback import Alert, alerts_by_session
@@ -18,6 +18,7 @@ from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
 from srs_tui.screens.session_details import DISPLAY_FORMAT
 from srs_tui.store import Administration, Client, StoreError
+from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.row_table import Column, RowTable, TextRow
 from srs_tui.widgets.share_banner import ShareBanner
 from srs_tui.widgets.trend_chart import ChartPoint, TrendChart, item_spec, total_spec
@@ -109,7 +110,7 @@ class HistoryScreen(Screen[None]):
         )
         with VerticalScroll(id="history-alerts", can_focus=False):
             yield Static("", id="alert-list")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#chart-items").display = False

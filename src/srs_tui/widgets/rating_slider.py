@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.actions import parse as parse_action
 from textual.binding import Binding, NoBinding
-from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from srs_tui.measures import Item, RatingError, format_tenths, parse_rating
@@ -137,19 +138,6 @@ class RatingSlider(Widget, can_focus=True):
     entry: reactive[str] = reactive("")
     error: reactive[str] = reactive("")
 
-    class Changed(Message):
-        """The value changed (set, stepped, dragged)."""
-
-        def __init__(self, slider: RatingSlider, value: int | None) -> None:
-            super().__init__()
-            self.slider = slider
-            self.value = value
-
-        @property
-        def control(self) -> RatingSlider:
-            """The slider that changed."""
-            return self.slider
-
     def __init__(self, item: Item, *, pole_width: int = POLE_WIDTH, id: str | None = None) -> None:
         super().__init__(id=id or item.key)
         self.item = item
@@ -157,14 +145,14 @@ class RatingSlider(Widget, can_focus=True):
         self.pole_width = pole_width
         self._dragging = False
         self._render_styles: dict[str, Style] = {}
+        # The lines drawn, with the (width, value, entry, error) they were drawn for.
+        self._drawn: tuple[tuple[int, int | None, str, str], list[Strip]] | None = None
 
     # What the user does
 
     def _set(self, value: int | None) -> None:
         self.error = ""
-        if value != self.value:
-            self.value = value
-            self.post_message(self.Changed(self, value))
+        self.value = value
 
     def action_commit(self) -> None:
         """Set the typed entry; with none, confirm the current value."""
@@ -280,83 +268,118 @@ class RatingSlider(Widget, can_focus=True):
         return track_layout(self.content_size.width, self.pole_width)
 
     def _style(self, part: str) -> Style:
-        # Cached for one render: a component style lookup per track cell would put the
+        # The widget's own style under the part's: the line API draws no base of its own.
+        # Cached until the styles change (focus, theme): a lookup per span would put the
         # lookups, not the drawing, on the keypress path.
         cache = self._render_styles
         if part not in cache:
-            cache[part] = self.get_component_rich_style(f"rating-slider--{part}")
+            cache[part] = self.rich_style + self.get_component_rich_style(f"rating-slider--{part}")
         return cache[part]
 
-    def _value_cell(self) -> Text:
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._render_styles.clear()
+        self._drawn = None
+
+    def _value_cell(self) -> list[Segment]:
+        """The value, right-aligned in its cells; only the text itself takes its style."""
         if self.entry:
-            cell = Text.assemble((f" {self.entry}▏", self._style("entry")))
+            text, part = f" {self.entry}▏", "entry"
         elif self.value is None:
-            cell = Text.assemble((" – ", self._style("unset")))
+            text, part = " – ", "unset"
         else:
-            cell = Text.assemble((f" {format_tenths(self.value)} ", self._style("value")))
-        cell.align("right", VALUE_WIDTH)
-        return cell
+            text, part = f" {format_tenths(self.value)} ", "value"
+        text = set_cell_size(text, min(cell_len(text), VALUE_WIDTH))
+        pad = Segment(" " * (VALUE_WIDTH - cell_len(text)), self.rich_style)
+        return [pad, Segment(text, self._style(part))]
 
-    def _heading(self, width: int) -> Text:
-        line = Text.assemble((self.item.label, self._style("label")), no_wrap=True)
-        room = width - VALUE_WIDTH - len(line)
+    def _heading(self, width: int) -> list[Segment]:
+        label = self.item.label
         if self.error:
-            message = Text.assemble((f"  ✗ {self.error}", self._style("error")))
+            message, part = f"  ✗ {self.error}", "error"
         else:
-            message = Text.assemble((f"  {self.item.description}", self._style("description")))
-        message.truncate(max(room, 0), overflow="ellipsis")
-        line.append_text(message)
-        line.pad_right(width - VALUE_WIDTH - len(line))
-        line.append_text(self._value_cell())
-        return line
+            message, part = f"  {self.item.description}", "description"
+        room = max(width - VALUE_WIDTH - cell_len(label), 0)
+        message = _fit(message, room)
+        gap = " " * max(width - VALUE_WIDTH - cell_len(label) - cell_len(message), 0)
+        return [
+            Segment(label, self._style("label")),
+            Segment(message + gap, self._style(part)),
+            *self._value_cell(),
+        ]
 
-    def _track(self, layout: TrackLayout) -> Text:
+    def _track(self, layout: TrackLayout) -> list[Segment]:
         knob = None if self.value is None else layout.position(self.value)
         ticks: dict[int, str] = {}
         if layout.width >= MINOR_TICKS_FROM:
             ticks = {layout.position(point * 10): "┬" for point in range(1, 10)}
         ticks.update({0: "├", layout.position(50): "┼", layout.width - 1: "┤"})
-        track = Text(no_wrap=True)
         if knob is None:
-            track.append(self._empty_track(layout.width, ticks), self._style("empty"))
-            return track
+            return [Segment(self._empty_track(layout.width, ticks), self._style("empty"))]
         # Three spans (filled, knob, the rest), whatever the width: this is the keypress path.
-        track.append("━" * knob, self._style("filled"))
-        track.append("●", self._style("knob"))
         rest = "".join(ticks.get(cell, "─") for cell in range(knob + 1, layout.width))
-        track.append(rest, self._style("empty"))
-        return track
+        return [
+            Segment("━" * knob, self._style("filled")),
+            Segment("●", self._style("knob")),
+            Segment(rest, self._style("empty")),
+        ]
 
     @staticmethod
     def _empty_track(width: int, ticks: dict[int, str]) -> str:
         return "".join(ticks.get(cell, "─") for cell in range(width))
 
-    def render(self) -> Text:
-        self._render_styles.clear()
+    def _scale(self, layout: TrackLayout, width: int) -> str:
+        if layout.poles_beside:
+            middle = layout.start + layout.position(50)
+            end = layout.start + layout.width - 1
+            scale = " " * layout.start + "0"
+            scale += "5".rjust(middle - len(scale) + 1)
+            return scale + "10".rjust(end - len(scale) + 1)
+        low = f"0 {self.item.low_pole}"
+        high = f"{self.item.high_pole} 10"
+        if cell_len(low) + cell_len(high) + 1 > width:  # a long licensed wording: half a line each
+            half = max((width - 1) // 2, 1)
+            low = _fit(low, half)
+            high = high if cell_len(high) <= half else "…" + high[-(half - 1) :]
+        return low + high.rjust(max(width - cell_len(low), cell_len(high) + 1))
+
+    def _lines(self) -> list[Strip]:
+        """The three lines: heading and value, the track between its poles, the scale."""
         width = self.content_size.width
+        state = (width, self.value, self.entry, self.error)
+        if self._drawn is not None and self._drawn[0] == state:
+            return self._drawn[1]
         layout = self._layout()
         pole = self._style("pole")
-        track_line = Text(no_wrap=True)
-        scale = Text(no_wrap=True)
-        middle = layout.start + layout.position(50)
-        end = layout.start + layout.width - 1
         if layout.poles_beside:
-            track_line.append(self.item.low_pole.rjust(self.pole_width) + " ", pole)
-            track_line.append_text(self._track(layout))
-            track_line.append(" " + self.item.high_pole, pole)
-            scale.append(" " * layout.start + "0", pole)
-            scale.append("5".rjust(middle - len(scale) + 1), pole)
-            scale.append("10".rjust(end - len(scale) + 1), pole)
+            track_line = [
+                Segment(self.item.low_pole.rjust(self.pole_width) + " ", pole),
+                *self._track(layout),
+                Segment(" " + self.item.high_pole, pole),
+            ]
         else:
-            track_line.append_text(self._track(layout))
-            low = f"0 {self.item.low_pole}"
-            high = f"{self.item.high_pole} 10"
-            if len(low) + len(high) + 1 > width:  # a long licensed wording: each half a line
-                half = max((width - 1) // 2, 1)
-                low = low if len(low) <= half else low[: half - 1] + "…"
-                high = high if len(high) <= half else "…" + high[-(half - 1) :]
-            scale.append(low, pole)
-            scale.append(high.rjust(max(width - len(low), len(high) + 1)), pole)
-        lines = Text("\n", no_wrap=True).join([self._heading(width), track_line, scale])
-        lines.no_wrap = True
+            track_line = self._track(layout)
+        base = self.rich_style
+        lines = [
+            Strip(segments).adjust_cell_length(width, base)
+            for segments in (
+                self._heading(width),
+                track_line,
+                [Segment(self._scale(layout, width), pole)],
+            )
+        ]
+        self._drawn = (state, lines)
         return lines
+
+    def render_line(self, y: int) -> Strip:
+        lines = self._lines()
+        if 0 <= y < len(lines):
+            return lines[y]
+        return Strip.blank(self.content_size.width, self.rich_style)
+
+
+def _fit(text: str, cells: int) -> str:
+    """text cut to cells, with an ellipsis where it was cut."""
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, cells - 1) + "…" if cells > 0 else ""

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Digits
 
 from srs_tui.feedback import Thresholds
 from srs_tui.measures import SRS, format_tenths
+from srs_tui.widgets.big_number import BigNumber
 
 POINT = 10  # tenths
 UNSET_DIGITS = "--.-"
@@ -58,37 +59,61 @@ class CutoffGauge(Widget):
         super().__init__(id=id)
         self.thresholds = thresholds
         self.words = words
+        # The lines drawn, with the (width, total, items set) they were drawn for.
+        self._drawn: tuple[tuple[int, int, int], list[Strip]] | None = None
 
     def _style(self, part: str) -> Style:
-        return self.get_component_rich_style(f"cutoff-gauge--{part}")
+        return self.rich_style + self.get_component_rich_style(f"cutoff-gauge--{part}")
 
-    def render(self) -> Text:
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn = None
+
+    def _lines(self) -> list[Strip]:
+        """Three lines: "/ 40" and the cutoff, the bar, where the total stands."""
         width = self.content_size.width
+        state = (width, self.total, self.items_set)
+        if self._drawn is not None and self._drawn[0] == state:
+            return self._drawn[1]
         cutoff = self.thresholds.cutoff
-        head = Text.assemble(("/ 40", "bold"), no_wrap=True)
-        head.append(f"   {self.words['cutoff']} {format_tenths(cutoff)}", self._style("cutoff"))
+        cutoff_style, muted = self._style("cutoff"), self._style("muted")
+        head = [
+            Segment("/ 40", self.rich_style + Style(bold=True)),
+            Segment(f"   {self.words['cutoff']} {format_tenths(cutoff)}", cutoff_style),
+        ]
         # One cell a point when there is room, so 35 and 36 never share a cell.
         bar_width = min(max(width - 5, 10), SRS.total_max // POINT + 1)
         cut_cell = round(cutoff * (bar_width - 1) / SRS.total_max)
         filled_to = round(self.total * (bar_width - 1) / SRS.total_max) if self.items_set else -1
-        bar = Text.assemble(("0 ", self._style("muted")), no_wrap=True)
-        for cell in range(bar_width):
-            if cell == cut_cell:
-                bar.append("┃", self._style("cutoff"))
-            elif cell <= filled_to:
-                bar.append("█", self._style("filled"))
-            else:
-                bar.append("─", self._style("empty"))
-        bar.append(" 40", self._style("muted"))
+        filled = min(filled_to + 1, cut_cell)
+        after = max(filled_to - cut_cell, 0)
+        bar = [
+            Segment("0 ", muted),
+            Segment("█" * filled, self._style("filled")),
+            Segment("─" * (cut_cell - filled), self._style("empty")),
+            Segment("┃", cutoff_style),
+            Segment("█" * after, self._style("filled")),
+            Segment("─" * (bar_width - cut_cell - 1 - after), self._style("empty")),
+            Segment(" 40", muted),
+        ]
         count = len(SRS.items)
         if self.items_set < count:
             counted = self.words["items_set"].format(set=self.items_set, count=count)
-            status = Text.assemble((counted, self._style("muted")))
+            status = Segment(counted, muted)
         elif self.thresholds.is_below_cutoff(self.total):
-            status = Text.assemble((self.words["below"], self._style("below")))
+            status = Segment(self.words["below"], self._style("below"))
         else:
-            status = Text.assemble((self.words["above"], self._style("above")))
-        return Text("\n").join([head, bar, status])
+            status = Segment(self.words["above"], self._style("above"))
+        base = self.rich_style
+        lines = [Strip(line).adjust_cell_length(width, base) for line in (head, bar, [status])]
+        self._drawn = (state, lines)
+        return lines
+
+    def render_line(self, y: int) -> Strip:
+        lines = self._lines()
+        if 0 <= y < len(lines):
+            return lines[y]
+        return Strip.blank(self.content_size.width, self.rich_style)
 
 
 class TotalPanel(Widget):
@@ -99,7 +124,7 @@ class TotalPanel(Widget):
         layout: horizontal;
         height: 3;
     }
-    TotalPanel > Digits {
+    TotalPanel > BigNumber {
         width: auto;
         min-width: 12;
         margin-right: 2;
@@ -115,12 +140,12 @@ class TotalPanel(Widget):
         self.words = words
 
     def compose(self) -> ComposeResult:
-        yield Digits(UNSET_DIGITS, id="total-digits")
+        yield BigNumber(UNSET_DIGITS, id="total-digits")
         yield CutoffGauge(self.thresholds, self.words, id="total-gauge")
 
     def show(self, total: int, items_set: int) -> None:
         """Show the total of the items set so far."""
-        self.query_one(Digits).update(digits_text(total if items_set else None))
+        self.query_one(BigNumber).update(digits_text(total if items_set else None))
         gauge = self.query_one(CutoffGauge)
         gauge.total = total
         gauge.items_set = items_set

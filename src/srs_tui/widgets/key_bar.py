@@ -1,0 +1,147 @@
+"""KeyBar: the keys of the screen and the focused widget in one line, as Textual's Footer shows
+them, drawn by one widget.
+
+The Footer is a container with a widget per key, and it composes them all again whenever the
+focus moves. On the rating screen the focus moves on every Enter, so that put a restyle of
+a dozen widgets on the keypress path, and the Footer's widgets were a fifth of the start-up.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
+
+
+class KeyCell(NamedTuple):
+    """Where one key sits on the bar, and what it does."""
+
+    start: int
+    end: int
+    key: str
+    display: str
+    description: str
+    enabled: bool
+    tooltip: str
+
+
+class KeyBar(Widget):
+    """One line of keys: the key in its colour, then what it does. A click presses the key."""
+
+    ALLOW_SELECT = False
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+    }
+    KeyBar > .key-bar--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    KeyBar > .key-bar--description {
+        color: $footer-description-foreground;
+        background: $footer-description-background;
+    }
+    KeyBar > .key-bar--hover {
+        background: $block-hover-background;
+    }
+    """
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--hover"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._cells: list[KeyCell] = []
+        self._hover: int | None = None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, _screen: Screen[object]) -> None:
+        self._hover = None
+        self.refresh()
+
+    def shown_keys(self) -> list[KeyCell]:
+        """The keys shown now, one per action, in the order Textual's Footer shows them."""
+        cells: list[KeyCell] = []
+        seen: set[str] = set()
+        x = 0
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            display = self.app.get_key_display(binding)
+            # Drawn as " key " then "description ".
+            width = cell_len(display) + cell_len(binding.description) + 3
+            cells.append(
+                KeyCell(
+                    x,
+                    x + width,
+                    binding.key,
+                    display,
+                    binding.description,
+                    active.enabled,
+                    active.tooltip or binding.tooltip,
+                )
+            )
+            x += width
+        return cells
+
+    def render_line(self, y: int) -> Strip:
+        base = self.rich_style
+        width = self.size.width
+        if y != 0:
+            return Strip.blank(width, base)
+        self._cells = self.shown_keys()
+        key_style = base + self.get_component_rich_style("key-bar--key")
+        text_style = base + self.get_component_rich_style("key-bar--description")
+        hover = self.get_component_rich_style("key-bar--hover")
+        segments: list[Segment] = []
+        for index, cell in enumerate(self._cells):
+            key, text = key_style, text_style
+            if index == self._hover:
+                key, text = key + hover, text + hover
+            if not cell.enabled:
+                key, text = key + Style(dim=True), text + Style(dim=True)
+            segments.append(Segment(f" {cell.display} ", key))
+            segments.append(Segment(f"{cell.description} ", text))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _cell_at(self, x: int) -> int | None:
+        return next(
+            (index for index, cell in enumerate(self._cells) if cell.start <= x < cell.end), None
+        )
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hover = self._cell_at(event.x)
+        if hover != self._hover:
+            self._hover = hover
+            self.tooltip = None if hover is None else (self._cells[hover].tooltip or None)
+            self.refresh()
+
+    def on_leave(self) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        index = self._cell_at(event.x)
+        if index is None:
+            return
+        cell = self._cells[index]
+        if cell.enabled:
+            self.app.simulate_key(cell.key)
+        else:
+            self.app.bell()

@@ -1,0 +1,94 @@
+"""Our own drawing widgets, in the real app: the key bar and the large digits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Button
+
+from conftest import build_app, screen_text
+from srs_tui.widgets.big_number import BigNumber
+from srs_tui.widgets.key_bar import KeyBar
+from srs_tui.widgets.rating_slider import RatingSlider
+from srs_tui.widgets.total_panel import TotalPanel
+
+SIZE = (100, 30)
+
+
+def bottom_line(app: object) -> str:
+    from srs_tui.app import SrsApp
+
+    assert isinstance(app, SrsApp)
+    return screen_text(app).splitlines()[-1]
+
+
+async def test_key_bar_shows_the_keys_of_the_focused_widget_and_the_screen(
+    db_path: Path,
+) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        line = bottom_line(app)
+        assert "⏎ Set & next" in line  # the slider's own key
+        assert "^s Save" in line
+        assert "esc Back" in line
+        app.screen.query_one("#save", Button).focus()
+        await pilot.pause()
+        line = bottom_line(app)
+        assert "Set & next" not in line
+        assert "^s Save" in line
+
+
+async def test_a_click_on_the_key_bar_presses_that_key(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        save = next(cell for cell in bar.shown_keys() if cell.description == "Save")
+        await pilot.click(KeyBar, offset=(save.start + 1, 0))
+        await pilot.pause()
+        assert "Not saved: set Relationship, Goals and Topics" in screen_text(app)
+
+
+async def test_key_bar_tells_what_a_key_does_on_hover(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = app.screen.query_one(KeyBar)
+        guide = next(cell for cell in bar.shown_keys() if cell.description == "Guide")
+        await pilot.hover(KeyBar, offset=(guide.start + 1, 0))
+        await pilot.pause()
+        assert bar.tooltip == "How to give the scale aloud, in the client's language"
+
+
+async def test_the_digits_and_the_total_follow_a_slider_at_once(db_path: Path) -> None:
+    # Set in the same step as the slider, not a message later: so they reach the same frame.
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#goals", RatingSlider).value = 85
+        assert app.screen.query_one("#digits-goals", BigNumber).value == " 8.5"
+        assert app.screen.query_one("#total-digits", BigNumber).value == " 8.5"
+        await pilot.pause()
+        assert "1 of 4 items set" in screen_text(app)
+        assert app.screen.query_one(TotalPanel).size.height == 3
+
+
+async def test_big_number_draws_the_value_in_large_glyphs(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        digits = app.screen.query_one("#digits-relationship", BigNumber)
+        region = digits.content_region
+
+        def drawn() -> list[str]:
+            rows = screen_text(app).splitlines()[region.y : region.y + 3]
+            return [row[region.x : region.right] for row in rows]
+
+        app.screen.query_one("#relationship", RatingSlider).value = 100
+        await pilot.pause()
+        # "10.0" in Textual's 3x3 bold glyphs, the point one cell wide.
+        assert drawn() == ["╺┓ ┏━┓ ┏━┓", " ┃ ┃ ┃ ┃ ┃", "╺┻╸┗━┛•┗━┛"]
+        app.screen.query_one("#relationship", RatingSlider).value = 91
+        await pilot.pause()
+        assert drawn() == ["   ┏━┓ ╺┓ ", "   ┗━┫  ┃ ", "   ╺━┛•╺┻╸"]

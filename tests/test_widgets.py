@@ -92,3 +92,27 @@ async def test_big_number_draws_the_value_in_large_glyphs(db_path: Path) -> None
         app.screen.query_one("#relationship", RatingSlider).value = 91
         await pilot.pause()
         assert drawn() == ["   ┏━┓ ╺┓ ", "   ┗━┫  ┃ ", "   ╺━┛•╺┻╸"]
+
+
+async def test_the_focus_bar_moves_with_enter_to_the_next_item(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+
+        def marked() -> list[str]:
+            rows = screen_text(app).splitlines()
+            return [
+                slider.id or ""
+                for slider in app.screen.query(RatingSlider)
+                if all(
+                    rows[y][slider.region.x] == "▌"
+                    for y in range(slider.region.y, slider.region.bottom)
+                )
+            ]
+
+        assert marked() == ["relationship"]
+        await pilot.press("7", "enter")
+        assert marked() == ["goals"]
+        app.screen.query_one("#save", Button).focus()
+        await pilot.pause()
+        assert marked() == []

@@ -9,7 +9,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import Reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Header, Static
 
 from srs_tui.context import AppContext
@@ -31,6 +33,18 @@ class RateScreen(Screen[None]):
     """Administer one SRS to one client."""
 
     AUTO_FOCUS = "RatingSlider"
+
+    # Textual repaints the whole screen when the focus moves; on this screen it moves on every
+    # Enter. The two widgets that gain and lose it repaint themselves (their :focus styles).
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
+    def watch_focused(self, blurred: Widget | None, focused: Widget | None) -> None:
+        # Restyled now, so the focus marker moves in the frame that shows the value just set;
+        # the Focus and Blur events reach the two widgets a frame later, with nothing to change.
+        if blurred is not None:
+            blurred.has_focus = False
+        if focused is not None:
+            focused.has_focus = True
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the four ratings", id="rate.save"),

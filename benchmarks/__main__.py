@@ -126,19 +126,14 @@ def history_figures(folder: Path, sessions: int, runs: int) -> list[Figure]:
 def table(figures: list[Figure]) -> str:
     width = max(len(f.name) for f in figures)
     head = f"{'figure':<{width}}  {'median':>9}  {'p95':>9}  {'bare app':>9}  {'ratio':>6}"
-    lines = [f"{head}  {'budget':>14}  verdict"]
+    lines = [f"{head}  {'budget':>24}  verdict"]
     for f in figures:
         bare = f"{statistics.median(f.bare):.1f} {f.unit}" if f.bare else "-"
         ratio = f"{f.ratio:.2f}x" if f.ratio else "-"
-        if f.budget is None:
-            budget = "-"
-        elif f.budget_on == "ratio":
-            budget = f"{f.budget:.1f}x"
-        else:
-            budget = f"{f.budget_on} {f.budget:g} {f.unit}"
+        budget = f.budget_text
         lines.append(
             f"{f.name:<{width}}  {f.median:>6.1f} {f.unit}  {f.p95:>6.1f} {f.unit}  {bare:>9}  "
-            f"{ratio:>6}  {budget:>14}  {f.verdict}"
+            f"{ratio:>6}  {budget:>24}  {f.verdict}"
         )
     return "\n".join(lines)
 

@@ -36,3 +36,25 @@ def test_the_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
     assert any(line.startswith("keypress to updated frame") for line in lines)
     assert any(line.startswith("save one rating") for line in lines)
     assert list(tmp_path.iterdir()) == []  # it leaves nothing behind
+
+
+async def test_a_frame_that_repaints_what_is_there_is_not_counted_as_a_change() -> None:
+    # The keypress figure counts to the last frame that changed the screen; a repaint of the
+    # same cells (Textual's, when a Focus event arrives late) must not stretch it.
+    from benchmarks.bare_app import BareApp
+    from benchmarks.more import watch_frames
+    from textual.widgets import Static
+
+    app = BareApp()
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        spy = await watch_frames(app, pilot)
+        row = app.query_one("#row-2", Static)
+        spy.frames.clear()
+        row.refresh()
+        await pilot.pause(0.05)
+        assert spy.frames
+        assert spy.last_change() is None
+        row.update("row two")
+        await pilot.pause(0.05)
+        assert spy.last_change() is not None

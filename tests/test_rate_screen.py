@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from textual import events
-from textual.widgets import Button, RadioButton, TextArea
+from textual.widgets import RadioButton, TextArea
 
 from conftest import build_app, screen_text
 from srs_tui.screens.caseload import CaseloadScreen
@@ -14,6 +14,7 @@ from srs_tui.screens.confirm import ConfirmScreen
 from srs_tui.screens.feedback import FeedbackScreen
 from srs_tui.screens.rate import RateScreen
 from srs_tui.screens.session_details import SessionDetailsScreen
+from srs_tui.widgets.action_button import ActionButton
 from srs_tui.widgets.big_number import BigNumber
 from srs_tui.widgets.rating_slider import RatingSlider
 
@@ -63,7 +64,7 @@ async def test_typing_four_ratings_and_saving_stores_them_and_gives_feedback(
     app = build_app(db_path, client="Ana Example")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*typed("9.1", "8.5", "7", "9.9"))
-        assert app.focused is app.screen.query_one("#save", Button)
+        assert app.focused is app.screen.query_one("#save", ActionButton)
         assert "34.5" in [str(d.value).strip() for d in app.screen.query(BigNumber)]
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -292,7 +293,7 @@ async def test_a_fast_burst_of_keys_lands_item_by_item(db_path: Path) -> None:
             app.post_message(events.Key(key, char))
         await pilot.pause()
         assert [s.value for s in app.screen.query(RatingSlider)] == [91, 85, 70, 99]
-        assert app.focused is app.screen.query_one("#save", Button)
+        assert app.focused is app.screen.query_one("#save", ActionButton)
 
 
 async def test_a_pasted_number_waits_for_enter(db_path: Path) -> None:

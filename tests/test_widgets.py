@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Button
-
 from conftest import build_app, screen_text
+from srs_tui.widgets.action_button import ActionButton
 from srs_tui.widgets.big_number import BigNumber
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.rating_slider import RatingSlider
@@ -32,7 +31,7 @@ async def test_key_bar_shows_the_keys_of_the_focused_widget_and_the_screen(
         assert "⏎ Set & next" in line  # the slider's own key
         assert "^s Save" in line
         assert "esc Back" in line
-        app.screen.query_one("#save", Button).focus()
+        app.screen.query_one("#save", ActionButton).focus()
         await pilot.pause()
         line = bottom_line(app)
         assert "Set & next" not in line
@@ -113,6 +112,32 @@ async def test_the_focus_bar_moves_with_enter_to_the_next_item(db_path: Path) ->
         assert marked() == ["relationship"]
         await pilot.press("7", "enter")
         assert marked() == ["goals"]
-        app.screen.query_one("#save", Button).focus()
+        app.screen.query_one("#save", ActionButton).focus()
         await pilot.pause()
         assert marked() == []
+
+
+async def test_enter_on_the_save_button_saves_after_four_numbers(db_path: Path) -> None:
+    from srs_tui.screens.feedback import FeedbackScreen
+
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("9", "enter", "8", "enter", "7", "enter", "9", "enter")
+        assert app.focused is app.screen.query_one("#save", ActionButton)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackScreen)
+        assert app.screen.feedback.total == 330
+
+
+async def test_a_click_on_save_says_what_is_missing(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("9", "enter")
+        await pilot.click("#save")
+        await pilot.pause()
+        assert "Not saved: set Goals and Topics, Approach or Method, Overall first." in (
+            screen_text(app)
+        )

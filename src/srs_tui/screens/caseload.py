@@ -15,6 +15,7 @@ from textual.widgets import Header, Input, Static
 from srs_tui.context import AppContext
 from srs_tui.feedback import Thresholds
 from srs_tui.measures import format_tenths
+from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Client, StoreError
 from srs_tui.triage import Triaged, matching, recent_needed, triage
 from srs_tui.widgets.key_bar import KeyBar
@@ -132,6 +133,7 @@ class CaseloadScreen(Screen[None]):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
+        preset_breakpoints(self)
         self.ctx = ctx
         self.sub_title = "Caseload"
         self.show_archived = False

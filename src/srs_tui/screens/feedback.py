@@ -15,6 +15,7 @@ from srs_tui.feedback import Feedback
 from srs_tui.measures import format_tenths
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.navigation import go_back, screen_below
+from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import NOTE_MAX
 from srs_tui.widgets.big_number import BigNumber
@@ -94,6 +95,7 @@ class FeedbackScreen(Screen[None]):
         self, ctx: AppContext, client: Client, saved: Administration, feedback: Feedback
     ) -> None:
         super().__init__()
+        preset_breakpoints(self)
         self.ctx = ctx
         self.client = client
         self.saved = saved

@@ -17,6 +17,7 @@ from srs_tui.measures import SRS, format_tenths
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
 from srs_tui.screens.session_details import DISPLAY_FORMAT
+from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.row_table import Column, RowTable, TextRow
@@ -80,6 +81,7 @@ class HistoryScreen(Screen[None]):
 
     def __init__(self, ctx: AppContext, client: Client) -> None:
         super().__init__()
+        preset_breakpoints(self)
         self.ctx = ctx
         self.client = client
         self.sub_title = "History"

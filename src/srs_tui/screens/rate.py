@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Header, Static
+from textual.widgets import Header, Static
 
 from srs_tui.context import AppContext
 from srs_tui.feedback import summarize
@@ -20,7 +20,9 @@ from srs_tui.measures import Scores, total_of
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.navigation import go_back
 from srs_tui.screens.session_details import DISPLAY_FORMAT, SessionDetails, SessionDetailsScreen
+from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Client, StoreError
+from srs_tui.widgets.action_button import ActionButton
 from srs_tui.widgets.big_number import BigNumber
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.rating_slider import RatingSlider
@@ -80,6 +82,7 @@ class RateScreen(Screen[None]):
 
     def __init__(self, ctx: AppContext, client: Client) -> None:
         super().__init__()
+        preset_breakpoints(self)
         self.ctx = ctx
         self.client = client
         self.sub_title = "Rate"
@@ -108,7 +111,7 @@ class RateScreen(Screen[None]):
             words = TOTAL_WORDS.get(self.wording.language, TOTAL_WORDS["en"])
             yield TotalPanel(self.ctx.config.thresholds, words, id="total")
             with Horizontal(id="rate-actions"):
-                yield Button("Save", id="save", variant="primary", tooltip="Ctrl+S")
+                yield ActionButton("Save", id="save", tooltip="Ctrl+S")
                 yield Static("", id="rate-message", markup=False)
         yield Static(guide_text(self.wording), id="guide", markup=False)
         yield KeyBar()
@@ -174,7 +177,7 @@ class RateScreen(Screen[None]):
         self.query_one(TotalPanel).show(total_of(values), items_set)
         self._say("")
 
-    @on(Button.Pressed, "#save")
+    @on(ActionButton.Pressed, "#save")
     def _save_pressed(self) -> None:
         self.action_save()
 

@@ -38,7 +38,6 @@ INPUT_EVENTS = (
 class SrsApp(App[None]):
     """srs-tui: the Session Rating Scale in the terminal."""
 
-    CSS_PATH = "srs.tcss"
     TITLE = "srs-tui"
     ENABLE_COMMAND_PALETTE = False
     # Screen classes by terminal height: tall screens give the items room to breathe.

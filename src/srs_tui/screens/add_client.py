@@ -6,15 +6,15 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from srs_tui.context import AppContext
+from srs_tui.screens.dialog import Dialog
 from srs_tui.store import Client, StoreError
 from srs_tui.store.records import ALIAS_MAX, DISPLAY_NAME_MAX, LANGUAGES
 
 
-class AddClientScreen(ModalScreen[Client | None]):
+class AddClientScreen(Dialog[Client | None]):
     """Returns the added or edited client, or None if cancelled."""
 
     BINDINGS = [

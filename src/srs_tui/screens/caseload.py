@@ -68,6 +68,26 @@ class ClientRow:
 class CaseloadScreen(Screen[None]):
     """The dashboard: who needs attention, and why."""
 
+    DEFAULT_CSS = """
+    CaseloadScreen #caseload-count {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    CaseloadScreen #clients {
+        height: 1fr;
+    }
+    CaseloadScreen #caseload-empty {
+        height: 1fr;
+        content-align: center middle;
+        color: $text-muted;
+    }
+    CaseloadScreen #filter {
+        margin: 0 1;
+        width: 1fr;
+    }
+    """
+
     AUTO_FOCUS = "#clients"
 
     BINDINGS = [

@@ -8,10 +8,10 @@ from datetime import datetime
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from srs_tui.measures import SRS, RatingError, Scores, format_tenths, parse_rating
+from srs_tui.screens.dialog import Dialog
 from srs_tui.screens.session_details import DISPLAY_FORMAT, parse_session_time
 from srs_tui.store import Administration
 
@@ -24,7 +24,7 @@ class Correction:
     administered_at: datetime
 
 
-class CorrectSessionScreen(ModalScreen[Correction | None]):
+class CorrectSessionScreen(Dialog[Correction | None]):
     """The session's values in plain fields; Escape keeps the session as it was."""
 
     BINDINGS = [

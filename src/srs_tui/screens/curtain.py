@@ -33,6 +33,25 @@ def delay_after(wrong: int) -> int:
 class CurtainScreen(Screen[None]):
     """Nothing but the app's name. With a passphrase check, only the passphrase lifts it."""
 
+    DEFAULT_CSS = """
+    CurtainScreen {
+        background: $background;
+    }
+    CurtainScreen #curtain-name {
+        width: auto;
+        color: $text-muted;
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    CurtainScreen #curtain-hint, CurtainScreen #curtain-message {
+        width: auto;
+        color: $text-muted;
+    }
+    CurtainScreen #passphrase {
+        width: 40;
+    }
+    """
+
     BINDINGS = [
         Binding(
             "escape", "ask_lift", "Show the screen", tooltip="Lift the curtain", id="curtain.lift"

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from srs_tui.screens.dialog import Dialog
 from srs_tui.store import Client
 
 
-class EraseScreen(ModalScreen[bool]):
+class EraseScreen(Dialog[bool]):
     """True once the alias has been typed again and Erase chosen."""
 
     BINDINGS = [

@@ -75,6 +75,51 @@ def standing(feedback: Feedback, name: str, saved: Administration, cutoff: int) 
 class FeedbackScreen(Screen[None]):
     """What the SRS said, and the note of what was discussed."""
 
+    DEFAULT_CSS = """
+    FeedbackScreen #feedback-body {
+        padding: 0 1;
+    }
+    FeedbackScreen #feedback-total {
+        height: 3;
+        margin-top: 1;
+    }
+    FeedbackScreen #feedback-digits {
+        width: auto;
+        min-width: 12;
+        text-style: bold;
+        margin-right: 2;
+    }
+    FeedbackScreen #feedback-standing {
+        width: 1fr;
+        height: 3;
+    }
+    FeedbackScreen #feedback-alerts {
+        margin: 1 0;
+    }
+    FeedbackScreen #note {
+        height: 4;
+    }
+    FeedbackScreen.-tall #note {
+        height: 6;
+    }
+    FeedbackScreen #feedback-actions {
+        height: 1;
+        margin-top: 1;
+        padding: 0;
+    }
+    FeedbackScreen #feedback-actions Button {
+        min-width: 10;
+        margin-right: 2;
+    }
+    FeedbackScreen #feedback-message {
+        width: 1fr;
+        height: 1;
+        content-align: left middle;
+        color: $text-warning;
+        text-style: bold;
+    }
+    """
+
     AUTO_FOCUS = "#note"
 
     BINDINGS = [

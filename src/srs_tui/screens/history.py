@@ -58,6 +58,44 @@ def alert_lines(history: list[Administration], alerts: list[tuple[Alert, ...]]) 
 class HistoryScreen(Screen[None]):
     """How the alliance has moved, session by session, against the cutoff."""
 
+    DEFAULT_CSS = """
+    HistoryScreen #history-info {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+    }
+    HistoryScreen #history-charts {
+        height: 10;
+        padding: 0 1;
+    }
+    HistoryScreen.-tall #history-charts {
+        height: 14;
+    }
+    HistoryScreen #chart-total {
+        height: 1fr;
+    }
+    HistoryScreen #chart-items {
+        grid-size: 2 2;
+        grid-gutter: 0 2;
+        height: 1fr;
+    }
+    HistoryScreen #chart-items TrendChart {
+        height: 1fr;
+    }
+    HistoryScreen #sessions {
+        height: 1fr;
+        min-height: 4;
+    }
+    HistoryScreen #history-alerts {
+        height: 6;
+        padding: 0 1;
+        border-top: solid $panel;
+    }
+    HistoryScreen.-tall #history-alerts {
+        height: 9;
+    }
+    """
+
     AUTO_FOCUS = "#sessions"
 
     BINDINGS = [

@@ -7,7 +7,6 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from srs_tui.passphrase import (
@@ -16,9 +15,10 @@ from srs_tui.passphrase import (
     has_passphrase,
     set_passphrase,
 )
+from srs_tui.screens.dialog import Dialog
 
 
-class PassphraseScreen(ModalScreen[str | None]):
+class PassphraseScreen(Dialog[str | None]):
     """Returns what was done ("set", "removed"), or None if nothing changed."""
 
     BINDINGS = [

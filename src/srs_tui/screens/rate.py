@@ -34,6 +34,68 @@ from srs_tui.wording import TOTAL_WORDS, guide_text
 class RateScreen(Screen[None]):
     """Administer one SRS to one client."""
 
+    DEFAULT_CSS = """
+    RateScreen #session-info {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+    }
+    RateScreen #rate-body {
+        height: 1fr;
+    }
+    RateScreen .item-row {
+        height: 3;
+    }
+    /* Taller terminals: air between the items, so a video tile reads them apart. */
+    RateScreen.-tall .item-row {
+        margin-top: 1;
+    }
+    RateScreen .item-row RatingSlider {
+        width: 1fr;
+    }
+    RateScreen .item-digits {
+        width: 12;
+        height: 3;
+        padding: 0 1;
+        text-style: bold;
+        content-align: right top;
+        text-align: right;
+    }
+    /* Narrow windows: the small value beside each label is enough. */
+    RateScreen.-narrow .item-digits {
+        display: none;
+    }
+    RateScreen #total {
+        padding: 0 1;
+        margin-top: 1;
+    }
+    RateScreen #rate-actions {
+        height: 3;
+        padding: 0 1;
+    }
+    RateScreen #rate-actions ActionButton {
+        min-width: 12;
+        margin-right: 2;
+    }
+    RateScreen #rate-message {
+        width: 1fr;
+        height: 3;
+        content-align: left middle;
+        color: $text-warning;
+        text-style: bold;
+    }
+    /* The guide for giving the scale aloud: a side panel. */
+    RateScreen #guide {
+        dock: right;
+        width: 46;
+        height: 1fr;
+        padding: 1 2;
+        background: $panel;
+        overflow-y: auto;
+        display: none;
+    }
+    """
+
     AUTO_FOCUS = "RatingSlider"
 
     # Textual repaints the whole screen when the focus moves; on this screen it moves on every

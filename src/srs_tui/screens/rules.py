@@ -6,10 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from srs_tui.feedback import RULES, Thresholds
+from srs_tui.screens.dialog import Dialog
 
 
 def rules_text(thresholds: Thresholds) -> Content:
@@ -32,8 +32,15 @@ def rules_text(thresholds: Thresholds) -> Content:
     return Content.assemble(*parts)
 
 
-class RulesScreen(ModalScreen[None]):
+class RulesScreen(Dialog[None]):
     """The rules behind every alert."""
+
+    DEFAULT_CSS = """
+    RulesScreen #rules-body {
+        height: auto;
+        max-height: 30;
+    }
+    """
 
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "close", "Close", id="rules.close"),

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta, tzinfo
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from srs_tui.measures import MODES, SETTINGS
+from srs_tui.screens.dialog import Dialog
 
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d")
 EARLIEST = datetime(2000, 1, 1)
@@ -52,7 +52,7 @@ def parse_session_time(text: str, now: datetime, zone: tzinfo | None = None) -> 
     )
 
 
-class SessionDetailsScreen(ModalScreen[SessionDetails | None]):
+class SessionDetailsScreen(Dialog[SessionDetails | None]):
     """Change when and how the SRS was given; Escape keeps what was there."""
 
     BINDINGS = [

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from srs_tui.screens.dialog import Dialog
 from srs_tui.store.records import DISPLAY_NAME_MAX, Client
 
 
-class ShareStartScreen(ModalScreen[str | None]):
+class ShareStartScreen(Dialog[str | None]):
     """Returns the name to show (empty: the alias), or None if cancelled."""
 
     BINDINGS = [

@@ -16,10 +16,8 @@ from textual.screen import Screen
 from srs_tui.config import Config
 from srs_tui.context import AppContext, local_now
 from srs_tui.passphrase import PassphraseError, check_passphrase, has_passphrase
-from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.curtain import CurtainScreen
 from srs_tui.screens.navigation import LaunchScreen
-from srs_tui.screens.share_start import ShareStartScreen
 from srs_tui.store import Client, Store, StoreError
 from srs_tui.store.records import clean_alias
 from srs_tui.themes import HIGH_CONTRAST, THEMES
@@ -157,6 +155,8 @@ class SrsApp(App[None]):
         """Start share mode for the client on screen, or stop it after a confirmation."""
         if self._curtain() is not None:
             return
+        from srs_tui.screens.confirm import confirm_then
+
         if self.ctx.share.active:
             confirm_then(
                 self,
@@ -184,6 +184,8 @@ class SrsApp(App[None]):
                 self.notify(str(error), severity="error", markup=False)
                 return
             self.start_sharing(updated, open_rating=on_caseload)
+
+        from srs_tui.screens.share_start import ShareStartScreen
 
         self.push_screen(ShareStartScreen(client), chosen)
 
@@ -263,6 +265,8 @@ class SrsApp(App[None]):
         if not any(callable(check) and check() for check in checks):
             self.exit()
             return
+
+        from srs_tui.screens.confirm import confirm_then
 
         confirm_then(self, "Quit and discard what was typed but not saved?", self.exit, yes="Quit")
 

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import os
-import secrets
 from pathlib import Path
 
 FILE_NAME = "passphrase"
@@ -29,7 +26,13 @@ def default_passphrase_path() -> Path:
     return user_config_path("srs-tui", appauthor=False) / FILE_NAME
 
 
+# hashlib, hmac and secrets are imported where they are used: the app imports this module as
+# it starts, and needs them only when a passphrase is set or checked.
+
+
 def _digest(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    import hashlib
+
     return hashlib.scrypt(secret.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=MAX_MEMORY)
 
 
@@ -41,6 +44,8 @@ def set_passphrase(path: Path, secret: str) -> None:
     """Store the hash of secret, replacing any earlier one in one step (never half-written)."""
     if not secret:
         raise PassphraseError("The passphrase cannot be empty.")
+    import secrets
+
     salt = secrets.token_bytes(SALT_BYTES)
     line = f"{PREFIX}${N}${R}${P}${_b64(salt)}${_b64(_digest(secret, salt, N, R, P))}\n"
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -82,4 +87,6 @@ def check_passphrase(path: Path, secret: str) -> bool:
         actual = _digest(secret, base64.b64decode(salt, validate=True), int(n), int(r), int(p))
     except (OSError, ValueError) as error:
         raise PassphraseError(f"{path}: not a passphrase file srs-tui can read.") from error
+    import hmac
+
     return hmac.compare_digest(actual, expected)

@@ -7,7 +7,6 @@ error names the key and its line) and then shown instead of ours, whatever the c
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -171,6 +170,8 @@ def _line_of(text: str, section: str, key: str | None = None) -> int:
 
 def parse_wording(text: str, source: str) -> dict[str, dict[str, str]]:
     """Check a wording file: item sections, known keys, short plain strings."""
+    import tomllib  # only when there is a file: most starts have none
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -10,9 +10,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
+from srs_tui.details import DISPLAY_FORMAT, parse_session_time
 from srs_tui.measures import SRS, RatingError, Scores, format_tenths, parse_rating
 from srs_tui.screens.dialog import Dialog
-from srs_tui.screens.session_details import DISPLAY_FORMAT, parse_session_time
 from srs_tui.store import Administration
 
 

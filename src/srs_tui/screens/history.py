@@ -12,11 +12,11 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from srs_tui.context import AppContext
+from srs_tui.details import DISPLAY_FORMAT
 from srs_tui.feedback import Alert, alerts_by_session
 from srs_tui.measures import SRS, format_tenths
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
-from srs_tui.screens.session_details import DISPLAY_FORMAT
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.widgets.key_bar import KeyBar

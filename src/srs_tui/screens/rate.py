@@ -15,11 +15,10 @@ from textual.widget import Widget
 from textual.widgets import Header, Static
 
 from srs_tui.context import AppContext
+from srs_tui.details import DISPLAY_FORMAT, SessionDetails
 from srs_tui.feedback import summarize
 from srs_tui.measures import Scores, total_of
-from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.navigation import go_back
-from srs_tui.screens.session_details import DISPLAY_FORMAT, SessionDetails, SessionDetailsScreen
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Client, StoreError
 from srs_tui.widgets.action_button import ActionButton
@@ -281,6 +280,7 @@ class RateScreen(Screen[None]):
 
     def action_details(self) -> None:
         """Open the date, mode and setting."""
+        from srs_tui.screens.session_details import SessionDetailsScreen  # its radio buttons
 
         def apply(details: SessionDetails | None) -> None:
             if details is not None:
@@ -295,6 +295,8 @@ class RateScreen(Screen[None]):
         if not self.has_unsaved():
             go_back(self, self.ctx)
             return
+
+        from srs_tui.screens.confirm import confirm_then
 
         confirm_then(
             self.app,

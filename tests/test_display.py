@@ -10,27 +10,40 @@ from conftest import build_app, frozen_clock, screen_text
 from srs_tui.app import make_app
 from srs_tui.config import Config
 from srs_tui.themes import HIGH_CONTRAST
-from srs_tui.widgets.big_number import BigNumber
+from srs_tui.widgets.big_number import digit_rows
+from srs_tui.widgets.rating_slider import RatingSlider
+
+
+def drawn_right_of(app: object, slider: RatingSlider) -> list[str]:
+    """The slider's three rows on screen, from where its large digits are drawn."""
+    from srs_tui.app import SrsApp
+
+    assert isinstance(app, SrsApp)
+    rows = screen_text(app).splitlines()[slider.region.y : slider.region.bottom]
+    return [row[slider.region.right - 11 : slider.region.right - 1] for row in rows]
 
 
 async def test_each_item_shows_its_value_in_large_digits(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=(100, 36)) as pilot:
         await pilot.press("9", "full_stop", "1", "enter")
-        digits = app.screen.query_one("#digits-relationship", BigNumber)
-        assert digits.value.strip() == "9.1"
-        assert digits.display
-        assert app.screen.query_one("#digits-goals", BigNumber).value == "--.-"
+        relationship = app.screen.query_one("#relationship", RatingSlider)
+        assert drawn_right_of(app, relationship) == digit_rows(" 9.1")
+        goals = app.screen.query_one("#goals", RatingSlider)
+        assert drawn_right_of(app, goals) == digit_rows("--.-")
 
 
 async def test_narrow_windows_keep_the_tracks_and_the_poles(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=(60, 24)) as pilot:
-        await pilot.pause()
-        assert not app.screen.query_one("#digits-relationship", BigNumber).display
+        await pilot.press("9", "full_stop", "1", "enter")
         text = screen_text(app)
         for pole in ("not heard", "fully heard", "poor fit", "just right"):
             assert pole in text
+        relationship = app.screen.query_one("#relationship", RatingSlider)
+        rows = text.splitlines()[relationship.region.y : relationship.region.bottom]
+        assert rows[0].rstrip().endswith("9.1")  # the small value is enough here
+        assert not any(digit_rows(" 9.1")[0].strip() in row for row in rows)
 
 
 async def test_the_high_contrast_theme_from_the_settings_and_f9(db_path: Path) -> None:

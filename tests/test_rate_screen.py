@@ -15,8 +15,8 @@ from srs_tui.screens.feedback import FeedbackScreen
 from srs_tui.screens.rate import RateScreen
 from srs_tui.screens.session_details import SessionDetailsScreen
 from srs_tui.widgets.action_button import ActionButton
-from srs_tui.widgets.big_number import BigNumber
 from srs_tui.widgets.rating_slider import RatingSlider
+from srs_tui.widgets.total_panel import TotalPanel
 
 SIZE = (100, 36)
 
@@ -65,7 +65,7 @@ async def test_typing_four_ratings_and_saving_stores_them_and_gives_feedback(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*typed("9.1", "8.5", "7", "9.9"))
         assert app.focused is app.screen.query_one("#save", ActionButton)
-        assert "34.5" in [str(d.value).strip() for d in app.screen.query(BigNumber)]
+        assert app.screen.query_one(TotalPanel).digits == "34.5"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, FeedbackScreen)
@@ -172,7 +172,7 @@ async def test_the_total_is_live(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*typed("9", "8"))
-        assert "17.0" in [str(d.value).strip() for d in app.screen.query(BigNumber)]
+        assert app.screen.query_one(TotalPanel).digits == "17.0"
         assert "2 of 4 items set" in screen_text(app)
         await pilot.press(*typed("10", "10"))
         assert "✓ at or above the cutoff" in screen_text(app)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import build_app, screen_text
 from srs_tui.widgets.action_button import ActionButton
-from srs_tui.widgets.big_number import BigNumber
+from srs_tui.widgets.big_number import digit_rows
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.rating_slider import RatingSlider
 from srs_tui.widgets.total_panel import TotalPanel
@@ -60,37 +60,33 @@ async def test_key_bar_tells_what_a_key_does_on_hover(db_path: Path) -> None:
         assert bar.tooltip == "How to give the scale aloud, in the client's language"
 
 
-async def test_the_digits_and_the_total_follow_a_slider_at_once(db_path: Path) -> None:
+async def test_the_total_follows_a_slider_at_once(db_path: Path) -> None:
     # Set in the same step as the slider, not a message later: so they reach the same frame.
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.screen.query_one("#goals", RatingSlider).value = 85
-        assert app.screen.query_one("#digits-goals", BigNumber).value == " 8.5"
-        assert app.screen.query_one("#total-digits", BigNumber).value == " 8.5"
+        assert app.screen.query_one(TotalPanel).digits == " 8.5"
         await pilot.pause()
         assert "1 of 4 items set" in screen_text(app)
-        assert app.screen.query_one(TotalPanel).size.height == 3
 
 
-async def test_big_number_draws_the_value_in_large_glyphs(db_path: Path) -> None:
+async def test_the_total_is_drawn_in_large_digits_beside_the_bar(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        digits = app.screen.query_one("#digits-relationship", BigNumber)
-        region = digits.content_region
+        panel = app.screen.query_one(TotalPanel)
+        region = panel.content_region
 
         def drawn() -> list[str]:
             rows = screen_text(app).splitlines()[region.y : region.y + 3]
-            return [row[region.x : region.right] for row in rows]
+            return [row[region.x : region.x + 10] for row in rows]
 
-        app.screen.query_one("#relationship", RatingSlider).value = 100
-        await pilot.pause()
+        assert drawn() == digit_rows("--.-")
+        await pilot.press("1", "0", "enter")
         # "10.0" in Textual's 3x3 bold glyphs, the point one cell wide.
         assert drawn() == ["╺┓ ┏━┓ ┏━┓", " ┃ ┃ ┃ ┃ ┃", "╺┻╸┗━┛•┗━┛"]
-        app.screen.query_one("#relationship", RatingSlider).value = 91
-        await pilot.pause()
-        assert drawn() == ["   ┏━┓ ╺┓ ", "   ┗━┫  ┃ ", "   ╺━┛•╺┻╸"]
+        assert "/ 40" in screen_text(app).splitlines()[region.y]
 
 
 async def test_the_focus_bar_moves_with_enter_to_the_next_item(db_path: Path) -> None:

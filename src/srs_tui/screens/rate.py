@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,11 +20,10 @@ from srs_tui.screens.navigation import go_back
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Client, StoreError
 from srs_tui.widgets.action_button import ActionButton
-from srs_tui.widgets.big_number import BigNumber
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.rating_slider import RatingSlider
 from srs_tui.widgets.share_banner import ShareBanner
-from srs_tui.widgets.total_panel import UNSET_DIGITS, TotalPanel, digits_text
+from srs_tui.widgets.total_panel import TotalPanel
 from srs_tui.wording import TOTAL_WORDS, guide_text
 
 
@@ -42,27 +39,9 @@ class RateScreen(Screen[None]):
     RateScreen #rate-body {
         height: 1fr;
     }
-    RateScreen .item-row {
-        height: 3;
-    }
     /* Taller terminals: air between the items, so a video tile reads them apart. */
-    RateScreen.-tall .item-row {
+    RateScreen.-tall RatingSlider {
         margin-top: 1;
-    }
-    RateScreen .item-row RatingSlider {
-        width: 1fr;
-    }
-    RateScreen .item-digits {
-        width: 12;
-        height: 3;
-        padding: 0 1;
-        text-style: bold;
-        content-align: right top;
-        text-align: right;
-    }
-    /* Narrow windows: the small value beside each label is enough. */
-    RateScreen.-narrow .item-digits {
-        display: none;
     }
     RateScreen #total {
         padding: 0 1;
@@ -165,10 +144,7 @@ class RateScreen(Screen[None]):
         with VerticalScroll(id="rate-body", can_focus=False):
             poles = max(len(p) for i in self.wording.items for p in (i.low_pole, i.high_pole))
             for item in self.wording.items:
-                with Horizontal(classes="item-row"):
-                    yield RatingSlider(item, pole_width=poles)
-                    # The value in large digits, readable in a small video tile.
-                    yield BigNumber(UNSET_DIGITS, id=f"digits-{item.key}", classes="item-digits")
+                yield RatingSlider(item, pole_width=poles)
             words = TOTAL_WORDS.get(self.wording.language, TOTAL_WORDS["en"])
             yield TotalPanel(self.ctx.config.thresholds, words, id="total")
             with Horizontal(id="rate-actions"):
@@ -224,15 +200,13 @@ class RateScreen(Screen[None]):
             self.query_one("#rate-message", Static).update(message)
 
     def on_mount(self) -> None:
-        # Watched, not messaged: a watcher runs as the value is set, so the digits and the
-        # total reach the same frame as the slider. A message bubbling up to the screen
-        # arrived a frame later, 17 to 35 ms after the key.
+        # Watched, not messaged: a watcher runs as the value is set, so the total reaches the
+        # same frame as the slider. A message bubbling up to the screen arrived a frame later,
+        # 17 to 35 ms after the key.
         for slider in self._sliders():
-            digits = self.query_one(f"#digits-{slider.item.key}", BigNumber)
-            self.watch(slider, "value", partial(self._show_value, digits), init=False)
+            self.watch(slider, "value", self._show_total, init=False)
 
-    def _show_value(self, digits: BigNumber, value: int | None) -> None:
-        digits.update(digits_text(value))
+    def _show_total(self) -> None:
         values = self.values()
         items_set = sum(value is not None for value in values.values())
         self.query_one(TotalPanel).show(total_of(values), items_set)

@@ -15,7 +15,36 @@ from textual.renderables.digits import Digits as DigitsRenderable
 from textual.strip import Strip
 from textual.widget import Widget
 
+from srs_tui.measures import format_tenths
+
 HEIGHT = 3
+UNSET_DIGITS = "--.-"
+
+
+def digits_text(tenths: int | None) -> str:
+    """A value for large digits, always the same width ("--.-", " 9.1", "34.5"), so that
+    changing it repaints the digits without laying out the whole screen again."""
+    return UNSET_DIGITS if tenths is None else f"{format_tenths(tenths):>4}"
+
+
+def digit_rows(value: str, *, bold: bool = True) -> list[str]:
+    """value in Textual's 3x3 glyphs: three rows of the same width."""
+    return [
+        piece.text
+        for piece in DigitsRenderable(value).render(Style(bold=bold))
+        if isinstance(piece, Segment) and piece.text != "\n"
+    ]
+
+
+def aligned_rows(value: str, width: int, style: Style, align: str = "right") -> list[Strip]:
+    """The glyph rows of value in width cells, aligned as text-align says, all in style."""
+    strips = []
+    for row in digit_rows(value, bold=bool(style.bold)):
+        room = max(width - len(row), 0)
+        left = {"right": room, "center": room // 2}.get(align, 0)
+        line = Strip([Segment(" " * left, style), Segment(row, style)])
+        strips.append(line.adjust_cell_length(width, style))
+    return strips
 
 
 class BigNumber(Widget):
@@ -64,17 +93,7 @@ class BigNumber(Widget):
         align = self.styles.text_align
         if self._lines is not None and self._lines[0] == (width, style, align):
             return self._lines[1]
-        rows = [
-            piece.text
-            for piece in DigitsRenderable(self._value).render(style)
-            if isinstance(piece, Segment) and piece.text != "\n"
-        ]
-        strips = []
-        for row in rows:
-            room = max(width - len(row), 0)
-            left = {"right": room, "center": room // 2}.get(align, 0)
-            line = Strip([Segment(" " * left, style), Segment(row, style)])
-            strips.append(line.adjust_cell_length(width, style))
+        strips = aligned_rows(self._value, width, style, align)
         self._lines = ((width, style, align), strips)
         return strips
 

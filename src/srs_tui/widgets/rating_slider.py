@@ -18,6 +18,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from srs_tui.measures import Item, RatingError, format_tenths, parse_rating
+from srs_tui.widgets.big_number import aligned_rows, digits_text
 
 ITEM_MAX = 100
 POLE_WIDTH = 13  # the longest built-in English pole label
@@ -28,6 +29,10 @@ ENTRY_MAX = 6
 MINOR_TICKS_FROM = 31  # cells of track: room for a tick at every whole point
 GUTTER_LEFT = 1  # the focus bar, drawn by the widget
 GUTTER_RIGHT = 1
+# The value again in large digits at the right, readable in a small video tile, when the
+# widget is wide enough that the track keeps its room.
+DIGITS_FROM = 70
+DIGITS_WIDTH = 12  # a margin, "10.0" in 3x3 glyphs (10 cells), a margin
 
 # Each part of the drawing: its component class (None: the widget's own colour), and bold.
 PART_LOOKS: dict[str, tuple[str | None, bool]] = {
@@ -265,8 +270,14 @@ class RatingSlider(Widget, can_focus=True):
     def _inner_layout(self) -> TrackLayout:
         return track_layout(self._inner_width(), self.pole_width)
 
+    @property
+    def shows_digits(self) -> bool:
+        """Whether the value is drawn in large digits beside the item."""
+        return self.content_size.width >= DIGITS_FROM
+
     def _inner_width(self) -> int:
-        return max(self.content_size.width - GUTTER_LEFT - GUTTER_RIGHT, 1)
+        digits = DIGITS_WIDTH if self.shows_digits else 0
+        return max(self.content_size.width - GUTTER_LEFT - GUTTER_RIGHT - digits, 1)
 
     def _base(self) -> Style:
         """The widget's style, with the focus background while it has the focus."""
@@ -390,12 +401,27 @@ class RatingSlider(Widget, can_focus=True):
             + Style(bgcolor=base.bgcolor),
         )
         right = Segment(" " * GUTTER_RIGHT, base)
+        digits = [Strip([])] * 3
+        if self.shows_digits:
+            # Outside the focus background, as a value apart from the item.
+            plain = self.rich_style + Style(bold=True)
+            margin = Segment(" ", plain)
+            rows = aligned_rows(digits_text(self.value), DIGITS_WIDTH - 2, plain)
+            digits = [Strip([margin, *row, margin]) for row in rows]
         lines = [
-            Strip([marker, *segments, right]).adjust_cell_length(self.content_size.width, base)
-            for segments in (
-                Strip(self._heading(width)).adjust_cell_length(width, base),
-                Strip(track_line).adjust_cell_length(width, base),
-                Strip([Segment(self._scale(layout, width), pole)]).adjust_cell_length(width, base),
+            Strip([marker, *segments, right, *beside]).adjust_cell_length(
+                self.content_size.width, base
+            )
+            for segments, beside in zip(
+                (
+                    Strip(self._heading(width)).adjust_cell_length(width, base),
+                    Strip(track_line).adjust_cell_length(width, base),
+                    Strip([Segment(self._scale(layout, width), pole)]).adjust_cell_length(
+                        width, base
+                    ),
+                ),
+                digits,
+                strict=True,
             )
         ]
         self._drawn = (state, lines)

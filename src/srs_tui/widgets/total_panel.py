@@ -1,4 +1,8 @@
-"""TotalPanel: the live total in large digits, "/ 40", and where it stands against the cutoff."""
+"""TotalPanel: the live total in large digits, "/ 40", and where it stands against the cutoff.
+
+One widget draws it all (the digits, then a 0-to-40 bar with the cutoff on it): every widget
+on the rating screen is styled twice and laid out before its first frame.
+"""
 
 from __future__ import annotations
 
@@ -6,52 +10,42 @@ from collections.abc import Mapping
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.app import ComposeResult
-from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
 from srs_tui.feedback import Thresholds
 from srs_tui.measures import SRS, format_tenths
-from srs_tui.widgets.big_number import BigNumber
+from srs_tui.widgets.big_number import aligned_rows, digits_text
 
 POINT = 10  # tenths
-UNSET_DIGITS = "--.-"
+DIGITS_WIDTH = 14  # "40.0" in 3x3 glyphs (10 cells) and room, then the bar
 
 
-def digits_text(tenths: int | None) -> str:
-    """A value for large digits, always the same width ("--.-", " 9.1", "34.5"), so that
-    changing it repaints the digits without laying out the whole screen again."""
-    return UNSET_DIGITS if tenths is None else f"{format_tenths(tenths):>4}"
-
-
-class CutoffGauge(Widget):
-    """A 0-to-40 bar with the cutoff drawn on it, and a line saying where the total stands."""
+class TotalPanel(Widget):
+    """The SRS total of the items set so far, in the client's language."""
 
     DEFAULT_CSS = """
-    CutoffGauge {
+    TotalPanel {
         height: 3;
-        width: 1fr;
     }
-    CutoffGauge > .cutoff-gauge--filled { color: $accent; }
-    CutoffGauge > .cutoff-gauge--empty { color: $text-muted; }
-    CutoffGauge > .cutoff-gauge--cutoff { color: $warning; text-style: bold; }
-    CutoffGauge > .cutoff-gauge--muted { color: $text-muted; }
-    CutoffGauge > .cutoff-gauge--below { color: $text-warning; text-style: bold; }
-    CutoffGauge > .cutoff-gauge--above { color: $text-success; text-style: bold; }
+    TotalPanel > .total-panel--digits { text-style: bold; }
+    TotalPanel > .total-panel--filled { color: $accent; }
+    TotalPanel > .total-panel--empty { color: $text-muted; }
+    TotalPanel > .total-panel--cutoff { color: $warning; text-style: bold; }
+    TotalPanel > .total-panel--muted { color: $text-muted; }
+    TotalPanel > .total-panel--below { color: $text-warning; text-style: bold; }
+    TotalPanel > .total-panel--above { color: $text-success; text-style: bold; }
     """
 
     COMPONENT_CLASSES = {
-        "cutoff-gauge--filled",
-        "cutoff-gauge--empty",
-        "cutoff-gauge--cutoff",
-        "cutoff-gauge--muted",
-        "cutoff-gauge--below",
-        "cutoff-gauge--above",
+        "total-panel--digits",
+        "total-panel--filled",
+        "total-panel--empty",
+        "total-panel--cutoff",
+        "total-panel--muted",
+        "total-panel--below",
+        "total-panel--above",
     }
-
-    total: reactive[int] = reactive(0)
-    items_set: reactive[int] = reactive(0)
 
     def __init__(
         self, thresholds: Thresholds, words: Mapping[str, str], *, id: str | None = None
@@ -59,22 +53,31 @@ class CutoffGauge(Widget):
         super().__init__(id=id)
         self.thresholds = thresholds
         self.words = words
+        self.total = 0
+        self.items_set = 0
         # The lines drawn, with the (width, total, items set) they were drawn for.
         self._drawn: tuple[tuple[int, int, int], list[Strip]] | None = None
 
+    def show(self, total: int, items_set: int) -> None:
+        """Show the total of the items set so far."""
+        if (total, items_set) != (self.total, self.items_set):
+            self.total, self.items_set = total, items_set
+            self.refresh()
+
+    @property
+    def digits(self) -> str:
+        """The total as the large digits show it ("--.-" until an item is set)."""
+        return digits_text(self.total if self.items_set else None)
+
     def _style(self, part: str) -> Style:
-        return self.rich_style + self.get_component_rich_style(f"cutoff-gauge--{part}")
+        return self.rich_style + self.get_component_rich_style(f"total-panel--{part}")
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._drawn = None
 
-    def _lines(self) -> list[Strip]:
+    def _gauge(self, width: int) -> list[list[Segment]]:
         """Three lines: "/ 40" and the cutoff, the bar, where the total stands."""
-        width = self.content_size.width
-        state = (width, self.total, self.items_set)
-        if self._drawn is not None and self._drawn[0] == state:
-            return self._drawn[1]
         cutoff = self.thresholds.cutoff
         cutoff_style, muted = self._style("cutoff"), self._style("muted")
         head = [
@@ -104,8 +107,22 @@ class CutoffGauge(Widget):
             status = Segment(self.words["below"], self._style("below"))
         else:
             status = Segment(self.words["above"], self._style("above"))
+        return [head, bar, [status]]
+
+    def _lines(self) -> list[Strip]:
+        width = self.content_size.width
+        state = (width, self.total, self.items_set)
+        if self._drawn is not None and self._drawn[0] == state:
+            return self._drawn[1]
         base = self.rich_style
-        lines = [Strip(line).adjust_cell_length(width, base) for line in (head, bar, [status])]
+        digits = aligned_rows(self.digits, DIGITS_WIDTH, self._style("digits"), "left")
+        gauge_width = max(width - DIGITS_WIDTH, 1)
+        lines = [
+            Strip([*row, *Strip(gauge).adjust_cell_length(gauge_width, base)]).adjust_cell_length(
+                width, base
+            )
+            for row, gauge in zip(digits, self._gauge(gauge_width), strict=True)
+        ]
         self._drawn = (state, lines)
         return lines
 
@@ -114,38 +131,3 @@ class CutoffGauge(Widget):
         if 0 <= y < len(lines):
             return lines[y]
         return Strip.blank(self.content_size.width, self.rich_style)
-
-
-class TotalPanel(Widget):
-    """The SRS total of the items set so far, in the client's language."""
-
-    DEFAULT_CSS = """
-    TotalPanel {
-        layout: horizontal;
-        height: 3;
-    }
-    TotalPanel > BigNumber {
-        width: auto;
-        min-width: 12;
-        margin-right: 2;
-        text-style: bold;
-    }
-    """
-
-    def __init__(
-        self, thresholds: Thresholds, words: Mapping[str, str], *, id: str | None = None
-    ) -> None:
-        super().__init__(id=id)
-        self.thresholds = thresholds
-        self.words = words
-
-    def compose(self) -> ComposeResult:
-        yield BigNumber(UNSET_DIGITS, id="total-digits")
-        yield CutoffGauge(self.thresholds, self.words, id="total-gauge")
-
-    def show(self, total: int, items_set: int) -> None:
-        """Show the total of the items set so far."""
-        self.query_one(BigNumber).update(digits_text(total if items_set else None))
-        gauge = self.query_one(CutoffGauge)
-        gauge.total = total
-        gauge.items_set = items_set

@@ -184,16 +184,15 @@ def _persistent_low(totals: Sequence[int], t: Thresholds, run: int) -> Alert | N
     if run < t.persistent_run:
         return None
     shown = totals[-min(run, len(totals)) :]
-    listed = ("… " if run > len(shown) else "") + _points(shown)
-    return Alert(
-        PERSISTENT_LOW,
-        run,
-        t.persistent_run,
-        lambda: (
+
+    def explain() -> str:
+        listed = ("… " if run > len(shown) else "") + _points(shown)
+        return (
             f"{run} sessions in a row {t.below_words} the cutoff "
             f"({listed}): time to change course together."
-        ),
-    )
+        )
+
+    return Alert(PERSISTENT_LOW, run, t.persistent_run, explain)
 
 
 def _drop(totals: Sequence[int], t: Thresholds) -> Alert | None:

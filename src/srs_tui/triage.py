@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from srs_tui.feedback import Alert, Thresholds, alerts_of, concerns, lookback
 from srs_tui.store.records import ClientSummary
@@ -19,9 +20,9 @@ class Triaged:
     summary: ClientSummary
     alerts: tuple[Alert, ...]  # positive notes included
 
-    @property
+    @cached_property
     def concerns(self) -> tuple[Alert, ...]:
-        """The alerts that count."""
+        """The alerts that count (asked for several times a client to order a caseload)."""
         return concerns(self.alerts)
 
     @property

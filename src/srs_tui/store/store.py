@@ -222,9 +222,7 @@ class Store:
         with _reading():
             clients = self._conn.execute(
                 """
-                SELECT c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name,
-                       (SELECT coalesce(max(session), 0) FROM administrations
-                        WHERE client_id = c.id AND measure = 'SRS')
+                SELECT c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name
                 FROM clients AS c
                 WHERE ? OR c.archived_at IS NULL
                 ORDER BY c.alias COLLATE NOCASE
@@ -257,8 +255,8 @@ class Store:
             final = last.get(row[0])
             summaries.append(
                 ClientSummary(
-                    client=_client(row[:6]),
-                    last_session=row[6],
+                    client=_client(row),
+                    last_session=final[1] if final else 0,  # the latest fetched is the last
                     last_at=datetime.fromisoformat(final[2]) if final else None,
                     totals=tuple(totals.get(row[0], ())),
                     last=Scores.trusted(*final[3:7]) if final else None,

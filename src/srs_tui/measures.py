@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 TENTHS_PER_POINT = 10
 
@@ -44,7 +45,7 @@ class Measure:
         """The highest possible total, in tenths."""
         return self.item_max * len(self.items)
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         """The item keys, in the order the form asks them."""
         return tuple(item.key for item in self.items)
@@ -137,11 +138,21 @@ def parse_rating(text: str, item_max: int = SRS.item_max) -> int:
     return tenths
 
 
-def format_tenths(tenths: int) -> str:
-    """Tenths as a number with one decimal: 85 -> "8.5", 100 -> "10.0"."""
+def _spelled(tenths: int) -> str:
     sign = "-" if tenths < 0 else ""
     whole, fraction = divmod(abs(tenths), TENTHS_PER_POINT)
     return f"{sign}{whole}.{fraction}"
+
+
+# Every item value and total there can be, spelled once: an export formats five a row.
+_SPELLED = tuple(_spelled(tenths) for tenths in range(401))
+
+
+def format_tenths(tenths: int) -> str:
+    """Tenths as a number with one decimal: 85 -> "8.5", 100 -> "10.0"."""
+    if 0 <= tenths < len(_SPELLED):
+        return _SPELLED[tenths]
+    return _spelled(tenths)
 
 
 @dataclass(frozen=True)

@@ -81,11 +81,16 @@ def terminal_figures(folder: Path, clients: int, sessions: int, runs: int) -> li
     rate = [*app, "--client", "Client 0001"]
     try:
         start_in_terminal(rate, "Date & mode", env)  # the day's automatic backup, made once
-        runs_of = {
-            "bare": [start_in_terminal([python, str(BARE_APP)], "Quit", env) for _ in range(runs)],
-            "rate": [start_in_terminal(rate, "Date & mode", env) for _ in range(runs)],
-            "caseload": [start_in_terminal(app, "Rules", env) for _ in range(runs)],
+        commands = {
+            "bare": ([python, str(BARE_APP)], "Quit"),
+            "rate": (rate, "Date & mode"),
+            "caseload": (app, "Rules"),
         }
+        runs_of: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        # Taken in turns, so that a machine that slows down for a while slows all three.
+        for _ in range(runs):
+            for name, (command, marker) in commands.items():
+                runs_of[name].append(start_in_terminal(command, marker, env))
     except (RuntimeError, subprocess.SubprocessError, OSError, StopIteration) as error:
         print(f"(start-up and memory not measured: {error})", file=sys.stderr)
         return []

@@ -242,9 +242,7 @@ class SrsApp(App[None]):
             )
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._freeze_start_up)
-        if self.ctx.config.keep_daily_backups:
-            self.run_worker(self._daily_backup, thread=True, exit_on_error=False)
+        self.call_after_refresh(self._after_first_frame)
         self.register_theme(HIGH_CONTRAST)
         self.theme = THEMES[self.ctx.config.theme]
         timeout = self.ctx.config.idle_lock_seconds
@@ -257,14 +255,17 @@ class SrsApp(App[None]):
 
             self.push_screen(RateScreen(self.ctx, self.start_client))
 
-    @staticmethod
-    def _freeze_start_up() -> None:
+    def _after_first_frame(self) -> None:
         # What start-up built (Textual, the styles, the first screen) lives as long as the app.
         # Frozen out of the garbage collector's reach, a full collection no longer walks it
         # all: one took 21 ms in the middle of typing a rating. Garbage goes first, so that
         # none of it is kept for good.
         gc.collect()
         gc.freeze()
+        # The day's backup, once the first screen is up: its thread holds the interpreter
+        # for a while, and the client may be waiting on the call.
+        if self.ctx.config.keep_daily_backups:
+            self.run_worker(self._daily_backup, thread=True, exit_on_error=False)
 
     def on_unmount(self) -> None:
         self.ctx.store.close()

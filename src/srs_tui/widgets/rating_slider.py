@@ -40,7 +40,7 @@ PART_LOOKS: dict[str, tuple[str | None, bool]] = {
     "description": ("muted", False),
     "error": ("error", False),
     "value": (None, True),
-    "entry": ("entry", False),
+    "entry": (None, True),  # and reversed: a cursor in the value's cell
     "unset": ("muted", False),
     "filled": ("accent", False),
     "empty": ("muted", False),
@@ -82,16 +82,13 @@ class RatingSlider(Widget, can_focus=True):
     RatingSlider {
         height: 3;
     }
-    /* The focus look (a boosted background, a bar at the left edge) is drawn by the widget
-       from these two, not by a :focus style: restyling a slider and its parts cost about
+    /* The focus look (a boosted background, a bar in the accent colour at the left edge) is
+       drawn by the widget, not by a :focus style: restyling a slider and its parts cost about
        5 ms each on every Enter, as the focus moved on. */
     RatingSlider > .rating-slider--focus {
         background: $boost;
     }
-    RatingSlider > .rating-slider--marker {
-        color: $accent;
-    }
-    /* Four looks for all the parts. */
+    /* Three looks for all the parts (the rest is the widget's own colour, bold or not). */
     RatingSlider > .rating-slider--muted {
         color: $text-muted;
     }
@@ -102,19 +99,13 @@ class RatingSlider(Widget, can_focus=True):
         color: $text-error;
         text-style: bold;
     }
-    RatingSlider > .rating-slider--entry {
-        color: $text;
-        text-style: bold reverse;
-    }
     """
 
     COMPONENT_CLASSES = {
         "rating-slider--focus",
-        "rating-slider--marker",
         "rating-slider--muted",
         "rating-slider--accent",
         "rating-slider--error",
-        "rating-slider--entry",
     }
 
     BINDINGS = [
@@ -301,7 +292,9 @@ class RatingSlider(Widget, can_focus=True):
             if look is not None:
                 style += self.get_component_rich_style(f"rating-slider--{look}")
                 style += Style(bgcolor=base.bgcolor)
-            cache[part] = style + Style(bold=True) if bold else style
+            if bold:
+                style += Style(bold=True, reverse=part == "entry")
+            cache[part] = style
         return cache[part]
 
     def watch_has_focus(self, _has_focus: bool) -> None:
@@ -396,9 +389,7 @@ class RatingSlider(Widget, can_focus=True):
         base = self._base()
         marker = Segment(
             "▌" if self.has_focus else " ",
-            base
-            + self.get_component_rich_style("rating-slider--marker")
-            + Style(bgcolor=base.bgcolor),
+            self._style("filled"),  # the accent colour
         )
         right = Segment(" " * GUTTER_RIGHT, base)
         digits = [Strip([])] * 3

@@ -28,21 +28,19 @@ class TotalPanel(Widget):
     TotalPanel {
         height: 3;
     }
-    TotalPanel > .total-panel--digits { text-style: bold; }
-    TotalPanel > .total-panel--filled { color: $accent; }
-    TotalPanel > .total-panel--empty { color: $text-muted; }
-    TotalPanel > .total-panel--cutoff { color: $warning; text-style: bold; }
+    TotalPanel > .total-panel--accent { color: $accent; }
     TotalPanel > .total-panel--muted { color: $text-muted; }
+    TotalPanel > .total-panel--cutoff { color: $warning; text-style: bold; }
     TotalPanel > .total-panel--below { color: $text-warning; text-style: bold; }
     TotalPanel > .total-panel--above { color: $text-success; text-style: bold; }
     """
 
+    # Five looks (each component class is styled like a widget of its own, twice before the
+    # first frame): the bar's filling is the accent, its empty part muted, the digits bold.
     COMPONENT_CLASSES = {
-        "total-panel--digits",
-        "total-panel--filled",
-        "total-panel--empty",
-        "total-panel--cutoff",
+        "total-panel--accent",
         "total-panel--muted",
+        "total-panel--cutoff",
         "total-panel--below",
         "total-panel--above",
     }
@@ -92,11 +90,11 @@ class TotalPanel(Widget):
         after = max(filled_to - cut_cell, 0)
         bar = [
             Segment("0 ", muted),
-            Segment("█" * filled, self._style("filled")),
-            Segment("─" * (cut_cell - filled), self._style("empty")),
+            Segment("█" * filled, self._style("accent")),
+            Segment("─" * (cut_cell - filled), muted),
             Segment("┃", cutoff_style),
-            Segment("█" * after, self._style("filled")),
-            Segment("─" * (bar_width - cut_cell - 1 - after), self._style("empty")),
+            Segment("█" * after, self._style("accent")),
+            Segment("─" * (bar_width - cut_cell - 1 - after), muted),
             Segment(" 40", muted),
         ]
         count = len(SRS.items)
@@ -115,7 +113,7 @@ class TotalPanel(Widget):
         if self._drawn is not None and self._drawn[0] == state:
             return self._drawn[1]
         base = self.rich_style
-        digits = aligned_rows(self.digits, DIGITS_WIDTH, self._style("digits"), "left")
+        digits = aligned_rows(self.digits, DIGITS_WIDTH, base + Style(bold=True), "left")
         gauge_width = max(width - DIGITS_WIDTH, 1)
         lines = [
             Strip([*row, *Strip(gauge).adjust_cell_length(gauge_width, base)]).adjust_cell_length(

@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="srs-tui-bench-") as folder:
         # The quick run (the test suite's smoke test) leaves tmux out: a terminal server is
         # not something a test may depend on.
-        figures = [] if args.quick else terminal_figures(Path(folder), clients, sessions, 12)
+        figures = [] if args.quick else terminal_figures(Path(folder), clients, sessions, 20)
         figures += caseload_figures(Path(folder), clients, sessions, runs)
         figures += history_figures(Path(folder), history, runs)
         figures.append(asyncio.run(keypress_figure(Path(folder), 40 if args.quick else 240)))

@@ -16,6 +16,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from srs_tui.measures import format_tenths
+from srs_tui.widgets.drawn import line_at
 
 HEIGHT = 3
 UNSET_DIGITS = "--.-"
@@ -99,5 +100,4 @@ class BigNumber(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
-        strips = self._strips(width)
-        return strips[y] if 0 <= y < len(strips) else Strip.blank(width, self.rich_style)
+        return line_at(self._strips(width), y, width, self.rich_style)

@@ -19,6 +19,7 @@ from textual.widget import Widget
 
 from srs_tui.measures import Item, RatingError, format_tenths, parse_rating
 from srs_tui.widgets.big_number import aligned_rows, digits_text
+from srs_tui.widgets.drawn import line_at
 
 ITEM_MAX = 100
 POLE_WIDTH = 13  # the longest built-in English pole label
@@ -419,10 +420,7 @@ class RatingSlider(Widget, can_focus=True):
         return lines
 
     def render_line(self, y: int) -> Strip:
-        lines = self._lines()
-        if 0 <= y < len(lines):
-            return lines[y]
-        return Strip.blank(self.content_size.width, self._base())
+        return line_at(self._lines(), y, self.content_size.width, self._base())
 
 
 def _fit(text: str, cells: int) -> str:

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from srs_tui.feedback import Thresholds
 from srs_tui.measures import SRS, format_tenths
 from srs_tui.widgets.big_number import aligned_rows, digits_text
+from srs_tui.widgets.drawn import line_at
 
 POINT = 10  # tenths
 DIGITS_WIDTH = 14  # "40.0" in 3x3 glyphs (10 cells) and room, then the bar
@@ -125,7 +126,4 @@ class TotalPanel(Widget):
         return lines
 
     def render_line(self, y: int) -> Strip:
-        lines = self._lines()
-        if 0 <= y < len(lines):
-            return lines[y]
-        return Strip.blank(self.content_size.width, self.rich_style)
+        return line_at(self._lines(), y, self.content_size.width, self.rich_style)

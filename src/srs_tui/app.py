@@ -41,8 +41,6 @@ class SrsApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     # Screen classes by terminal height: tall screens give the items room to breathe.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
-    # Below 70 columns the large digits beside each item give way to the tracks.
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
 
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),

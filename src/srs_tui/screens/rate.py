@@ -77,16 +77,8 @@ class RateScreen(Screen[None]):
     AUTO_FOCUS = "RatingSlider"
 
     # Textual repaints the whole screen when the focus moves; on this screen it moves on every
-    # Enter. The two widgets that gain and lose it repaint themselves (their :focus styles).
+    # Enter. The two widgets that gain and lose it repaint themselves.
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
-
-    def watch_focused(self, blurred: Widget | None, focused: Widget | None) -> None:
-        # Restyled now, so the focus marker moves in the frame that shows the value just set;
-        # the Focus and Blur events reach the two widgets a frame later, with nothing to change.
-        if blurred is not None:
-            blurred.has_focus = False
-        if focused is not None:
-            focused.has_focus = True
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the four ratings", id="rate.save"),
@@ -198,6 +190,14 @@ class RateScreen(Screen[None]):
         if message != self._said:
             self._said = message
             self.query_one("#rate-message", Static).update(message)
+
+    def watch_focused(self, blurred: Widget | None, focused: Widget | None) -> None:
+        # Set now, so the focus marker moves in the frame that shows the value just set; the
+        # Focus and Blur events reach the two widgets a frame later, with nothing to change.
+        if blurred is not None:
+            blurred.has_focus = False
+        if focused is not None:
+            focused.has_focus = True
 
     def on_mount(self) -> None:
         # Watched, not messaged: a watcher runs as the value is set, so the total reaches the

@@ -393,28 +393,20 @@ class RatingSlider(Widget, can_focus=True):
             self._style("filled"),  # the accent colour
         )
         right = Segment(" " * GUTTER_RIGHT, base)
-        digits = [Strip([])] * 3
+        items = [self._heading(width), track_line, [Segment(self._scale(layout, width), pole)]]
+        digits: list[Strip] = [Strip([])] * len(items)
         if self.shows_digits:
             # Outside the focus background, as a value apart from the item.
             plain = self.rich_style + Style(bold=True)
             margin = Segment(" ", plain)
             rows = aligned_rows(digits_text(self.value), DIGITS_WIDTH - 2, plain)
             digits = [Strip([margin, *row, margin]) for row in rows]
+        full = self.content_size.width
         lines = [
-            Strip([marker, *segments, right, *beside]).adjust_cell_length(
-                self.content_size.width, base
-            )
-            for segments, beside in zip(
-                (
-                    Strip(self._heading(width)).adjust_cell_length(width, base),
-                    Strip(track_line).adjust_cell_length(width, base),
-                    Strip([Segment(self._scale(layout, width), pole)]).adjust_cell_length(
-                        width, base
-                    ),
-                ),
-                digits,
-                strict=True,
-            )
+            Strip(
+                [marker, *Strip(item).adjust_cell_length(width, base), right, *beside]
+            ).adjust_cell_length(full, base)
+            for item, beside in zip(items, digits, strict=True)
         ]
         self._drawn = (state, lines)
         return lines

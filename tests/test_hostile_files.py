@@ -4,6 +4,7 @@ changed, no plaintext left behind, no database text in a message, nothing obeyed
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import stat
@@ -52,6 +53,11 @@ def tamper(path: Path, *statements: str) -> None:
     conn.close()
 
 
+def ids_in(bundle: str) -> set[str]:
+    data = json.loads(bundle)
+    return {record["id"] for key in ("clients", "administrations") for record in data[key]}
+
+
 PLANTS = {
     "trigger that inflates totals": "CREATE TRIGGER lift AFTER INSERT ON administrations "
     "BEGIN UPDATE administrations SET relationship = 100, goals = 100, approach = 100, "
@@ -95,7 +101,8 @@ def test_a_backup_with_a_foreign_schema_restores_nothing(tmp_path: Path, plant: 
     assert result.stderr.count("\n") == 1
     assert "nothing was restored" in result.stderr or "schema is not" in result.stderr
     after = run_cli("--db", str(db), "export", "--format", "json", home=tmp_path).stdout
-    assert after.split('"exported_at"')[1:] and before.count('"id"') == after.count('"id"')
+    assert ids_in(after) == ids_in(before)
+    assert len(ids_in(after)) == 4  # Ana, Bea, Cy and Ana's session
 
 
 def test_a_planted_trigger_never_changes_what_is_stored(tmp_path: Path) -> None:
@@ -269,7 +276,8 @@ def test_an_encrypted_backup_restores_from_a_folder_it_never_writes_to(tmp_path:
     fresh.parent.mkdir()
     result = audited(tmp_path, stick, "--db", str(fresh), "restore", str(stick / "srs2.enc"))
     assert result.returncode == 0, result.stderr
-    assert "write" not in result.stderr and "sqlite" not in result.stderr
+    assert "write" not in result.stderr
+    assert "sqlite" not in result.stderr
     with Store.open(fresh) as store:
         assert store.find_client("Ana") is not None
 
@@ -279,7 +287,7 @@ def test_export_to_a_full_disk_is_one_line(tmp_path: Path) -> None:
         pytest.skip("no /dev/full here")
     db = tmp_path / "srs.db"
     make_db(db)
-    with open("/dev/full", "wb") as full:  # noqa: PTH123  # a device, not a path we own
+    with open("/dev/full", "wb") as full:  # a device, not a path we own
         result = subprocess.run(
             [sys.executable, "-m", "srs_tui", "--db", str(db), "export"],
             stdout=full,
@@ -319,7 +327,8 @@ def test_control_characters_in_a_file_name_are_shown_not_obeyed(tmp_path: Path) 
     name = tmp_path / "evil\x1b]0;PWNED\x07.csv"
     result = run_cli("--db", str(tmp_path / "srs.db"), "import", str(name), home=tmp_path)
     assert result.returncode == 1
-    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "\x1b" not in result.stderr
+    assert "\x07" not in result.stderr
     assert "\\x1b" in result.stderr
 
 

@@ -458,3 +458,18 @@ def test_restore_onto_a_fresh_machine(tmp_path: Path) -> None:
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
     with Store.open(data / "srs-tui.db") as store:
         assert store.find_client("Ana") is not None
+
+
+async def test_an_unreadable_record_is_never_quoted_on_screen(tmp_path: Path) -> None:
+    from conftest import build_app
+
+    db = tmp_path / "srs.db"
+    make_db(db)
+    write_raw(db, "UPDATE administrations SET note = CAST(? AS TEXT)", b"private \xff words")
+    app = build_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("down", "up", "h")  # Ana's history
+        await pilot.pause()
+        shown = [str(notification.message) for notification in app._notifications]
+        assert any("damaged" in message or "could not be read" in message for message in shown)
+        assert not any("private" in message for message in shown)

@@ -99,7 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     wipe = commands.add_parser("erase", help="erase every record of one client, on request")
     wipe.add_argument("alias", metavar="ALIAS")
-    wipe.add_argument("--yes", action="store_true", help="do not ask to type the alias again")
+    wipe.add_argument(
+        "--yes",
+        action="store_true",
+        help="do not ask to type the alias again; backups and reports are then only listed",
+    )
+    wipe.add_argument(
+        "--purge-copies",
+        action="store_true",
+        help="also erase the client from the plain backups and delete their reports, unasked",
+    )
     return parser
 
 
@@ -147,7 +156,9 @@ def _data_command(args: argparse.Namespace) -> int:
         ),
         "restore": lambda: commands.restore_backup(args.file, db_path, now, create_parents=fresh),
         "check": lambda: commands.check(db_path),
-        "erase": lambda: commands.erase(db_path, args.alias, yes=args.yes, now=now),
+        "erase": lambda: commands.erase(
+            db_path, args.alias, yes=args.yes, purge_copies=args.purge_copies, now=now
+        ),
     }
     return run[args.command]()
 

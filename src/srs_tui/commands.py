@@ -241,8 +241,16 @@ def check(db_path: Path) -> int:
     return 1 if found.problems else 0
 
 
-def erase(db_path: Path, alias: str, *, yes: bool, now: datetime) -> int:
-    """Erase every record of one client, after the alias is typed again (or --yes)."""
+def _ask(question: str) -> bool:
+    """A y/N question on standard input; anything but yes (an empty line, no input) is no."""
+    print(f"{question} [y/N] ", end="", flush=True)
+    return sys.stdin.readline().strip().casefold() in ("y", "yes")
+
+
+def erase(db_path: Path, alias: str, *, yes: bool, purge_copies: bool, now: datetime) -> int:
+    """Erase every record of one client, after the alias is typed again (or --yes); then say
+    what still holds them and offer to erase them from the backups and delete their reports
+    (without asking with --purge-copies; --yes alone never touches a backup or a report)."""
     try:
         with Store.open(db_path, create=False) as store:
             client = store.find_client(alias)
@@ -258,8 +266,57 @@ def erase(db_path: Path, alias: str, *, yes: bool, now: datetime) -> int:
                 typed = sys.stdin.readline().strip()
                 if " ".join(typed.split()).casefold() != client.alias.casefold():
                     return _fail("the alias typed does not match; nothing was erased.")
-            store.erase_client(client.id, now=now)
+            emptied = store.erase_client(client.id, now=now)
     except StoreError as error:
         return _fail(str(error))
     print("Erased. The audit keeps only the date of the erasure.")
-    return 0
+    if emptied:
+        print("The write-ahead log was folded into the database and truncated.")
+    else:
+        print(
+            "The write-ahead log could not be emptied now: another srs-tui window is reading "
+            "the database. It still holds the client's records until the last window closes."
+        )
+    return _erase_remains(db_path, client, yes=yes, purge_copies=purge_copies, now=now)
+
+
+def _erase_remains(
+    db_path: Path, client: Client, *, yes: bool, purge_copies: bool, now: datetime
+) -> int:
+    """Say which backups and reports still hold the erased client; remove them if agreed."""
+    from srs_tui.store.erasure import describe, find_remains, remove_remains
+    from srs_tui.store.records import timestamp
+
+    try:
+        remains = find_remains(db_path, client.id, client.alias)
+    except OSError as error:
+        return _fail(f"the backups and reports could not be searched ({error}).")
+    for line in describe(remains):
+        print(line)
+    if not remains.removable:
+        return 0
+    if yes and not purge_copies:
+        # --yes answers the alias question only: rewriting backups needs its own consent.
+        print("Left as they are (--yes); add --purge-copies to erase them too.")
+        return 0
+    if not purge_copies:
+        offer = []
+        if remains.holding:
+            offer.append(
+                f"Erase this client from the {len(remains.holding)} plain backup(s) above "
+                "(the other clients' records stay in them)"
+            )
+        if remains.reports:
+            offer.append(f"delete the {len(remains.reports)} report(s) about them")
+        question = ", and ".join(offer) + "?"
+        if not _ask(question[0].upper() + question[1:]):
+            print("The backups and reports were left as they are.")
+            return 0
+    done = remove_remains(remains, client.id, timestamp(now))
+    for path in done.erased_from:
+        print(f"erased from {path}")
+    for path in done.deleted:
+        print(f"deleted {path}")
+    for failure in done.failures:
+        print(f"srs-tui: {failure}", file=sys.stderr)
+    return 1 if done.failures else 0

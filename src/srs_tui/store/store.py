@@ -302,23 +302,37 @@ class Store:
                 )
         return summaries
 
-    def erase_client(self, client_id: str, *, now: datetime) -> None:
+    def erase_client(self, client_id: str, *, now: datetime) -> bool:
         """Erase every record of a client, on their request; the audit keeps only the date.
 
         secure_delete overwrites the freed pages, so the records do not linger in the file.
+        The write-ahead log, which still holds the pages as they were before, is then folded
+        into the file and truncated. True when it was; False when another window is reading
+        the database, so the log cannot be emptied now (it is when the last window closes).
         """
+        from srs_tui.store.erasure import delete_client_rows
+
         self._conn.execute("PRAGMA secure_delete = ON")
         try:
             with self.write() as conn:
-                conn.execute("DELETE FROM administrations WHERE client_id = ?", (client_id,))
-                gone = conn.execute("DELETE FROM clients WHERE id = ?", (client_id,)).rowcount
-                if gone != 1:
+                if delete_client_rows(conn, client_id) != 1:
                     raise StoreError("That client is no longer in the database.")
                 conn.execute(
                     "INSERT INTO audit (at, event) VALUES (?, 'client erased')", (timestamp(now),)
                 )
         finally:
             self._conn.execute("PRAGMA secure_delete = OFF")
+        return self.empty_wal()
+
+    def empty_wal(self) -> bool:
+        """Fold the write-ahead log into the file and truncate it; False if a reader held it."""
+        try:
+            busy, log, done = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error:
+            return False
+        # busy: another connection's read kept the checkpoint from finishing; log is -1 when
+        # the file is not in WAL mode at all.
+        return busy == 0 and log in (0, -1) and done in (0, -1)
 
     def set_archived(self, client_id: str, archived: bool, *, now: datetime) -> Client:
         """Archive a client (hidden from the caseload, nothing deleted) or bring them back."""

@@ -15,17 +15,18 @@ from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
 
+from srs_tui.store.backup import BACKUP_FOLDER
+from srs_tui.store.database import BUSY_TIMEOUT_S, check_versions, read_only
 from srs_tui.store.errors import StoreError
-from srs_tui.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from srs_tui.store.errors import describe as describe_error
 
-BACKUP_FOLDER = "backups"
 REPORT_FOLDER = "reports"
 ENCRYPTED_SUFFIX = ".enc"
 ENCRYPTED_MAGIC = b"SRSTENC1"  # crypto.MAGIC, without importing the cipher to compare it
 REPORT_META = "srs-tui-client"
 # Enough of a report to reach its <meta> tag and its heading, which come first.
 _REPORT_HEAD_CHARS = 64 * 1024
-_BUSY_TIMEOUT_S = 5.0
+
 
 _META = re.compile(r'<meta name="srs-tui-client" content="([^"]*)"')
 _HEADING = re.compile(r"<h1>Session Rating Scale: (.*?)</h1>", re.DOTALL)
@@ -109,28 +110,18 @@ def _is_encrypted(path: Path) -> bool:
         return False
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=_BUSY_TIMEOUT_S)
-
-
-def _check_ours(conn: sqlite3.Connection) -> None:
-    """Raise sqlite3.DatabaseError unless conn is an srs-tui database this version writes."""
-    application_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if application_id != APPLICATION_ID or not 1 <= version <= SCHEMA_VERSION:
-        raise sqlite3.DatabaseError("not an srs-tui database this version reads")
-    # Triggers and views are never ours: a planted one could act on the deletes of an erase.
-    if conn.execute(
-        "SELECT count(*) FROM sqlite_schema WHERE type IN ('trigger', 'view')"
-    ).fetchone()[0]:
-        raise sqlite3.DatabaseError("a schema srs-tui never makes")
+def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
+    """Raise StoreError unless conn is an srs-tui database this version reads, with exactly
+    our schema: a planted trigger or view could act on the deletes of an erase."""
+    if check_versions(conn, str(path)) < 1:
+        raise StoreError(f"{path}: not an srs-tui database")
 
 
 def _holds(path: Path, client_id: str) -> bool:
     """Whether the backup at path holds the client; sqlite3.Error if it cannot be told."""
-    conn = _read_only(path)
+    conn = read_only(path)
     try:
-        _check_ours(conn)
+        _check_ours(conn, path)
         row = conn.execute(
             "SELECT EXISTS (SELECT 1 FROM clients WHERE id = ?) "
             "OR EXISTS (SELECT 1 FROM administrations WHERE client_id = ?)",
@@ -173,7 +164,7 @@ def find_remains(db_path: Path, client_id: str, alias: str) -> Remains:
         try:
             if _holds(path, client_id):
                 holding.append(path)
-        except sqlite3.Error:
+        except (sqlite3.Error, StoreError):
             unchecked.append(path)
     reports: list[Path] = []
     folder = db_path.parent / REPORT_FOLDER
@@ -200,12 +191,12 @@ def erase_from_backup(path: Path, client_id: str, now: str) -> None:
     the backup is one self-contained file again. StoreError if the file cannot be changed.
     """
     try:
-        conn = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as error:
-        raise StoreError(f"{path}: cannot be opened ({error}).") from None
+        raise StoreError(f"{path}: cannot be opened ({describe_error(error)}).") from None
     try:
         conn.execute("PRAGMA trusted_schema = OFF")
-        _check_ours(conn)
+        _check_ours(conn, path)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
@@ -225,11 +216,11 @@ def erase_from_backup(path: Path, client_id: str, now: str) -> None:
         conn.execute("PRAGMA journal_mode = DELETE")
         result = conn.execute("PRAGMA integrity_check").fetchone()[0]
     except sqlite3.Error as error:
-        raise StoreError(f"{path}: could not be changed ({error}).") from None
+        raise StoreError(f"{path}: could not be changed ({describe_error(error)}).") from None
     finally:
         conn.close()
     if result != "ok":
-        raise StoreError(f"{path}: fails its integrity check after the erase ({result}).")
+        raise StoreError(f"{path}: fails its integrity check after the erase.")
 
 
 @dataclass(frozen=True)

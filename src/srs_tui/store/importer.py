@@ -346,8 +346,12 @@ def _when(value: object, latest: datetime) -> str:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise _Refused(f"{_shown(text)} is not an ISO 8601 date and time") from None
-    if moment.tzinfo is None:
+    offset = moment.utcoffset()
+    if offset is None:
         raise _Refused(f"{_shown(text)} has no offset")
+    if offset % timedelta(minutes=1):
+        # ISO 8601 offsets are hours and minutes; Python reads seconds too, other tools may not.
+        raise _Refused(f"{_shown(text)} has an offset that is not whole minutes")
     if moment.replace(tzinfo=None) < EARLIEST:
         raise _Refused(f"{_shown(text)} is before {EARLIEST.year}; check the year")
     if moment > latest:

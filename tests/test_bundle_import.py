@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import NOW
+from conftest import NOW, run_cli
 from srs_tui import commands
 from srs_tui.config import Config
 from srs_tui.measures import Scores
@@ -562,6 +562,31 @@ def test_a_crafted_bundle_text_is_refused_in_one_line(
     assert change(text) != text
     errors = import_or_refuse(tmp_path / "target.db", change(text), tmp_path)
     assert any(error.startswith(message) for error in errors), errors
+
+
+def test_the_command_says_what_is_wrong_in_one_line_each_and_writes_nothing(
+    source: tuple[Path, Bundle], tmp_path: Path
+) -> None:
+    db = tmp_path / "target.db"
+    copy_db(source[0], db)
+    before = snapshot(db)
+    bundle = copy.deepcopy(source[1])
+    bundle["administrations"][2]["updated_at"] = "2026-01-01"
+    bundle["administrations"][3]["note"] = "\x1b[2J"
+    nested = tmp_path / "nested.json"
+    nested.write_text('{"format": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    naive = tmp_path / "naive.json"
+    naive.write_text(json.dumps(bundle), encoding="utf-8")
+    for path, said in (
+        (nested, "srs-tui: bundle: the file is too deeply nested to be a bundle"),
+        (naive, "srs-tui: administration 3, updated_at: '2026-01-01' has no offset"),
+    ):
+        result = run_cli("--db", str(db), "import", str(path), home=tmp_path)
+        assert result.returncode == 1
+        assert said in result.stderr.splitlines()
+        assert "Traceback" not in result.stderr
+        assert "\x1b" not in result.stderr
+    assert snapshot(db) == before
 
 
 def test_a_session_number_already_stored_is_refused_before_writing(

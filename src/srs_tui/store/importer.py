@@ -583,6 +583,8 @@ def plan_file(store: Store, path: Path, now: datetime) -> ImportPlan:
         raise StoreError(f"{path}: no such file.") from None
     except (OSError, UnicodeDecodeError) as error:
         raise StoreError(f"{path}: cannot be read ({error}).") from None
+    except MemoryError:
+        raise StoreError(f"{path}: too large to read into memory.") from None
     if text.lstrip().startswith("{"):
         return plan_bundle(store, text, now)
     try:

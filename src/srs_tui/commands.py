@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from srs_tui.config import Config
+from srs_tui.passphrase import read_passphrase
 from srs_tui.store import Client, Store, StoreError
 from srs_tui.store.backup import backup, default_backup_path, health, restore
 from srs_tui.store.export import export_csv, export_json
@@ -84,22 +85,6 @@ def import_file(db_path: Path, path: Path, *, dry_run: bool, now: datetime) -> i
         return _fail(str(error))
     print(f"Imported: {plan.summary(done=True)}.")
     return 0
-
-
-def read_passphrase(prompt: str, *, twice: bool = False) -> str:
-    """SRS_TUI_PASSPHRASE for scripts; else typed on the terminal; else a line of stdin."""
-    import os
-
-    if "SRS_TUI_PASSPHRASE" in os.environ:
-        return os.environ["SRS_TUI_PASSPHRASE"]
-    if not sys.stdin.isatty():
-        return sys.stdin.readline().rstrip("\r\n")
-    import getpass
-
-    secret = getpass.getpass(prompt)
-    if twice and getpass.getpass("Again: ") != secret:
-        raise StoreError("the two passphrases differ; nothing was changed.")
-    return secret
 
 
 def report(

@@ -58,8 +58,10 @@ class CurtainScreen(Screen[None]):
     }
     CurtainScreen #curtain-hint, CurtainScreen #curtain-message {
         width: auto;
-        max-width: 72;
         color: $text-muted;
+    }
+    CurtainScreen #curtain-message {
+        max-width: 40;  /* as wide as the field above it, so the two stay centred together */
     }
     CurtainScreen #passphrase {
         width: 40;

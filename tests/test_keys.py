@@ -227,17 +227,20 @@ def test_a_lock_file_below_the_floor_or_malformed_is_never_accepted(
     assert secret_file.read_text() == line  # never rewritten from a file we do not trust
 
 
-def test_a_lock_file_of_the_previous_version_works_once_then_is_rehashed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("secret", [SECRET, "open"], ids=["long", "shorter-than-today"])
+def test_a_lock_file_of_the_previous_version_works_once_then_is_rehashed(
+    tmp_path: Path, secret: str
+) -> None:
     secret_file = tmp_path / "passphrase"
-    old = hash_line(SECRET, 2**14, 8, 1)  # what the previous version wrote
+    old = hash_line(secret, 2**14, 8, 1)  # what the previous version wrote
     secret_file.write_text(old)
     assert passphrase_problem(secret_file) is None
     assert not check_passphrase(secret_file, "wrong passphrase")
     assert secret_file.read_text() == old  # a wrong guess changes nothing
-    assert check_passphrase(secret_file, SECRET)
+    assert check_passphrase(secret_file, secret)
     _, n, r, p, _, _ = secret_file.read_text().strip().split("$")
     assert (int(n), int(r), int(p)) == (N, R, P)
-    assert check_passphrase(secret_file, SECRET)
+    assert check_passphrase(secret_file, secret)
     assert not check_passphrase(secret_file, "wrong passphrase")
 
 

@@ -79,6 +79,10 @@ def set_passphrase(path: Path, secret: str) -> None:
     """Store the hash of secret, replacing any earlier one in one step (never half-written)."""
     if len(secret) < MIN_PASSPHRASE:
         raise PassphraseError(f"A passphrase needs at least {MIN_PASSPHRASE} characters.")
+    _write_hash(path, secret)
+
+
+def _write_hash(path: Path, secret: str) -> None:
     import secrets
 
     salt = secrets.token_bytes(SALT_BYTES)
@@ -164,10 +168,10 @@ def check_passphrase(path: Path, secret: str) -> bool:
 
     matches = hmac.compare_digest(actual, stored.digest)
     if matches and stored.outdated:
-        # Not possible for a short passphrase set before there was a minimum, or in a
-        # read-only folder: the old file then stays, and still works.
-        with contextlib.suppress(OSError, PassphraseError):
-            set_passphrase(path, secret)
+        # Even a passphrase shorter than today's minimum: it was the therapist's choice, and a
+        # higher cost still helps it. In a read-only folder the old file stays, and still works.
+        with contextlib.suppress(OSError):
+            _write_hash(path, secret)
     return matches
 
 

@@ -150,7 +150,12 @@ ratings = st.integers(min_value=0, max_value=100)
 )
 @given(
     st.lists(st.tuples(ratings, ratings, ratings, ratings), min_size=1, max_size=6),
-    st.text(min_size=1, max_size=30).filter(lambda s: s.strip() and "\x00" not in s),
+    # Any note the store takes: no control characters but new lines and tabs.
+    st.text(
+        st.characters(blacklist_categories=("Cc", "Cs")) | st.sampled_from("\n\t"),
+        min_size=1,
+        max_size=30,
+    ).filter(str.strip),
 )
 def test_any_history_survives_export_then_import(
     tmp_path_factory: pytest.TempPathFactory, history: list[tuple[int, int, int, int]], note: str
@@ -198,4 +203,5 @@ def test_escape_sequences_and_right_to_left_overrides_are_kept_or_refused(store:
     apply(store, plan)
     (row,) = sessions(store)
     assert row[0] == "\u202eAna"
-    assert row[6] == "\x1b[31mred\x1b[0m"  # stored as typed; the app shows it as plain text
+    # The importer stores it as typed; a record read back shows the escapes, never sends them.
+    assert row[6] == "\\x1b[31mred\\x1b[0m"

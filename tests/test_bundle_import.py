@@ -457,20 +457,19 @@ CRAFTED: list[tuple[str, Edit, str]] = [
     (
         "note-too-long-is-refused-not-cut",
         admin("note", "x" * 20001),
-        f"{ANA_FIRST}, note: longer than 20000 characters",
+        f"{ANA_FIRST}, note: A note can be at most 20000 characters",
     ),
     (
         "note-with-escape",
         admin("note", "\x1b]0;pwned\x07\x1b[2J"),
-        f"{ANA_FIRST}, note: contains the control character U+001B",
+        f"{ANA_FIRST}, note: A note cannot contain control characters",
     ),
     (
         "note-with-nul",
         admin("note", "a\x00b"),
-        f"{ANA_FIRST}, note: contains the control character U+0000",
+        f"{ANA_FIRST}, note: A note cannot contain control characters",
     ),
-    ("note-with-lone-cr", admin("note", "over\rwrite"), "control character U+000D"),
-    ("note-with-c1-csi", admin("note", "\u009b2J"), "control character U+009B"),
+    ("note-with-c1-csi", admin("note", "\u009b2J"), "note: A note cannot contain control"),
     ("note-lone-surrogate", admin("note", "\ud800"), f"{ANA_FIRST}, note: contains a character"),
     ("note-null", admin("note", None), f"{ANA_FIRST}, note: null is not text"),
     ("note-a-number", admin("note", 5), f"{ANA_FIRST}, note: 5 is not text"),
@@ -612,7 +611,8 @@ def test_what_the_app_itself_stores_is_accepted_and_times_are_written_as_the_sto
     with Store.open(tmp_path / "target.db") as store:
         stored = store.administration(first["id"])
     assert stored.updated_at.isoformat() == "2026-11-03T10:00:00+00:00"
-    assert stored.note == first["note"]
+    # Line ends are made LF on the way in, as the app does with a typed note.
+    assert stored.note == first["note"].replace("\r\n", "\n")
 
 
 def test_importing_a_bundle_twice_adds_nothing_and_says_so(

@@ -88,7 +88,7 @@ def test_markup_escapes_and_a_long_note_are_stored_faithfully(store: Store) -> N
         f"Ana,2026-11-02,9,9,9,9,{'x' * 20001}\n"
     )
     plan = plan_csv(store, text, NOW)
-    assert plan.errors == ["line 3, note: longer than 20000 characters"]
+    assert plan.errors == ["line 3, note: A note can be at most 20000 characters."]
     apply(store, plan_csv(store, text.splitlines()[0] + "\n" + text.splitlines()[1] + "\n", NOW))
     (row,) = sessions(store)
     assert (row[0], row[6]) == ("[/]", "[bold]hi\u202e")
@@ -198,10 +198,15 @@ def test_escape_sequences_and_right_to_left_overrides_are_kept_or_refused(store:
         "client,date,relationship,goals,approach,overall,note\n"
         "\u202eAna,2026-11-01,9,9,9,9,\x1b[31mred\x1b[0m\n"
     )
+    # An escape sequence in a note is refused on the way in, as in the app, without quoting it.
     plan = plan_csv(store, text, NOW)
+    assert plan.errors == [
+        "line 2, note: A note cannot contain control characters (new lines and tabs are fine)."
+    ]
+    # A right-to-left override is no control character: kept as typed, shown as text.
+    plan = plan_csv(store, text.replace("\x1b", ""), NOW)
     assert plan.errors == []
     apply(store, plan)
     (row,) = sessions(store)
     assert row[0] == "\u202eAna"
-    # The importer stores it as typed; a record read back shows the escapes, never sends them.
-    assert row[6] == "\\x1b[31mred\\x1b[0m"
+    assert row[6] == "[31mred[0m"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import string
 import uuid
 from collections.abc import Callable
@@ -33,9 +32,9 @@ from srs_tui.store.errors import StoreError
 from srs_tui.store.export import BUNDLE_FORMAT, BUNDLE_VERSION, unescape_cell
 from srs_tui.store.records import (
     LANGUAGES,
-    NOTE_MAX,
     clean_alias,
     clean_display_name,
+    clean_note,
     timestamp,
 )
 from srs_tui.store.store import ADMIN_COLUMNS, Store
@@ -53,9 +52,6 @@ ADMINISTRATION_KEYS = (
 SESSION_MAX = 1_000_000
 # A bundle's bookkeeping times may come from a machine whose clock runs a little ahead.
 CLOCK_SKEW = timedelta(days=1)
-# In a note, a tab and a line end (LF, or CR LF from a spreadsheet) are text; any other
-# control character can move the cursor or rewrite the screen of a terminal it is printed to.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 # SQLite's NOCASE folds ASCII letters only; the aliases must be unique the same way.
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 # An imported row without these is most likely a paper form typed in later.
@@ -198,12 +194,17 @@ def _check_row(row: dict[str, str | None], line: int, now: datetime) -> _Row | l
     measure = cell("measure") or SRS.name
     mode = cell("mode") or IMPORT_MODE
     setting = cell("setting") or IMPORT_SETTING
-    note = cell("note").strip()
+    note = ""
+    try:
+        # The one rule for notes, as typed in the app: line ends made LF, no other control
+        # character, at most NOTE_MAX characters.
+        note = clean_note(cell("note"))
+    except StoreError as error:
+        problems.append(f"line {line}, note: {error}")
     for ok, problem in (
         (measure == SRS.name, f"measure: {measure!r} is not SRS"),
         (mode in MODES, f"mode: {mode!r} is not one of {', '.join(MODES)}"),
         (setting in SETTINGS, f"setting: {setting!r} is not one of {', '.join(SETTINGS)}"),
-        (len(note) <= NOTE_MAX, f"note: longer than {NOTE_MAX} characters"),
     ):
         if not ok:
             problems.append(f"line {line}, {problem}")
@@ -360,14 +361,11 @@ def _when(value: object, latest: datetime) -> str:
 
 
 def _note(value: object) -> str:
-    note = _text(value)
-    if len(note) > NOTE_MAX:
-        # Refused, never cut: a shortened note is a record changed without anyone knowing.
-        raise _Refused(f"longer than {NOTE_MAX} characters")
-    bad = _CONTROL.search(note)
-    if bad is not None:
-        raise _Refused(f"contains the control character U+{ord(bad.group()[0]):04X}")
-    return note
+    # Refused, never cut: a shortened note is a record changed without anyone knowing.
+    try:
+        return clean_note(_text(value))
+    except StoreError as error:
+        raise _Refused(str(error)) from None
 
 
 def _ratings(value: object) -> Scores:

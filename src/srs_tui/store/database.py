@@ -205,11 +205,25 @@ def identity(path: Path) -> tuple[tuple[int, int] | None, ...]:
 
 
 def is_database_file(target: Path, db_path: Path) -> bool:
-    """Whether writing target would write over the database or one of its companion files."""
-    names = {os.path.abspath(db_path) + suffix for suffix in ("", *COMPANIONS)}
-    if os.path.abspath(target) in names:
+    """Whether writing target would write over the database or one of its companion files,
+    however the path is spelled (a link to the folder, another letter case)."""
+    base = os.path.abspath(db_path)
+    companions = [base + suffix for suffix in ("", *COMPANIONS)]
+    target_text = os.path.abspath(target)
+    if target_text in companions or os.path.normcase(target_text) in map(
+        os.path.normcase, companions
+    ):
         return True
+    for companion in companions:
+        try:
+            if os.path.samefile(target, companion):
+                return True
+        except OSError:
+            continue
+    # A companion that does not exist yet, in the same folder reached another way.
     try:
-        return os.path.samefile(target, db_path)
+        same_folder = os.path.samefile(os.path.dirname(target_text), os.path.dirname(base))
     except OSError:
         return False
+    names = {os.path.basename(c).casefold() for c in companions}
+    return same_folder and os.path.basename(target_text).casefold() in names

@@ -57,7 +57,7 @@ def export(
     try:
         if output is not None:
             _writable_output(output, db_path, force=force)
-        with Store.open(db_path, create=False) as store:
+        with Store.open_read_only(db_path) as store:
             clients = _chosen_clients(store, alias)
             if form == "csv":
                 text = export_csv(store, clients, config.thresholds)
@@ -155,7 +155,7 @@ def report(
 
     try:
         _writable_output(output, db_path, force=force)
-        with Store.open(db_path, create=False) as store:
+        with Store.open_read_only(db_path) as store:
             (client,) = _chosen_clients(store, alias)
             html = report_html(client, store.history(client.id), config.thresholds, now)
         write_private(output, html.encode("utf-8"), force=force)
@@ -190,7 +190,13 @@ def set_lock_passphrase(*, clear: bool) -> int:
 
 
 def make_backup(
-    db_path: Path, target: Path | None, data_dir: Path, now: datetime, *, encrypt: bool = False
+    db_path: Path,
+    target: Path | None,
+    data_dir: Path,
+    now: datetime,
+    *,
+    encrypt: bool = False,
+    force: bool = False,
 ) -> int:
     """A consistent copy of the database, by default into the backups folder."""
     from srs_tui.store.backup import encrypted_backup
@@ -203,9 +209,9 @@ def make_backup(
             return _fail(f"no records yet: there is no database at {db_path}.")
         if encrypt:
             secret = read_passphrase("Passphrase for the backup: ", twice=True)
-            encrypted_backup(db_path, destination, secret)
+            encrypted_backup(db_path, destination, secret, force=force)
         else:
-            backup(db_path, destination)
+            backup(db_path, destination, force=force)
     except StoreError as error:
         return _fail(str(error))
     say(f"Backed up to {destination}")
@@ -215,9 +221,9 @@ def make_backup(
 def restore_backup(
     backup_path: Path, db_path: Path, now: datetime, *, create_parents: bool = False
 ) -> int:
-    """Check the backup, then put it in place of the database, keeping the old one aside."""
+    """Check the backup, then put its records in place, keeping the old ones aside."""
     try:
-        aside = restore(
+        restored = restore(
             backup_path,
             db_path,
             now,
@@ -226,8 +232,10 @@ def restore_backup(
         )
     except StoreError as error:
         return _fail(str(error))
-    if aside is not None:
-        say(f"Restored. The records as they were are kept in {aside}")
+    if restored.aside is not None:
+        say(f"Restored. The records as they were are kept in {restored.aside}")
+    elif restored.damaged:
+        say("Restored. The database was damaged, so it could not be kept aside.")
     else:
         say("Restored.")
     return 0

@@ -41,6 +41,8 @@ def code_of(error: sqlite3.Error) -> str:
 
 def describe(error: sqlite3.Error) -> str:
     """What went wrong, in words, from the error's code alone; never SQLite's own text."""
+    if isinstance(error, sqlite3.ProgrammingError):
+        return "the database is no longer open"
     code = code_of(error)
     if code in _WORDS:
         return _WORDS[code]

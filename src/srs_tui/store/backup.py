@@ -45,7 +45,10 @@ def default_backup_path(data_dir: Path, now: datetime) -> Path:
 
 
 def _integrity(conn: sqlite3.Connection) -> str:
-    result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    try:
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError:  # damaged beyond what the check can walk
+        return "failed"
     # Its words can quote the file (object names): only "ok" is passed on as it is.
     return "ok" if result == "ok" else "failed"
 

@@ -7,6 +7,7 @@ sqlite-utils wraps the same connection, imported on first use, for bulk work.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
@@ -73,7 +74,7 @@ def _administration(row: Sequence[Any]) -> Administration:
 def _failure(error: sqlite3.Error) -> StoreError:
     """The words for a failed write, from the error's code alone (never SQLite's text,
     which can quote a record, and may be read on a shared screen)."""
-    code = error.sqlite_errorname if isinstance(error, sqlite3.Error) else ""
+    code = getattr(error, "sqlite_errorname", "")
     if code == "SQLITE_CONSTRAINT_FOREIGNKEY":
         return StoreError(
             "That client is no longer in the database (erased or restored in another "
@@ -93,6 +94,12 @@ def _failure(error: sqlite3.Error) -> StoreError:
     if found:
         return StoreError(found)
     return StoreError(f"The database refused the change ({describe(error)}); nothing was saved.")
+
+
+_GONE = (
+    "The database file was moved, replaced or deleted while srs-tui was open, so nothing was "
+    "saved. Quit srs-tui, start it again and run srs-tui check."
+)
 
 
 @contextmanager
@@ -165,9 +172,12 @@ class Store:
     def abandon(self, rescue: Path) -> bool:
         """Let go of a database file that was deleted or replaced under this connection.
 
-        What the connection still sees is copied to rescue first (False if that failed); then
-        the connection is closed at once, before another program joins the write-ahead log it
-        left at the path. Every later write is refused."""
+        What the connection still sees is copied to rescue first (False if that failed). Then
+        the connection is closed, and SQLite, seeing its file moved, leaves this connection's
+        write-ahead log at the path: applied to whatever file is there now, it would show a
+        mixture of two databases. So the log and its index are removed too, if they are still
+        the very files this connection had (os.stat, never open). Every later write is
+        refused."""
         from srs_tui.store.backup import copy_connection
 
         self.abandoned = True
@@ -177,6 +187,11 @@ class Store:
         except (StoreError, OSError):
             kept = False
         self._conn.close()
+        if os.name == "posix":
+            now_there = identity(self.path)
+            for index, suffix in ((1, "-wal"), (2, "-shm")):
+                if self._identity[index] is not None and now_there[index] == self._identity[index]:
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         return kept
 
     def close(self) -> None:
@@ -201,16 +216,14 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One BEGIN IMMEDIATE transaction; a database error becomes a StoreError."""
+        if self.abandoned:
+            raise StoreError(_GONE)
         try:
             with immediate(self._conn) as conn:
                 # Under the write lock: a save must never be confirmed into a file that is no
                 # longer the database (deleted, moved, or replaced by another program).
-                if self.abandoned or self.moved():
-                    raise StoreError(
-                        "The database file was moved, replaced or deleted while srs-tui was "
-                        "open, so nothing was saved. Quit srs-tui, start it again and run "
-                        "srs-tui check."
-                    )
+                if self.moved():
+                    raise StoreError(_GONE)
                 yield conn
         except sqlite3.Error as error:
             raise _failure(error) from None

@@ -393,3 +393,22 @@ def test_a_damaged_database_can_be_restored_over(tmp_path: Path) -> None:
     assert "damaged" in result.stdout
     assert health(db).problems == []
     assert sessions_seen_elsewhere(db) == 30
+
+
+async def test_the_app_says_when_its_database_is_damaged(tmp_path: Path) -> None:
+    from conftest import build_app
+
+    db = tmp_path / "srs.db"
+    with Store.open(db) as store:
+        client = store.add_client("Ana", now=NOW)
+        for _ in range(30):
+            save(store, client.id)
+    damage(db)
+    app = build_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.1)
+            messages = [str(n.message) for n in app._notifications]
+            if any("may be damaged" in m for m in messages):
+                break
+        assert any("Run srs-tui check now" in m for m in messages)

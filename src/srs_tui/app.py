@@ -229,6 +229,7 @@ class SrsApp(App[None]):
     def _daily_backup(self) -> None:
         """Today's automatic backup, off the UI thread, on a connection of its own."""
         from srs_tui.store.backup import BACKUP_FOLDER, daily_backup
+        from srs_tui.store.errors import DamagedError
 
         store_path = self.ctx.store.path
         try:
@@ -237,6 +238,14 @@ class SrsApp(App[None]):
                 store_path.parent / BACKUP_FOLDER,
                 self.ctx.clock(),
                 self.ctx.config.keep_daily_backups,
+            )
+        except DamagedError:
+            self.call_from_thread(
+                self.notify,
+                "The database may be damaged: today's backup of it failed its check. Run "
+                "srs-tui check now; restore a backup if it finds problems.",
+                severity="error",
+                timeout=600,
             )
         except (StoreError, OSError):
             # No path or reason on screen, which may be shared; `srs-tui backup` says more.

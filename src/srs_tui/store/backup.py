@@ -27,7 +27,7 @@ from srs_tui.store.database import (
     make_private_folder,
     read_only,
 )
-from srs_tui.store.errors import StoreError, describe
+from srs_tui.store.errors import DamagedError, StoreError, code_of, describe
 from srs_tui.store.files import put_in_place, temporary_beside, write_private
 from srs_tui.store.schema import SCHEMA_VERSION, TABLES, migrate
 from srs_tui.store.verify import row_problems
@@ -84,7 +84,7 @@ def _copy_to_file(source: sqlite3.Connection, target: Path) -> None:
     finally:
         destination.close()
     if result != "ok":
-        raise StoreError("the copy failed its integrity check; nothing was kept.")
+        raise DamagedError("the copy failed its integrity check; nothing was kept.")
 
 
 def _write_copy(source: sqlite3.Connection, target: Path, *, force: bool) -> None:
@@ -94,9 +94,8 @@ def _write_copy(source: sqlite3.Connection, target: Path, *, force: bool) -> Non
         _copy_to_file(source, temporary)
     except sqlite3.Error as error:
         temporary.unlink(missing_ok=True)
-        raise StoreError(
-            f"{target}: the backup failed ({describe(error)}); nothing was kept."
-        ) from None
+        kind = DamagedError if code_of(error) == "SQLITE_CORRUPT" else StoreError
+        raise kind(f"{target}: the backup failed ({describe(error)}); nothing was kept.") from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -15,6 +15,10 @@ class StoreError(Exception):
     """Something about the database file or a write that the user needs to know."""
 
 
+class DamagedError(StoreError):
+    """The database file is damaged: `srs-tui check` says where, a backup can be restored."""
+
+
 # SQLite's primary result codes by name, in the words a user needs.
 _WORDS = {
     "SQLITE_BUSY": "busy in another window",

@@ -166,7 +166,7 @@ def test_check_constraints_refuse_unknown_names(
 
 
 def test_a_session_needs_an_existing_client(store: Store) -> None:
-    with pytest.raises(StoreError, match="refused"):
+    with pytest.raises(StoreError, match="no longer in the database"):
         record(store, "0" * 36)
 
 

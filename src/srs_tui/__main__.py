@@ -99,7 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     wipe = commands.add_parser("erase", help="erase every record of one client, on request")
     wipe.add_argument("alias", metavar="ALIAS")
-    wipe.add_argument("--yes", action="store_true", help="do not ask to type the alias again")
+    wipe.add_argument(
+        "--yes",
+        action="store_true",
+        help="do not ask to type the alias again; backups and reports are then only listed",
+    )
+    wipe.add_argument(
+        "--purge-copies",
+        action="store_true",
+        help="also erase the client from the plain backups and delete their reports, unasked",
+    )
     return parser
 
 
@@ -135,21 +144,54 @@ def _data_command(args: argparse.Namespace) -> int:
             now=now,
         )
     data_dir = db_path.parent if args.db is not None else default_data_dir()
+    # Like the app: the default data folder is made (0700) when a command first writes to it;
+    # a folder named with --db must exist.
+    fresh = args.db is None
     run: dict[str, Callable[[], int]] = {
         "backup": lambda: commands.make_backup(
             db_path, args.to, data_dir, now, encrypt=args.encrypt
         ),
-        "import": lambda: commands.import_file(db_path, args.file, dry_run=args.dry_run, now=now),
-        "restore": lambda: commands.restore_backup(args.file, db_path, now),
+        "import": lambda: commands.import_file(
+            db_path, args.file, dry_run=args.dry_run, now=now, create_parents=fresh
+        ),
+        "restore": lambda: commands.restore_backup(args.file, db_path, now, create_parents=fresh),
         "check": lambda: commands.check(db_path),
-        "erase": lambda: commands.erase(db_path, args.alias, yes=args.yes, now=now),
+        "erase": lambda: commands.erase(
+            db_path, args.alias, yes=args.yes, purge_copies=args.purge_copies, now=now
+        ),
     }
     return run[args.command]()
 
 
 def _fail(message: str) -> int:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    from srs_tui.safe_text import terminal_safe
+
+    print(f"{PROG}: {terminal_safe(message)}", file=sys.stderr)
     return 1
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    """A data command, with the promise kept that no traceback ever reaches the user."""
+    try:
+        return _data_command(args)
+    except KeyboardInterrupt:
+        _fail("interrupted; nothing more was done.")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`srs-tui export | head`): quietly, and without Python's
+        # own complaint when it flushes standard output at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except MemoryError:
+        return _fail("out of memory; nothing was changed.")
+    except Exception as error:  # the last net: one line, never a traceback
+        if os.environ.get("SRS_TUI_DEBUG"):
+            raise
+        return _fail(
+            f"stopped on an internal error ({type(error).__name__}); set SRS_TUI_DEBUG=1 to "
+            "see the details."
+        )
 
 
 def _run(
@@ -207,6 +249,12 @@ def _run_demo(client: str | None, config_path: Path | None, share: bool) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run srs-tui; returns the exit code."""
     os.umask(0o077)  # every file and folder we create is the user's alone
+    # A Windows console in cp1252 cannot print every alias: a character it lacks is shown
+    # escaped rather than stopping the command with a UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if callable(reconfigure):
+            reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     if args.command == "passphrase":
         from srs_tui.commands import set_lock_passphrase
@@ -215,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is not None:
         if args.demo:
             build_parser().error(f"{args.command} works on your data, not on --demo")
-        return _data_command(args)
+        return _run_command(args)
     if args.share and not args.client:
         build_parser().error("--share needs --client ALIAS: the client whose screen is shared")
     try:

@@ -10,15 +10,22 @@ from datetime import datetime
 from pathlib import Path
 
 from srs_tui.config import Config
+from srs_tui.safe_text import terminal_safe
 from srs_tui.store import Client, Store, StoreError
 from srs_tui.store.backup import backup, default_backup_path, health, restore
+from srs_tui.store.database import check_file, is_database_file
 from srs_tui.store.export import export_csv, export_json
-from srs_tui.store.files import write_private
+from srs_tui.store.files import refuse_unless_regular, write_private
 
 
 def _fail(message: str) -> int:
-    print(f"srs-tui: {message}", file=sys.stderr)
+    print(f"srs-tui: {terminal_safe(message)}", file=sys.stderr)
     return 1
+
+
+def say(message: str) -> None:
+    """One line for the user on standard output, control characters escaped."""
+    print(terminal_safe(message))
 
 
 def _chosen_clients(store: Store, alias: str | None) -> list[Client]:
@@ -42,20 +49,17 @@ def export(
     now: datetime,
 ) -> int:
     """Every record (or one client's) as CSV or a JSON bundle, to a file or standard output."""
-    if output is not None and output.exists() and not force:
-        return _fail(f"{output}: already exists; choose another name or add --force.")
     try:
-        with Store.open(db_path) as store:
+        if output is not None:
+            _writable_output(output, db_path, force=force)
+        with Store.open(db_path, create=False) as store:
             clients = _chosen_clients(store, alias)
             if form == "csv":
                 text = export_csv(store, clients, config.thresholds)
             else:
                 text = export_json(store, clients, now)
         if output is None:
-            # Bytes, so that no platform turns the CSV's CRLF line ends into CR CR LF.
-            sys.stdout.flush()
-            sys.stdout.buffer.write(text.encode("utf-8"))
-            sys.stdout.buffer.flush()
+            write_stdout(text)
         else:
             write_private(output, text.encode("utf-8"), force=force)
     except StoreError as error:
@@ -63,26 +67,65 @@ def export(
     return 0
 
 
-def import_file(db_path: Path, path: Path, *, dry_run: bool, now: datetime) -> int:
+def _writable_output(output: Path, db_path: Path, *, force: bool) -> None:
+    """Refuse, before any work, an output that would write over the database or over
+    something that is not a plain file, or an existing file without --force."""
+    if is_database_file(output, db_path):
+        raise StoreError(f"{output}: that is the database itself; choose another file.")
+    refuse_unless_regular(output)
+    if output.exists() and not force:
+        raise StoreError(f"{output}: already exists; choose another name or add --force.")
+
+
+def write_stdout(text: str) -> None:
+    """Text to standard output as UTF-8 bytes, so that no platform turns the CSV's CRLF line
+    ends into CR CR LF, nor a console's code page (cp1252) refuses a character.
+
+    A terminal gets control characters escaped, so a note can never move the cursor or set
+    the window title; a file or a pipe gets the text exactly."""
+    if sys.stdout.isatty():
+        text = terminal_safe(text, keep="\n\r\t")
+    sys.stdout.flush()
+    try:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise  # the reader stopped reading (`| head`): not an error of ours
+    except OSError as error:
+        raise StoreError(
+            f"standard output could not be written ({error.strerror}); the export is incomplete."
+        ) from None
+
+
+def import_file(
+    db_path: Path, path: Path, *, dry_run: bool, now: datetime, create_parents: bool = False
+) -> int:
     """Check a whole CSV or JSON bundle, then write all of it, or nothing if anything is wrong."""
     from srs_tui.store.importer import apply, plan_file
 
     try:
-        with Store.open(db_path) as store:
+        # A dry run writes nothing, not even a new database: it is planned against an empty
+        # one in memory when there is none yet.
+        opened = (
+            Store.empty()
+            if dry_run and check_file(db_path)
+            else Store.open(db_path, create_parents=create_parents)
+        )
+        with opened as store:
             plan = plan_file(store, path, now)
             for duplicate in plan.duplicates:
-                print(f"already there, skipped: {duplicate}")
+                say(f"already there, skipped: {duplicate}")
             if plan.errors:
                 for error in plan.errors:
-                    print(f"srs-tui: {error}", file=sys.stderr)
+                    _fail(error)
                 return _fail("nothing was imported.")
             if dry_run:
-                print(f"Would import: {plan.summary()}. Nothing was written (--dry-run).")
+                say(f"Would import: {plan.summary()}. Nothing was written (--dry-run).")
                 return 0
             apply(store, plan)
     except StoreError as error:
         return _fail(str(error))
-    print(f"Imported: {plan.summary(done=True)}.")
+    say(f"Imported: {plan.summary(done=True)}.")
     return 0
 
 
@@ -109,13 +152,14 @@ def report(
     from srs_tui.store.report import report_html
 
     try:
-        with Store.open(db_path) as store:
+        _writable_output(output, db_path, force=force)
+        with Store.open(db_path, create=False) as store:
             (client,) = _chosen_clients(store, alias)
             html = report_html(client, store.history(client.id), config.thresholds, now)
         write_private(output, html.encode("utf-8"), force=force)
     except StoreError as error:
         return _fail(str(error))
-    print(f"Report written to {output}")
+    say(f"Report written to {output}")
     return 0
 
 
@@ -153,6 +197,8 @@ def make_backup(
     if encrypt and target is None:
         destination = destination.with_name(destination.name + ".enc")
     try:
+        if check_file(db_path):
+            return _fail(f"no records yet: there is no database at {db_path}.")
         if encrypt:
             secret = read_passphrase("Passphrase for the backup: ", twice=True)
             encrypted_backup(db_path, destination, secret)
@@ -160,24 +206,28 @@ def make_backup(
             backup(db_path, destination)
     except StoreError as error:
         return _fail(str(error))
-    print(f"Backed up to {destination}")
+    say(f"Backed up to {destination}")
     return 0
 
 
-def restore_backup(backup_path: Path, db_path: Path, now: datetime) -> int:
+def restore_backup(
+    backup_path: Path, db_path: Path, now: datetime, *, create_parents: bool = False
+) -> int:
     """Check the backup, then put it in place of the database, keeping the old one aside."""
     try:
         aside = restore(
-            backup_path, db_path, now, lambda: read_passphrase("Passphrase of the backup: ")
+            backup_path,
+            db_path,
+            now,
+            lambda: read_passphrase("Passphrase of the backup: "),
+            create_parents=create_parents,
         )
-        with Store.open(db_path):
-            pass  # migrates an older backup to this version's schema
     except StoreError as error:
         return _fail(str(error))
     if aside is not None:
-        print(f"Restored. The database as it was is kept in {aside}")
+        say(f"Restored. The records as they were are kept in {aside}")
     else:
-        print("Restored.")
+        say("Restored.")
     return 0
 
 
@@ -185,16 +235,24 @@ def check(db_path: Path) -> int:
     """Report the database's health; exit 1 if anything needs doing."""
     found = health(db_path)
     for fact in found.facts:
-        print(fact)
+        say(fact)
     for problem in found.problems:
-        print(f"srs-tui: {problem}", file=sys.stderr)
+        _fail(problem)
     return 1 if found.problems else 0
 
 
-def erase(db_path: Path, alias: str, *, yes: bool, now: datetime) -> int:
-    """Erase every record of one client, after the alias is typed again (or --yes)."""
+def _ask(question: str) -> bool:
+    """A y/N question on standard input; anything but yes (an empty line, no input) is no."""
+    print(f"{question} [y/N] ", end="", flush=True)
+    return sys.stdin.readline().strip().casefold() in ("y", "yes")
+
+
+def erase(db_path: Path, alias: str, *, yes: bool, purge_copies: bool, now: datetime) -> int:
+    """Erase every record of one client, after the alias is typed again (or --yes); then say
+    what still holds them and offer to erase them from the backups and delete their reports
+    (without asking with --purge-copies; --yes alone never touches a backup or a report)."""
     try:
-        with Store.open(db_path) as store:
+        with Store.open(db_path, create=False) as store:
             client = store.find_client(alias)
             if client is None:
                 return _fail("No client with that alias; nothing was erased.")
@@ -208,8 +266,57 @@ def erase(db_path: Path, alias: str, *, yes: bool, now: datetime) -> int:
                 typed = sys.stdin.readline().strip()
                 if " ".join(typed.split()).casefold() != client.alias.casefold():
                     return _fail("the alias typed does not match; nothing was erased.")
-            store.erase_client(client.id, now=now)
+            emptied = store.erase_client(client.id, now=now)
     except StoreError as error:
         return _fail(str(error))
     print("Erased. The audit keeps only the date of the erasure.")
-    return 0
+    if emptied:
+        print("The write-ahead log was folded into the database and truncated.")
+    else:
+        print(
+            "The write-ahead log could not be emptied now: another srs-tui window is reading "
+            "the database. It still holds the client's records until the last window closes."
+        )
+    return _erase_remains(db_path, client, yes=yes, purge_copies=purge_copies, now=now)
+
+
+def _erase_remains(
+    db_path: Path, client: Client, *, yes: bool, purge_copies: bool, now: datetime
+) -> int:
+    """Say which backups and reports still hold the erased client; remove them if agreed."""
+    from srs_tui.store.erasure import describe, find_remains, remove_remains
+    from srs_tui.store.records import timestamp
+
+    try:
+        remains = find_remains(db_path, client.id, client.alias)
+    except OSError as error:
+        return _fail(f"the backups and reports could not be searched ({error}).")
+    for line in describe(remains):
+        print(line)
+    if not remains.removable:
+        return 0
+    if yes and not purge_copies:
+        # --yes answers the alias question only: rewriting backups needs its own consent.
+        print("Left as they are (--yes); add --purge-copies to erase them too.")
+        return 0
+    if not purge_copies:
+        offer = []
+        if remains.holding:
+            offer.append(
+                f"Erase this client from the {len(remains.holding)} plain backup(s) above "
+                "(the other clients' records stay in them)"
+            )
+        if remains.reports:
+            offer.append(f"delete the {len(remains.reports)} report(s) about them")
+        question = ", and ".join(offer) + "?"
+        if not _ask(question[0].upper() + question[1:]):
+            print("The backups and reports were left as they are.")
+            return 0
+    done = remove_remains(remains, client.id, timestamp(now))
+    for path in done.erased_from:
+        print(f"erased from {path}")
+    for path in done.deleted:
+        print(f"deleted {path}")
+    for failure in done.failures:
+        print(f"srs-tui: {failure}", file=sys.stderr)
+    return 1 if done.failures else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -21,6 +22,9 @@ from srs_tui.triage import Triaged, matching, recent_needed, triage
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.mini_trend import mini_trend
 from srs_tui.widgets.row_table import Column, RowTable
+
+if TYPE_CHECKING:
+    from srs_tui.store.erasure import Remains
 
 
 def badges(entry: Triaged) -> Text:
@@ -342,14 +346,63 @@ class CaseloadScreen(Screen[None]):
             if not erase or client is None:
                 return
             try:
-                self.ctx.store.erase_client(client.id, now=self.ctx.clock())
+                emptied = self.ctx.store.erase_client(client.id, now=self.ctx.clock())
             except StoreError as error:
                 self.notify(str(error), severity="error", markup=False)
                 return
             self.refresh_clients()
-            self.notify("Erased. Only the date of the erasure is kept.")
+            self._after_erase(client, wal_emptied=emptied)
 
         self.app.push_screen(EraseScreen(client), confirmed)
+
+    def _after_erase(self, client: Client, *, wal_emptied: bool) -> None:
+        """Say what still holds the erased client and offer to remove it."""
+        from srs_tui.screens.erase import EraseRemainsScreen
+        from srs_tui.store.erasure import find_remains
+
+        try:
+            remains = find_remains(self.ctx.store.path, client.id, client.alias)
+        except OSError:
+            self.notify(
+                "Erased. The backups and reports folders could not be searched (permissions?).",
+                severity="warning",
+            )
+            return
+        if remains.nothing and wal_emptied:
+            self.notify(
+                "Erased. Only the date of the erasure is kept; no backup or report holds it."
+            )
+            return
+
+        def answered(remove: bool | None) -> None:
+            if not remove:
+                self.notify("Erased. The backups and reports were left as they are.")
+                return
+            self.run_worker(
+                lambda: self._remove_remains(remains, client.id),
+                thread=True,
+                exit_on_error=False,
+                group="erase-remains",
+            )
+
+        self.app.push_screen(EraseRemainsScreen(remains, wal_emptied=wal_emptied), answered)
+
+    def _remove_remains(self, remains: Remains, client_id: str) -> None:
+        """Off the UI thread: rewriting and vacuuming backups takes a while."""
+        from srs_tui.store.erasure import remove_remains
+        from srs_tui.store.records import timestamp
+
+        done = remove_remains(remains, client_id, timestamp(self.ctx.clock()))
+        text = (
+            f"Erased from {len(done.erased_from)} backup(s); {len(done.deleted)} report(s) deleted."
+        )
+        if done.failed:
+            # File names only (dates, never client data); the reasons stay off the screen.
+            names = ", ".join(path.name for path in done.failed)
+            text += f" Not changed (open elsewhere, read-only or damaged?): {names}."
+        self.app.call_from_thread(
+            self.notify, text, severity="warning" if done.failures else "information", markup=False
+        )
 
     def action_passphrase(self) -> None:
         """Set or remove the passphrase that lifts the idle lock."""

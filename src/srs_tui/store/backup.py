@@ -1,5 +1,13 @@
 """Backups through SQLite's online backup API (never a file copy of a live database), restore,
-and the health check."""
+and the health check.
+
+The live database is only ever read and written through SQLite (see database.py). An encrypted
+backup is made and opened in memory, so no plaintext copy ever lands beside it (on a USB stick,
+in a cloud folder) nor needs a writable folder there. A restore checks the backup whole in
+memory (integrity, exact schema, every row), migrates it there, then writes it into the live
+file with the backup API, under the database's own locks: a running app sees the restored
+records at its next read, and never goes on writing to a file that is no longer the database.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +19,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from srs_tui.store.database import check_file
-from srs_tui.store.errors import StoreError
-from srs_tui.store.files import put_in_place, temporary_beside
-from srs_tui.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from srs_tui.store.database import (
+    check_file,
+    check_versions,
+    connect,
+    is_database_file,
+    make_private_folder,
+    read_only,
+)
+from srs_tui.store.errors import StoreError, describe
+from srs_tui.store.files import put_in_place, temporary_beside, write_private
+from srs_tui.store.schema import SCHEMA_VERSION, migrate
+from srs_tui.store.verify import row_problems
 
 BACKUP_FOLDER = "backups"
+DAILY_PREFIX = "daily-"
+# A backup is read whole into memory to be checked; a solo practice's database is a few MB.
+MAX_BACKUP_BYTES = 2 * 1024**3
+SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def default_backup_path(data_dir: Path, now: datetime) -> Path:
@@ -25,10 +45,33 @@ def default_backup_path(data_dir: Path, now: datetime) -> Path:
 
 
 def _integrity(conn: sqlite3.Connection) -> str:
-    return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    # Its words can quote the file (object names): only "ok" is passed on as it is.
+    return "ok" if result == "ok" else "failed"
 
 
-def _copy(source: sqlite3.Connection, target: Path) -> None:
+def _refuse_database_target(target: Path, db_path: Path) -> None:
+    if is_database_file(target, db_path):
+        raise StoreError(f"{target}: that is the database itself; choose another file.")
+
+
+def _open_source(db_path: Path) -> sqlite3.Connection:
+    """A read-only connection to the live database, checked to be ours."""
+    if check_file(db_path):
+        raise StoreError(f"no records yet: there is no database at {db_path}.")
+    try:
+        source = read_only(db_path)
+    except sqlite3.Error as error:
+        raise StoreError(f"{db_path}: cannot be read ({describe(error)}).") from None
+    try:
+        check_versions(source, str(db_path))
+    except BaseException:
+        source.close()
+        raise
+    return source
+
+
+def _copy_to_file(source: sqlite3.Connection, target: Path) -> None:
     """A consistent copy of source into target (a fresh private file), checked after."""
     destination = sqlite3.connect(target)
     try:
@@ -38,67 +81,174 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
     finally:
         destination.close()
     if result != "ok":
-        raise StoreError(f"the copy failed its integrity check ({result}); nothing was kept.")
+        raise StoreError("the copy failed its integrity check; nothing was kept.")
 
 
-def backup(db_path: Path, target: Path, *, force: bool = False) -> Path:
-    """Copy the database at db_path to target while the app may be running."""
-    if check_file(db_path):
-        raise StoreError(f"{db_path}: no such database.")
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+def _write_copy(source: sqlite3.Connection, target: Path, *, force: bool) -> None:
+    make_private_folder(target.parent)
     temporary = temporary_beside(target)
     try:
-        source = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-        try:
-            _copy(source, temporary)
-        finally:
-            source.close()
+        _copy_to_file(source, temporary)
     except sqlite3.Error as error:
         temporary.unlink(missing_ok=True)
-        raise StoreError(f"{db_path}: the backup failed ({error}); nothing was kept.") from None
+        raise StoreError(
+            f"{target}: the backup failed ({describe(error)}); nothing was kept."
+        ) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     put_in_place(temporary, target, force=force)
+
+
+def backup(db_path: Path, target: Path, *, force: bool = False) -> Path:
+    """Copy the database at db_path to target while the app may be running."""
+    _refuse_database_target(target, db_path)
+    source = _open_source(db_path)
+    try:
+        _write_copy(source, target, force=force)
+    finally:
+        source.close()
     return target
+
+
+def _plain_header(data: bytearray) -> None:
+    """Mark an image as a rollback-journal database (bytes 18 and 19 of the header: 1, not
+    WAL's 2): an image in memory or a single file has no write-ahead log beside it."""
+    if data.startswith(SQLITE_MAGIC) and len(data) >= 100:
+        data[18:20] = b"\x01\x01"
+
+
+def snapshot(db_path: Path) -> bytes:
+    """The whole database as one checked image in memory; no file is written."""
+    source = _open_source(db_path)
+    memory = sqlite3.connect(":memory:")
+    try:
+        source.backup(memory)
+        if _integrity(memory) != "ok":
+            raise StoreError("the copy failed its integrity check; nothing was kept.")
+        image = bytearray(memory.serialize())
+    except sqlite3.Error as error:
+        raise StoreError(
+            f"{db_path}: the backup failed ({describe(error)}); nothing was kept."
+        ) from None
+    finally:
+        memory.close()
+        source.close()
+    _plain_header(image)
+    return bytes(image)
 
 
 def encrypted_backup(db_path: Path, target: Path, passphrase: str, *, force: bool = False) -> Path:
-    """An encrypted backup: a checked copy, sealed, written whole as 0600."""
-    from srs_tui.store.crypto import encrypt
-    from srs_tui.store.files import write_private
+    """An encrypted backup: a checked image made in memory, sealed, written whole as 0600.
 
+    Only ciphertext ever reaches the target's folder."""
+    from srs_tui.store.crypto import encrypt
+
+    _refuse_database_target(target, db_path)
     if target.exists() and not force:
         raise StoreError(f"{target}: already exists; choose another name or add --force.")
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    plain = temporary_beside(target)
-    try:
-        plain.unlink()
-        backup(db_path, plain)
-        write_private(target, encrypt(plain.read_bytes(), passphrase), force=force)
-    finally:
-        plain.unlink(missing_ok=True)
+    sealed = encrypt(snapshot(db_path), passphrase)
+    make_private_folder(target.parent)
+    write_private(target, sealed, force=force)
     return target
 
 
-def opened_backup(path: Path, passphrase: Callable[[], str]) -> tuple[Path, bool]:
-    """The backup to restore from: path itself, or a private decrypted copy (True) to remove."""
+def _read_backup(path: Path, passphrase: Callable[[], str]) -> bytearray:
+    """The backup's bytes, decrypted in memory if it is encrypted."""
     from srs_tui.store.crypto import decrypt, is_encrypted
 
     try:
-        with path.open("rb") as handle:
-            head = handle.read(16)
+        size = path.stat().st_size
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise StoreError(f"{path}: not a regular file; nothing was restored.")
+        if size > MAX_BACKUP_BYTES:
+            raise StoreError(f"{path}: too large to be an srs-tui backup; nothing was restored.")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no such backup.") from None
     except OSError as error:
         raise StoreError(f"{path}: cannot be read ({error.strerror}).") from None
-    if not is_encrypted(head):
-        return path, False
-    plain = decrypt(path.read_bytes(), passphrase())
-    copy = temporary_beside(path.with_name("restore.db"))
-    copy.write_bytes(plain)
-    return copy, True
+    if is_encrypted(data):
+        data = decrypt(data, passphrase())
+    return bytearray(data)
 
 
-DAILY_PREFIX = "daily-"
+def open_backup(path: Path, passphrase: Callable[[], str] = lambda: "") -> sqlite3.Connection:
+    """A backup checked whole (integrity, exact schema, every row) and migrated to this
+    version's schema, as a database in memory; StoreError saying why it cannot be restored."""
+    image = _read_backup(path, passphrase)
+    if not image.startswith(SQLITE_MAGIC) or len(image) < 100:
+        raise StoreError(f"{path}: not an srs-tui backup; nothing was restored.")
+    _plain_header(image)
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        memory.deserialize(bytes(image))
+        memory.execute("PRAGMA trusted_schema = OFF")
+        if _integrity(memory) != "ok":
+            raise StoreError(f"{path}: fails its integrity check; nothing was restored.")
+        version = check_versions(memory, str(path))
+        if version < 1:
+            raise StoreError(f"{path}: not an srs-tui backup; nothing was restored.")
+        memory.execute("BEGIN")
+        migrate(memory, version)
+        memory.execute("COMMIT")
+        problems = row_problems(memory)
+        if problems:
+            raise StoreError(
+                f"{path}: {len(problems)} damaged records ({problems[0]}); nothing was restored."
+            )
+    except sqlite3.Error as error:
+        memory.close()
+        raise StoreError(f"{path}: damaged, nothing was restored ({describe(error)}).") from None
+    except BaseException:
+        memory.close()
+        raise
+    return memory
+
+
+def _has_records(conn: sqlite3.Connection) -> bool:
+    return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM clients)").fetchone()[0])
+
+
+def restore(
+    backup_path: Path,
+    db_path: Path,
+    now: datetime,
+    passphrase: Callable[[], str] = lambda: "",
+    *,
+    create_parents: bool = False,
+) -> Path | None:
+    """Put a checked backup in place of the database's records, through SQLite into the live
+    file; the records as they were are kept aside first (that copy's path is returned)."""
+    if is_database_file(backup_path, db_path):
+        raise StoreError(f"{backup_path}: that is the database itself; nothing was restored.")
+    memory = open_backup(backup_path, passphrase)
+    try:
+        target = connect(db_path, create_parents=create_parents)
+        try:
+            aside = None
+            if _has_records(target):
+                aside = db_path.with_name(
+                    f"{db_path.name}.before-restore-{now.strftime('%Y%m%d-%H%M%S')}"
+                )
+                _write_copy(target, aside, force=False)
+            page_size = target.execute("PRAGMA page_size").fetchone()[0]
+            if memory.execute("PRAGMA page_size").fetchone()[0] != page_size:
+                # A database in WAL mode cannot change its page size: give the copy ours.
+                memory.execute(f"PRAGMA page_size = {int(page_size)}")
+                memory.execute("VACUUM")
+            # One step, under the live database's write lock: another window sees the old
+            # records or the restored ones, never a mixture, and goes on with the same file.
+            memory.backup(target)
+            if _integrity(target) != "ok":
+                raise StoreError(f"{db_path}: the restore failed its integrity check.")
+        finally:
+            target.close()
+    except sqlite3.Error as error:
+        raise StoreError(f"{db_path}: the restore failed ({describe(error)}).") from None
+    finally:
+        memory.close()
+    return aside
 
 
 def daily_backup(db_path: Path, folder: Path, today: datetime, keep: int) -> Path | None:
@@ -115,63 +265,6 @@ def daily_backup(db_path: Path, folder: Path, today: datetime, keep: int) -> Pat
     return made
 
 
-def verify(path: Path) -> None:
-    """Refuse a backup that is not a whole srs-tui database this version can read."""
-    if check_file(path):
-        raise StoreError(f"{path}: no such backup.")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        result = _integrity(conn)
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    except sqlite3.DatabaseError as error:
-        raise StoreError(f"{path}: damaged, not restored ({error}).") from None
-    finally:
-        conn.close()
-    if result != "ok":
-        raise StoreError(f"{path}: fails its integrity check ({result}); not restored.")
-    if application_id != APPLICATION_ID or version < 1:
-        raise StoreError(f"{path}: not an srs-tui backup; not restored.")
-
-
-def restore(
-    backup_path: Path,
-    db_path: Path,
-    now: datetime,
-    passphrase: Callable[[], str] = lambda: "",
-) -> Path | None:
-    """Replace the database with a checked backup (decrypted first if it is encrypted); the
-    previous database is kept aside (returned)."""
-    source_path, temporary = opened_backup(backup_path, passphrase)
-    try:
-        return _restore(source_path, db_path, now)
-    finally:
-        if temporary:
-            source_path.unlink(missing_ok=True)
-
-
-def _restore(backup_path: Path, db_path: Path, now: datetime) -> Path | None:
-    verify(backup_path)
-    aside = None
-    if not check_file(db_path):
-        aside = db_path.with_name(f"{db_path.name}.before-restore-{now.strftime('%Y%m%d-%H%M%S')}")
-        backup(db_path, aside)
-    try:
-        source = sqlite3.connect(f"{backup_path.resolve().as_uri()}?mode=ro", uri=True)
-        target = sqlite3.connect(db_path, timeout=5)
-        try:
-            # The backup API writes the pages under the database's own lock, so a reader in
-            # another window sees the old database or the new one, never a mixture.
-            source.backup(target)
-        finally:
-            source.close()
-            target.close()
-    except sqlite3.Error as error:
-        raise StoreError(f"{db_path}: the restore failed ({error}).") from None
-    os.chmod(db_path, 0o600)
-    return aside
-
-
 @dataclass(frozen=True)
 class Health:
     """What `srs-tui check` found."""
@@ -181,7 +274,7 @@ class Health:
 
 
 def health(db_path: Path) -> Health:
-    """Paths, schema version, integrity, permissions and size of a database."""
+    """Paths, schema version, integrity, every row, permissions and size of a database."""
     facts = [f"database: {db_path}"]
     problems: list[str] = []
     try:
@@ -189,25 +282,38 @@ def health(db_path: Path) -> Health:
     except StoreError as error:
         return Health(facts, [str(error)])
     if missing:
-        return Health(facts, [f"{db_path}: no such database."])
-    conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
+        facts.append("no records yet: the database is made when the first client is added")
+        return Health(facts, problems)
+    try:
+        conn = read_only(db_path)
+    except sqlite3.Error as error:
+        return Health(facts, [f"{db_path}: cannot be read ({describe(error)})."])
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         result = _integrity(conn)
         clients = conn.execute("SELECT count(*) FROM clients").fetchone()[0]
         sessions = conn.execute("SELECT count(*) FROM administrations").fetchone()[0]
-    except sqlite3.DatabaseError as error:
-        return Health(facts, [f"{db_path}: cannot be read ({error})."])
+        rows = row_problems(conn) if version == SCHEMA_VERSION and result == "ok" else []
+    except sqlite3.Error as error:
+        return Health(facts, [f"{db_path}: cannot be read ({describe(error)})."])
     finally:
         conn.close()
     facts.append(f"schema version: {version} (this srs-tui reads up to {SCHEMA_VERSION})")
     facts.append(f"integrity check: {result}")
+    facts.append(f"records checked one by one: {'ok' if not rows else f'{len(rows)} problems'}")
     facts.append(f"size: {db_path.stat().st_size:,} bytes; {clients} clients, {sessions} sessions")
     if result != "ok":
-        problems.append(f"integrity check: {result}")
+        problems.append("integrity check: the file is damaged; restore a backup")
+    problems += rows
+    if os.name != "posix":
+        facts.append(
+            "file modes: Windows has none; the data folder is private through your user "
+            "account's permissions (and full-disk encryption, if it is on)"
+        )
+        return Health(facts, problems)
     for path, wanted in ((db_path, 0o600), (db_path.parent, 0o700)):
         mode = stat.S_IMODE(path.stat().st_mode)
         facts.append(f"mode of {path}: {mode:o}")
-        if os.name == "posix" and mode & ~wanted:
+        if mode & ~wanted:
             problems.append(f"{path}: readable by others (mode {mode:o}); run chmod {wanted:o}")
     return Health(facts, problems)

@@ -1,7 +1,11 @@
 """Opening the SQLite file: refuse what is not ours, set the pragmas, migrate.
 
-A file is checked from its header bytes and then through a read-only connection before anything
-can write to it, so a foreign, newer, corrupt or non-database file is refused byte-identical.
+The file is only ever opened through SQLite. Closing any other descriptor of it (a Python
+`open()` of the header, say) would drop every POSIX lock this process holds on it, and another
+process closing its connection would then delete the write-ahead log under a running app:
+saves shown as saved, then lost. So the file is checked through a read-only SQLite connection
+before anything can write to it, and a foreign, newer, corrupt or non-database file, or one whose
+schema is not exactly ours, is refused byte-identical.
 """
 
 from __future__ import annotations
@@ -11,79 +15,70 @@ import sqlite3
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
+from urllib.parse import quote
 
-from srs_tui.store.errors import StoreError
-from srs_tui.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from srs_tui.store.errors import StoreError, describe
+from srs_tui.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_problem
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-HEADER_SIZE = 100
 BUSY_TIMEOUT_S = 5.0
+# The files SQLite keeps beside a database: writing over any of them is writing over it.
+COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def _refuse(path: Path, why: str) -> StoreError:
     return StoreError(f"{path}: {why}; the file was left untouched.")
 
 
-def _header_versions(path: Path) -> tuple[int, int] | None:
-    """(application_id, user_version) from the file header, None for an empty file."""
-    with path.open("rb") as handle:
-        header = handle.read(HEADER_SIZE)
-    if not header:
-        return None
-    if len(header) < HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
-        raise _refuse(path, "not an SQLite database")
-    user_version = int.from_bytes(header[60:64], "big")
-    application_id = int.from_bytes(header[68:72], "big", signed=True)
-    return application_id, user_version
+def uri_path(absolute: PurePath) -> str:
+    """The path part of a file: URI for SQLite, with an empty authority.
+
+    Built by hand rather than with Path.resolve().as_uri(): resolve() turns a mapped network
+    drive on Windows (Z:) into a UNC path, which as_uri() makes file://server/share/..., a URI
+    whose authority SQLite refuses. A UNC path keeps its two slashes inside the path part.
+    """
+    text = absolute.as_posix()
+    if isinstance(absolute, PureWindowsPath) and absolute.drive and not text.startswith("//"):
+        text = "/" + text  # file:///C:/folder/srs-tui.db
+    return "//" + quote(text, safe="/:")
 
 
-def _check_versions(path: Path, application_id: int, user_version: int, tables: int) -> None:
-    if application_id == 0 and user_version == 0 and tables == 0:
-        return  # an empty SQLite file: ours to set up
-    if application_id != APPLICATION_ID:
-        raise _refuse(path, "another application's SQLite database, not an srs-tui one")
-    if user_version > SCHEMA_VERSION:
-        raise _refuse(
-            path,
-            f"made by a newer srs-tui (schema {user_version}; this version reads up to "
-            f"{SCHEMA_VERSION}). Update srs-tui to open it",
-        )
+def sqlite_uri(path: Path, **params: str) -> str:
+    """A file: URI for path (made absolute, links not resolved) with query parameters."""
+    absolute = PurePath(os.path.abspath(path))
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return f"file:{uri_path(absolute)}" + (f"?{query}" if query else "")
 
 
-def _inspect_read_only(path: Path) -> None:
-    """Check an existing file through a connection that cannot write to it."""
-    uri = path.resolve().as_uri() + "?mode=ro"
+def read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write to path (nor create it); sqlite3.Error if it fails."""
+    conn = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True, timeout=BUSY_TIMEOUT_S)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    return conn
+
+
+def check_versions(conn: sqlite3.Connection, where: str) -> int:
+    """The schema version of an open srs-tui database (0 for an empty file), or StoreError
+    saying why it is not one this version may open: foreign, newer, or not exactly our schema."""
     try:
-        probe = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        objects = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
     except sqlite3.Error as error:
-        raise _refuse(path, f"cannot be read ({error})") from None
-    try:
-        application_id = probe.execute("PRAGMA application_id").fetchone()[0]
-        user_version = probe.execute("PRAGMA user_version").fetchone()[0]
-        tables = probe.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
-    except sqlite3.DatabaseError as error:
-        raise _refuse(path, f"damaged or not a database ({error})") from None
-    finally:
-        probe.close()
-    _check_versions(path, application_id, user_version, tables)
-
-
-def _create_private_file(path: Path, create_parents: bool) -> None:
-    parent = path.parent
-    if not parent.exists():
-        if not create_parents:
-            raise StoreError(f"{parent}: no such folder; create it first or choose another path.")
-        parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(parent, 0o700)  # mkdir's mode is masked by the umask; the data is private
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return  # another window created it a moment ago; it is checked as it is
-    except OSError as error:
-        raise StoreError(f"{path}: cannot create the database ({error.strerror}).") from None
-    os.close(fd)
-    os.chmod(path, 0o600)  # the mode is masked by the umask at creation; make it exact
+        raise StoreError(f"{where}: {describe(error)}") from None
+    if application_id == 0 and version == 0 and objects == 0:
+        return 0  # an empty SQLite file: ours to set up
+    if application_id != APPLICATION_ID:
+        raise StoreError(f"{where}: another application's SQLite database, not an srs-tui one")
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{where}: made by a newer srs-tui (schema {version}; this version reads up to "
+            f"{SCHEMA_VERSION}). Update srs-tui to open it"
+        )
+    problem = schema_problem(conn, version)
+    if problem:
+        raise StoreError(f"{where}: {problem}; srs-tui opens only its own schema")
+    return int(version)
 
 
 def check_file(path: Path) -> bool:
@@ -96,17 +91,46 @@ def check_file(path: Path) -> bool:
         raise StoreError(f"{path}: cannot be read ({error.strerror}).") from None
     if stat.S_ISDIR(mode):
         raise StoreError(f"{path}: is a folder, not a database file.")
+    if not stat.S_ISREG(mode):
+        raise _refuse(path, "not a regular file")
     try:
-        versions = _header_versions(path)
-    except OSError as error:
-        raise StoreError(f"{path}: cannot be read ({error.strerror}).") from None
-    if versions is not None:
-        application_id, user_version = versions
-        # The header can lag behind a write-ahead log, so the read-only check has the last word.
-        if application_id not in (0, APPLICATION_ID):
-            _check_versions(path, application_id, user_version, tables=1)
-        _inspect_read_only(path)
+        probe = read_only(path)
+    except sqlite3.Error as error:
+        raise _refuse(path, f"cannot be read ({describe(error)})") from None
+    try:
+        check_versions(probe, str(path))
+    except StoreError as error:
+        raise StoreError(f"{error}; the file was left untouched.") from None
+    finally:
+        probe.close()
     return False
+
+
+def _create_private_file(path: Path, create_parents: bool) -> None:
+    parent = path.parent
+    if not parent.exists():
+        if not create_parents:
+            raise StoreError(f"{parent}: no such folder; create it first or choose another path.")
+        make_private_folder(parent)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return  # another window created it a moment ago; it is checked as it is
+    except OSError as error:
+        raise StoreError(f"{path}: cannot create the database ({error.strerror}).") from None
+    # No connection to this new, empty file exists yet anywhere: closing this descriptor
+    # drops no lock.
+    os.close(fd)
+    os.chmod(path, 0o600)  # the mode is masked by the umask at creation; make it exact
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create folder (and its parents) readable by the user alone."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask; the data is private
+    except OSError as error:
+        raise StoreError(f"{folder}: cannot create the folder ({error.strerror}).") from None
 
 
 @contextmanager
@@ -124,42 +148,68 @@ def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         conn.execute("COMMIT")
 
 
-def _migrate(conn: sqlite3.Connection) -> None:
+def _migrate(conn: sqlite3.Connection, where: str) -> None:
     with immediate(conn):
-        # Read again under the write lock: another window may have migrated meanwhile.
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            for statement in MIGRATIONS[target]:
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {target:d}")
-        if version < SCHEMA_VERSION:
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
+        # Read again under the write lock: another window may have migrated, or the file may
+        # have been replaced, since it was checked.
+        version = check_versions(conn, where)
+        migrate(conn, version)
 
 
-def connect(path: Path, *, create_parents: bool = False) -> sqlite3.Connection:
-    """Open (creating if missing) and migrate an srs-tui database, or raise StoreError."""
+def connect(path: Path, *, create_parents: bool = False, create: bool = True) -> sqlite3.Connection:
+    """Open (creating if missing, unless create is False) and migrate an srs-tui database,
+    or raise StoreError."""
     path = Path(path)
     if check_file(path):
+        if not create:
+            raise StoreError(f"no records yet: there is no database at {path}.")
         _create_private_file(path, create_parents)
         check_file(path)
     try:
         # isolation_level=None: transactions are begun explicitly, always BEGIN IMMEDIATE.
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as error:
-        raise StoreError(f"{path}: cannot open the database ({error}).") from None
+        raise StoreError(f"{path}: cannot open the database ({describe(error)}).") from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA trusted_schema = OFF")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(f"{path}: the file system does not support a write-ahead log.")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA trusted_schema = OFF")
-        _migrate(conn)
+        _migrate(conn, str(path))
     except sqlite3.Error as error:
         conn.close()
-        raise StoreError(f"{path}: cannot open the database ({error}).") from None
+        raise StoreError(f"{path}: cannot open the database ({describe(error)}).") from None
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def identity(path: Path) -> tuple[tuple[int, int] | None, ...]:
+    """Which files are at path and its -wal and -shm now (device and inode; None if absent).
+
+    Taken with os.stat, which opens nothing. While a connection is open SQLite keeps all three,
+    so a change means the database was deleted or replaced under it."""
+    found: list[tuple[int, int] | None] = []
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        try:
+            facts = os.stat(path.with_name(name))
+        except OSError:
+            found.append(None)
+        else:
+            found.append((facts.st_dev, facts.st_ino))
+    return tuple(found)
+
+
+def is_database_file(target: Path, db_path: Path) -> bool:
+    """Whether writing target would write over the database or one of its companion files."""
+    names = {os.path.abspath(db_path) + suffix for suffix in ("", *COMPANIONS)}
+    if os.path.abspath(target) in names:
+        return True
+    try:
+        return os.path.samefile(target, db_path)
+    except OSError:
+        return False

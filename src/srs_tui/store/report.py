@@ -11,6 +11,7 @@ from html import escape
 
 from srs_tui.feedback import Thresholds, alerts_by_session
 from srs_tui.measures import SRS, format_tenths
+from srs_tui.store.erasure import client_meta
 from srs_tui.store.records import Administration, Client
 
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 260, 40, 30, 10
@@ -102,7 +103,9 @@ def report_html(
     heads = "".join(f"<th>{escape(item.label)}</th>" for item in SRS.items)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>SRS report</title><style>{STYLE}</style></head><body>"
+        # The client's id, so that erasing the client finds this report (its name has no
+        # client data in it, and the alias in the heading can change).
+        f"{client_meta(client.id)}<title>SRS report</title><style>{STYLE}</style></head><body>"
         f"<h1>Session Rating Scale: {escape(client.alias)}</h1>"
         f'<p class="muted">{len(history)} sessions · report made {now.strftime("%Y-%m-%d %H:%M")}'
         " · srs-tui</p>"

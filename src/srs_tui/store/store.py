@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from srs_tui.measures import SRS, Scores
-from srs_tui.store.database import connect, immediate
-from srs_tui.store.errors import StoreError
+from srs_tui.store.database import connect, identity, immediate
+from srs_tui.store.errors import StoreError, code_of, describe
 from srs_tui.store.records import (
     Administration,
     Client,
@@ -71,19 +71,28 @@ def _administration(row: Sequence[Any]) -> Administration:
 
 
 def _failure(error: sqlite3.Error) -> StoreError:
-    text = str(error).lower()
-    if "locked" in text or "busy" in text:
-        return StoreError("The database is busy in another window; nothing was saved. Try again.")
-    if "full" in text:
-        return StoreError("The disk is full; nothing was saved.")
-    if "disk i/o" in text:
-        # A full disk can show as an I/O error too (a file-size limit, a quota).
+    """The words for a failed write, from the error's code alone (never SQLite's text,
+    which can quote a record, and may be read on a shared screen)."""
+    code = error.sqlite_errorname if isinstance(error, sqlite3.Error) else ""
+    if code == "SQLITE_CONSTRAINT_FOREIGNKEY":
         return StoreError(
-            "The disk could not be written (full, over a quota, or removed?); nothing was saved."
+            "That client is no longer in the database (erased or restored in another "
+            "window?); nothing was saved."
         )
-    if "readonly" in text or "read-only" in text:
-        return StoreError("The database file is read-only; nothing was saved.")
-    return StoreError(f"The database refused the change ({error}); nothing was saved.")
+    words = {
+        "SQLITE_BUSY": "The database is busy in another window; nothing was saved. Try again.",
+        "SQLITE_LOCKED": "The database is busy in another window; nothing was saved. Try again.",
+        "SQLITE_FULL": "The disk is full; nothing was saved.",
+        # A full disk can show as an I/O error too (a file-size limit, a quota).
+        "SQLITE_IOERR": "The disk could not be written (full, over a quota, or removed?); "
+        "nothing was saved.",
+        "SQLITE_READONLY": "The database file is read-only; nothing was saved.",
+        "SQLITE_CORRUPT": "The database file is damaged; nothing was saved. Run srs-tui check.",
+    }
+    found = words.get(code_of(error))
+    if found:
+        return StoreError(found)
+    return StoreError(f"The database refused the change ({describe(error)}); nothing was saved.")
 
 
 @contextmanager
@@ -91,7 +100,12 @@ def _reading() -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as error:
-        raise StoreError(f"The database could not be read ({error}).") from None
+        raise StoreError(f"The database could not be read ({describe(error)}).") from None
+    except (ValueError, TypeError):
+        # A record another program wrote in a form ours never have (a date that is not one).
+        raise StoreError(
+            "A record in the database is damaged and could not be read; run srs-tui check."
+        ) from None
 
 
 class Store:
@@ -101,11 +115,25 @@ class Store:
         self._conn = conn
         self.path = path
         self._utils: sqlite_utils.Database | None = None
+        # The files the connection has open, to notice one deleted or replaced under it.
+        self._identity = identity(path)
 
     @classmethod
-    def open(cls, path: Path, *, create_parents: bool = False) -> Store:
-        """Open the database at path, creating it if missing; StoreError if it is not ours."""
-        return cls(connect(path, create_parents=create_parents), Path(path))
+    def open(cls, path: Path, *, create_parents: bool = False, create: bool = True) -> Store:
+        """Open the database at path, creating it if missing (unless create is False);
+        StoreError if it is not ours, or ("no records yet") missing and not to be created."""
+        return cls(connect(path, create_parents=create_parents, create=create), Path(path))
+
+    @classmethod
+    def empty(cls) -> Store:
+        """An empty database in memory, to plan against when there is no file yet."""
+        from srs_tui.store.schema import migrate
+
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.execute("PRAGMA foreign_keys = ON")
+        with immediate(conn):
+            migrate(conn, 0)
+        return cls(conn, Path(":memory:"))
 
     def close(self) -> None:
         """Close the connection; SQLite then folds the write-ahead log into the file."""
@@ -131,6 +159,14 @@ class Store:
         """One BEGIN IMMEDIATE transaction; a database error becomes a StoreError."""
         try:
             with immediate(self._conn) as conn:
+                # Under the write lock: a save must never be confirmed into a file that is no
+                # longer the database (deleted, moved, or replaced by another program).
+                if identity(self.path) != self._identity:
+                    raise StoreError(
+                        "The database file was moved, replaced or deleted while srs-tui was "
+                        "open, so nothing was saved. Quit srs-tui, start it again and run "
+                        "srs-tui check."
+                    )
                 yield conn
         except sqlite3.Error as error:
             raise _failure(error) from None
@@ -198,19 +234,21 @@ class Store:
 
     @staticmethod
     def _find(conn: sqlite3.Connection, alias: str) -> Client | None:
-        row = conn.execute(
-            f"SELECT {_CLIENT_COLUMNS} FROM clients WHERE alias = ?", (alias,)
-        ).fetchone()
-        return _client(row) if row else None
+        with _reading():
+            row = conn.execute(
+                f"SELECT {_CLIENT_COLUMNS} FROM clients WHERE alias = ?", (alias,)
+            ).fetchone()
+            return _client(row) if row else None
 
     def client(self, client_id: str) -> Client:
         """The client with this id."""
-        row = self._conn.execute(
-            f"SELECT {_CLIENT_COLUMNS} FROM clients WHERE id = ?", (client_id,)
-        ).fetchone()
-        if row is None:
-            raise StoreError("That client is no longer in the database.")
-        return _client(row)
+        with _reading():
+            row = self._conn.execute(
+                f"SELECT {_CLIENT_COLUMNS} FROM clients WHERE id = ?", (client_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError("That client is no longer in the database.")
+            return _client(row)
 
     def clients(self, *, include_archived: bool = False, recent: int = 8) -> list[ClientSummary]:
         """The clients with their latest sessions, alphabetically.
@@ -245,42 +283,56 @@ class Store:
                 """,
                 (recent, include_archived),
             ).fetchall()
-        totals: dict[str, list[int]] = {}
-        last: dict[str, tuple[Any, ...]] = {}
-        for row in latest:
-            totals.setdefault(row[0], []).append(row[3] + row[4] + row[5] + row[6])
-            last[row[0]] = row
-        summaries = []
-        for row in clients:
-            final = last.get(row[0])
-            summaries.append(
-                ClientSummary(
-                    client=_client(row),
-                    last_session=final[1] if final else 0,  # the latest fetched is the last
-                    last_at=datetime.fromisoformat(final[2]) if final else None,
-                    totals=tuple(totals.get(row[0], ())),
-                    last=Scores.trusted(*final[3:7]) if final else None,
+            totals: dict[str, list[int]] = {}
+            last: dict[str, tuple[Any, ...]] = {}
+            for row in latest:
+                totals.setdefault(row[0], []).append(row[3] + row[4] + row[5] + row[6])
+                last[row[0]] = row
+            summaries = []
+            for row in clients:
+                final = last.get(row[0])
+                summaries.append(
+                    ClientSummary(
+                        client=_client(row),
+                        last_session=final[1] if final else 0,  # the latest fetched is last
+                        last_at=datetime.fromisoformat(final[2]) if final else None,
+                        totals=tuple(totals.get(row[0], ())),
+                        last=Scores.trusted(*final[3:7]) if final else None,
+                    )
                 )
-            )
         return summaries
 
-    def erase_client(self, client_id: str, *, now: datetime) -> None:
+    def erase_client(self, client_id: str, *, now: datetime) -> bool:
         """Erase every record of a client, on their request; the audit keeps only the date.
 
         secure_delete overwrites the freed pages, so the records do not linger in the file.
+        The write-ahead log, which still holds the pages as they were before, is then folded
+        into the file and truncated. True when it was; False when another window is reading
+        the database, so the log cannot be emptied now (it is when the last window closes).
         """
+        from srs_tui.store.erasure import delete_client_rows
+
         self._conn.execute("PRAGMA secure_delete = ON")
         try:
             with self.write() as conn:
-                conn.execute("DELETE FROM administrations WHERE client_id = ?", (client_id,))
-                gone = conn.execute("DELETE FROM clients WHERE id = ?", (client_id,)).rowcount
-                if gone != 1:
+                if delete_client_rows(conn, client_id) != 1:
                     raise StoreError("That client is no longer in the database.")
                 conn.execute(
                     "INSERT INTO audit (at, event) VALUES (?, 'client erased')", (timestamp(now),)
                 )
         finally:
             self._conn.execute("PRAGMA secure_delete = OFF")
+        return self.empty_wal()
+
+    def empty_wal(self) -> bool:
+        """Fold the write-ahead log into the file and truncate it; False if a reader held it."""
+        try:
+            busy, log, done = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error:
+            return False
+        # busy: another connection's read kept the checkpoint from finishing; log is -1 when
+        # the file is not in WAL mode at all.
+        return busy == 0 and log in (0, -1) and done in (0, -1)
 
     def set_archived(self, client_id: str, archived: bool, *, now: datetime) -> Client:
         """Archive a client (hidden from the caseload, nothing deleted) or bring them back."""
@@ -394,12 +446,13 @@ class Store:
 
     def administration(self, admin_id: str) -> Administration:
         """One administration by id."""
-        row = self._conn.execute(
-            f"SELECT {ADMIN_COLUMNS} FROM administrations WHERE id = ?", (admin_id,)
-        ).fetchone()
-        if row is None:
-            raise StoreError("That session is no longer in the database.")
-        return _administration(row)
+        with _reading():
+            row = self._conn.execute(
+                f"SELECT {ADMIN_COLUMNS} FROM administrations WHERE id = ?", (admin_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError("That session is no longer in the database.")
+            return _administration(row)
 
     def history(self, client_id: str) -> list[Administration]:
         """A client's SRS administrations in session order."""
@@ -409,7 +462,7 @@ class Store:
                 "WHERE client_id = ? AND measure = ? ORDER BY session",
                 (client_id, SRS.name),
             ).fetchall()
-        return [_administration(row) for row in rows]
+            return [_administration(row) for row in rows]
 
     def next_session(self, client_id: str) -> int:
         """The number the client's next session will get."""

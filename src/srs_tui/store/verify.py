@@ -1,0 +1,120 @@
+"""Every row read and checked, for `srs-tui check` and before a restore.
+
+The CHECK constraints keep ratings in range, but another program can still write what ours
+never does: text that is not valid UTF-8, a date that is not one, control characters in an
+alias. Each would break a later read (an export, the caseload) or reach the terminal. The
+problems are told by table, row number and field, never by the text found there.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+from srs_tui.measures import MODES, SETTINGS, SRS
+from srs_tui.store.errors import StoreError, describe
+from srs_tui.store.records import (
+    LANGUAGES,
+    clean_alias,
+    clean_display_name,
+    clean_note,
+)
+
+MAX_PROBLEMS = 20
+
+
+def _uuid(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 36 and str(uuid.UUID(value)) == value
+
+
+def _moment(value: object) -> bool:
+    return isinstance(value, str) and datetime.fromisoformat(value).tzinfo is not None
+
+
+def _same_when_cleaned(clean: Callable[[str], object]) -> Callable[[object], bool]:
+    def ok(value: object) -> bool:
+        try:
+            return isinstance(value, str) and clean(value) == value
+        except StoreError:
+            return False
+
+    return ok
+
+
+def _optional(check: Callable[[object], bool]) -> Callable[[object], bool]:
+    return lambda value: value is None or check(value)
+
+
+# table -> column -> the check its value must pass
+_CHECKS: dict[str, dict[str, Callable[[object], bool]]] = {
+    "clients": {
+        "id": _uuid,
+        "alias": _same_when_cleaned(clean_alias),
+        "created_at": _moment,
+        "archived_at": _optional(_moment),
+        "language": lambda value: value in LANGUAGES,
+        "display_name": _optional(_same_when_cleaned(clean_display_name)),
+    },
+    "administrations": {
+        "id": _uuid,
+        "client_id": _uuid,
+        "measure": lambda value: value == SRS.name,
+        "session": lambda value: isinstance(value, int) and value >= 1,
+        "administered_at": _moment,
+        **{key: lambda value: isinstance(value, int) and 0 <= value <= 100 for key in SRS.keys},
+        "mode": lambda value: value in MODES,
+        "setting": lambda value: value in SETTINGS,
+        "note": _same_when_cleaned(clean_note),
+        "created_at": _moment,
+        "updated_at": _moment,
+    },
+    "audit": {"at": _moment},
+}
+
+
+def _rows(
+    conn: sqlite3.Connection, table: str, columns: list[str]
+) -> Iterator[tuple[int, list[object]]]:
+    # Text as bytes, decoded here: sqlite3 would raise on the first bad one, quoting it.
+    previous = conn.text_factory
+    conn.text_factory = bytes
+    try:
+        for rowid, *values in conn.execute(f"SELECT rowid, {', '.join(columns)} FROM {table}"):
+            yield rowid, values
+    finally:
+        conn.text_factory = previous
+
+
+def _field_problem(check: Callable[[object], bool], value: object) -> str:
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            return "not valid UTF-8"
+    try:
+        ok = check(value)
+    except (ValueError, TypeError):
+        ok = False
+    return "" if ok else "not a value srs-tui writes"
+
+
+def row_problems(conn: sqlite3.Connection) -> list[str]:
+    """What is wrong with any row of an srs-tui database at the current schema."""
+    problems: list[str] = []
+    try:
+        for table, checks in _CHECKS.items():
+            columns = list(checks)
+            for rowid, raw in _rows(conn, table, columns):
+                for column, value in zip(columns, raw, strict=True):
+                    problem = _field_problem(checks[column], value)
+                    if problem:
+                        problems.append(f"{table}, row {rowid}, {column}: {problem}")
+                if len(problems) >= MAX_PROBLEMS:
+                    return [*problems, "... and more"]
+        for table, rowid, *_ in conn.execute("PRAGMA foreign_key_check"):
+            problems.append(f"{table}, row {rowid}: its client is not in the database")
+    except sqlite3.Error as error:
+        problems.append(f"the records could not be read ({describe(error)})")
+    return problems

@@ -349,7 +349,7 @@ def ratings(db: Path, alias: str) -> list[Rating]:
         ).fetchall()
     finally:
         conn.close()
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 def integrity(db: Path) -> str:
@@ -369,9 +369,13 @@ def _tenths(text: str) -> int:
 
 def csv_ratings(text: str, alias: str) -> list[Rating]:
     """The ratings of alias in a CSV export."""
-    keys = ("relationship", "goals", "approach", "overall")
     return [
-        tuple(_tenths(row[key]) for key in keys)  # type: ignore[misc]
+        (
+            _tenths(row["relationship"]),
+            _tenths(row["goals"]),
+            _tenths(row["approach"]),
+            _tenths(row["overall"]),
+        )
         for row in csv.DictReader(io.StringIO(text))
         if row["client"] == alias
     ]
@@ -381,9 +385,13 @@ def json_ratings(text: str, alias: str) -> list[Rating]:
     """The ratings of alias in a JSON bundle."""
     bundle = json.loads(text)
     ids = {client["id"] for client in bundle["clients"] if client["alias"] == alias}
-    keys = ("relationship", "goals", "approach", "overall")
     return [
-        tuple(item["ratings_tenths"][key] for key in keys)  # type: ignore[misc]
+        (
+            item["ratings_tenths"]["relationship"],
+            item["ratings_tenths"]["goals"],
+            item["ratings_tenths"]["approach"],
+            item["ratings_tenths"]["overall"],
+        )
         for item in bundle["administrations"]
         if item["client_id"] in ids
     ]

@@ -11,6 +11,10 @@ the app is killed (SIGKILL or SIGHUP) at a random moment. What must hold:
 - the app never holds a deleted -wal or -shm (checked in /proc after each other command);
 - the file passes PRAGMA integrity_check.
 
+Restore under the running app must reach the app (its next saves land in the restored file) or
+be refused with one clear line. A database deleted or replaced under the app must not take a
+save that the app then shows as saved.
+
 Randomness is seeded: SRS_TUI_FAULT_SEED repeats a run, SRS_TUI_FAULT_ROUNDS sets the number
 of rounds of the long test (`pytest -m long`). A failure names the seed and the round.
 """
@@ -78,7 +82,6 @@ class Round:
 
     def __init__(self, home: Path, seed: int, number: int | str) -> None:
         self.rng = random.Random(f"{seed}:{number}")
-        self.name = f"seed {seed}, round {number}"
         self.home = private_dir(home)
         self.db = self.home / "srs.db"
         self.used: set[Rating] = set()  # every rating typed or imported, so each is unique
@@ -102,11 +105,13 @@ class Round:
         return self.home / f"{stem}-{self.files}{suffix}"
 
     def rating(self) -> Rating:
+        """A new rating, unlike any other of the round, so each row tells which save it was."""
         while True:
-            rating = tuple(self.rng.randrange(101) for _ in range(4))
+            draw = self.rng.randrange
+            rating = (draw(101), draw(101), draw(101), draw(101))
             if rating not in self.used:
-                self.used.add(rating)  # type: ignore[arg-type]
-                return rating  # type: ignore[return-value]
+                self.used.add(rating)
+                return rating
 
     def app(self) -> Window:
         assert self.window is not None
@@ -515,3 +520,8 @@ def test_a_database_deleted_or_replaced_under_the_app_is_never_confirmed(
         f"{label}: after `{change}` the app showed {rating} as saved (session {ack.session}), "
         f"but the file at {round_.db.name} does not hold it ({len(found)} ratings of {CLIENT})"
     )
+    if ack is None:  # refused: and said so, in the words of every refused write
+        assert re.search(r"nothing\s+was\s+saved", window.text(since)), (
+            f"{label}: the save was neither acknowledged nor refused with a message:\n"
+            f"{window.tail(1500)}"
+        )

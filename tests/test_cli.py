@@ -151,10 +151,14 @@ def test_the_app_runs_in_a_real_terminal_and_saves(tmp_path: Path) -> None:
 def test_the_passphrase_command_stores_only_a_private_hash(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "srs_tui", "passphrase"],
-        input="correct horse\n",
         capture_output=True,
         text=True,
-        env={**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")},
+        env={
+            **os.environ,
+            "HOME": str(tmp_path),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "SRS_TUI_PASSPHRASE": "correct horse",
+        },
         timeout=60,
         check=False,
     )
@@ -171,18 +175,24 @@ def test_the_passphrase_command_stores_only_a_private_hash(tmp_path: Path) -> No
     assert not stored.exists()
 
 
-def test_an_empty_passphrase_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("secret", ["", "seven77"], ids=["empty", "seven-characters"])
+def test_a_short_passphrase_is_refused(tmp_path: Path, secret: str) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "srs_tui", "passphrase"],
-        input="\n",
         capture_output=True,
         text=True,
-        env={**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")},
+        env={
+            **os.environ,
+            "HOME": str(tmp_path),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "SRS_TUI_PASSPHRASE": secret,
+        },
         timeout=60,
         check=False,
     )
     assert result.returncode == 1
-    assert "cannot be empty" in result.stderr
+    assert "at least 8 characters" in result.stderr
+    assert result.stderr.count("\n") == 1
     assert not (tmp_path / "config" / "srs-tui" / "passphrase").exists()
 
 

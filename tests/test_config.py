@@ -111,3 +111,55 @@ def test_a_file_that_is_not_text_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"\xff\xfe\x00binary")
     with pytest.raises(ConfigError, match="cannot be read"):
         load_config(path)
+
+
+DEEP_ARRAY = "[" * 5000 + "]" * 5000
+DEEP_TABLE = "{a = " * 5000 + "1" + "}" * 5000
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[alerts]\ncutoff = inf\n", "[alerts] cutoff: inf is not finite"),
+        ("[alerts]\ncutoff = nan\n", "[alerts] cutoff: nan is not finite"),
+        ("[alerts]\ndrop = -inf\n", "[alerts] drop: -inf is not finite"),
+        ("[alerts]\nsoft_item = 1e400\n", "[alerts] soft_item: inf is not finite"),
+        ("[alerts]\ncutoff = 1e308\n", "[alerts] cutoff: 1e+308 is outside 0.0 to 40.0"),
+        ("[lock]\nidle_minutes = inf\n", "[lock] idle_minutes: inf is not finite"),
+        ("[alerts]\ncutoff = " + "9" * 5000 + "\n", "line 2: [alerts] cutoff: a number that long"),
+        ("[backup]\nkeep_daily = 99999999999999999999\n", "keep_daily: a number that large is"),
+        ("[alerts]\ncutoff = " + DEEP_ARRAY + "\n", "line 2: [alerts] cutoff: values nested"),
+        ("[alerts]\ncutoff = " + DEEP_TABLE + "\n", "line 2: [alerts] cutoff: values nested"),
+        ("[lock]\nidle_minutes = [[[1]]]\n", "[lock] idle_minutes: a list is not a number"),
+        ('["\\u001b]0;PWNED\\u0007"]\n', "unknown section [\\x1b]0;PWNED\\x07]"),
+        ("[session]\nmode = '" + "x" * 5000 + "'\n", "[session] mode: 'xxxxxxxx"),
+    ],
+    ids=[
+        "inf", "nan", "minus-inf", "overflowing-float", "huge-float", "inf-minutes",
+        "5000-digits", "20-digits", "deep-array", "deep-inline-table", "a-list",
+        "escape-in-a-section", "a-long-string",
+    ],
+)  # fmt: skip
+def test_hostile_values_are_one_short_line_naming_the_key(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    said = str(refused.value)
+    assert said.startswith(str(path))
+    assert message in said
+    assert "\n" not in said
+    assert len(said) < len(str(path)) + 120
+    assert not any(ord(char) < 32 or 127 <= ord(char) < 160 for char in said)
+
+
+def test_a_deeply_nested_settings_file_stops_the_app_in_one_line(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    path = write(tmp_path, "[alerts]\ncutoff = " + DEEP_ARRAY + "\n")
+    result = run_cli("--config", str(path), "--db", str(tmp_path / "srs.db"), home=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert "[alerts] cutoff: values nested" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -109,15 +109,16 @@ async def test_with_a_passphrase_only_the_passphrase_lifts_the_idle_lock(
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
     assert b"correct horse" not in secret_file.read_bytes()
     assert check_passphrase(secret_file, "correct horse")
+    # 2 s: each check takes about half a second, and the lock must not drop again at once.
     app = make_app(
         two_clients,
-        Config(idle_lock_seconds=1),
+        Config(idle_lock_seconds=2),
         client_alias="Ben Example",
         clock=frozen_clock,
         passphrase_file=secret_file,
     )
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(1.6)
+        await pilot.pause(2.6)
         curtain = app.screen
         assert isinstance(curtain, CurtainScreen)
         await pilot.press(*"wrong", "enter")
@@ -141,7 +142,7 @@ async def test_after_three_wrong_tries_even_the_right_one_waits(
     two_clients: Path, tmp_path: Path
 ) -> None:
     secret_file = tmp_path / "passphrase"
-    set_passphrase(secret_file, "open")
+    set_passphrase(secret_file, "open sesame")
     app = make_app(
         two_clients,
         Config(idle_lock_seconds=1),
@@ -156,9 +157,9 @@ async def test_after_three_wrong_tries_even_the_right_one_waits(
             assert not curtain.try_passphrase("nope")
         await pilot.pause()
         assert "Wait 1 s" in screen_text(app)
-        assert not curtain.try_passphrase("open")  # too soon
+        assert not curtain.try_passphrase("open sesame")  # too soon
         curtain.locked_until = time.monotonic() - 0.1
-        assert curtain.try_passphrase("open")
+        assert curtain.try_passphrase("open sesame")
 
 
 async def test_quit_from_under_the_curtain_still_asks_about_typed_ratings(
@@ -180,14 +181,20 @@ async def test_the_passphrase_can_be_set_from_the_app(two_clients: Path, tmp_pat
         await pilot.press("P")
         assert isinstance(app.screen, PassphraseScreen)
         app.screen.query_one("#first", Input).value = "one"
-        app.screen.query_one("#second", Input).value = "two"
+        app.screen.query_one("#second", Input).value = "one"
         await pilot.click("#set")
+        assert "A passphrase needs at least 8 characters." in screen_text(app)
+        assert not secret_file.exists()
+        app.screen.query_one("#first", Input).value = "one two three"
+        app.screen.query_one("#second", Input).value = "two"
+        app.screen.query_one("#second", Input).focus()
+        await pilot.press("enter")  # a second click this soon is taken as the same press
         assert "The two passphrases differ." in screen_text(app)
         assert not secret_file.exists()
-        app.screen.query_one("#second", Input).value = "one"
+        app.screen.query_one("#second", Input).value = "one two three"
         app.screen.query_one("#second", Input).focus()
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, CaseloadScreen)
-    assert check_passphrase(secret_file, "one")
+    assert check_passphrase(secret_file, "one two three")
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600

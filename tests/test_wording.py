@@ -168,3 +168,37 @@ async def test_long_licensed_poles_go_under_the_track_without_breaking_lines(
         text = screen_text(app)
         assert "0 a very long left pole" in text
         assert "other end of the line 10" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"a\\u001b]0;PWNED\\u0007b"', "[relationship] label contains a control character"),
+        ('"a\\u001b[2Jb"', "[relationship] label contains a control character"),
+        ('"a\\u009b2Jb"', "[relationship] label contains a control character"),
+        ('"a\\u007fb"', "[relationship] label contains a control character"),
+        ('"a\\rb"', "[relationship] label contains a control character"),
+        ("[" * 5000 + "]" * 5000, "line 2: [relationship] label: values nested"),
+        ("{a = " * 3000 + "1" + "}" * 3000, "line 2: [relationship] label: values nested"),
+        ("9" * 5000, "line 2: [relationship] label: a number that long"),
+    ],
+    ids=["osc", "clear-screen", "c1-csi", "delete", "carriage-return", "deep-array",
+         "deep-inline-table", "5000-digits"],
+)  # fmt: skip
+def test_control_characters_and_hostile_values_are_refused_in_one_line(
+    value: str, message: str
+) -> None:
+    with pytest.raises(WordingError) as refused:
+        parse_wording(f"[relationship]\nlabel = {value}\n", "wording.toml")
+    said = str(refused.value)
+    assert said.startswith("wording.toml, line 2: ")
+    assert message in said
+    assert not any(ord(char) < 32 or 127 <= ord(char) < 160 for char in said)
+    assert "PWNED" not in said  # the text itself is never repeated
+
+
+def test_a_tab_is_the_one_control_character_wording_may_hold() -> None:
+    parsed = parse_wording('[relationship]\nlabel = "a\\tb"\n', "wording.toml")
+    assert parsed == {"relationship": {"label": "a\tb"}}
+    with pytest.raises(WordingError, match=r"unknown section \[\\x1b\]0;x\]"):
+        parse_wording('["\\u001b]0;x"]\nlabel = "a"\n', "wording.toml")

@@ -63,9 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     secret = commands.add_parser(
         "passphrase",
         help="set the passphrase that lifts the idle lock (or --clear it)",
-        description="Set the passphrase that lifts the idle lock. It is stored only as a "
-        "salted scrypt hash in the user config folder. Read from the terminal, or from the "
-        "first line of standard input when that is not a terminal.",
+        description="Set the passphrase that lifts the idle lock (at least 8 characters). It is "
+        "stored only as a salted scrypt hash in the user config folder. Typed twice on the "
+        "terminal, or taken from SRS_TUI_PASSPHRASE; never read from a pipe, where it could "
+        "show (under Git Bash on Windows, run it as: winpty srs-tui passphrase).",
     )
     secret.add_argument("--clear", action="store_true", help="remove the passphrase")
 
@@ -164,7 +165,7 @@ def _data_command(args: argparse.Namespace) -> int:
 
 
 def _fail(message: str) -> int:
-    from srs_tui.safe_text import terminal_safe
+    from srs_tui.terminal_text import terminal_safe
 
     print(f"{PROG}: {terminal_safe(message)}", file=sys.stderr)
     return 1

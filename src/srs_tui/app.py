@@ -16,7 +16,7 @@ from textual.screen import Screen
 
 from srs_tui.config import Config
 from srs_tui.context import AppContext, local_now
-from srs_tui.passphrase import PassphraseError, check_passphrase, has_passphrase
+from srs_tui.passphrase import check_passphrase, has_passphrase
 from srs_tui.screens.curtain import CurtainScreen
 from srs_tui.screens.navigation import LaunchScreen
 from srs_tui.store import Client, Store, StoreError
@@ -192,22 +192,8 @@ class SrsApp(App[None]):
         path = self.ctx.passphrase_file
         if path is None or not has_passphrase(path):
             return None
-
-        def check(typed: str) -> bool:
-            try:
-                return check_passphrase(path, typed)
-            except PassphraseError:
-                # A damaged hash file must not lock the therapist out of their own records.
-                # No path in the message: the screen may be shared.
-                self.notify(
-                    "The passphrase file could not be read, so the lock was lifted. "
-                    "Set the passphrase again (P on the caseload).",
-                    severity="error",
-                    markup=False,
-                )
-                return True
-
-        return check
+        # A file that cannot be used raises PassphraseError: the curtain stays and says why.
+        return lambda typed: check_passphrase(path, typed)
 
     def _check_idle(self) -> None:
         timeout = self.ctx.config.idle_lock_seconds

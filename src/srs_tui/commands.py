@@ -10,12 +10,13 @@ from datetime import datetime
 from pathlib import Path
 
 from srs_tui.config import Config
-from srs_tui.safe_text import terminal_safe
+from srs_tui.passphrase import read_passphrase
 from srs_tui.store import Client, Store, StoreError
 from srs_tui.store.backup import backup, default_backup_path, health, restore
 from srs_tui.store.database import check_file, is_database_file
 from srs_tui.store.export import export_csv, export_json
 from srs_tui.store.files import refuse_unless_regular, write_private
+from srs_tui.terminal_text import terminal_safe
 
 
 def _fail(message: str) -> int:
@@ -127,22 +128,6 @@ def import_file(
         return _fail(str(error))
     say(f"Imported: {plan.summary(done=True)}.")
     return 0
-
-
-def read_passphrase(prompt: str, *, twice: bool = False) -> str:
-    """SRS_TUI_PASSPHRASE for scripts; else typed on the terminal; else a line of stdin."""
-    import os
-
-    if "SRS_TUI_PASSPHRASE" in os.environ:
-        return os.environ["SRS_TUI_PASSPHRASE"]
-    if not sys.stdin.isatty():
-        return sys.stdin.readline().rstrip("\r\n")
-    import getpass
-
-    secret = getpass.getpass(prompt)
-    if twice and getpass.getpass("Again: ") != secret:
-        raise StoreError("the two passphrases differ; nothing was changed.")
-    return secret
 
 
 def report(

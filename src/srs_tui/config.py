@@ -7,6 +7,7 @@ the therapist did not mean.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 from srs_tui.feedback import Thresholds
 from srs_tui.measures import MODES, SETTINGS, SRS, format_tenths
+from srs_tui.terminal_text import terminal_safe
 
 CONFIG_FILE_NAME = "config.toml"
 
@@ -66,19 +68,45 @@ def default_config_path() -> Path:
     return user_config_path("srs-tui", appauthor=False) / CONFIG_FILE_NAME
 
 
+def _shown(value: object) -> str:
+    """A value as a message may repeat it: short, and with no control character in it."""
+    if isinstance(value, bool | float):
+        return repr(value).lower()  # true, inf, nan, 1e+300 as TOML writes them
+    if isinstance(value, int):
+        # Not str() of a huge integer: Python refuses to convert more than 4,300 digits.
+        return str(value) if abs(value) < 10**15 else "a number that large"
+    if isinstance(value, str):
+        shown = repr(value)  # quoted, control characters escaped
+        return shown if len(shown) <= 40 else f"{shown[:36]}...{shown[0]}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a table"
+    return "a date or time"  # the only other kind of TOML value
+
+
+def _number(value: object, what: str = "a number") -> float:
+    """value as a finite number; ValueError for anything else, inf and nan included."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{_shown(value)} is not {what}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{_shown(value)} is not finite")
+    return value
+
+
 def _points(highest: int, lowest: int = 0) -> Callable[[object], int]:
     """A reader of a number of points with at most one decimal, returned in tenths."""
 
     def read(value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"{value!r} is not a number")
-        tenths = round(value * 10)
-        if abs(tenths - value * 10) > 1e-6:
-            raise ValueError(f"{value} has more than one decimal")
-        if not lowest <= tenths <= highest:
+        number = _number(value)
+        # The range first: a huge value would overflow the rounding below.
+        if not lowest <= number * 10 <= highest:
             raise ValueError(
-                f"{value} is outside {format_tenths(lowest)} to {format_tenths(highest)}"
+                f"{_shown(value)} is outside {format_tenths(lowest)} to {format_tenths(highest)}"
             )
+        tenths = round(number * 10)
+        if abs(tenths - number * 10) > 1e-6:
+            raise ValueError(f"{_shown(value)} has more than one decimal")
         return tenths
 
     return read
@@ -87,9 +115,9 @@ def _points(highest: int, lowest: int = 0) -> Callable[[object], int]:
 def _count(lowest: int, highest: int) -> Callable[[object], int]:
     def read(value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{value!r} is not a whole number")
+            raise ValueError(f"{_shown(value)} is not a whole number")
         if not lowest <= value <= highest:
-            raise ValueError(f"{value} is outside {lowest} to {highest}")
+            raise ValueError(f"{_shown(value)} is outside {lowest} to {highest}")
         return value
 
     return read
@@ -97,11 +125,10 @@ def _count(lowest: int, highest: int) -> Callable[[object], int]:
 
 def _minutes(value: object) -> int:
     """Minutes (a whole or decimal number, 0 to 240) as seconds."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{value!r} is not a number of minutes")
-    if not 0 <= value <= 240:
-        raise ValueError(f"{value} is outside 0 to 240")
-    return round(value * 60)
+    minutes = _number(value, "a number of minutes")
+    if not 0 <= minutes <= 240:
+        raise ValueError(f"{_shown(value)} is outside 0 to 240")
+    return round(minutes * 60)
 
 
 def _flag(value: object) -> bool:
@@ -113,7 +140,7 @@ def _flag(value: object) -> bool:
 def _one_of(choices: tuple[str, ...]) -> Callable[[object], str]:
     def read(value: object) -> str:
         if value not in choices:
-            raise ValueError(f"{value!r} is not one of {', '.join(choices)}")
+            raise ValueError(f"{_shown(value)} is not one of {', '.join(choices)}")
         return str(value)
 
     return read
@@ -153,7 +180,8 @@ def parse_config(data: Mapping[str, object], source: str) -> Config:
         known = _SCHEMA.get(section)
         if known is None:
             raise ConfigError(
-                f"{source}: unknown section [{section}] (known: {', '.join(_SCHEMA)})"
+                f"{source}: unknown section [{terminal_safe(section)}] "
+                f"(known: {', '.join(_SCHEMA)})"
             )
         if not isinstance(values, Mapping):
             raise ConfigError(f"{source}: {section} must be a [{section}] table")
@@ -186,10 +214,10 @@ def load_config(path: Path | None = None) -> Config:
         return Config()
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{target}: cannot be read ({error})") from None
-    import tomllib  # only when there is a file: most starts have none
+    from srs_tui.toml_file import TomlProblem, parse_toml
 
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{target}: not valid TOML: {error}") from None
+        data = parse_toml(text)
+    except TomlProblem as problem:
+        raise ConfigError(problem.within(str(target))) from None
     return parse_config(data, str(target))

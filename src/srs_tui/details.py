@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d")
+# The SRS was first published in 2000-2003: an earlier session date is a typo in the year.
 EARLIEST = datetime(2000, 1, 1)
 DISPLAY_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -17,6 +18,20 @@ class SessionDetails:
     administered_at: datetime
     mode: str
     setting: str
+
+
+def local_moment(naive: datetime) -> datetime:
+    """A date and time without an offset, read as the local time of that date (summer time
+    included); never raises.
+
+    Windows' C library cannot convert times before 1970 (astimezone() raises OSError), and no
+    platform converts the years next to 1 and 9999: those get today's local offset instead, the
+    best guess left. Callers refuse implausible dates; this must not be the one that fails.
+    """
+    try:
+        return naive.astimezone()
+    except (OSError, OverflowError, ValueError):
+        return naive.replace(tzinfo=datetime.now().astimezone().tzinfo)
 
 
 def parse_session_time(text: str, now: datetime, zone: tzinfo | None = None) -> datetime:
@@ -35,7 +50,7 @@ def parse_session_time(text: str, now: datetime, zone: tzinfo | None = None) -> 
             naive = naive.replace(hour=12)  # a paper record without a time: midday
         if naive < EARLIEST:
             raise ValueError(f"{entry} is before 2000; check the year")
-        moment = naive.replace(tzinfo=zone) if zone is not None else naive.astimezone()
+        moment = naive.replace(tzinfo=zone) if zone is not None else local_moment(naive)
         if moment > now + timedelta(minutes=5):
             raise ValueError(f"{entry} is in the future")
         return moment

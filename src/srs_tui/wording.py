@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from srs_tui.measures import SRS, Item
+from srs_tui.terminal_text import control_characters, terminal_safe
 
 WORDING_FILE_NAME = "wording.toml"
 FIELD_MAX = 200
@@ -170,18 +171,19 @@ def _line_of(text: str, section: str, key: str | None = None) -> int:
 
 def parse_wording(text: str, source: str) -> dict[str, dict[str, str]]:
     """Check a wording file: item sections, known keys, short plain strings."""
-    import tomllib  # only when there is a file: most starts have none
+    from srs_tui.toml_file import TomlProblem, parse_toml
 
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise WordingError(f"{source}: not valid TOML: {error}") from None
+        data = parse_toml(text)
+    except TomlProblem as problem:
+        raise WordingError(problem.within(source)) from None
     wording: dict[str, dict[str, str]] = {}
     for section, values in data.items():
         where = f"{source}, line {_line_of(text, section)}"
         if section not in SRS.keys:
             raise WordingError(
-                f"{where}: unknown section [{section}] (the items are {', '.join(SRS.keys)})"
+                f"{where}: unknown section [{terminal_safe(section)}] "
+                f"(the items are {', '.join(SRS.keys)})"
             )
         if not isinstance(values, Mapping):
             raise WordingError(f"{where}: {section} must be a [{section}] table")
@@ -196,6 +198,12 @@ def parse_wording(text: str, source: str) -> dict[str, dict[str, str]]:
             if len(value) > FIELD_MAX or "\n" in value.strip():
                 raise WordingError(
                     f"{at}: [{section}] {key} must be one line of at most {FIELD_MAX} characters"
+                )
+            if control_characters(value.strip(), allowed="\t"):
+                # The client sees these words: an escape sequence in them would drive the
+                # terminal (set its title, clear it) on a shared screen. The text is not echoed.
+                raise WordingError(
+                    f"{at}: [{section}] {key} contains a control character (only a tab may be used)"
                 )
             wording.setdefault(section, {})[key] = value.strip()
     return wording

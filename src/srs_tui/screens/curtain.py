@@ -2,6 +2,11 @@
 
 Dropped by Ctrl+L or F12 on any screen, or by the idle lock. The screen under it is kept as it
 was (typed ratings included) and comes back when the curtain is lifted.
+
+With a passphrase file that cannot be used (missing, damaged, or weaker than srs-tui writes),
+nothing lifts the idle lock: lifting it for any passphrase would let a guess through. The
+curtain says so and how to keep the screen: set the passphrase again from another terminal,
+then type it here; or quit, losing what was typed but not saved.
 """
 
 from __future__ import annotations
@@ -16,10 +21,18 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from srs_tui.passphrase import PassphraseError
 from srs_tui.screens.confirm import confirm_then
 
 FREE_TRIES = 3
 MAX_DELAY_S = 60
+# No path and nothing of any client: the screen may be shared.
+UNUSABLE_FILE = (
+    "The passphrase file cannot be used (missing, damaged, or not written by srs-tui), so no "
+    "passphrase lifts this lock. To keep this screen: in another terminal run "
+    "srs-tui passphrase, then type the new passphrase here. Ctrl+Q quits: ratings and notes "
+    "not yet saved are lost."
+)
 
 
 def delay_after(wrong: int) -> int:
@@ -46,6 +59,9 @@ class CurtainScreen(Screen[None]):
     CurtainScreen #curtain-hint, CurtainScreen #curtain-message {
         width: auto;
         color: $text-muted;
+    }
+    CurtainScreen #curtain-message {
+        max-width: 40;  /* as wide as the field above it, so the two stay centred together */
     }
     CurtainScreen #passphrase {
         width: 40;
@@ -115,7 +131,12 @@ class CurtainScreen(Screen[None]):
             message.update(f"Wait {int(wait) + 1} s before the next try.")
             return False
         assert self.check is not None
-        if self.check(typed):
+        try:
+            lifted = self.check(typed)
+        except PassphraseError:
+            message.update(UNUSABLE_FILE)
+            return False
+        if lifted:
             self.dismiss(None)
             return True
         self.wrong += 1

@@ -9,10 +9,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
+from srs_tui.key_cost import MIN_PASSPHRASE
 from srs_tui.passphrase import (
     PassphraseError,
     clear_passphrase,
     has_passphrase,
+    passphrase_problem,
     set_passphrase,
 )
 from srs_tui.screens.dialog import Dialog
@@ -34,9 +36,17 @@ class PassphraseScreen(Dialog[str | None]):
             yield Label("Passphrase for the idle lock", classes="dialog-title")
             yield Static(
                 "When set, only this passphrase lifts the curtain the idle lock drops. It is "
-                "kept only as a salted scrypt hash.",
+                f"kept only as a salted scrypt hash. At least {MIN_PASSPHRASE} characters.",
                 classes="dialog-text",
             )
+            if has_passphrase(self.path) and passphrase_problem(self.path) is not None:
+                # Said here, while the therapist is at the screen, not first at the lock.
+                yield Static(
+                    "The passphrase file now in place cannot be used (damaged, or not written "
+                    "by srs-tui): until a new passphrase is set, nothing lifts the idle lock.",
+                    id="passphrase-unusable",
+                    classes="dialog-error",
+                )
             yield Input(placeholder="new passphrase", password=True, id="first")
             yield Input(placeholder="again", password=True, id="second")
             yield Static("", id="passphrase-error", classes="dialog-error", markup=False)

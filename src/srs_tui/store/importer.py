@@ -10,12 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import string
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from srs_tui.details import EARLIEST, local_moment
 from srs_tui.measures import (
     MODES,
     SETTINGS,
@@ -29,15 +32,28 @@ from srs_tui.store.errors import StoreError
 from srs_tui.store.export import BUNDLE_FORMAT, BUNDLE_VERSION, unescape_cell
 from srs_tui.store.records import (
     LANGUAGES,
-    NOTE_MAX,
     clean_alias,
     clean_display_name,
+    clean_note,
     timestamp,
 )
 from srs_tui.store.store import ADMIN_COLUMNS, Store
 
+T = TypeVar("T")
 REQUIRED = ("client", "date", *SRS.keys)
 MAX_ERRORS = 20
+BUNDLE_KEYS = ("format", "version", "exported_at", "clients", "administrations")
+CLIENT_KEYS = ("id", "alias", "created_at", "archived_at", "language", "display_name")
+ADMINISTRATION_KEYS = (
+    "id", "client_id", "measure", "session", "administered_at", "ratings_tenths", "mode",
+    "setting", "note", "created_at", "updated_at",
+)  # fmt: skip
+# Far beyond any real count, and far below the store's out-of-the-way renumbering offset.
+SESSION_MAX = 1_000_000
+# A bundle's bookkeeping times may come from a machine whose clock runs a little ahead.
+CLOCK_SKEW = timedelta(days=1)
+# SQLite's NOCASE folds ASCII letters only; the aliases must be unique the same way.
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 # An imported row without these is most likely a paper form typed in later.
 IMPORT_MODE = "paper"
 IMPORT_SETTING = "in-person"
@@ -73,8 +89,10 @@ class ImportPlan:
 
 def _moment(text: str, now: datetime) -> datetime:
     moment = datetime.fromisoformat(text.strip())
+    if moment.replace(tzinfo=None) < EARLIEST:
+        raise ValueError(f"{text.strip()} is before {EARLIEST.year}; check the year")
     if moment.tzinfo is None:
-        moment = moment.astimezone()  # a spreadsheet's date: the local time of that date
+        moment = local_moment(moment)  # a spreadsheet's date: the local time of that date
     if moment > now:
         raise ValueError(f"{text.strip()} is in the future")
     return moment
@@ -92,7 +110,7 @@ class _Clients:
 
     def resolve(self, client_id: str, alias: str) -> str:
         if client_id:
-            uuid.UUID(client_id)  # ValueError for anything else
+            _id(client_id)  # ValueError for anything but the form the store keeps
             known = self._known_id(client_id)
             if known is not None:
                 return known
@@ -119,8 +137,8 @@ class _Clients:
     def session_number(self, client_id: str, given: str) -> int:
         if given.strip():
             number = int(given)
-            if number < 1:
-                raise ValueError(f"{number} is not a session number")
+            if not 1 <= number <= SESSION_MAX:
+                raise ValueError(f"{number} is not a session number (1 to {SESSION_MAX:,})")
             self.next_session[client_id] = max(self.next_session.get(client_id, 1), number + 1)
             return number
         number = self.next_session.get(client_id) or self.store.next_session(client_id)
@@ -176,12 +194,17 @@ def _check_row(row: dict[str, str | None], line: int, now: datetime) -> _Row | l
     measure = cell("measure") or SRS.name
     mode = cell("mode") or IMPORT_MODE
     setting = cell("setting") or IMPORT_SETTING
-    note = cell("note").strip()
+    note = ""
+    try:
+        # The one rule for notes, as typed in the app: line ends made LF, no other control
+        # character, at most NOTE_MAX characters.
+        note = clean_note(cell("note"))
+    except StoreError as error:
+        problems.append(f"line {line}, note: {error}")
     for ok, problem in (
         (measure == SRS.name, f"measure: {measure!r} is not SRS"),
         (mode in MODES, f"mode: {mode!r} is not one of {', '.join(MODES)}"),
         (setting in SETTINGS, f"setting: {setting!r} is not one of {', '.join(SETTINGS)}"),
-        (len(note) <= NOTE_MAX, f"note: longer than {NOTE_MAX} characters"),
     ):
         if not ok:
             problems.append(f"line {line}, {problem}")
@@ -250,78 +273,302 @@ def plan_csv(store: Store, text: str, now: datetime) -> ImportPlan:
     return plan
 
 
-def plan_bundle(store: Store, text: str) -> ImportPlan:
-    """Check a JSON bundle and plan its import, keeping every id and time as it is."""
+class _Refused(ValueError):
+    """One field's value refused, with the reason; the caller adds the record and the field."""
+
+
+class _DuplicateKey(ValueError):
+    """A JSON object with the same key twice: which value was meant is anyone's guess."""
+
+
+def _objects(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKey(f"the key {_shown(key)} appears twice in one object")
+        found[key] = value
+    return found
+
+
+def _shown(value: object) -> str:
+    """A short, safe picture of a value for a message: never its whole text, never a repr of a
+    container (a deeply nested one would exhaust the stack all over again)."""
+    if isinstance(value, str):
+        # repr() escapes what is not printable: no escape sequence reaches the terminal.
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, int) and abs(value) >= 10**30:
+        return f"a {value.bit_length()}-bit number"
+    if value is None or isinstance(value, bool | int | float):
+        return json.dumps(value)  # NaN and Infinity included, which json.loads lets through
+    return "a list" if isinstance(value, list) else "an object"  # all that json.loads makes
+
+
+def _text(value: object, what: str = "text") -> str:
+    if not isinstance(value, str):
+        raise _Refused(f"{_shown(value)} is not {what}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # json.loads accepts a lone surrogate such as "\ud800"; SQLite cannot store it.
+        raise _Refused("contains a character that is not valid Unicode") from None
+    return value
+
+
+def _choice(value: object, allowed: tuple[str, ...] | dict[str, str]) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise _Refused(f"{_shown(value)} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _integer(value: object, low: int, high: int) -> int:
+    # bool is an int to Python and 1.0 == 1 to json: only a true JSON integer is a number here.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Refused(f"{_shown(value)} is not an integer")
+    if not low <= value <= high:
+        raise _Refused(f"{_shown(value)} is outside {low}..{high}")
+    return value
+
+
+def _id(value: object) -> str:
+    text = _text(value, "an id")
+    try:
+        canonical = str(uuid.UUID(text)) if len(text) == 36 else ""
+    except ValueError:
+        canonical = ""
+    if canonical != text:
+        raise _Refused(f"{_shown(text)} is not an id like {uuid.UUID(int=0)} (lowercase)")
+    return text
+
+
+def _when(value: object, latest: datetime) -> str:
+    """A timestamp as the store keeps it: ISO 8601 with an offset, to the second."""
+    text = _text(value, "a date and time")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise _Refused(f"{_shown(text)} is not an ISO 8601 date and time") from None
+    offset = moment.utcoffset()
+    if offset is None:
+        raise _Refused(f"{_shown(text)} has no offset")
+    if offset % timedelta(minutes=1):
+        # ISO 8601 offsets are hours and minutes; Python reads seconds too, other tools may not.
+        raise _Refused(f"{_shown(text)} has an offset that is not whole minutes")
+    if moment.replace(tzinfo=None) < EARLIEST:
+        raise _Refused(f"{_shown(text)} is before {EARLIEST.year}; check the year")
+    if moment > latest:
+        raise _Refused(f"{_shown(text)} is in the future")
+    return timestamp(moment)
+
+
+def _note(value: object) -> str:
+    # Refused, never cut: a shortened note is a record changed without anyone knowing.
+    try:
+        return clean_note(_text(value))
+    except StoreError as error:
+        raise _Refused(str(error)) from None
+
+
+def _ratings(value: object) -> Scores:
+    if not isinstance(value, dict):
+        raise _Refused(f"{_shown(value)} is not an object")
+    if set(value) != set(SRS.keys):
+        raise _Refused(f"needs exactly the keys {', '.join(SRS.keys)}")
+    for key in SRS.keys:
+        try:
+            _integer(value[key], 0, SRS.item_max)
+        except _Refused as error:
+            raise _Refused(f"{key}: {error}") from None
+    return Scores.from_mapping(value)
+
+
+def _record(value: object, keys: tuple[str, ...]) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _Refused(f"{_shown(value)} is not an object")
+    missing = [key for key in keys if key not in value]
+    unknown = [key for key in value if key not in keys]
+    if missing:
+        raise _Refused(f"missing {', '.join(missing)}")
+    if unknown:
+        raise _Refused(f"unknown keys: {', '.join(_shown(key) for key in unknown[:5])}")
+    return value
+
+
+class _Bundle:
+    """Checks a parsed bundle record by record, field by field, and plans what is new."""
+
+    def __init__(self, store: Store, plan: ImportPlan, now: datetime) -> None:
+        self.store = store
+        self.plan = plan
+        self.now = now
+        # Another machine's clock a little ahead must not refuse its bookkeeping times.
+        self.skewed = now + CLOCK_SKEW
+        self.ids: dict[str, str] = {}  # every id in the file -> where it was first seen
+        self.aliases: dict[str, str] = {}  # as SQLite's NOCASE compares them -> where
+        self.clients: set[str] = set()  # the file's client ids
+        self.stored: dict[str, dict[int, str]] = {}  # a client's sessions already stored
+        self.sessions: dict[tuple[str, int], str] = {}  # (client, number) -> where
+        self.refused = 0  # every error, also those past MAX_ERRORS that are not listed
+
+    def error(self, message: str) -> None:
+        self.refused += 1
+        if len(self.plan.errors) < MAX_ERRORS:
+            self.plan.errors.append(message)
+        elif len(self.plan.errors) == MAX_ERRORS:
+            self.plan.errors.append("... and more; fix these first.")
+
+    def field(
+        self, where: str, raw: dict[str, Any], key: str, check: Callable[[Any], T]
+    ) -> T | None:
+        """raw[key] through check, or None after naming the record, the field and why."""
+        try:
+            return check(raw[key])
+        except (_Refused, StoreError) as error:
+            self.error(f"{where}, {key}: {error}")
+            return None
+
+    def new_id(self, where: str, raw: dict[str, Any]) -> str | None:
+        found: str | None = self.field(where, raw, "id", _id)
+        if found is None:
+            return None
+        if found in self.ids:
+            self.error(f"{where}, id: {found} is used twice (first by {self.ids[found]})")
+            return None
+        self.ids[found] = where
+        return found
+
+    def client(self, where: str, value: object) -> None:
+        try:
+            raw = _record(value, CLIENT_KEYS)
+        except _Refused as error:
+            self.error(f"{where}: {error}")
+            return
+        errors = self.refused
+        client_id = self.new_id(where, raw)
+        alias: str | None = self.field(where, raw, "alias", lambda v: clean_alias(_text(v)))
+        created_at = self.field(where, raw, "created_at", lambda v: _when(v, self.skewed))
+        archived_at = self.field(
+            where, raw, "archived_at", lambda v: None if v is None else _when(v, self.skewed)
+        )
+        language = self.field(where, raw, "language", lambda v: _choice(v, LANGUAGES))
+        display_name = self.field(
+            where, raw, "display_name",
+            lambda v: None if v is None else clean_display_name(_text(v)),
+        )  # fmt: skip
+        if client_id is not None:
+            self.clients.add(client_id)
+        if self.refused > errors:
+            return
+        if client_id is None or alias is None or created_at is None or language is None:
+            return
+        key = alias.translate(_ASCII_LOWER)  # what the UNIQUE COLLATE NOCASE column compares
+        if key in self.aliases:
+            self.error(f"{where}, alias: {_shown(alias)} is also the alias of {self.aliases[key]}")
+            return
+        self.aliases[key] = where
+        try:
+            self.store.client(client_id)
+        except StoreError:
+            pass
+        else:
+            self.plan.duplicates.append(f"{where}: {alias} is already there")
+            self.stored[client_id] = _existing(self.store, client_id)
+            return
+        if self.store.find_client(alias) is not None:
+            self.error(f"{where}, alias: another client already has the alias {_shown(alias)}")
+            return
+        self.stored[client_id] = {}
+        self.plan.clients.append(
+            NewClient(client_id, alias, created_at, archived_at, language, display_name)
+        )
+
+    def administration(self, where: str, value: object) -> None:
+        try:
+            raw = _record(value, ADMINISTRATION_KEYS)
+        except _Refused as error:
+            self.error(f"{where}: {error}")
+            return
+        errors = self.refused
+        admin_id = self.new_id(where, raw)
+        client_id = self.field(where, raw, "client_id", _id)
+        if client_id is not None and client_id not in self.clients:
+            self.error(f"{where}, client_id: {client_id} is not among the bundle's clients")
+        measure = self.field(where, raw, "measure", lambda v: _choice(v, (SRS.name,)))
+        session = self.field(where, raw, "session", lambda v: _integer(v, 1, SESSION_MAX))
+        administered_at = self.field(where, raw, "administered_at", lambda v: _when(v, self.now))
+        scores: Scores | None = self.field(where, raw, "ratings_tenths", _ratings)
+        mode = self.field(where, raw, "mode", lambda v: _choice(v, MODES))
+        setting = self.field(where, raw, "setting", lambda v: _choice(v, SETTINGS))
+        note = self.field(where, raw, "note", _note)
+        created_at = self.field(where, raw, "created_at", lambda v: _when(v, self.skewed))
+        updated_at = self.field(where, raw, "updated_at", lambda v: _when(v, self.skewed))
+        if self.refused > errors or admin_id is None or client_id is None:
+            return
+        if scores is None or session is None:
+            return
+        other = self.sessions.get((client_id, session))
+        if other is not None:
+            self.error(f"{where}, session: {session} of this client is also {other}")
+            return
+        self.sessions[client_id, session] = where
+        try:
+            self.store.administration(admin_id)
+        except StoreError:
+            pass
+        else:
+            self.plan.duplicates.append(f"{where}: already there")
+            return
+        if session in self.stored.get(client_id, {}):
+            self.error(f"{where}, session: {session} of this client is already stored")
+            return
+        self.plan.sessions.append(
+            (admin_id, client_id, measure, session, administered_at, *scores.as_dict().values(),
+             mode, setting, note, created_at, updated_at)
+        )  # fmt: skip
+
+
+def _parse_bundle(text: str) -> object:
+    """The bundle's JSON, or _Refused saying in one line why it cannot be read."""
+    try:
+        return json.loads(text, object_pairs_hook=_objects)
+    except RecursionError:
+        raise _Refused("the file is too deeply nested to be a bundle") from None
+    except MemoryError:
+        raise _Refused("the file is too large to read into memory") from None
+    except _DuplicateKey as error:
+        raise _Refused(str(error)) from None
+    except json.JSONDecodeError as error:
+        raise _Refused(f"not valid JSON ({error})") from None
+    except ValueError as error:  # a number of more than 4,300 digits
+        raise _Refused(f"not a bundle srs-tui can read ({error})") from None
+
+
+def plan_bundle(store: Store, text: str, now: datetime) -> ImportPlan:
+    """Check every field of a JSON bundle and plan its import, keeping every id as it is.
+
+    Every key the exporter writes is required and no other is accepted: a misspelt or unknown
+    key would otherwise be dropped without a word. Times are kept as the moments they are,
+    written the way the store writes them.
+    """
     plan = ImportPlan()
     try:
-        bundle = json.loads(text)
-        if bundle.get("format") != BUNDLE_FORMAT or bundle.get("version") != BUNDLE_VERSION:
-            raise ValueError("not an srs-tui bundle of a version this srs-tui reads")
-        known_ids = set()
-        for index, raw in enumerate(bundle["clients"], start=1):
-            where = f"client {index}"
-            found = _bundle_client(store, raw, where, plan)
-            known_ids.add(found)
-        for index, raw in enumerate(bundle["administrations"], start=1):
-            _bundle_session(store, raw, f"administration {index}", known_ids, plan)
-    except (ValueError, KeyError, TypeError, AttributeError, StoreError) as error:
+        bundle = _record(_parse_bundle(text), BUNDLE_KEYS)
+        if bundle["format"] != BUNDLE_FORMAT or not (
+            type(bundle["version"]) is int and bundle["version"] == BUNDLE_VERSION
+        ):
+            raise _Refused("not an srs-tui bundle of a version this srs-tui reads")
+        for key in ("clients", "administrations"):
+            if not isinstance(bundle[key], list):
+                raise _Refused(f"{key}: {_shown(bundle[key])} is not a list")
+    except _Refused as error:
         plan.errors.append(f"bundle: {error}")
+        return plan
+    checker = _Bundle(store, plan, now)
+    checker.field("bundle", bundle, "exported_at", lambda v: _when(v, checker.skewed))
+    for index, raw in enumerate(bundle["clients"], start=1):
+        checker.client(f"client {index}", raw)
+    for index, raw in enumerate(bundle["administrations"], start=1):
+        checker.administration(f"administration {index}", raw)
     return plan
-
-
-def _bundle_client(store: Store, raw: dict[str, Any], where: str, plan: ImportPlan) -> str:
-    client_id = str(uuid.UUID(raw["id"]))
-    alias = clean_alias(raw["alias"])
-    try:
-        existing = store.client(client_id)
-    except StoreError:
-        existing = None
-    if existing is not None:
-        plan.duplicates.append(f"{where}: {alias} is already there")
-        return client_id
-    other = store.find_client(alias)
-    if other is not None:
-        raise ValueError(f"{where}: another client already has the alias {alias!r}")
-    language = raw.get("language", "en")
-    if language not in LANGUAGES:
-        raise ValueError(f"{where}: unknown language {language!r}")
-    datetime.fromisoformat(raw["created_at"])
-    plan.clients.append(
-        NewClient(
-            client_id,
-            alias,
-            raw["created_at"],
-            raw.get("archived_at"),
-            language,
-            clean_display_name(raw.get("display_name") or ""),
-        )
-    )
-    return client_id
-
-
-def _bundle_session(
-    store: Store, raw: dict[str, Any], where: str, clients: set[str], plan: ImportPlan
-) -> None:
-    if raw["client_id"] not in clients:
-        raise ValueError(f"{where}: its client is not in the bundle")
-    ratings = raw["ratings_tenths"]
-    scores = Scores(**{key: ratings[key] for key in SRS.keys})  # checks 0..100 integers
-    if raw["measure"] != SRS.name or raw["mode"] not in MODES or raw["setting"] not in SETTINGS:
-        raise ValueError(f"{where}: unknown measure, mode or setting")
-    for key in ("administered_at", "created_at", "updated_at"):
-        datetime.fromisoformat(raw[key])
-    try:
-        store.administration(raw["id"])
-    except StoreError:
-        pass
-    else:
-        plan.duplicates.append(f"{where}: already there")
-        return
-    plan.sessions.append(
-        (raw["id"], raw["client_id"], raw["measure"], int(raw["session"]),
-         raw["administered_at"], *scores.as_dict().values(), raw["mode"], raw["setting"],
-         str(raw["note"])[:NOTE_MAX], raw["created_at"], raw["updated_at"])
-    )  # fmt: skip
 
 
 def plan_file(store: Store, path: Path, now: datetime) -> ImportPlan:
@@ -334,8 +581,10 @@ def plan_file(store: Store, path: Path, now: datetime) -> ImportPlan:
         raise StoreError(f"{path}: no such file.") from None
     except (OSError, UnicodeDecodeError) as error:
         raise StoreError(f"{path}: cannot be read ({error}).") from None
+    except MemoryError:
+        raise StoreError(f"{path}: too large to read into memory.") from None
     if text.lstrip().startswith("{"):
-        return plan_bundle(store, text)
+        return plan_bundle(store, text, now)
     try:
         return plan_csv(store, text, now)
     except csv.Error as error:  # a NUL byte, an unclosed quote at the end, ...

@@ -1,4 +1,9 @@
-"""What the store returns: frozen records, and the checks on what a user types into them."""
+"""What the store returns: frozen records, and the checks on what a user types into them.
+
+No record holds a control character that could reach the terminal. The clean_* functions refuse
+them on the way in; a record built from a row that another tool wrote shows them as visible
+escapes (\\x1b), since Textual writes ESC in a string straight through to the terminal.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from datetime import datetime
 
 from srs_tui.measures import MODES, SETTINGS, Scores
 from srs_tui.store.errors import StoreError
+from srs_tui.terminal_text import control_characters, terminal_safe
 
 ALIAS_MAX = 80
 DISPLAY_NAME_MAX = 40
@@ -25,6 +31,12 @@ class Client:
     archived_at: datetime | None
     language: str = "en"  # of the client-facing text
     display_name: str | None = None  # shown instead of the alias while the screen is shared
+
+    def __post_init__(self) -> None:
+        # Every reader builds records here, so this is the one place to make them displayable.
+        object.__setattr__(self, "alias", terminal_safe(self.alias))
+        if self.display_name is not None:
+            object.__setattr__(self, "display_name", terminal_safe(self.display_name))
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,14 @@ class Administration:
     created_at: datetime
     updated_at: datetime
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "note", terminal_safe(_one_newline(self.note), keep="\n\t"))
+
+
+def _one_newline(text: str) -> str:
+    """Windows (CR LF) and old Mac (CR) line ends as LF, so a CR is never sent on its own."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
 
 def clean_alias(text: str) -> str:
     """The alias as it will be stored, or StoreError saying what is wrong with it."""
@@ -92,10 +112,13 @@ def clean_language(code: str) -> str:
 
 
 def clean_note(text: str) -> str:
-    """The note as it will be stored, or StoreError if it is too long."""
-    note = text.strip()
+    """The note as it will be stored, or StoreError if it is too long or has control characters."""
+    note = _one_newline(text).strip()
     if len(note) > NOTE_MAX:
         raise StoreError(f"A note can be at most {NOTE_MAX} characters.")
+    if control_characters(note, allowed="\n\t"):
+        # The message never repeats the note: it may be read on a shared screen.
+        raise StoreError("A note cannot contain control characters (new lines and tabs are fine).")
     return note
 
 

@@ -17,10 +17,11 @@ from srs_tui.measures import MODES, SETTINGS, SRS
 from srs_tui.store.errors import StoreError, describe
 from srs_tui.store.records import (
     LANGUAGES,
+    NOTE_MAX,
     clean_alias,
     clean_display_name,
-    clean_note,
 )
+from srs_tui.terminal_text import control_characters
 
 MAX_PROBLEMS = 20
 
@@ -41,6 +42,15 @@ def _same_when_cleaned(clean: Callable[[str], object]) -> Callable[[object], boo
             return False
 
     return ok
+
+
+def _note(value: object) -> bool:
+    # Line ends as CR LF came in from spreadsheets before notes were made LF on the way in.
+    return (
+        isinstance(value, str)
+        and len(value) <= NOTE_MAX
+        and not control_characters(value, allowed="\t\n\r")
+    )
 
 
 def _optional(check: Callable[[object], bool]) -> Callable[[object], bool]:
@@ -66,7 +76,7 @@ _CHECKS: dict[str, dict[str, Callable[[object], bool]]] = {
         **{key: lambda value: isinstance(value, int) and 0 <= value <= 100 for key in SRS.keys},
         "mode": lambda value: value in MODES,
         "setting": lambda value: value in SETTINGS,
-        "note": _same_when_cleaned(clean_note),
+        "note": _note,
         "created_at": _moment,
         "updated_at": _moment,
     },

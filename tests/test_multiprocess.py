@@ -8,7 +8,8 @@ the app is killed (SIGKILL or SIGHUP) at a random moment. What must hold:
 - every save the app showed as saved ("Saved  Ana  ·  session N") is in the file afterwards,
   and in every backup and export taken after it;
 - the app numbers each save after the sessions the file holds (it sees the file as it is);
-- the app never holds a deleted -wal or -shm (checked in /proc after each other command);
+- the app never holds a deleted -wal or -shm (checked in /proc after each other command; not
+  checked where there is no /proc, as on macOS);
 - the file passes PRAGMA integrity_check.
 
 Restore under the running app must reach the app (its next saves land in the restored file) or

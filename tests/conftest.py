@@ -49,14 +49,20 @@ def screen_text(app: App[object]) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-def run_cli(*args: str, home: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """srs-tui in a real subprocess, with its own home so nothing real is touched."""
-    env = {
+def cli_env(home: Path, **extra: str) -> dict[str, str]:
+    """The environment of a command run by a test: its own home, so nothing real is touched."""
+    return {
         **os.environ,
         "HOME": str(home),
         "XDG_DATA_HOME": str(home / "data"),
         "XDG_CONFIG_HOME": str(home / "config"),
+        **extra,
     }
+
+
+def run_cli(*args: str, home: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """srs-tui in a real subprocess, with its own home so nothing real is touched."""
+    env = cli_env(home)
     return subprocess.run(
         [sys.executable, "-m", "srs_tui", *args],
         input=stdin,

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pytest
 
-from conftest import NOW, run_cli
+from conftest import NOW, cli_env, run_cli
 from srs_tui.measures import Scores
 from srs_tui.store import Store, StoreError
 from srs_tui.store.backup import backup, restore
@@ -230,13 +230,7 @@ AUDIT = textwrap.dedent(
 def audited(tmp_path: Path, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     script = tmp_path / "audited.py"
     script.write_text(AUDIT, encoding="utf-8")
-    env = {
-        **os.environ,
-        "HOME": str(tmp_path),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "SRS_TUI_PASSPHRASE": "correct horse battery",
-    }
+    env = cli_env(tmp_path, SRS_TUI_PASSPHRASE="correct horse battery")
     return subprocess.run(
         [sys.executable, str(script), str(folder), *args],
         capture_output=True,

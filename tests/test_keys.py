@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from textual.widgets import Input
 
-from conftest import NOW, frozen_clock, screen_text
+from conftest import NOW, cli_env, frozen_clock, screen_text
 from srs_tui.app import make_app
 from srs_tui.config import Config
 from srs_tui.key_cost import MAX_MEMORY, MIN_PASSPHRASE, N, P, R, cost_problem, memory_needed
@@ -41,13 +41,7 @@ def run_cli(
     *args: str, home: Path, env: dict[str, str] | None = None, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
     """srs-tui in a real subprocess with its own home, and SRS_TUI_PASSPHRASE only if given."""
-    environment = {
-        **os.environ,
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        **(env or {}),
-    }
+    environment = cli_env(home, **(env or {}))
     if not env or "SRS_TUI_PASSPHRASE" not in env:
         environment.pop("SRS_TUI_PASSPHRASE", None)
     return subprocess.run(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, run_cli
+from conftest import NOW, cli_env, run_cli
 from srs_tui.measures import Scores
 from srs_tui.store import Store, StoreError
 from srs_tui.store.backup import backup, daily_backup, encrypted_backup, health, restore
@@ -173,13 +173,7 @@ def test_no_command_opens_the_database_file_but_through_sqlite(
     args = [str(tmp_path / "in.csv") if a == "CSV" else a for a in args]
     script = tmp_path / "audited.py"
     script.write_text(AUDIT, encoding="utf-8")
-    env = {
-        **os.environ,
-        "HOME": str(tmp_path),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "SRS_TUI_PASSPHRASE": "correct horse battery",
-    }
+    env = cli_env(tmp_path, SRS_TUI_PASSPHRASE="correct horse battery")
     result = subprocess.run(
         [sys.executable, str(script), str(db), "--db", str(db), *args],
         capture_output=True,

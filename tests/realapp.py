@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from conftest import cli_env
+
 # The app's acknowledgement of a save, on the feedback screen.
 SAVED = re.compile(r"Saved  (\S[^\r\n]*?)  ·  session (\d+)")
 LOWEST = re.compile(r"Lowest item")
@@ -50,16 +52,14 @@ def plain(data: bytes) -> str:
 
 
 def private_env(home: Path) -> dict[str, str]:
-    """The environment for every process of a test: its own home and XDG folders."""
-    env = {
-        **os.environ,
-        "TERM": "xterm-256color",
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "XDG_STATE_HOME": str(home / "state"),
-    }
+    """The environment for every process of a test: its own home and XDG folders, a colour
+    terminal, and none of the variables that change how srs-tui behaves."""
+    env = cli_env(
+        home,
+        TERM="xterm-256color",
+        XDG_CACHE_HOME=str(home / "cache"),
+        XDG_STATE_HOME=str(home / "state"),
+    )
     for name in ("NO_COLOR", "SRS_TUI_PASSPHRASE", "SRS_TUI_DEBUG", "TEXTUAL"):
         env.pop(name, None)
     return env

@@ -187,7 +187,7 @@ def test_yes_alone_lists_but_changes_no_backup_and_purge_copies_removes_unasked(
     listed = run_cli("--db", str(folder.db), "erase", BLAKE, "--yes", home=tmp_path)
     assert listed.returncode == 0, listed.stderr
     assert str(folder.daily) in listed.stdout
-    assert "add --purge-copies" in listed.stdout
+    assert "erase with --yes --purge-copies" in listed.stdout
     assert "[y/N]" not in listed.stdout
     assert digest(folder.daily) == before
     assert folder.report.exists()

@@ -467,3 +467,75 @@ async def test_an_unreadable_record_is_never_quoted_on_screen(tmp_path: Path) ->
         shown = [str(notification.message) for notification in app._notifications]
         assert any("damaged" in message or "could not be read" in message for message in shown)
         assert not any("private" in message for message in shown)
+
+
+def test_the_log_is_never_written_over_by_another_spelling_of_its_path(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "srs.db"
+    make_db(db)
+    link = tmp_path / "link"
+    link.symlink_to(db.parent)
+    with Store.open(db):  # a window is open: the -wal is there
+        for target in ("srs.db-wal", "SRS.db-wal", "srs.db-shm", "srs.db-journal"):
+            if target.startswith("SRS") and not (link / target).exists():
+                continue  # a file system that tells letter cases apart: another file
+            result = run_cli("--db", str(db), "export", "-o", str(link / target), "--force",
+                             home=tmp_path)  # fmt: skip
+            assert result.returncode == 1, target
+            assert "database itself" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_import_refuses_what_is_not_a_file(tmp_path: Path, kind: str) -> None:
+    if kind == "device":
+        source = Path("/dev/zero")
+        if not source.exists():
+            pytest.skip("no /dev/zero here")
+    else:
+        source = tmp_path / "pipe"
+        os.mkfifo(source)
+    result = run_cli("--db", str(tmp_path / "srs.db"), "import", str(source), "--dry-run",
+                     home=tmp_path)  # fmt: skip
+    assert result.returncode == 1
+    assert "not a regular file" in result.stderr
+
+
+def test_export_only_reads(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    os.chmod(empty, 0o600)
+    result = run_cli("--db", str(empty), "export", home=tmp_path)
+    assert result.returncode == 1
+    assert "no records yet" in result.stderr
+    assert empty.stat().st_size == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("empty")) == ["empty.db"]
+    check = run_cli("--db", str(empty), "check", home=tmp_path)
+    assert check.returncode == 0
+    assert "no records yet" in check.stdout
+    db = tmp_path / "srs.db"
+    make_db(db)
+    with Store.open(db):
+        before = digest(db)
+    os.chmod(db, 0o400)
+    assert run_cli("--db", str(db), "export", home=tmp_path).returncode == 0
+    assert digest(db) == before
+
+
+async def test_sharing_never_writes_back_an_alias_shown_escaped(tmp_path: Path) -> None:
+    from conftest import build_app
+
+    db = tmp_path / "srs.db"
+    make_db(db)
+    write_raw(db, "UPDATE clients SET alias = ? WHERE alias = 'Ana'", "Eve\x1b]0;PWNED\x07")
+    app = build_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("home", "ctrl+o")
+        await pilot.pause()
+        await pilot.press(*"E.", "enter")
+        await pilot.pause()
+        assert app.ctx.share.active
+    conn = sqlite3.connect(db)
+    aliases = {row[0] for row in conn.execute("SELECT alias FROM clients")}
+    names = {row[0] for row in conn.execute("SELECT display_name FROM clients")}
+    conn.close()
+    assert "Eve\x1b]0;PWNED\x07" in aliases
+    assert "E." in names

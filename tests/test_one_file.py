@@ -229,3 +229,186 @@ def test_restore_while_a_window_is_open_reaches_that_window(tmp_path: Path) -> N
             assert deleted_companions() == []
     assert sessions_seen_elsewhere(db) == 2
     assert health(db).problems == []
+
+
+def test_no_new_database_beside_the_log_of_a_deleted_one(tmp_path: Path) -> None:
+    """The database deleted while a window has it open: a second window must not make a new
+    file that would share the first one's write-ahead log (each would lose the other's saves)."""
+    db = tmp_path / "srs.db"
+    with Store.open(db) as store:
+        client = store.add_client("Ana", now=NOW)
+        save(store, client.id)
+        db.unlink()
+        result = run_cli("--db", str(db), "--client", "Bob", home=tmp_path)
+        assert result.returncode == 1
+        assert "still hold the deleted database" in result.stderr
+        assert not db.exists()
+        with pytest.raises(StoreError, match="moved, replaced or deleted"):
+            save(store, client.id)
+
+
+async def test_a_window_lets_go_of_a_replaced_file_and_keeps_what_it_saw(tmp_path: Path) -> None:
+    from conftest import build_app
+
+    db = tmp_path / "srs.db"
+    other = tmp_path / "other.db"
+    with Store.open(other) as elsewhere:
+        elsewhere.add_client("Zed", now=NOW)
+    app = build_app(db, "Ana")
+    async with app.run_test(size=(100, 30)) as pilot:
+        ana = app.ctx.store.find_client("Ana")
+        assert ana is not None
+        save(app.ctx.store, ana.id, 88)
+        os.replace(other, db)  # a sync tool, or a restore by hand, puts another file there
+        for _ in range(40):
+            await pilot.pause(0.1)
+            if app.ctx.store.abandoned:
+                break
+        assert app.ctx.store.abandoned
+        messages = [str(n.message) for n in app._notifications]
+        assert any("deleted or replaced by another program" in m for m in messages)
+        with pytest.raises(StoreError, match="moved, replaced or deleted"):
+            save(app.ctx.store, ana.id)
+    # What the window had saved is kept; the file now at the path is whole and its own.
+    (rescued,) = tmp_path.glob("srs.db.rescued-*")
+    with Store.open(rescued) as kept:
+        found = kept.find_client("Ana")
+        assert found is not None
+        assert kept.history(found.id)[0].scores.relationship == 88
+    assert health(db).problems == []
+    with Store.open(db) as now_there:
+        assert [s.client.alias for s in now_there.clients()] == ["Zed"]
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from datetime import datetime, timezone
+    from pathlib import Path
+    from srs_tui.measures import Scores
+    from srs_tui.store import Store, StoreError
+
+    now = datetime(2026, 12, 1, 14, 5, tzinfo=timezone.utc)
+    with Store.open(Path(sys.argv[1])) as store:
+        client = store.get_or_add_client("Writer", now=now)
+        while True:
+            try:
+                saved = store.record(client.id, Scores(50, 50, 50, 50), administered_at=now,
+                                     mode="oral", setting="telehealth", now=now)
+            except StoreError:
+                client = store.get_or_add_client("Writer", now=now)
+                continue
+            print(saved.id, flush=True)
+    """
+)
+
+
+def test_no_save_is_lost_between_the_copy_aside_and_the_restore(tmp_path: Path) -> None:
+    db = tmp_path / "srs.db"
+    with Store.open(db) as store:
+        for number in range(300):
+            client = store.add_client(f"C{number}", now=NOW)
+            save(store, client.id)
+    backup(db, tmp_path / "then.db")
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER, encoding="utf-8")
+    writer = subprocess.Popen(
+        [sys.executable, str(script), str(db)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout is not None
+        writer.stdout.readline()  # saving has begun
+        restored = restore(tmp_path / "then.db", db, NOW)
+        writer.stdout.readline()  # and goes on after the restore
+    finally:
+        writer.kill()
+        out, _ = writer.communicate()
+    acknowledged = set(out.split())
+    assert restored.aside is not None
+    found: set[str] = set()
+    for path in (db, restored.aside):
+        conn = sqlite3.connect(path)
+        found |= {row[0] for row in conn.execute("SELECT id FROM administrations")}
+        conn.close()
+    # Every save the writer was told had succeeded is in the restored file or in the copy aside.
+    assert acknowledged - found == set()
+
+
+def test_a_backup_with_another_page_size_restores(tmp_path: Path) -> None:
+    db = tmp_path / "srs.db"
+    with Store.open(db) as store:
+        save(store, store.add_client("Ana", now=NOW).id)
+    small = tmp_path / "small.db"
+    backup(db, small)
+    conn = sqlite3.connect(small)
+    conn.execute("PRAGMA page_size = 1024")
+    conn.execute("VACUUM")
+    assert conn.execute("PRAGMA page_size").fetchone()[0] == 1024
+    conn.close()
+    with Store.open(db) as store:
+        store.add_client("Bea", now=NOW)
+    result = run_cli("--db", str(db), "restore", str(small), home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    with Store.open(db) as store:
+        assert [s.client.alias for s in store.clients()] == ["Ana"]
+
+
+def test_two_restores_in_one_second_keep_both_copies_aside(tmp_path: Path) -> None:
+    db = tmp_path / "srs.db"
+    with Store.open(db) as store:
+        save(store, store.add_client("Ana", now=NOW).id)
+    backup(db, tmp_path / "copy.db")
+    first = restore(tmp_path / "copy.db", db, NOW)
+    second = restore(tmp_path / "copy.db", db, NOW)
+    assert first.aside is not None
+    assert second.aside is not None
+    assert first.aside != second.aside
+
+
+def damage(db: Path) -> None:
+    """Overwrite one b-tree page of the administrations table with noise, as a bad disk does."""
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = conn.execute(
+        "SELECT rootpage FROM sqlite_schema WHERE name = 'administrations'"
+    ).fetchone()[0]
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with db.open("r+b") as handle:  # no connection to it is open here now
+        handle.seek((page - 1) * size)
+        handle.write(b"\xa5" * size)
+
+
+def test_a_damaged_database_can_be_restored_over(tmp_path: Path) -> None:
+    db = tmp_path / "srs.db"
+    with Store.open(db) as store:
+        client = store.add_client("Ana", now=NOW)
+        for _ in range(30):
+            save(store, client.id)
+    backup(db, tmp_path / "good.db")
+    damage(db)
+    assert health(db).problems
+    result = run_cli("--db", str(db), "restore", str(tmp_path / "good.db"), home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "damaged" in result.stdout
+    assert health(db).problems == []
+    assert sessions_seen_elsewhere(db) == 30
+
+
+async def test_the_app_says_when_its_database_is_damaged(tmp_path: Path) -> None:
+    from conftest import build_app
+
+    db = tmp_path / "srs.db"
+    with Store.open(db) as store:
+        client = store.add_client("Ana", now=NOW)
+        for _ in range(30):
+            save(store, client.id)
+    damage(db)
+    app = build_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.1)
+            messages = [str(n.message) for n in app._notifications]
+            if any("may be damaged" in m for m in messages):
+                break
+        assert any("Run srs-tui check now" in m for m in messages)

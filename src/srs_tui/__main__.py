@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     copy = commands.add_parser("backup", help="a consistent copy, while the app may run")
     copy.add_argument("--to", type=Path, metavar="FILE", help="default: the backups folder")
+    copy.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     copy.add_argument(
         "--encrypt",
         action="store_true",
@@ -150,7 +151,7 @@ def _data_command(args: argparse.Namespace) -> int:
     fresh = args.db is None
     run: dict[str, Callable[[], int]] = {
         "backup": lambda: commands.make_backup(
-            db_path, args.to, data_dir, now, encrypt=args.encrypt
+            db_path, args.to, data_dir, now, encrypt=args.encrypt, force=args.force
         ),
         "import": lambda: commands.import_file(
             db_path, args.file, dry_run=args.dry_run, now=now, create_parents=fresh

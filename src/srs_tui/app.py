@@ -176,9 +176,8 @@ class SrsApp(App[None]):
             if name is None or client is None:
                 return
             try:
-                updated = self.ctx.store.edit_client(
-                    client.id, alias=client.alias, language=client.language, display_name=name
-                )
+                # The name alone: the alias as read may be shown escaped, never written back.
+                updated = self.ctx.store.set_display_name(client.id, name)
             except StoreError as error:
                 self.notify(str(error), severity="error", markup=False)
                 return
@@ -200,6 +199,28 @@ class SrsApp(App[None]):
         if timeout and self._curtain() is None and time.monotonic() - self.last_input >= timeout:
             self.push_screen(CurtainScreen(idle=True, check=self._passphrase_check()))
 
+    def _watch_database(self) -> None:
+        """Let go at once of a database file deleted or replaced by another program.
+
+        Every second, three os.stat calls. Held on to, this window's write-ahead log would be
+        shared with the new file by the next program to open it: they would lose each other's
+        saves, or read a damaged database. What the window still sees is kept aside first."""
+        store = self.ctx.store
+        if store.abandoned or not store.moved():
+            return
+        now = self.ctx.clock()
+        rescue = store.path.with_name(f"{store.path.name}.rescued-{now:%Y%m%d-%H%M%S}")
+        kept = store.abandon(rescue)
+        # No path, no alias: the screen may be shared.
+        where = f"What this window held is kept in {rescue.name}. " if kept else ""
+        self.notify(
+            "The database file was deleted or replaced by another program, so this window "
+            f"stopped using it and cannot save. {where}Quit and start srs-tui again.",
+            severity="error",
+            timeout=3600,
+            markup=False,
+        )
+
     def action_toggle_contrast(self) -> None:
         """Switch the high-contrast theme on or off."""
         high = self.theme == HIGH_CONTRAST.name
@@ -208,6 +229,7 @@ class SrsApp(App[None]):
     def _daily_backup(self) -> None:
         """Today's automatic backup, off the UI thread, on a connection of its own."""
         from srs_tui.store.backup import BACKUP_FOLDER, daily_backup
+        from srs_tui.store.errors import DamagedError
 
         store_path = self.ctx.store.path
         try:
@@ -216,6 +238,14 @@ class SrsApp(App[None]):
                 store_path.parent / BACKUP_FOLDER,
                 self.ctx.clock(),
                 self.ctx.config.keep_daily_backups,
+            )
+        except DamagedError:
+            self.call_from_thread(
+                self.notify,
+                "The database may be damaged: today's backup of it failed its check. Run "
+                "srs-tui check now; restore a backup if it finds problems.",
+                severity="error",
+                timeout=600,
             )
         except (StoreError, OSError):
             # No path or reason on screen, which may be shared; `srs-tui backup` says more.
@@ -232,6 +262,7 @@ class SrsApp(App[None]):
         timeout = self.ctx.config.idle_lock_seconds
         if timeout:
             self.set_interval(min(1.0, timeout / 4), self._check_idle)
+        self.set_interval(1.0, self._watch_database)
         # Started for one client, the app opens on the rating screen alone: the caseload
         # (every other client's alias) is built only if the therapist goes back to it.
         if self.start_client is not None:

@@ -8,8 +8,12 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from srs_tui.config import Config
+
+if TYPE_CHECKING:
+    from srs_tui.store.importer import ImportPlan
 from srs_tui.passphrase import read_passphrase
 from srs_tui.store import Client, Store, StoreError
 from srs_tui.store.backup import backup, default_backup_path, health, restore
@@ -53,7 +57,7 @@ def export(
     try:
         if output is not None:
             _writable_output(output, db_path, force=force)
-        with Store.open(db_path, create=False) as store:
+        with Store.open_read_only(db_path) as store:
             clients = _chosen_clients(store, alias)
             if form == "csv":
                 text = export_csv(store, clients, config.thresholds)
@@ -98,31 +102,44 @@ def write_stdout(text: str) -> None:
         ) from None
 
 
+def _checked_plan(
+    store: Store, path: Path, now: datetime, *, dry_run: bool, quiet: bool = False
+) -> ImportPlan | None:
+    """The file's plan against store, after saying what it found (only its errors if quiet);
+    None if it has errors."""
+    from srs_tui.store.importer import plan_file
+
+    plan = plan_file(store, path, now)
+    for duplicate in [] if quiet else plan.duplicates:
+        say(f"already there, skipped: {duplicate}")
+    if plan.errors:
+        for error in plan.errors:
+            _fail(error)
+        _fail("nothing was imported.")
+        return None
+    if dry_run:
+        say(f"Would import: {plan.summary()}. Nothing was written (--dry-run).")
+    return plan
+
+
 def import_file(
     db_path: Path, path: Path, *, dry_run: bool, now: datetime, create_parents: bool = False
 ) -> int:
     """Check a whole CSV or JSON bundle, then write all of it, or nothing if anything is wrong."""
-    from srs_tui.store.importer import apply, plan_file
+    from srs_tui.store.importer import apply
 
     try:
-        # A dry run writes nothing, not even a new database: it is planned against an empty
-        # one in memory when there is none yet.
-        opened = (
-            Store.empty()
-            if dry_run and check_file(db_path)
-            else Store.open(db_path, create_parents=create_parents)
-        )
-        with opened as store:
-            plan = plan_file(store, path, now)
-            for duplicate in plan.duplicates:
-                say(f"already there, skipped: {duplicate}")
-            if plan.errors:
-                for error in plan.errors:
-                    _fail(error)
-                return _fail("nothing was imported.")
-            if dry_run:
-                say(f"Would import: {plan.summary()}. Nothing was written (--dry-run).")
-                return 0
+        # Nothing is created (no folder, no database) for a dry run or a file with errors:
+        # with no database yet, the file is planned against an empty one in memory first.
+        if check_file(db_path):
+            with Store.empty() as empty:
+                plan = _checked_plan(empty, path, now, dry_run=dry_run, quiet=not dry_run)
+            if plan is None or dry_run:
+                return 1 if plan is None else 0
+        with Store.open(db_path, create_parents=create_parents) as store:
+            plan = _checked_plan(store, path, now, dry_run=dry_run)
+            if plan is None or dry_run:
+                return 1 if plan is None else 0
             apply(store, plan)
     except StoreError as error:
         return _fail(str(error))
@@ -138,7 +155,7 @@ def report(
 
     try:
         _writable_output(output, db_path, force=force)
-        with Store.open(db_path, create=False) as store:
+        with Store.open_read_only(db_path) as store:
             (client,) = _chosen_clients(store, alias)
             html = report_html(client, store.history(client.id), config.thresholds, now)
         write_private(output, html.encode("utf-8"), force=force)
@@ -173,7 +190,13 @@ def set_lock_passphrase(*, clear: bool) -> int:
 
 
 def make_backup(
-    db_path: Path, target: Path | None, data_dir: Path, now: datetime, *, encrypt: bool = False
+    db_path: Path,
+    target: Path | None,
+    data_dir: Path,
+    now: datetime,
+    *,
+    encrypt: bool = False,
+    force: bool = False,
 ) -> int:
     """A consistent copy of the database, by default into the backups folder."""
     from srs_tui.store.backup import encrypted_backup
@@ -186,9 +209,9 @@ def make_backup(
             return _fail(f"no records yet: there is no database at {db_path}.")
         if encrypt:
             secret = read_passphrase("Passphrase for the backup: ", twice=True)
-            encrypted_backup(db_path, destination, secret)
+            encrypted_backup(db_path, destination, secret, force=force)
         else:
-            backup(db_path, destination)
+            backup(db_path, destination, force=force)
     except StoreError as error:
         return _fail(str(error))
     say(f"Backed up to {destination}")
@@ -198,9 +221,9 @@ def make_backup(
 def restore_backup(
     backup_path: Path, db_path: Path, now: datetime, *, create_parents: bool = False
 ) -> int:
-    """Check the backup, then put it in place of the database, keeping the old one aside."""
+    """Check the backup, then put its records in place, keeping the old ones aside."""
     try:
-        aside = restore(
+        restored = restore(
             backup_path,
             db_path,
             now,
@@ -209,8 +232,10 @@ def restore_backup(
         )
     except StoreError as error:
         return _fail(str(error))
-    if aside is not None:
-        say(f"Restored. The records as they were are kept in {aside}")
+    if restored.aside is not None:
+        say(f"Restored. The records as they were are kept in {restored.aside}")
+    elif restored.damaged:
+        say("Restored. The database was damaged, so it could not be kept aside.")
     else:
         say("Restored.")
     return 0
@@ -275,14 +300,17 @@ def _erase_remains(
     try:
         remains = find_remains(db_path, client.id, client.alias)
     except OSError as error:
-        return _fail(f"the backups and reports could not be searched ({error}).")
+        return _fail(f"the backups and reports could not be searched ({error.strerror}).")
     for line in describe(remains):
-        print(line)
+        say(line)
     if not remains.removable:
         return 0
     if yes and not purge_copies:
         # --yes answers the alias question only: rewriting backups needs its own consent.
-        print("Left as they are (--yes); add --purge-copies to erase them too.")
+        say(
+            "Left as they are (--yes asks nothing): delete them yourself, or next time erase "
+            "with --yes --purge-copies to remove them in the same step."
+        )
         return 0
     if not purge_copies:
         offer = []
@@ -299,9 +327,9 @@ def _erase_remains(
             return 0
     done = remove_remains(remains, client.id, timestamp(now))
     for path in done.erased_from:
-        print(f"erased from {path}")
+        say(f"erased from {path}")
     for path in done.deleted:
-        print(f"deleted {path}")
+        say(f"deleted {path}")
     for failure in done.failures:
-        print(f"srs-tui: {failure}", file=sys.stderr)
+        _fail(failure)
     return 1 if done.failures else 0

@@ -27,9 +27,9 @@ from srs_tui.store.database import (
     make_private_folder,
     read_only,
 )
-from srs_tui.store.errors import StoreError, describe
+from srs_tui.store.errors import DamagedError, StoreError, code_of, describe
 from srs_tui.store.files import put_in_place, temporary_beside, write_private
-from srs_tui.store.schema import SCHEMA_VERSION, migrate
+from srs_tui.store.schema import SCHEMA_VERSION, TABLES, migrate
 from srs_tui.store.verify import row_problems
 
 BACKUP_FOLDER = "backups"
@@ -45,7 +45,10 @@ def default_backup_path(data_dir: Path, now: datetime) -> Path:
 
 
 def _integrity(conn: sqlite3.Connection) -> str:
-    result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    try:
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError:  # damaged beyond what the check can walk
+        return "failed"
     # Its words can quote the file (object names): only "ok" is passed on as it is.
     return "ok" if result == "ok" else "failed"
 
@@ -81,7 +84,7 @@ def _copy_to_file(source: sqlite3.Connection, target: Path) -> None:
     finally:
         destination.close()
     if result != "ok":
-        raise StoreError("the copy failed its integrity check; nothing was kept.")
+        raise DamagedError("the copy failed its integrity check; nothing was kept.")
 
 
 def _write_copy(source: sqlite3.Connection, target: Path, *, force: bool) -> None:
@@ -91,13 +94,17 @@ def _write_copy(source: sqlite3.Connection, target: Path, *, force: bool) -> Non
         _copy_to_file(source, temporary)
     except sqlite3.Error as error:
         temporary.unlink(missing_ok=True)
-        raise StoreError(
-            f"{target}: the backup failed ({describe(error)}); nothing was kept."
-        ) from None
+        kind = DamagedError if code_of(error) == "SQLITE_CORRUPT" else StoreError
+        raise kind(f"{target}: the backup failed ({describe(error)}); nothing was kept.") from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
     put_in_place(temporary, target, force=force)
+
+
+def copy_connection(source: sqlite3.Connection, target: Path) -> None:
+    """What an open connection sees, copied whole to target (a new private file)."""
+    _write_copy(source, target, force=False)
 
 
 def backup(db_path: Path, target: Path, *, force: bool = False) -> Path:
@@ -210,6 +217,74 @@ def _has_records(conn: sqlite3.Connection) -> bool:
     return bool(conn.execute("SELECT EXISTS (SELECT 1 FROM clients)").fetchone()[0])
 
 
+def _aside_path(db_path: Path, now: datetime) -> Path:
+    """srs-tui.db.before-restore-20261201-140500, with -2, -3 ... if one is there already."""
+    base = f"{db_path.name}.before-restore-{now.strftime('%Y%m%d-%H%M%S')}"
+    candidate, number = db_path.with_name(base), 1
+    while candidate.exists():
+        number += 1
+        candidate = db_path.with_name(f"{base}-{number}")
+    return candidate
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What a restore did: where the records as they were are kept, if anywhere."""
+
+    aside: Path | None
+    damaged: bool = False  # the database was damaged: not copied aside, overwritten whole
+
+
+def _replace_records(target: sqlite3.Connection, memory: sqlite3.Connection) -> None:
+    """Every record of target replaced by memory's, inside the caller's transaction."""
+    for table in reversed(TABLES):  # children first, for the foreign keys
+        target.execute(f"DELETE FROM {table}")
+    for table in TABLES:
+        columns = ", ".join(row[1] for row in memory.execute(f"PRAGMA table_info({table})"))
+        marks = ", ".join("?" * len(columns.split(", ")))
+        target.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+            memory.execute(f"SELECT {columns} FROM {table}"),
+        )
+
+
+def _restore_into(
+    target: sqlite3.Connection, memory: sqlite3.Connection, db_path: Path, now: datetime
+) -> Restored:
+    """The copy aside and the replacement under one write lock: no save made by another
+    window in between can be in neither."""
+    target.execute("BEGIN IMMEDIATE")
+    try:
+        aside = None
+        if _has_records(target):
+            aside = _aside_path(db_path, now)
+            reader = read_only(db_path)  # sees what is committed; nobody else can commit now
+            try:
+                _write_copy(reader, aside, force=False)
+            finally:
+                reader.close()
+        _replace_records(target, memory)
+    except BaseException:
+        target.execute("ROLLBACK")
+        raise
+    target.execute("COMMIT")
+    return Restored(aside)
+
+
+def _overwrite_damaged(target: sqlite3.Connection, memory: sqlite3.Connection) -> Restored:
+    """A damaged database cannot be copied aside nor have its rows deleted: every page is
+    overwritten with the backup's instead, with the backup API, under the database's lock."""
+    page_size = target.execute("PRAGMA page_size").fetchone()[0]
+    if memory.execute("PRAGMA page_size").fetchone()[0] != page_size:
+        raise StoreError(
+            "the database is damaged and its page size differs from the backup's: move the "
+            "damaged file (and its -wal and -shm) elsewhere with every srs-tui window closed, "
+            "then restore again."
+        )
+    memory.backup(target)
+    return Restored(None, damaged=True)
+
+
 def restore(
     backup_path: Path,
     db_path: Path,
@@ -217,29 +292,22 @@ def restore(
     passphrase: Callable[[], str] = lambda: "",
     *,
     create_parents: bool = False,
-) -> Path | None:
-    """Put a checked backup in place of the database's records, through SQLite into the live
-    file; the records as they were are kept aside first (that copy's path is returned)."""
+) -> Restored:
+    """Put a checked backup's records in place of the database's, through SQLite into the
+    live file in one transaction; the records as they were are kept aside first."""
     if is_database_file(backup_path, db_path):
         raise StoreError(f"{backup_path}: that is the database itself; nothing was restored.")
     memory = open_backup(backup_path, passphrase)
     try:
         target = connect(db_path, create_parents=create_parents)
         try:
-            aside = None
-            if _has_records(target):
-                aside = db_path.with_name(
-                    f"{db_path.name}.before-restore-{now.strftime('%Y%m%d-%H%M%S')}"
-                )
-                _write_copy(target, aside, force=False)
-            page_size = target.execute("PRAGMA page_size").fetchone()[0]
-            if memory.execute("PRAGMA page_size").fetchone()[0] != page_size:
-                # A database in WAL mode cannot change its page size: give the copy ours.
-                memory.execute(f"PRAGMA page_size = {int(page_size)}")
-                memory.execute("VACUUM")
-            # One step, under the live database's write lock: another window sees the old
-            # records or the restored ones, never a mixture, and goes on with the same file.
-            memory.backup(target)
+            try:
+                restored = _restore_into(target, memory, db_path, now)
+            except (sqlite3.DatabaseError, StoreError):
+                if _integrity(target) == "ok":
+                    raise
+                # The live file is damaged: that, not the backup, is why it failed.
+                restored = _overwrite_damaged(target, memory)
             if _integrity(target) != "ok":
                 raise StoreError(f"{db_path}: the restore failed its integrity check.")
         finally:
@@ -248,7 +316,7 @@ def restore(
         raise StoreError(f"{db_path}: the restore failed ({describe(error)}).") from None
     finally:
         memory.close()
-    return aside
+    return restored
 
 
 def daily_backup(db_path: Path, folder: Path, today: datetime, keep: int) -> Path | None:
@@ -273,47 +341,63 @@ class Health:
     problems: list[str]
 
 
-def health(db_path: Path) -> Health:
-    """Paths, schema version, integrity, every row, permissions and size of a database."""
-    facts = [f"database: {db_path}"]
-    problems: list[str] = []
-    try:
-        missing = check_file(db_path)
-    except StoreError as error:
-        return Health(facts, [str(error)])
-    if missing:
-        facts.append("no records yet: the database is made when the first client is added")
-        return Health(facts, problems)
-    try:
-        conn = read_only(db_path)
-    except sqlite3.Error as error:
-        return Health(facts, [f"{db_path}: cannot be read ({describe(error)})."])
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        result = _integrity(conn)
-        clients = conn.execute("SELECT count(*) FROM clients").fetchone()[0]
-        sessions = conn.execute("SELECT count(*) FROM administrations").fetchone()[0]
-        rows = row_problems(conn) if version == SCHEMA_VERSION and result == "ok" else []
-    except sqlite3.Error as error:
-        return Health(facts, [f"{db_path}: cannot be read ({describe(error)})."])
-    finally:
-        conn.close()
-    facts.append(f"schema version: {version} (this srs-tui reads up to {SCHEMA_VERSION})")
-    facts.append(f"integrity check: {result}")
-    facts.append(f"records checked one by one: {'ok' if not rows else f'{len(rows)} problems'}")
-    facts.append(f"size: {db_path.stat().st_size:,} bytes; {clients} clients, {sessions} sessions")
-    if result != "ok":
-        problems.append("integrity check: the file is damaged; restore a backup")
-    problems += rows
+def _modes(db_path: Path, health: Health) -> None:
     if os.name != "posix":
-        facts.append(
+        health.facts.append(
             "file modes: Windows has none; the data folder is private through your user "
             "account's permissions (and full-disk encryption, if it is on)"
         )
-        return Health(facts, problems)
+        return
     for path, wanted in ((db_path, 0o600), (db_path.parent, 0o700)):
         mode = stat.S_IMODE(path.stat().st_mode)
-        facts.append(f"mode of {path}: {mode:o}")
+        health.facts.append(f"mode of {path}: {mode:o}")
         if mode & ~wanted:
-            problems.append(f"{path}: readable by others (mode {mode:o}); run chmod {wanted:o}")
-    return Health(facts, problems)
+            health.problems.append(
+                f"{path}: readable by others (mode {mode:o}); run chmod {wanted:o}"
+            )
+
+
+def _contents(conn: sqlite3.Connection, db_path: Path, health: Health) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == 0:
+        health.facts.append("no records yet: an empty file, made ready when srs-tui opens it")
+        return
+    result = _integrity(conn)
+    clients = conn.execute("SELECT count(*) FROM clients").fetchone()[0]
+    sessions = conn.execute("SELECT count(*) FROM administrations").fetchone()[0]
+    rows = row_problems(conn) if version == SCHEMA_VERSION and result == "ok" else []
+    health.facts.extend(
+        [
+            f"schema version: {version} (this srs-tui reads up to {SCHEMA_VERSION})",
+            f"integrity check: {result}",
+            f"records checked one by one: {'ok' if not rows else f'{len(rows)} problems'}",
+            f"size: {db_path.stat().st_size:,} bytes; {clients} clients, {sessions} sessions",
+        ]
+    )
+    if result != "ok":
+        health.problems.append("integrity check: the file is damaged; restore a backup")
+    health.problems.extend(rows)
+
+
+def health(db_path: Path) -> Health:
+    """Paths, schema version, integrity, every row, permissions and size of a database."""
+    found = Health([f"database: {db_path}"], [])
+    try:
+        if check_file(db_path):
+            found.facts.append(
+                "no records yet: the database is made when the first client is added"
+            )
+            return found
+        conn = read_only(db_path)
+    except StoreError as error:
+        return Health(found.facts, [str(error)])
+    except sqlite3.Error as error:
+        return Health(found.facts, [f"{db_path}: cannot be read ({describe(error)})."])
+    try:
+        _contents(conn, db_path, found)
+    except sqlite3.Error as error:
+        return Health(found.facts, [f"{db_path}: cannot be read ({describe(error)})."])
+    finally:
+        conn.close()
+    _modes(db_path, found)
+    return found

@@ -106,6 +106,23 @@ def check_file(path: Path) -> bool:
     return False
 
 
+def _refuse_orphaned_log(path: Path) -> None:
+    """Refuse to make a new database where the old one's -wal or -shm are still there.
+
+    They belong to a database that was deleted, which a running window may still hold open:
+    a new file would share that window's write-ahead log, and the two would lose each other's
+    saves."""
+    left = [
+        path.with_name(path.name + s) for s in ("-wal", "-shm") if os.path.lexists(f"{path}{s}")
+    ]
+    if left:
+        raise StoreError(
+            f"{path}: the database is gone but its {left[0].name} is still there, so an srs-tui "
+            "window may still hold the deleted database. Close every srs-tui window; if none "
+            f"is open, move {path.name}-wal and {path.name}-shm elsewhere. Then start again."
+        )
+
+
 def _create_private_file(path: Path, create_parents: bool) -> None:
     parent = path.parent
     if not parent.exists():
@@ -163,6 +180,7 @@ def connect(path: Path, *, create_parents: bool = False, create: bool = True) ->
     if check_file(path):
         if not create:
             raise StoreError(f"no records yet: there is no database at {path}.")
+        _refuse_orphaned_log(path)
         _create_private_file(path, create_parents)
         check_file(path)
     try:
@@ -192,7 +210,9 @@ def identity(path: Path) -> tuple[tuple[int, int] | None, ...]:
     """Which files are at path and its -wal and -shm now (device and inode; None if absent).
 
     Taken with os.stat, which opens nothing. While a connection is open SQLite keeps all three,
-    so a change means the database was deleted or replaced under it."""
+    so a change means the database was deleted or replaced under it. Windows cannot delete or
+    replace a file SQLite holds open, and its file ids are not stable on every file system
+    (FAT): there only the files' presence is compared."""
     found: list[tuple[int, int] | None] = []
     for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
         try:
@@ -200,16 +220,30 @@ def identity(path: Path) -> tuple[tuple[int, int] | None, ...]:
         except OSError:
             found.append(None)
         else:
-            found.append((facts.st_dev, facts.st_ino))
+            found.append((facts.st_dev, facts.st_ino) if os.name == "posix" else (0, 0))
     return tuple(found)
 
 
 def is_database_file(target: Path, db_path: Path) -> bool:
-    """Whether writing target would write over the database or one of its companion files."""
-    names = {os.path.abspath(db_path) + suffix for suffix in ("", *COMPANIONS)}
-    if os.path.abspath(target) in names:
+    """Whether writing target would write over the database or one of its companion files,
+    however the path is spelled (a link to the folder, another letter case)."""
+    base = os.path.abspath(db_path)
+    companions = [base + suffix for suffix in ("", *COMPANIONS)]
+    target_text = os.path.abspath(target)
+    if target_text in companions or os.path.normcase(target_text) in map(
+        os.path.normcase, companions
+    ):
         return True
+    for companion in companions:
+        try:
+            if os.path.samefile(target, companion):
+                return True
+        except OSError:
+            continue
+    # A companion that does not exist yet, in the same folder reached another way.
     try:
-        return os.path.samefile(target, db_path)
+        same_folder = os.path.samefile(os.path.dirname(target_text), os.path.dirname(base))
     except OSError:
         return False
+    names = {os.path.basename(c).casefold() for c in companions}
+    return same_folder and os.path.basename(target_text).casefold() in names

@@ -86,9 +86,13 @@ def _plain_candidates(db_path: Path) -> list[Path]:
         found.extend(
             path
             for path in folder.iterdir()
-            # Hidden names are the temporary files of a backup being written.
-            if not path.name.startswith(".") and path.suffix in (".db", ENCRYPTED_SUFFIX)
+            # A hidden .tmp is a backup being written, or one left whole or in part by a
+            # backup that was killed: a copy of the records all the same.
+            if path.suffix in (".db", ENCRYPTED_SUFFIX)
+            or (path.name.startswith(".") and path.suffix == ".tmp")
         )
+    # Left beside the database by a restore or a report that was killed half-way.
+    found.extend(db_path.parent.glob(f".{db_path.name}.before-restore-*.tmp"))
     # The copies restore keeps aside; never their -journal, -wal or -shm companions.
     found.extend(
         path

@@ -15,6 +15,10 @@ class StoreError(Exception):
     """Something about the database file or a write that the user needs to know."""
 
 
+class DamagedError(StoreError):
+    """The database file is damaged: `srs-tui check` says where, a backup can be restored."""
+
+
 # SQLite's primary result codes by name, in the words a user needs.
 _WORDS = {
     "SQLITE_BUSY": "busy in another window",
@@ -41,6 +45,8 @@ def code_of(error: sqlite3.Error) -> str:
 
 def describe(error: sqlite3.Error) -> str:
     """What went wrong, in words, from the error's code alone; never SQLite's own text."""
+    if isinstance(error, sqlite3.ProgrammingError):
+        return "the database is no longer open"
     code = code_of(error)
     if code in _WORDS:
         return _WORDS[code]

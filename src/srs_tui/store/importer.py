@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import stat
 import string
 import uuid
 from collections.abc import Callable
@@ -42,6 +43,8 @@ from srs_tui.store.store import ADMIN_COLUMNS, Store
 T = TypeVar("T")
 REQUIRED = ("client", "date", *SRS.keys)
 MAX_ERRORS = 20
+# Far above a million sessions as CSV (about 100 MB), far below what is sure to fit in memory.
+MAX_FILE_BYTES = 2 * 1024**3
 BUNDLE_KEYS = ("format", "version", "exported_at", "clients", "administrations")
 CLIENT_KEYS = ("id", "alias", "created_at", "archived_at", "language", "display_name")
 ADMINISTRATION_KEYS = (
@@ -574,13 +577,21 @@ def plan_bundle(store: Store, text: str, now: datetime) -> ImportPlan:
 def plan_file(store: Store, path: Path, now: datetime) -> ImportPlan:
     """The plan for a CSV or a JSON bundle (by its first character)."""
     try:
+        facts = path.stat()
+        # A device (/dev/zero) or a pipe would be read for ever, or hang.
+        if not stat.S_ISREG(facts.st_mode):
+            raise StoreError(f"{path}: not a regular file; nothing was imported.")
+        if facts.st_size > MAX_FILE_BYTES:
+            raise StoreError(f"{path}: too large for srs-tui to import; nothing was imported.")
         # newline="": a line break inside a quoted cell stays exactly as it was written.
         with path.open(encoding="utf-8-sig", newline="") as handle:
             text = handle.read()
     except FileNotFoundError:
         raise StoreError(f"{path}: no such file.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise StoreError(f"{path}: cannot be read ({error}).") from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror}).") from None
+    except UnicodeDecodeError as error:
+        raise StoreError(f"{path}: cannot be read ({error.reason}; save it as UTF-8).") from None
     except MemoryError:
         raise StoreError(f"{path}: too large to read into memory.") from None
     if text.lstrip().startswith("{"):

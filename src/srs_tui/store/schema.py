@@ -65,6 +65,9 @@ CREATE TABLE audit (
 """,
 )
 
+# The tables of the current schema, each after the ones it refers to.
+TABLES = ("clients", "administrations", "audit")
+
 # MIGRATIONS[n] takes a database from version n - 1 to version n.
 MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3}
 SCHEMA_VERSION = max(MIGRATIONS)

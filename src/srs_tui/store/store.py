@@ -7,6 +7,7 @@ sqlite-utils wraps the same connection, imported on first use, for bulk work.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
@@ -73,7 +74,7 @@ def _administration(row: Sequence[Any]) -> Administration:
 def _failure(error: sqlite3.Error) -> StoreError:
     """The words for a failed write, from the error's code alone (never SQLite's text,
     which can quote a record, and may be read on a shared screen)."""
-    code = error.sqlite_errorname if isinstance(error, sqlite3.Error) else ""
+    code = getattr(error, "sqlite_errorname", "")
     if code == "SQLITE_CONSTRAINT_FOREIGNKEY":
         return StoreError(
             "That client is no longer in the database (erased or restored in another "
@@ -93,6 +94,12 @@ def _failure(error: sqlite3.Error) -> StoreError:
     if found:
         return StoreError(found)
     return StoreError(f"The database refused the change ({describe(error)}); nothing was saved.")
+
+
+_GONE = (
+    "The database file was moved, replaced or deleted while srs-tui was open, so nothing was "
+    "saved. Quit srs-tui, start it again and run srs-tui check."
+)
 
 
 @contextmanager
@@ -117,12 +124,35 @@ class Store:
         self._utils: sqlite_utils.Database | None = None
         # The files the connection has open, to notice one deleted or replaced under it.
         self._identity = identity(path)
+        self.abandoned = False  # the file was deleted or replaced, and this one let go of it
 
     @classmethod
     def open(cls, path: Path, *, create_parents: bool = False, create: bool = True) -> Store:
         """Open the database at path, creating it if missing (unless create is False);
         StoreError if it is not ours, or ("no records yet") missing and not to be created."""
         return cls(connect(path, create_parents=create_parents, create=create), Path(path))
+
+    @classmethod
+    def open_read_only(cls, path: Path) -> Store:
+        """The database at path for reading alone (an export, a report): nothing is created
+        or written, so a read-only file or medium works. StoreError ("no records yet") if it
+        does not exist. A file of an older schema is opened as usual, to be migrated."""
+        from srs_tui.store.database import check_file, check_versions, read_only
+        from srs_tui.store.schema import SCHEMA_VERSION
+
+        if check_file(path):
+            raise StoreError(f"no records yet: there is no database at {path}.")
+        try:
+            conn = read_only(path)
+            version = check_versions(conn, str(path))
+        except sqlite3.Error as error:
+            raise StoreError(f"{path}: cannot be read ({describe(error)}).") from None
+        if version == SCHEMA_VERSION:
+            return cls(conn, Path(path))
+        conn.close()
+        if version == 0:
+            raise StoreError(f"no records yet: {path} is an empty file.")
+        return cls.open(path, create=False)
 
     @classmethod
     def empty(cls) -> Store:
@@ -134,6 +164,35 @@ class Store:
         with immediate(conn):
             migrate(conn, 0)
         return cls(conn, Path(":memory:"))
+
+    def moved(self) -> bool:
+        """Whether the database file was deleted or replaced since it was opened."""
+        return identity(self.path) != self._identity
+
+    def abandon(self, rescue: Path) -> bool:
+        """Let go of a database file that was deleted or replaced under this connection.
+
+        What the connection still sees is copied to rescue first (False if that failed). Then
+        the connection is closed, and SQLite, seeing its file moved, leaves this connection's
+        write-ahead log at the path: applied to whatever file is there now, it would show a
+        mixture of two databases. So the log and its index are removed too, if they are still
+        the very files this connection had (os.stat, never open). Every later write is
+        refused."""
+        from srs_tui.store.backup import copy_connection
+
+        self.abandoned = True
+        try:
+            copy_connection(self._conn, rescue)
+            kept = True
+        except (StoreError, OSError):
+            kept = False
+        self._conn.close()
+        if os.name == "posix":
+            now_there = identity(self.path)
+            for index, suffix in ((1, "-wal"), (2, "-shm")):
+                if self._identity[index] is not None and now_there[index] == self._identity[index]:
+                    Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        return kept
 
     def close(self) -> None:
         """Close the connection; SQLite then folds the write-ahead log into the file."""
@@ -157,16 +216,14 @@ class Store:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One BEGIN IMMEDIATE transaction; a database error becomes a StoreError."""
+        if self.abandoned:
+            raise StoreError(_GONE)
         try:
             with immediate(self._conn) as conn:
                 # Under the write lock: a save must never be confirmed into a file that is no
                 # longer the database (deleted, moved, or replaced by another program).
-                if identity(self.path) != self._identity:
-                    raise StoreError(
-                        "The database file was moved, replaced or deleted while srs-tui was "
-                        "open, so nothing was saved. Quit srs-tui, start it again and run "
-                        "srs-tui check."
-                    )
+                if self.moved():
+                    raise StoreError(_GONE)
                 yield conn
         except sqlite3.Error as error:
             raise _failure(error) from None
@@ -218,6 +275,17 @@ class Store:
             changed = conn.execute(
                 "UPDATE clients SET alias = ?, language = ?, display_name = ? WHERE id = ?",
                 (cleaned, clean_language(language), clean_display_name(display_name), client_id),
+            ).rowcount
+            if changed != 1:
+                raise StoreError("That client is no longer in the database.")
+        return self.client(client_id)
+
+    def set_display_name(self, client_id: str, name: str) -> Client:
+        """Change only the name a client is shown by while the screen is shared."""
+        with self.write() as conn:
+            changed = conn.execute(
+                "UPDATE clients SET display_name = ? WHERE id = ?",
+                (clean_display_name(name), client_id),
             ).rowcount
             if changed != 1:
                 raise StoreError("That client is no longer in the database.")
@@ -361,7 +429,19 @@ class Store:
         """Save one SRS as the client's next session."""
         check_session_fields(mode, setting, administered_at)
         cleaned_note = clean_note(note)
-        admin_id = str(uuid.uuid4())
+        row = (
+            str(uuid.uuid4()),
+            client_id,
+            SRS.name,
+            0,  # the session number, counted under the write lock below
+            timestamp(administered_at),
+            *scores.as_dict().values(),
+            mode,
+            setting,
+            cleaned_note,
+            timestamp(now),
+            timestamp(now),
+        )
         with self.write() as conn:
             # Counted under the write lock, so two windows never take the same number.
             session = conn.execute(
@@ -369,24 +449,15 @@ class Store:
                 "WHERE client_id = ? AND measure = ?",
                 (client_id, SRS.name),
             ).fetchone()[0]
+            row = (*row[:3], session, *row[4:])
             conn.execute(
                 f"INSERT INTO administrations ({ADMIN_COLUMNS}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    admin_id,
-                    client_id,
-                    SRS.name,
-                    session,
-                    timestamp(administered_at),
-                    *scores.as_dict().values(),
-                    mode,
-                    setting,
-                    cleaned_note,
-                    timestamp(now),
-                    timestamp(now),
-                ),
+                row,
             )
-        return self.administration(admin_id)
+        # What was written, not read back: a save that committed is never reported as failed
+        # because a damaged page elsewhere could not be read afterwards.
+        return _administration(row)
 
     def set_note(self, admin_id: str, note: str, *, now: datetime) -> Administration:
         """Replace the note of a saved session."""

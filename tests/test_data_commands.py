@@ -321,8 +321,12 @@ async def test_the_app_makes_todays_backup_when_it_starts(db_path: Path) -> None
 
     app = build_app(db_path)
     async with app.run_test() as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        # The backup starts after the first frame, in a worker of its own: wait for it.
+        for _ in range(100):
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.05)
+            if list((db_path.parent / "backups").glob("daily-*.db")):
+                break
     (made,) = (db_path.parent / "backups").iterdir()
     assert made.name == f"daily-{NOW.strftime('%Y-%m-%d')}.db"
 

@@ -325,7 +325,8 @@ async def test_the_app_makes_todays_backup_when_it_starts(db_path: Path) -> None
         for _ in range(100):
             await app.workers.wait_for_complete()
             await pilot.pause(0.05)
-            if list((db_path.parent / "backups").glob("daily-*.db")):
+            folder = db_path.parent / "backups"
+            if folder.is_dir() and not list(folder.glob(".*.tmp")) and list(folder.iterdir()):
                 break
     (made,) = (db_path.parent / "backups").iterdir()
     assert made.name == f"daily-{NOW.strftime('%Y-%m-%d')}.db"

@@ -16,10 +16,12 @@ if TYPE_CHECKING:
     from srs_tui.store.importer import ImportPlan
 from srs_tui.passphrase import read_passphrase
 from srs_tui.store import Client, Store, StoreError
-from srs_tui.store.backup import backup, default_backup_path, health, restore
+from srs_tui.store.backup import backup, default_backup_path
 from srs_tui.store.database import check_file, is_database_file
 from srs_tui.store.export import export_csv, export_json
 from srs_tui.store.files import refuse_unless_regular, write_private
+from srs_tui.store.health import health
+from srs_tui.store.restore import restore
 from srs_tui.terminal_text import terminal_safe
 
 

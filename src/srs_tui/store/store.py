@@ -178,11 +178,11 @@ class Store:
         mixture of two databases. So the log and its index are removed too, if they are still
         the very files this connection had (os.stat, never open). Every later write is
         refused."""
-        from srs_tui.store.backup import copy_connection
+        from srs_tui.store.backup import write_copy
 
         self.abandoned = True
         try:
-            copy_connection(self._conn, rescue)
+            write_copy(self._conn, rescue, force=False)
             kept = True
         except (StoreError, OSError):
             kept = False

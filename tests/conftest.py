@@ -77,3 +77,64 @@ def run_cli(*args: str, home: Path, stdin: str = "") -> subprocess.CompletedProc
 def build_app(db_path: Path, client: str | None = None) -> SrsApp:
     """The app as the command line builds it, on a frozen clock."""
     return make_app(db_path, client_alias=client, clock=frozen_clock)
+
+
+class Terminal:
+    """`python -m srs_tui ARGS` in a real pseudo-terminal (POSIX), read as a person sees it.
+
+    Everything the program writes is kept in `seen`, raw; reading goes on until a marker
+    appears, so the program never blocks writing and no test waits on a fixed sleep alone."""
+
+    def __init__(self, *args: str, env: dict[str, str], size: tuple[int, int] = (80, 24)) -> None:
+        import fcntl
+        import struct
+        import termios
+
+        self.controller, terminal = os.openpty()
+        columns, rows = size
+        fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "srs_tui", *args],
+            stdin=terminal,
+            stdout=terminal,
+            stderr=terminal,
+            env={**env, "TERM": "xterm-256color"},
+            close_fds=True,
+            start_new_session=True,
+        )
+        os.close(terminal)
+        self.seen = b""
+
+    def read_until(self, marker: bytes | None, seconds: float = 30, *, since: int = 0) -> bytes:
+        """Read until marker is written after byte since of the output (None: until the
+        program exits); fails on timeout."""
+        import select
+        import time
+
+        deadline = time.monotonic() + seconds
+        while marker is None or marker not in self.seen[since:]:
+            assert time.monotonic() < deadline, f"{marker!r} never appeared"
+            ready, _, _ = select.select([self.controller], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(self.controller, 65536)
+                except OSError:  # the terminal closed: the program has exited
+                    chunk = b""
+                if not chunk:
+                    break
+                self.seen += chunk
+        return self.seen
+
+    def write(self, keys: bytes) -> None:
+        os.write(self.controller, keys)
+
+    def wait(self, seconds: float = 30) -> int:
+        """The exit code, reading on meanwhile so the last frames never block."""
+        self.read_until(None, seconds)
+        return self.process.wait(timeout=seconds)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=30)
+        os.close(self.controller)

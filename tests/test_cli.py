@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import Terminal, run_cli
 from srs_tui import __version__
 
 
@@ -74,67 +74,29 @@ def test_a_blank_client_alias_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_the_app_runs_in_a_real_terminal_and_saves(tmp_path: Path) -> None:
-    import fcntl
-    import select
     import sqlite3
-    import struct
-    import termios
     import time
 
     db = tmp_path / "srs.db"
-    controller, terminal = os.openpty()
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "HOME": str(tmp_path)}
+    env = {**os.environ, "HOME": str(tmp_path)}
     env.pop("NO_COLOR", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "srs_tui", "--db", str(db), "--client", "Ana"],
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        env=env,
-        close_fds=True,
-    )
-    os.close(terminal)
-    seen = b""
-
-    def read_until(marker: bytes, seconds: float = 30) -> None:
-        nonlocal seen
-        deadline = time.monotonic() + seconds
-        while marker not in seen:
-            assert time.monotonic() < deadline, f"{marker!r} never appeared"
-            ready, _, _ = select.select([controller], [], [], 0.1)
-            if ready:
-                try:
-                    seen += os.read(controller, 65536)
-                except OSError:  # the terminal closed: the app has exited
-                    return
-
+    terminal = Terminal("--db", str(db), "--client", "Ana", env=env)
     try:
-        read_until(b"Relationship")
+        terminal.read_until(b"Relationship")
         # As typed in a session: four numbers with Enter, then Ctrl+S, then Ctrl+S again
         # to finish the feedback, then q on the caseload.
         for chunk in (b"9.1\r", b"8.5\r", b"7\r", b"9.9\r"):
-            os.write(controller, chunk)
+            terminal.write(chunk)
             time.sleep(0.05)
-        os.write(controller, b"\x13")
-        read_until(b"Lowest item")
-        os.write(controller, b"\x13")
-        read_until(b"Caseload")
-        os.write(controller, b"q")
-        # Keep reading, so the app never blocks writing its last frames, until it exits.
-        deadline = time.monotonic() + 30
-        while process.poll() is None and time.monotonic() < deadline:
-            ready, _, _ = select.select([controller], [], [], 0.05)
-            if ready:
-                try:
-                    seen += os.read(controller, 65536)
-                except OSError:
-                    break
-        assert process.wait(timeout=30) == 0
+        terminal.write(b"\x13")
+        terminal.read_until(b"Lowest item")
+        terminal.write(b"\x13")
+        terminal.read_until(b"Caseload")
+        terminal.write(b"q")
+        assert terminal.wait() == 0
     finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(controller)
+        terminal.close()
+    seen = terminal.seen
     assert b"Traceback" not in seen
     # The terminal window's title is never set, so it can never show a client's alias.
     assert b"\x1b]0;" not in seen

@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from textual.widgets import Input
 
-from conftest import NOW, cli_env, frozen_clock, screen_text
+from conftest import NOW, Terminal, cli_env, frozen_clock, screen_text
 from srs_tui.app import make_app
 from srs_tui.config import Config
 from srs_tui.key_cost import MAX_MEMORY, MIN_PASSPHRASE, N, P, R, cost_problem, memory_needed
@@ -319,33 +319,18 @@ def test_a_passphrase_is_never_read_from_a_pipe(
 def test_on_a_terminal_a_short_passphrase_is_refused_before_it_is_asked_again(
     tmp_path: Path,
 ) -> None:
-    import pty
-
     env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
     env.pop("SRS_TUI_PASSPHRASE", None)
 
     def typed(*lines: bytes) -> tuple[int, bytes]:
-        controller, terminal = pty.openpty()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "srs_tui", "passphrase"],
-            stdin=terminal,
-            stdout=terminal,
-            stderr=terminal,
-            env=env,
-            start_new_session=True,
-        )
-        os.close(terminal)
-        seen = b""
+        terminal = Terminal("passphrase", env=env)
         try:
             for line in lines:
-                seen += _read_until(controller, b": ")
-                os.write(controller, line)
-            seen += _read_until(controller, None)
-            return process.wait(timeout=60), seen
+                terminal.read_until(b": ", since=len(terminal.seen))  # the next prompt
+                terminal.write(line)
+            return terminal.wait(60), terminal.seen
         finally:
-            if process.poll() is None:
-                process.kill()
-            os.close(controller)
+            terminal.close()
 
     code, seen = typed(b"short\n")
     assert code == 1
@@ -358,24 +343,3 @@ def test_on_a_terminal_a_short_passphrase_is_refused_before_it_is_asked_again(
     assert code == 0, seen
     assert SECRET.encode() not in seen
     assert check_passphrase(stored, SECRET)
-
-
-def _read_until(controller: int, marker: bytes | None, seconds: float = 30) -> bytes:
-    """What the terminal shows until marker appears (None: until the program closes it)."""
-    import select
-    import time
-
-    seen = b""
-    deadline = time.monotonic() + seconds
-    while marker is None or marker not in seen:
-        assert time.monotonic() < deadline, seen
-        ready, _, _ = select.select([controller], [], [], 0.1)
-        if ready:
-            try:
-                chunk = os.read(controller, 4096)
-            except OSError:  # closed: the program has exited
-                return seen
-            if not chunk:
-                return seen
-            seen += chunk
-    return seen

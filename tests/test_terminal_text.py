@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import NOW
+from conftest import NOW, Terminal
 from srs_tui.measures import Scores
 from srs_tui.store import Store, StoreError
 from srs_tui.terminal_text import control_characters, terminal_safe
@@ -98,57 +97,26 @@ def test_an_escape_sequence_in_the_database_never_reaches_the_terminal(tmp_path:
     # Textual (and Rich, which drops only BEL, BS, VT, FF and CR) writes ESC in a string
     # straight to the terminal: without the escaping, this alias sets the window title and
     # clears the screen.
-    import fcntl
-    import select
-    import struct
-    import termios
     import time
 
     db = tmp_path / "srs.db"
     hostile_db(db)
-    controller, terminal = os.openpty()
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "HOME": str(tmp_path)}
+    env = {**os.environ, "HOME": str(tmp_path)}
     env.pop("NO_COLOR", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "srs_tui", "--db", str(db)],
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        env=env,
-        close_fds=True,
-    )
-    os.close(terminal)
-    seen = b""
-
-    def read(until: bytes | None, seconds: float = 30) -> None:
-        nonlocal seen
-        deadline = time.monotonic() + seconds
-        while (until is None or until not in seen) and time.monotonic() < deadline:
-            if until is None and process.poll() is not None:
-                return
-            ready, _, _ = select.select([controller], [], [], 0.05)
-            if ready:
-                try:
-                    seen += os.read(controller, 65536)
-                except OSError:  # the terminal closed: the app has exited
-                    return
-
+    terminal = Terminal("--db", str(db), env=env)
     try:
-        read(b"PWNED")
+        terminal.read_until(b"PWNED")
         time.sleep(0.5)
         # The client's history too, then quit.
-        os.write(controller, b"\r")
-        read(b"0 to 40", seconds=10)
-        os.write(controller, b"\x1b")
+        terminal.write(b"\r")
+        terminal.read_until(b"0 to 40", seconds=10)
+        terminal.write(b"\x1b")
         time.sleep(0.5)
-        os.write(controller, b"q")
-        read(None)
-        assert process.wait(timeout=30) == 0
+        terminal.write(b"q")
+        assert terminal.wait() == 0
     finally:
-        if process.poll() is None:
-            process.kill()
-        os.close(controller)
+        terminal.close()
+    seen = terminal.seen
     assert b"PWNED" in seen  # the alias was drawn
     assert b"0 to 40" in seen  # on the caseload and on the client's history
     assert b"\x1b]0;PWNED" not in seen

@@ -250,7 +250,7 @@ def test_no_new_database_beside_the_log_of_a_deleted_one(tmp_path: Path) -> None
 
 
 async def test_a_window_lets_go_of_a_replaced_file_and_keeps_what_it_saw(tmp_path: Path) -> None:
-    from conftest import build_app
+    from conftest import build_app, screen_text
 
     db = tmp_path / "srs.db"
     other = tmp_path / "other.db"
@@ -271,6 +271,13 @@ async def test_a_window_lets_go_of_a_replaced_file_and_keeps_what_it_saw(tmp_pat
         assert any("deleted or replaced by another program" in m for m in messages)
         with pytest.raises(StoreError, match="moved, replaced or deleted"):
             save(app.ctx.store, ana.id)
+        # The window still reads what it had: its history, a new rating screen, no crash.
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert "1 session" in screen_text(app)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.crash is None
     # What the window had saved is kept; the file now at the path is whole and its own.
     (rescued,) = tmp_path.glob("srs.db.rescued-*")
     with Store.open(rescued) as kept:

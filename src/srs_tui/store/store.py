@@ -172,21 +172,30 @@ class Store:
     def abandon(self, rescue: Path) -> bool:
         """Let go of a database file that was deleted or replaced under this connection.
 
-        What the connection still sees is copied to rescue first (False if that failed). Then
-        the connection is closed, and SQLite, seeing its file moved, leaves this connection's
-        write-ahead log at the path: applied to whatever file is there now, it would show a
-        mixture of two databases. So the log and its index are removed too, if they are still
-        the very files this connection had (os.stat, never open). Every later write is
-        refused."""
+        What the connection still sees is copied into memory, and from there to rescue (False
+        if that file could not be written). The window goes on reading that copy, so every
+        screen still shows what it showed; every write is refused. The file's connection is
+        closed at once, and, since SQLite keeps the write-ahead log of a file that has moved
+        (applied to whatever file is at the path now, it would show a mixture of two
+        databases), the log and its index are removed too, if they are still the very files
+        this connection had (os.stat, never open)."""
         from srs_tui.store.backup import write_copy
 
         self.abandoned = True
+        memory = sqlite3.connect(":memory:", isolation_level=None)
         try:
-            write_copy(self._conn, rescue, force=False)
+            self._conn.backup(memory)
+        except sqlite3.Error:
+            memory.close()
+            memory = Store.empty()._conn
+        try:
+            write_copy(memory, rescue, force=False)
             kept = True
         except (StoreError, OSError):
             kept = False
         self._conn.close()
+        self._conn = memory
+        self._utils = None
         if os.name == "posix":
             now_there = identity(self.path)
             for index, suffix in ((1, "-wal"), (2, "-shm")):

@@ -96,7 +96,7 @@ def caseload_figures(folder: Path, clients: int, sessions: int, runs: int) -> li
 
 def history_figures(folder: Path, sessions: int, runs: int) -> list[Figure]:
     from srs_tui.config import Config
-    from srs_tui.feedback import alerts_by_session
+    from srs_tui.rules import alerts_by_session
     from srs_tui.screens.history import HistoryScreen
     from srs_tui.store import Store
 

@@ -210,9 +210,9 @@ async def keypress_figure(folder: Path, keys: int) -> Figure:
 def save_and_export_figures(folder: Path, saves: int) -> list[Figure]:
     """Saving one rating (WAL, synchronous FULL), and exporting a large database to CSV."""
     from srs_tui.config import Config
+    from srs_tui.exchange.export import export_csv
     from srs_tui.measures import Scores
     from srs_tui.store import Store
-    from srs_tui.store.export import export_csv
 
     db = folder / "saves.db"
     with Store.open(db) as store:

@@ -28,10 +28,10 @@ from hypothesis import strategies as st
 from conftest import NOW, run_cli
 from srs_tui import commands
 from srs_tui.config import Config
+from srs_tui.exchange.export import export_json
+from srs_tui.exchange.importer import apply, plan_csv, plan_file
 from srs_tui.measures import Scores
 from srs_tui.store import Store, StoreError
-from srs_tui.store.export import export_json
-from srs_tui.store.importer import apply, plan_csv, plan_file
 
 Bundle = dict[str, Any]
 FUZZ_EXAMPLES = int(os.environ.get("SRS_TUI_FUZZ_EXAMPLES", "0"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from srs_tui.config import EXAMPLE, Config, ConfigError, load_config
-from srs_tui.feedback import Thresholds
+from srs_tui.rules import Thresholds
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW, run_cli
+from srs_tui.exchange.export import escape_cell, unescape_cell
 from srs_tui.measures import Scores
 from srs_tui.store import Store
-from srs_tui.store.export import escape_cell, unescape_cell
 
 
 def srs(*args: str, home: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -300,7 +300,7 @@ def test_a_report_is_one_self_contained_html_file(demo_db: Path, tmp_path: Path)
 def test_daily_backups_keep_only_the_newest(tmp_path: Path) -> None:
     from datetime import timedelta
 
-    from srs_tui.store.backup import daily_backup
+    from srs_tui.exchange.backup import daily_backup
 
     db = tmp_path / "srs.db"
     with Store.open(db) as store:

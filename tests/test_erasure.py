@@ -13,9 +13,9 @@ import pytest
 
 from conftest import NOW, build_app, run_cli
 from srs_tui.config import Config
+from srs_tui.exchange.backup import backup, encrypted_backup
+from srs_tui.exchange.report import report_html
 from srs_tui.store import Store
-from srs_tui.store.backup import backup, encrypted_backup
-from srs_tui.store.report import report_html
 
 BLAKE = "Blake (demo)"
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from srs_tui.feedback import Thresholds, alerts_by_session, latest_alerts, summarize
 from srs_tui.measures import Scores
+from srs_tui.rules import Thresholds, alerts_by_session, latest_alerts, summarize
 
 DEFAULT = Thresholds()
 
@@ -209,7 +209,7 @@ def test_no_rule_fires_on_a_constant_40(length: int) -> None:
 
 @given(st.lists(st.integers(min_value=0, max_value=400), min_size=1, max_size=12))
 def test_every_alert_names_a_known_rule_and_gives_a_reason(totals: list[int]) -> None:
-    from srs_tui.feedback import RULES
+    from srs_tui.rules import RULES
 
     known = {rule.id for rule in RULES}
     for alerts in alerts_by_session([even(t) for t in totals], DEFAULT):
@@ -219,7 +219,7 @@ def test_every_alert_names_a_known_rule_and_gives_a_reason(totals: list[int]) ->
 
 
 def test_every_rule_states_its_threshold_and_source() -> None:
-    from srs_tui.feedback import RULES
+    from srs_tui.rules import RULES
 
     assert [rule.id for rule in RULES] == [
         "persistent_low",

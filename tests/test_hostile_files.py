@@ -16,12 +16,12 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import pytest
 
 from conftest import NOW, cli_env, run_cli
+from srs_tui.exchange.backup import backup
+from srs_tui.exchange.restore import restore
 from srs_tui.measures import Scores
 from srs_tui.store import Store, StoreError
-from srs_tui.store.backup import backup
 from srs_tui.store.database import sqlite_uri, uri_path
 from srs_tui.store.files import put_in_place, temporary_beside
-from srs_tui.store.restore import restore
 
 
 def digest(path: Path) -> str:

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from conftest import NOW
 from srs_tui.config import Config
+from srs_tui.exchange.export import export_csv, export_json
+from srs_tui.exchange.importer import apply, plan_csv, plan_file
 from srs_tui.measures import Scores
 from srs_tui.store import Store
-from srs_tui.store.export import export_csv, export_json
-from srs_tui.store.importer import apply, plan_csv, plan_file
 
 HEADER = "client,date,relationship,goals,approach,overall"
 

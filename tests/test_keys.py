@@ -19,6 +19,7 @@ from textual.widgets import Input
 from conftest import NOW, Terminal, cli_env, frozen_clock, screen_text
 from srs_tui.app import make_app
 from srs_tui.config import Config
+from srs_tui.exchange.crypto import decrypt, encrypt
 from srs_tui.key_cost import MAX_MEMORY, MIN_PASSPHRASE, N, P, R, cost_problem, memory_needed
 from srs_tui.passphrase import (
     PassphraseError,
@@ -29,7 +30,6 @@ from srs_tui.passphrase import (
 from srs_tui.screens.curtain import CurtainScreen
 from srs_tui.screens.rate import RateScreen
 from srs_tui.store import Store, StoreError
-from srs_tui.store.crypto import decrypt, encrypt
 from srs_tui.widgets.rating_slider import RatingSlider
 
 SECRET = "long enough secret"

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW, cli_env, run_cli
+from srs_tui.exchange.backup import backup, daily_backup, encrypted_backup
+from srs_tui.exchange.restore import restore
 from srs_tui.measures import Scores
 from srs_tui.store import Store, StoreError
-from srs_tui.store.backup import backup, daily_backup, encrypted_backup
 from srs_tui.store.health import health
-from srs_tui.store.restore import restore
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX locks")
 

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import NOW
-from srs_tui.feedback import Thresholds, latest_alerts
 from srs_tui.measures import Scores
+from srs_tui.rules import Thresholds, latest_alerts
 from srs_tui.store import Store
 from srs_tui.triage import matching, recent_needed, triage
 

@@ -228,8 +228,9 @@ class SrsApp(App[None]):
 
     def _daily_backup(self) -> None:
         """Today's automatic backup, off the UI thread, on a connection of its own."""
-        from srs_tui.store.backup import BACKUP_FOLDER, daily_backup
+        from srs_tui.exchange.backup import daily_backup
         from srs_tui.store.errors import DamagedError
+        from srs_tui.store.paths import BACKUP_FOLDER
 
         store_path = self.ctx.store.path
         try:

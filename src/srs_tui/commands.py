@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 from srs_tui.config import Config
 
 if TYPE_CHECKING:
-    from srs_tui.store.importer import ImportPlan
+    from srs_tui.exchange.importer import ImportPlan
+from srs_tui.exchange.backup import backup, default_backup_path
+from srs_tui.exchange.export import export_csv, export_json
+from srs_tui.exchange.restore import restore
 from srs_tui.passphrase import read_passphrase
 from srs_tui.store import Client, Store, StoreError
-from srs_tui.store.backup import backup, default_backup_path
 from srs_tui.store.database import check_file, is_database_file
-from srs_tui.store.export import export_csv, export_json
 from srs_tui.store.files import refuse_unless_regular, write_private
 from srs_tui.store.health import health
-from srs_tui.store.restore import restore
 from srs_tui.terminal_text import terminal_safe
 
 
@@ -109,7 +109,7 @@ def _checked_plan(
 ) -> ImportPlan | None:
     """The file's plan against store, after saying what it found (only its errors if quiet);
     None if it has errors."""
-    from srs_tui.store.importer import plan_file
+    from srs_tui.exchange.importer import plan_file
 
     plan = plan_file(store, path, now)
     for duplicate in [] if quiet else plan.duplicates:
@@ -128,7 +128,7 @@ def import_file(
     db_path: Path, path: Path, *, dry_run: bool, now: datetime, create_parents: bool = False
 ) -> int:
     """Check a whole CSV or JSON bundle, then write all of it, or nothing if anything is wrong."""
-    from srs_tui.store.importer import apply
+    from srs_tui.exchange.importer import apply
 
     try:
         # Nothing is created (no folder, no database) for a dry run or a file with errors:
@@ -153,7 +153,7 @@ def report(
     db_path: Path, config: Config, *, alias: str, output: Path, force: bool, now: datetime
 ) -> int:
     """One client's self-contained HTML report."""
-    from srs_tui.store.report import report_html
+    from srs_tui.exchange.report import report_html
 
     try:
         _writable_output(output, db_path, force=force)
@@ -201,7 +201,7 @@ def make_backup(
     force: bool = False,
 ) -> int:
     """A consistent copy of the database, by default into the backups folder."""
-    from srs_tui.store.backup import encrypted_backup
+    from srs_tui.exchange.backup import encrypted_backup
 
     destination = target if target is not None else default_backup_path(data_dir, now)
     if encrypt and target is None:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from srs_tui.feedback import Thresholds
 from srs_tui.measures import MODES, SETTINGS, SRS, format_tenths
+from srs_tui.rules import Thresholds
 from srs_tui.terminal_text import terminal_safe
 
 CONFIG_FILE_NAME = "config.toml"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from srs_tui.feedback import Alert, Thresholds, alerts_of, concerns, lookback
+from srs_tui.rules import Alert, Thresholds, alerts_of, concerns, lookback
 from srs_tui.store.records import ClientSummary
 
 RECENT_SESSIONS = 8  # what the caseload's small trend shows

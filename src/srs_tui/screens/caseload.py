@@ -14,8 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from srs_tui.context import AppContext
-from srs_tui.feedback import Thresholds
 from srs_tui.measures import format_tenths
+from srs_tui.rules import Thresholds
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Client, StoreError
 from srs_tui.triage import Triaged, matching, recent_needed, triage

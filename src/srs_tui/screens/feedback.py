@@ -11,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Label, Static, TextArea
 
 from srs_tui.context import AppContext
-from srs_tui.feedback import Feedback
 from srs_tui.measures import format_tenths
+from srs_tui.rules import Feedback
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.navigation import go_back, screen_below
 from srs_tui.screens.sizing import preset_breakpoints

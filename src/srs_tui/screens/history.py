@@ -13,8 +13,8 @@ from textual.widgets import Header, Static
 
 from srs_tui.context import AppContext
 from srs_tui.details import DISPLAY_FORMAT
-from srs_tui.feedback import Alert, alerts_by_session
 from srs_tui.measures import SRS, format_tenths
+from srs_tui.rules import Alert, alerts_by_session
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
 from srs_tui.screens.sizing import preset_breakpoints
@@ -310,8 +310,8 @@ class HistoryScreen(Screen[None]):
         if self.ctx.share.active:
             self.notify("Sharing: reports are written when the screen is not shared.")
             return
+        from srs_tui.exchange.report import report_html
         from srs_tui.store.files import write_private
-        from srs_tui.store.report import report_html
 
         now = self.ctx.clock()
         folder = self.ctx.store.path.parent / "reports"

@@ -14,8 +14,8 @@ from textual.widgets import Header, Static
 
 from srs_tui.context import AppContext
 from srs_tui.details import DISPLAY_FORMAT, SessionDetails
-from srs_tui.feedback import summarize
 from srs_tui.measures import Scores, total_of
+from srs_tui.rules import summarize
 from srs_tui.screens.navigation import go_back
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Client, StoreError

@@ -8,7 +8,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from srs_tui.feedback import RULES, Thresholds
+from srs_tui.rules import RULES, Thresholds
 from srs_tui.screens.dialog import Dialog
 
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
 
-from srs_tui.store.backup import BACKUP_FOLDER
 from srs_tui.store.database import BUSY_TIMEOUT_S, check_versions, read_only
 from srs_tui.store.errors import StoreError
 from srs_tui.store.errors import describe as describe_error
+from srs_tui.store.paths import BACKUP_FOLDER
 
 REPORT_FOLDER = "reports"
 ENCRYPTED_SUFFIX = ".enc"

@@ -8,7 +8,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from srs_tui.store.backup import integrity
+from srs_tui.store.copies import integrity
 from srs_tui.store.database import check_file, read_only
 from srs_tui.store.errors import StoreError, describe
 from srs_tui.store.schema import SCHEMA_VERSION

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+BACKUP_FOLDER = "backups"  # in the data folder
+DAILY_PREFIX = "daily-"
+
 APP_NAME = "srs-tui"
 DB_FILE_NAME = "srs-tui.db"
 

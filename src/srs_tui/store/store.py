@@ -179,7 +179,7 @@ class Store:
         (applied to whatever file is at the path now, it would show a mixture of two
         databases), the log and its index are removed too, if they are still the very files
         this connection had (os.stat, never open)."""
-        from srs_tui.store.backup import write_copy
+        from srs_tui.store.copies import write_copy
 
         self.abandoned = True
         memory = sqlite3.connect(":memory:", isolation_level=None)

@@ -13,8 +13,8 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from srs_tui.feedback import Thresholds
 from srs_tui.measures import SRS, format_tenths
+from srs_tui.rules import Thresholds
 from srs_tui.widgets.big_number import aligned_rows, digits_text
 from srs_tui.widgets.drawn import line_at
 

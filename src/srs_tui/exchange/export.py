@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from srs_tui.feedback import Thresholds, alerts_by_session
 from srs_tui.measures import SRS, format_tenths
+from srs_tui.rules import Thresholds, alerts_by_session
 from srs_tui.store.records import Administration, Client, timestamp
 from srs_tui.store.store import Store
 

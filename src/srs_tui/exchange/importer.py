@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from srs_tui.details import EARLIEST, local_moment
+from srs_tui.exchange.export import BUNDLE_FORMAT, BUNDLE_VERSION, unescape_cell
 from srs_tui.measures import (
     MODES,
     SETTINGS,
@@ -30,7 +31,6 @@ from srs_tui.measures import (
     parse_rating,
 )
 from srs_tui.store.errors import StoreError
-from srs_tui.store.export import BUNDLE_FORMAT, BUNDLE_VERSION, unescape_cell
 from srs_tui.store.records import (
     LANGUAGES,
     clean_alias,

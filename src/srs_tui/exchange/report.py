@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from srs_tui.feedback import Thresholds, alerts_by_session
 from srs_tui.measures import SRS, format_tenths
+from srs_tui.rules import Thresholds, alerts_by_session
 from srs_tui.store.erasure import client_meta
 from srs_tui.store.records import Administration, Client
 

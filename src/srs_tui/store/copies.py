@@ -1,14 +1,12 @@
-"""Backups through SQLite's online backup API, never a file copy of a live database.
+"""Copies of the database made through SQLite's online backup API, never a file copy.
 
-The live database is only ever read and written through SQLite (see database.py). An encrypted
-backup is made in memory, so no plaintext copy ever lands where it goes (a USB stick, a cloud
-folder), not even for a moment.
+The live database is only ever read and written through SQLite (see database.py): a copy is
+made from a read-only SQLite connection into a new private file, or into memory.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
 from pathlib import Path
 
 from srs_tui.store.database import (
@@ -19,19 +17,13 @@ from srs_tui.store.database import (
     read_only,
 )
 from srs_tui.store.errors import DamagedError, StoreError, code_of, describe
-from srs_tui.store.files import put_in_place, temporary_beside, write_private
+from srs_tui.store.files import put_in_place, temporary_beside
 
-BACKUP_FOLDER = "backups"
-DAILY_PREFIX = "daily-"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def default_backup_path(data_dir: Path, now: datetime) -> Path:
-    """backups/srs-tui-2026-12-01-140500.db in the data folder."""
-    return data_dir / BACKUP_FOLDER / f"srs-tui-{now.strftime('%Y-%m-%d-%H%M%S')}.db"
-
-
 def integrity(conn: sqlite3.Connection) -> str:
+    """ "ok", or "failed": never SQLite's own words, which can quote the file."""
     try:
         result = conn.execute("PRAGMA integrity_check").fetchone()[0]
     except sqlite3.DatabaseError:  # damaged beyond what the check can walk
@@ -40,12 +32,12 @@ def integrity(conn: sqlite3.Connection) -> str:
     return "ok" if result == "ok" else "failed"
 
 
-def _refuse_database_target(target: Path, db_path: Path) -> None:
+def refuse_database_target(target: Path, db_path: Path) -> None:
     if is_database_file(target, db_path):
         raise StoreError(f"{target}: that is the database itself; choose another file.")
 
 
-def _open_source(db_path: Path) -> sqlite3.Connection:
+def open_source(db_path: Path) -> sqlite3.Connection:
     """A read-only connection to the live database, checked to be ours."""
     if check_file(db_path):
         raise StoreError(f"no records yet: there is no database at {db_path}.")
@@ -91,17 +83,6 @@ def write_copy(source: sqlite3.Connection, target: Path, *, force: bool) -> None
     put_in_place(temporary, target, force=force)
 
 
-def backup(db_path: Path, target: Path, *, force: bool = False) -> Path:
-    """Copy the database at db_path to target while the app may be running."""
-    _refuse_database_target(target, db_path)
-    source = _open_source(db_path)
-    try:
-        write_copy(source, target, force=force)
-    finally:
-        source.close()
-    return target
-
-
 def plain_header(data: bytearray) -> None:
     """Mark an image as a rollback-journal database (bytes 18 and 19 of the header: 1, not
     WAL's 2): an image in memory or a single file has no write-ahead log beside it."""
@@ -111,7 +92,7 @@ def plain_header(data: bytearray) -> None:
 
 def snapshot(db_path: Path) -> bytes:
     """The whole database as one checked image in memory; no file is written."""
-    source = _open_source(db_path)
+    source = open_source(db_path)
     memory = sqlite3.connect(":memory:")
     try:
         source.backup(memory)
@@ -127,32 +108,3 @@ def snapshot(db_path: Path) -> bytes:
         source.close()
     plain_header(image)
     return bytes(image)
-
-
-def encrypted_backup(db_path: Path, target: Path, passphrase: str, *, force: bool = False) -> Path:
-    """An encrypted backup: a checked image made in memory, sealed, written whole as 0600.
-
-    Only ciphertext ever reaches the target's folder."""
-    from srs_tui.store.crypto import encrypt
-
-    _refuse_database_target(target, db_path)
-    if target.exists() and not force:
-        raise StoreError(f"{target}: already exists; choose another name or add --force.")
-    sealed = encrypt(snapshot(db_path), passphrase)
-    make_private_folder(target.parent)
-    write_private(target, sealed, force=force)
-    return target
-
-
-def daily_backup(db_path: Path, folder: Path, today: datetime, keep: int) -> Path | None:
-    """Today's automatic backup if there is none yet; only the newest `keep` are kept."""
-    if keep <= 0:
-        return None
-    target = folder / f"{DAILY_PREFIX}{today.strftime('%Y-%m-%d')}.db"
-    made = None
-    if not target.exists():
-        made = backup(db_path, target)
-    dailies = sorted(folder.glob(f"{DAILY_PREFIX}????-??-??.db"))
-    for old in dailies[:-keep]:
-        old.unlink(missing_ok=True)
-    return made

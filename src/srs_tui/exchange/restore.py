@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from srs_tui.store.backup import SQLITE_MAGIC, integrity, plain_header, write_copy
+from srs_tui.store.copies import SQLITE_MAGIC, integrity, plain_header, write_copy
 from srs_tui.store.database import check_versions, connect, is_database_file, read_only
 from srs_tui.store.errors import StoreError, describe
 from srs_tui.store.schema import TABLES, migrate
@@ -29,7 +29,7 @@ MAX_BACKUP_BYTES = 2 * 1024**3
 
 def _read_backup(path: Path, passphrase: Callable[[], str]) -> bytearray:
     """The backup's bytes, decrypted in memory if it is encrypted."""
-    from srs_tui.store.crypto import decrypt, is_encrypted
+    from srs_tui.exchange.crypto import decrypt, is_encrypted
 
     try:
         size = path.stat().st_size

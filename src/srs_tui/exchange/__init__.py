@@ -1,0 +1,1 @@
+"""File formats beside the database: import, export, the report, backups and restore."""

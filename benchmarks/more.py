@@ -221,7 +221,7 @@ def save_and_export_figures(folder: Path, saves: int) -> list[Figure]:
         def save() -> None:
             store.record(
                 client.id,
-                Scores(91, 85, 70, 99),
+                Scores.srs(91, 85, 70, 99),
                 administered_at=NOW,
                 mode="oral",
                 setting="telehealth",

@@ -53,7 +53,7 @@ def build_source(path: Path) -> None:
         ):
             store.record(
                 ana.id,
-                Scores(*values),
+                Scores.srs(*values),
                 administered_at=NOW - timedelta(days=21 - day),
                 mode="oral",
                 setting="telehealth",
@@ -63,7 +63,7 @@ def build_source(path: Path) -> None:
         for day in range(2):
             store.record(
                 ben.id,
-                Scores(50, 60, 70, 80),
+                Scores.srs(50, 60, 70, 80),
                 administered_at=NOW - timedelta(days=9 - day),
                 mode="paper",
                 setting="in-person",

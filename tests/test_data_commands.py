@@ -59,7 +59,7 @@ def test_cells_a_spreadsheet_would_run_are_escaped(db_path: Path, tmp_path: Path
     with Store.open(db_path) as store:
         client = store.add_client("=HYPERLINK(1)", now=NOW)
         store.record(
-            client.id, Scores(90, 90, 90, 90), administered_at=NOW, mode="oral",
+            client.id, Scores.srs(90, 90, 90, 90), administered_at=NOW, mode="oral",
             setting="telehealth", note="+1 call me", now=NOW,
         )  # fmt: skip
     result = srs("--db", str(db_path), "export", home=tmp_path)
@@ -274,7 +274,7 @@ def export_of(db: Path, home: Path) -> str:
 def test_a_report_is_one_self_contained_html_file(demo_db: Path, tmp_path: Path) -> None:
     with Store.open(demo_db) as store:
         client = store.add_client("<script>alert(1)</script>", now=NOW)
-        store.record(client.id, Scores(80, 80, 80, 80), administered_at=NOW, mode="oral",
+        store.record(client.id, Scores.srs(80, 80, 80, 80), administered_at=NOW, mode="oral",
                      setting="telehealth", note="[bold] & <b>", now=NOW)  # fmt: skip
     out = tmp_path / "report.html"
     made = srs("--db", str(demo_db), "report", "--client", "Casey (demo)", "-o", str(out),

@@ -36,7 +36,7 @@ SAVER = textwrap.dedent(
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
         for number in range(count):
             try:
-                saved = store.record(client.id, Scores(number % 101, 50, 50, 50),
+                saved = store.record(client.id, Scores.srs(number % 101, 50, 50, 50),
                                      administered_at=now, mode="oral", setting="telehealth",
                                      note="x" * 2000, now=now)
             except StoreError as error:

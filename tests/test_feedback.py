@@ -15,7 +15,7 @@ DEFAULT = Thresholds()
 def even(total: int) -> Scores:
     """Four items adding up to total tenths, as evenly as possible."""
     base, extra = divmod(total, 4)
-    return Scores(*(base + (1 if index < extra else 0) for index in range(4)))
+    return Scores.srs(*(base + (1 if index < extra else 0) for index in range(4)))
 
 
 def rule_ids(history: list[Scores], thresholds: Thresholds = DEFAULT) -> list[str]:
@@ -42,7 +42,7 @@ def test_cutoff_is_configurable() -> None:
 
 
 def test_below_cutoff_reason_names_the_numbers() -> None:
-    alerts = latest_alerts([Scores(91, 85, 70, 99)], DEFAULT)
+    alerts = latest_alerts([Scores.srs(91, 85, 70, 99)], DEFAULT)
     (alert,) = [a for a in alerts if a.rule_id == "below_cutoff"]
     assert "34.5" in alert.reason
     assert "36.0" in alert.reason
@@ -51,12 +51,12 @@ def test_below_cutoff_reason_names_the_numbers() -> None:
 
 @pytest.mark.parametrize(("item", "fires"), [(89, True), (90, False), (91, False)])
 def test_low_item_at_and_around_9(item: int, fires: bool) -> None:
-    history = [Scores(100, 100, item, 100)]
+    history = [Scores.srs(100, 100, item, 100)]
     assert ("low_item" in rule_ids(history)) is fires
 
 
 def test_low_item_names_the_lowest_item_first() -> None:
-    (alert,) = latest_alerts([Scores(85, 95, 70, 100)], Thresholds(cutoff=0))
+    (alert,) = latest_alerts([Scores.srs(85, 95, 70, 100)], Thresholds(cutoff=0))
     assert alert.rule_id == "low_item"
     assert alert.reason.startswith("Approach or Method is 7.0, below 9.0")
     assert "Relationship 8.5" in alert.reason
@@ -64,7 +64,7 @@ def test_low_item_names_the_lowest_item_first() -> None:
 
 
 def test_soft_prompt_is_configurable() -> None:
-    assert "low_item" in rule_ids([Scores(100, 100, 94, 100)], Thresholds(soft_item=95))
+    assert "low_item" in rule_ids([Scores.srs(100, 100, 94, 100)], Thresholds(soft_item=95))
 
 
 @pytest.mark.parametrize(("second", "fires"), [(389, True), (390, True), (391, False)])
@@ -84,18 +84,18 @@ def test_drop_reason_and_threshold() -> None:
 
 
 def test_alerts_come_most_urgent_first() -> None:
-    alerts = latest_alerts([even(380), Scores(91, 85, 70, 99)], DEFAULT)
+    alerts = latest_alerts([even(380), Scores.srs(91, 85, 70, 99)], DEFAULT)
     assert [a.rule_id for a in alerts] == ["drop", "below_cutoff", "low_item"]
 
 
 @given(st.integers(min_value=1, max_value=30))
 def test_no_rule_fires_on_a_constant_perfect_history(length: int) -> None:
-    history = [Scores(100, 100, 100, 100)] * length
+    history = [Scores.srs(100, 100, 100, 100)] * length
     assert all(not alerts for alerts in alerts_by_session(history, DEFAULT))
 
 
 def test_summary_gives_the_lowest_item_and_a_question_about_it() -> None:
-    summary = summarize([Scores(91, 85, 70, 99)], DEFAULT)
+    summary = summarize([Scores.srs(91, 85, 70, 99)], DEFAULT)
     assert summary.total == 345
     assert summary.lowest.key == "approach"
     assert summary.lowest_value == 70
@@ -104,7 +104,7 @@ def test_summary_gives_the_lowest_item_and_a_question_about_it() -> None:
 
 
 def test_summary_of_a_good_session_asks_a_general_question() -> None:
-    summary = summarize([Scores(95, 96, 97, 98)], DEFAULT)
+    summary = summarize([Scores.srs(95, 96, 97, 98)], DEFAULT)
     assert not summary.alerts
     assert summary.lowest.key == "relationship"
     assert "even better" in summary.question
@@ -191,13 +191,13 @@ def test_rising_is_a_positive_note(totals: tuple[float, ...], fires: bool) -> No
 
 
 def test_rising_alone_does_not_need_attention() -> None:
-    summary = summarize([even(300), Scores(95, 95, 95, 95)], DEFAULT)
+    summary = summarize([even(300), Scores.srs(95, 95, 95, 95)], DEFAULT)
     assert [a.rule_id for a in summary.alerts] == ["rising"]
     assert not summary.needs_attention
 
 
 def test_severity_puts_persistent_low_drop_and_cutoff_before_falling_and_items() -> None:
-    history = [even(359), even(358), Scores(80, 90, 90, 80)]
+    history = [even(359), even(358), Scores.srs(80, 90, 90, 80)]
     ids = rule_ids(history)
     assert ids == ["persistent_low", "drop", "below_cutoff", "falling", "low_item"]
 

@@ -34,7 +34,7 @@ def make_db(path: Path) -> str:
         client = store.add_client("Ana", now=NOW)
         store.record(
             client.id,
-            Scores(50, 50, 50, 50),
+            Scores.srs(50, 50, 50, 50),
             administered_at=NOW,
             mode="oral",
             setting="telehealth",
@@ -120,7 +120,7 @@ def test_a_planted_trigger_never_changes_what_is_stored(tmp_path: Path) -> None:
         assert ana is not None
         saved = store.record(
             ana.id,
-            Scores(10, 10, 10, 20),
+            Scores.srs(10, 10, 10, 20),
             administered_at=NOW,
             mode="oral",
             setting="telehealth",

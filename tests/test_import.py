@@ -164,7 +164,7 @@ def test_any_history_survives_export_then_import(
     with Store.open(folder / "a.db") as store:
         client = store.add_client("Ana", now=NOW)
         for values in history:
-            store.record(client.id, Scores(*values), administered_at=NOW, mode="oral",
+            store.record(client.id, Scores.srs(*values), administered_at=NOW, mode="oral",
                          setting="telehealth", note=note, now=NOW)  # fmt: skip
         text = export_csv(store, everyone(store), Config().thresholds)
         before = sessions(store)

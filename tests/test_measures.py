@@ -81,40 +81,39 @@ def test_every_one_decimal_string_round_trips(whole: int, tenth: int) -> None:
 
 @given(ratings, ratings, ratings, ratings)
 def test_total_is_exact_and_in_range(a: int, b: int, c: int, d: int) -> None:
-    total = Scores(a, b, c, d).total
+    total = Scores.srs(a, b, c, d).total
     assert total == a + b + c + d
     assert 0 <= total <= SRS.total_max == 400
 
 
 @given(ratings, ratings, ratings, ratings, st.sampled_from(SRS.keys))
 def test_total_is_monotone_in_each_item(a: int, b: int, c: int, d: int, key: str) -> None:
-    scores = Scores(a, b, c, d)
+    scores = Scores.srs(a, b, c, d)
     values = scores.as_dict()
     if values[key] < 100:
         values[key] += 1
-        assert Scores.from_mapping(values).total == scores.total + 1
+        assert Scores.of(SRS, values).total == scores.total + 1
 
 
 def test_tenths_avoid_float_error() -> None:
     # 0.1 + 0.2 + 0.3 + 0.4 in floats is 1.0000000000000002; in tenths it is exactly 10.
-    assert Scores(1, 2, 3, 4).total == 10
-    assert format_tenths(Scores(1, 2, 3, 4).total) == "1.0"
+    assert Scores.srs(1, 2, 3, 4).total == 10
+    assert format_tenths(Scores.srs(1, 2, 3, 4).total) == "1.0"
 
 
 @pytest.mark.parametrize("bad", [101, -1])
 def test_scores_refuse_out_of_range(bad: int) -> None:
     with pytest.raises(ValueError, match="outside"):
-        Scores(bad, 50, 50, 50)
+        Scores.srs(bad, 50, 50, 50)
 
 
 def test_scores_refuse_floats() -> None:
     with pytest.raises(TypeError):
-        Scores(7.5, 50, 50, 50)  # type: ignore[arg-type]
+        Scores.srs(7.5, 50, 50, 50)  # type: ignore[arg-type]
 
 
 def test_lowest_item_prefers_the_first_on_a_tie() -> None:
-    item, value = Scores(80, 95, 80, 90).lowest()
-    assert (item.key, value) == ("relationship", 80)
+    assert Scores.srs(80, 95, 80, 90).lowest() == ("relationship", 80)
 
 
 def test_srs_items_and_labels() -> None:

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX locks")
 def save(store: Store, client_id: str, value: int = 50) -> None:
     store.record(
         client_id,
-        Scores(value, 50, 50, 50),
+        Scores.srs(value, 50, 50, 50),
         administered_at=NOW,
         mode="oral",
         setting="telehealth",
@@ -283,7 +283,7 @@ async def test_a_window_lets_go_of_a_replaced_file_and_keeps_what_it_saw(tmp_pat
     with Store.open(rescued) as kept:
         found = kept.find_client("Ana")
         assert found is not None
-        assert kept.history(found.id)[0].scores.relationship == 88
+        assert kept.history(found.id)[0].scores.as_dict()["relationship"] == 88
     assert health(db).problems == []
     with Store.open(db) as now_there:
         assert [s.client.alias for s in now_there.clients()] == ["Zed"]
@@ -302,7 +302,7 @@ WRITER = textwrap.dedent(
         client = store.get_or_add_client("Writer", now=now)
         while True:
             try:
-                saved = store.record(client.id, Scores(50, 50, 50, 50), administered_at=now,
+                saved = store.record(client.id, Scores.srs(50, 50, 50, 50), administered_at=now,
                                      mode="oral", setting="telehealth", now=now)
             except StoreError:
                 client = store.get_or_add_client("Writer", now=now)

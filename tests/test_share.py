@@ -57,7 +57,7 @@ def ana_and_ben(db_path: Path) -> Path:
         for day in (10, 17):
             store.record(
                 ana.id,
-                __import__("srs_tui.measures", fromlist=["Scores"]).Scores(80, 80, 80, 80),
+                __import__("srs_tui.measures", fromlist=["Scores"]).Scores.srs(80, 80, 80, 80),
                 administered_at=past.replace(day=day),
                 mode="oral",
                 setting="telehealth",

@@ -15,7 +15,7 @@ from srs_tui.measures import Scores
 from srs_tui.store import Store, StoreError
 from srs_tui.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
-SCORES = Scores(91, 85, 70, 99)
+SCORES = Scores.srs(91, 85, 70, 99)
 
 
 def digest(path: Path) -> str:
@@ -312,13 +312,13 @@ def test_caseload_gives_the_latest_sessions_oldest_first(store: Store) -> None:
     ana = store.add_client("Ana", now=NOW)
     store.add_client("Ben", now=NOW)
     for total in range(10):
-        record(store, ana.id, Scores(total, 0, 0, 0))
+        record(store, ana.id, Scores.srs(total, 0, 0, 0))
     summaries = store.clients(recent=3)
     assert [s.client.alias for s in summaries] == ["Ana", "Ben"]
     ana_row, ben_row = summaries
     assert ana_row.last_session == 10
     assert ana_row.totals == (7, 8, 9)
-    assert ana_row.last == Scores(9, 0, 0, 0)
+    assert ana_row.last == Scores.srs(9, 0, 0, 0)
     assert ana_row.last_total == 9
     assert (ben_row.last_session, ben_row.totals, ben_row.last, ben_row.last_at) == (
         0,
@@ -348,8 +348,10 @@ def test_correcting_a_session_changes_the_row_and_records_when(store: Store) -> 
     (saved,) = store.history(client.id)
     later = NOW.replace(hour=16)
     earlier = NOW.replace(day=24, month=11)
-    corrected = store.correct(saved.id, Scores(91, 85, 80, 99), administered_at=earlier, now=later)
-    assert corrected.scores == Scores(91, 85, 80, 99)
+    corrected = store.correct(
+        saved.id, Scores.srs(91, 85, 80, 99), administered_at=earlier, now=later
+    )
+    assert corrected.scores == Scores.srs(91, 85, 80, 99)
     assert corrected.administered_at == earlier
     assert corrected.updated_at == later
     assert corrected.created_at == NOW
@@ -359,7 +361,7 @@ def test_correcting_a_session_changes_the_row_and_records_when(store: Store) -> 
 def test_deleting_a_session_moves_the_later_ones_up(store: Store) -> None:
     client = store.add_client("Ana", now=NOW)
     for value in (10, 20, 30, 40):
-        record(store, client.id, Scores(value, 0, 0, 0))
+        record(store, client.id, Scores.srs(value, 0, 0, 0))
     second = store.history(client.id)[1]
     store.delete_administration(second.id)
     history = store.history(client.id)

@@ -34,7 +34,7 @@ def test_terminal_safe_shows_every_control_character_as_an_escape() -> None:
 def record(store: Store, client_id: str, note: str) -> None:
     store.record(
         client_id,
-        Scores.trusted(90, 90, 90, 90),
+        Scores.trusted("SRS", (90, 90, 90, 90)),
         administered_at=NOW,
         mode="oral",
         setting="telehealth",

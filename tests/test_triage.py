@@ -21,7 +21,7 @@ def add(store: Store, alias: str, totals: list[int]) -> None:
     client = store.add_client(alias, now=NOW)
     for total in totals:
         base, extra = divmod(total, 4)
-        scores = Scores(*(base + (1 if i < extra else 0) for i in range(4)))
+        scores = Scores.srs(*(base + (1 if i < extra else 0) for i in range(4)))
         store.record(
             client.id, scores, administered_at=NOW, mode="oral", setting="telehealth", now=NOW
         )

@@ -381,7 +381,7 @@ def _ratings(value: object) -> Scores:
             _integer(value[key], 0, SRS.item_max)
         except _Refused as error:
             raise _Refused(f"{key}: {error}") from None
-    return Scores.from_mapping(value)
+    return Scores.of(SRS, value)
 
 
 def _record(value: object, keys: tuple[str, ...]) -> dict[str, Any]:

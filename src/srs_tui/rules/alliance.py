@@ -241,7 +241,8 @@ def _rising(totals: Sequence[int], t: Thresholds) -> Alert | None:
 
 
 def _low_item(scores: Scores, t: Thresholds) -> Alert | None:
-    lowest, value = scores.lowest()
+    lowest_key, value = scores.lowest()
+    lowest = SRS.item(lowest_key)
     if value >= t.soft_item:
         return None
 
@@ -313,7 +314,8 @@ GENERAL_QUESTION = "What would have made today even better for you?"
 def summarize(history: Sequence[Scores], thresholds: Thresholds) -> Feedback:
     """The feedback for the last session of a non-empty history."""
     scores = history[-1]
-    lowest, value = scores.lowest()
+    lowest_key, value = scores.lowest()
+    lowest = SRS.item(lowest_key)
     question = lowest.follow_up if value < thresholds.soft_item else GENERAL_QUESTION
     return Feedback(
         total=scores.total,

@@ -73,7 +73,7 @@ class CorrectSessionScreen(Dialog[Correction | None]):
             DISPLAY_FORMAT
         ):
             moment = self.administration.administered_at  # unchanged: keep its seconds and zone
-        return Correction(scores=Scores.from_mapping(values), administered_at=moment)
+        return Correction(scores=Scores.of(SRS, values), administered_at=moment)
 
     def _save(self) -> None:
         result = self._correction()

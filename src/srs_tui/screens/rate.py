@@ -14,7 +14,7 @@ from textual.widgets import Header, Static
 
 from srs_tui.context import AppContext
 from srs_tui.details import DISPLAY_FORMAT, SessionDetails
-from srs_tui.measures import Scores, total_of
+from srs_tui.measures import SRS, Scores, total_of
 from srs_tui.rules import summarize
 from srs_tui.screens.navigation import go_back
 from srs_tui.screens.sizing import preset_breakpoints
@@ -227,9 +227,7 @@ class RateScreen(Screen[None]):
             self._say(f"Not saved: set {names} first.")
             self.query_one(f"#{missing[0].key}", RatingSlider).focus()
             return
-        scores = Scores.from_mapping(
-            {key: value for key, value in values.items() if value is not None}
-        )
+        scores = Scores.of(SRS, {key: value for key, value in values.items() if value is not None})
         store = self.ctx.store
         try:
             saved = store.record(

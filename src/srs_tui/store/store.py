@@ -62,7 +62,7 @@ def _administration(row: Sequence[Any]) -> Administration:
         measure=row[2],
         session=row[3],
         administered_at=datetime.fromisoformat(row[4]),
-        scores=Scores.trusted(row[5], row[6], row[7], row[8]),
+        scores=Scores.trusted(SRS.name, (row[5], row[6], row[7], row[8])),
         mode=row[9],
         setting=row[10],
         note=row[11],
@@ -374,7 +374,7 @@ class Store:
                         last_session=final[1] if final else 0,  # the latest fetched is last
                         last_at=datetime.fromisoformat(final[2]) if final else None,
                         totals=tuple(totals.get(row[0], ())),
-                        last=Scores.trusted(*final[3:7]) if final else None,
+                        last=Scores.trusted(SRS.name, tuple(final[3:7])) if final else None,
                     )
                 )
         return summaries

@@ -1,0 +1,133 @@
+"""Ratings as integer tenths: parsing what a therapist types, formatting at the edges, and the
+values of one administration.
+
+Values are integer tenths everywhere inside (an item is 0 to 100, a four-item total 0 to 400),
+so float rounding never reaches a total, a cutoff comparison or an export. Text is formatted
+with one decimal only at the edges.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from srs_tui.measures.registry import SRS, Measure, measure_named
+
+TENTHS_PER_POINT = 10
+
+
+class RatingError(ValueError):
+    """A typed rating that is not a number from 0 to 10 with at most one decimal."""
+
+
+_NUMBER = re.compile(r"(?P<sign>[+-]?)(?P<whole>[0-9]*)(?:[.,](?P<fraction>[0-9]*))?")
+
+
+def parse_rating(text: str, item_max: int = SRS.item_max) -> int:
+    """Parse what the therapist typed ("7", "7.5", ".5", "10") into tenths.
+
+    Accepts a comma as the decimal mark too, since many clinicians' keyboards use one.
+    Raises RatingError with a reason a person can act on.
+    """
+    highest = format_tenths(item_max)
+    span = f"from 0 to {highest.removesuffix('.0')}"
+    entry = text.strip()
+    if not entry:
+        raise RatingError(f"type a number {span}")
+    match = _NUMBER.fullmatch(entry)
+    if match is None or not (match["whole"] or match["fraction"]):
+        raise RatingError(f"{entry!r} is not a number {span}")
+    fraction = (match["fraction"] or "").rstrip("0")
+    if len(fraction) > 1:
+        raise RatingError(f"{entry} has more than one decimal")
+    whole = match["whole"].lstrip("0")
+    if len(whole) > 3:
+        raise RatingError(f"{entry} is above {highest}")
+    tenths = int(whole or "0") * TENTHS_PER_POINT + int(fraction or "0")
+    if match["sign"] == "-" and tenths > 0:
+        raise RatingError(f"{entry} is below 0")
+    if tenths > item_max:
+        raise RatingError(f"{entry} is above {highest}")
+    return tenths
+
+
+def _spelled(tenths: int) -> str:
+    sign = "-" if tenths < 0 else ""
+    whole, fraction = divmod(abs(tenths), TENTHS_PER_POINT)
+    return f"{sign}{whole}.{fraction}"
+
+
+# Every item value and total there can be, spelled once: an export formats five a row.
+_SPELLED = tuple(_spelled(tenths) for tenths in range(401))
+
+
+def format_tenths(tenths: int) -> str:
+    """Tenths as a number with one decimal: 85 -> "8.5", 100 -> "10.0"."""
+    if 0 <= tenths < len(_SPELLED):
+        return _SPELLED[tenths]
+    return _spelled(tenths)
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """The item values of one administration of one measure, in tenths, in the form's order."""
+
+    measure: str
+    values: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        spec = measure_named(self.measure)
+        if len(self.values) != len(spec.keys):
+            raise ValueError(f"{self.measure} has {len(spec.keys)} items, not {len(self.values)}")
+        for key, value in zip(spec.keys, self.values, strict=True):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{key} must be an int of tenths")
+            if not 0 <= value <= spec.item_max:
+                raise ValueError(f"{key} is {value} tenths, outside 0..{spec.item_max}")
+
+    @classmethod
+    def trusted(cls, measure: str, values: tuple[int, ...]) -> Scores:
+        """Scores read back from the store, whose CHECK constraints already hold them to
+        0..100: skips the checks, which cost more than the query on a large caseload."""
+        scores = object.__new__(cls)
+        object.__setattr__(scores, "measure", measure)
+        object.__setattr__(scores, "values", values)
+        return scores
+
+    @classmethod
+    def of(cls, measure: Measure, values: Mapping[str, int]) -> Scores:
+        """Build from a mapping with one value per item key of the measure."""
+        return cls(measure.name, tuple(values[key] for key in measure.keys))
+
+    @classmethod
+    def srs(cls, relationship: int, goals: int, approach: int, overall: int) -> Scores:
+        """An SRS, its items in the form's order (a shorthand for tests and the demo)."""
+        return cls(SRS.name, (relationship, goals, approach, overall))
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The item keys, in the form's order."""
+        return measure_named(self.measure).keys
+
+    @property
+    def total(self) -> int:
+        """The total in tenths."""
+        return sum(self.values)
+
+    def as_dict(self) -> dict[str, int]:
+        """The ratings by item key, in the form's order."""
+        return dict(zip(self.keys, self.values, strict=True))
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.values)
+
+    def lowest(self) -> tuple[str, int]:
+        """The key of the lowest item and its value; on a tie, the one the form asks first."""
+        value, index = min((value, index) for index, value in enumerate(self.values))
+        return self.keys[index], value
+
+
+def total_of(values: Mapping[str, int | None]) -> int:
+    """The sum of the items that are set, in tenths."""
+    return sum(value for value in values.values() if value is not None)

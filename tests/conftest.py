@@ -138,3 +138,15 @@ class Terminal:
             self.process.kill()
             self.process.wait(timeout=30)
         os.close(self.controller)
+
+
+# The administrations as one flat table with the SRS item names and the session's number
+# (its place in time within its episode), for tests that read the file with plain sqlite3.
+FLAT = (
+    "(SELECT a.id, s.client_id, a.measure, a.form, a.rater, s.episode_id, "
+    "row_number() OVER (PARTITION BY s.episode_id ORDER BY s.instant, s.created_at, s.rowid) "
+    "AS session, s.held_at AS administered_at, a.item1 AS relationship, a.item2 AS goals, "
+    "a.item3 AS approach, a.item4 AS overall, s.mode, s.setting, s.note, a.created_at, "
+    "a.updated_at, s.instant FROM sessions AS s JOIN administrations AS a "
+    "ON a.session_id = s.id)"
+)

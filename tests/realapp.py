@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import cli_env
+from conftest import FLAT, cli_env
 
 # The app's acknowledgement of a save, on the feedback screen.
 SAVED = re.compile(r"Saved  (\S[^\r\n]*?)  ·  session (\d+)")
@@ -341,8 +341,8 @@ def ratings(db: Path, alias: str) -> list[Rating]:
     conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
     try:
         rows = conn.execute(
-            "SELECT a.relationship, a.goals, a.approach, a.overall FROM administrations AS a "
-            "JOIN clients AS c ON c.id = a.client_id WHERE c.alias = ? ORDER BY a.session",
+            f"SELECT a.relationship, a.goals, a.approach, a.overall FROM {FLAT} AS a "
+            "JOIN clients AS c ON c.id = a.client_id WHERE c.alias = ? ORDER BY a.instant",
             (alias,),
         ).fetchall()
     finally:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Terminal, run_cli
+from conftest import FLAT, Terminal, run_cli
 from srs_tui import __version__
 
 
@@ -103,7 +103,7 @@ def test_the_app_runs_in_a_real_terminal_and_saves(tmp_path: Path) -> None:
     assert b"\x1b]2;" not in seen
     conn = sqlite3.connect(db)
     rows = conn.execute(
-        "SELECT c.alias, relationship, goals, approach, overall FROM administrations "
+        f"SELECT c.alias, relationship, goals, approach, overall FROM {FLAT} "
         "JOIN clients AS c ON c.id = client_id"
     ).fetchall()
     conn.close()

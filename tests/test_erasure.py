@@ -37,7 +37,7 @@ def rows_of(db: Path, client: str) -> int:
         return int(
             conn.execute(
                 "SELECT (SELECT count(*) FROM clients WHERE id = ?) "
-                "+ (SELECT count(*) FROM administrations WHERE client_id = ?)",
+                "+ (SELECT count(*) FROM sessions WHERE client_id = ?)",
                 (client, client),
             ).fetchone()[0]
         )

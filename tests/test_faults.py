@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, build_app
+from conftest import FLAT, NOW, build_app
 from srs_tui.store import Store
 
 SAVER = textwrap.dedent(
@@ -64,7 +64,7 @@ def integrity(db: Path) -> str:
 def sessions_of(db: Path) -> list[int]:
     conn = sqlite3.connect(db)
     try:
-        return [row[0] for row in conn.execute("SELECT session FROM administrations ORDER BY 1")]
+        return [row[0] for row in conn.execute(f"SELECT session FROM {FLAT} ORDER BY 1")]
     finally:
         conn.close()
 

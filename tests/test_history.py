@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from conftest import NOW, build_app, screen_text
+from conftest import FLAT, NOW, build_app, screen_text
 from srs_tui.measures import Scores
 from srs_tui.screens.caseload import CaseloadScreen
 from srs_tui.screens.confirm import ConfirmScreen
@@ -38,8 +38,8 @@ def stored_totals(db_path: Path) -> list[tuple[int, int]]:
     conn = sqlite3.connect(db_path)
     try:
         return conn.execute(
-            "SELECT session, relationship + goals + approach + overall FROM administrations "
-            "ORDER BY session"
+            f"SELECT session, relationship + goals + approach + overall FROM {FLAT} "
+            "ORDER BY instant, session"
         ).fetchall()
     finally:
         conn.close()
@@ -122,7 +122,7 @@ async def test_correcting_a_session_changes_the_row_and_the_alerts(db_path: Path
     assert stored_totals(db_path) == [(1, 380), (2, 380)]
     conn = sqlite3.connect(db_path)
     created, updated = conn.execute(
-        "SELECT created_at, updated_at FROM administrations WHERE session = 2"
+        f"SELECT created_at, updated_at FROM {FLAT} WHERE session = 2"
     ).fetchone()
     conn.close()
     assert created == updated == NOW.isoformat()  # the frozen clock: updated_at was written

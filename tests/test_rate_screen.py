@@ -8,7 +8,7 @@ from pathlib import Path
 from textual import events
 from textual.widgets import RadioButton, TextArea
 
-from conftest import build_app, screen_text
+from conftest import FLAT, build_app, screen_text
 from srs_tui.screens.caseload import CaseloadScreen
 from srs_tui.screens.confirm import ConfirmScreen
 from srs_tui.screens.feedback import FeedbackScreen
@@ -26,7 +26,7 @@ def stored(db_path: Path) -> list[tuple[object, ...]]:
     try:
         return conn.execute(
             "SELECT relationship, goals, approach, overall, note, administered_at, mode "
-            "FROM administrations ORDER BY created_at"
+            f"FROM {FLAT} ORDER BY created_at"
         ).fetchall()
     finally:
         conn.close()

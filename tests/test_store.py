@@ -60,8 +60,8 @@ def test_ratings_are_stored_as_integer_tenths_with_iso_times(store: Store, db_pa
     row = (
         sqlite3.connect(db_path)
         .execute(
-            "SELECT relationship, goals, approach, overall, typeof(goals), administered_at "
-            "FROM administrations"
+            "SELECT item1, item2, item3, item4, typeof(item2), held_at "
+            "FROM administrations JOIN sessions ON sessions.id = session_id"
         )
         .fetchone()
     )
@@ -134,16 +134,17 @@ def test_get_or_add_client_finds_then_adds(store: Store) -> None:
 @pytest.mark.parametrize("bad", [101, -1, "abc", 7.5])
 def test_check_constraints_refuse_bad_ratings(store: Store, db_path: Path, bad: object) -> None:
     client = store.add_client("Ana", now=NOW)
+    record(store, client.id)
+    (saved,) = store.history(client.id)
     raw = sqlite3.connect(db_path)
     with pytest.raises(sqlite3.IntegrityError):
         raw.execute(
-            "INSERT INTO administrations (id, client_id, measure, session, administered_at, "
-            "relationship, goals, approach, overall, mode, setting, note, created_at, updated_at) "
-            "VALUES (?, ?, 'SRS', 1, ?, ?, 50, 50, 50, 'oral', 'telehealth', '', ?, ?)",
-            ("0" * 36, client.id, NOW.isoformat(), bad, NOW.isoformat(), NOW.isoformat()),
+            "INSERT INTO administrations (id, session_id, measure, rater, item1, item2, item3, "
+            "item4, created_at, updated_at) VALUES (?, ?, 'SRS', 'parent', ?, 50, 50, 50, ?, ?)",
+            ("0" * 36, saved.session_id, bad, NOW.isoformat(), NOW.isoformat()),
         )
     raw.close()
-    assert store.history(client.id) == []
+    assert store.history(client.id, rater="parent") == []
 
 
 @pytest.mark.parametrize(
@@ -153,14 +154,25 @@ def test_check_constraints_refuse_unknown_names(
     store: Store, db_path: Path, column: str, value: str
 ) -> None:
     client = store.add_client("Ana", now=NOW)
+    (episode,) = store.episodes(client.id)
     raw = sqlite3.connect(db_path)
+    raw.execute("PRAGMA foreign_keys = ON")  # as every srs-tui connection has it
     values = {"measure": "SRS", "mode": "oral", "setting": "telehealth", column: value}
     with pytest.raises(sqlite3.IntegrityError):
         raw.execute(
-            "INSERT INTO administrations (id, client_id, measure, session, administered_at, "
-            "relationship, goals, approach, overall, mode, setting, note, created_at, updated_at) "
-            "VALUES (?, ?, ?, 1, 'x', 50, 50, 50, 50, ?, ?, '', 'x', 'x')",
-            ("0" * 36, client.id, values["measure"], values["mode"], values["setting"]),
+            "INSERT INTO sessions (id, episode_id, client_id, held_at, mode, setting, "
+            "created_at, updated_at) VALUES (?, ?, ?, 'x', ?, ?, 'x', 'x')",
+            ("1" * 36, episode.id, client.id, values["mode"], values["setting"]),
+        )
+        raw.execute(
+            "INSERT INTO sessions (id, episode_id, client_id, held_at, mode, setting, "
+            "created_at, updated_at) VALUES (?, ?, ?, 'x', 'oral', 'telehealth', 'x', 'x')",
+            ("1" * 36, episode.id, client.id),
+        )
+        raw.execute(
+            "INSERT INTO administrations (id, session_id, measure, item1, item2, item3, item4, "
+            "created_at, updated_at) VALUES (?, ?, ?, 50, 50, 50, 50, 'x', 'x')",
+            ("0" * 36, "1" * 36, values["measure"]),
         )
     raw.close()
 
@@ -202,7 +214,10 @@ def test_pragmas_of_every_connection(store: Store, db_path: Path) -> None:
 
 def test_tables_are_strict(store: Store) -> None:
     tables = {t.name: t for t in store.utils.tables}
-    assert set(tables) == {"clients", "administrations", "audit"}
+    assert set(tables) == {
+        *("clients", "episodes", "sessions", "administrations", "audit"),
+        *("languages", "measures", "forms", "raters", "modes", "settings"),
+    }
     assert all(table.strict for table in tables.values())
 
 

@@ -77,7 +77,7 @@ def hostile_db(db_path: Path) -> None:
             "UPDATE clients SET alias = ?, display_name = ?",
             (f"Ana{TITLE}{CLEAR}z", f"A{CLEAR}"),
         )
-        conn.execute("UPDATE administrations SET note = ?", (f"line one\r\n{TITLE}\tx{CLEAR}z",))
+        conn.execute("UPDATE sessions SET note = ?", (f"line one\r\n{TITLE}\tx{CLEAR}z",))
     conn.close()
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from srs_tui.measures import SRS
 from srs_tui.store import Store
 from srs_tui.store.records import timestamp
+from srs_tui.store.schema import ITEM_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -55,31 +56,38 @@ def _items(total: int, rng: random.Random, weak_item: str | None) -> dict[str, i
 
 
 def seed(store: Store, now: datetime) -> None:
-    """Fill an empty store with the fictional clients, one session a week up to yesterday."""
+    """Fill an empty store with the fictional clients, one session a week up to yesterday:
+    each client one open episode of care, each session one SRS."""
     rng = random.Random(2003)
-    clients = []
-    sessions = []
+    # Episodes and sessions take their ids from a stream of their own, so the ratings drawn
+    # from rng stay those the demo always had.
+    more = random.Random(2004)
+
+    def new_id(source: random.Random = rng) -> str:
+        return str(uuid.UUID(int=source.getrandbits(128), version=4))
+
+    clients: list[dict[str, object]] = []
+    episodes: list[dict[str, object]] = []
+    sessions: list[dict[str, object]] = []
+    administrations: list[dict[str, object]] = []
     for demo in DEMO_CLIENTS:
-        client_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        client_id = new_id()
+        episode_id = new_id(more)
         first = now - timedelta(days=1 + 7 * len(demo.totals), hours=rng.randint(0, 6))
-        clients.append(
-            {
-                "id": client_id,
-                "alias": demo.alias,
-                "created_at": timestamp(first),
-                "archived_at": None,
-            }
+        intake = timestamp(first)
+        clients.append({"id": client_id, "alias": demo.alias, "created_at": intake})
+        episodes.append(
+            {"id": episode_id, "client_id": client_id, "opened_at": intake, "created_at": intake}
         )
         for index, points in enumerate(demo.totals):
             when = timestamp(first + timedelta(days=7 * (index + 1)))
+            session_id = new_id(more)
             sessions.append(
                 {
-                    "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    "id": session_id,
+                    "episode_id": episode_id,
                     "client_id": client_id,
-                    "measure": SRS.name,
-                    "session": index + 1,
-                    "administered_at": when,
-                    **_items(round(points * 10), rng, demo.weak_item),
+                    "held_at": when,
                     "mode": "oral",
                     "setting": "telehealth" if index % 3 else "in-person",
                     "note": "",
@@ -87,7 +95,27 @@ def seed(store: Store, now: datetime) -> None:
                     "updated_at": when,
                 }
             )
+            admin_id = new_id()  # drawn before the items, as the demo always drew them
+            items = _items(round(points * 10), rng, demo.weak_item)
+            administrations.append(
+                {
+                    "id": admin_id,
+                    "session_id": session_id,
+                    "measure": SRS.name,
+                    **{
+                        column: items[key]
+                        for column, key in zip(ITEM_COLUMNS, SRS.keys, strict=True)
+                    },
+                    "created_at": when,
+                    "updated_at": when,
+                }
+            )
     db = store.utils
     with store.write():
-        db.table("clients").insert_all(clients)
-        db.table("administrations").insert_all(sessions)
+        for table, rows in (
+            ("clients", clients),
+            ("episodes", episodes),
+            ("sessions", sessions),
+            ("administrations", administrations),
+        ):
+            db.table(table).insert_all(rows)

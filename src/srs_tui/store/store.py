@@ -480,6 +480,10 @@ class Store:
             ).rowcount
             if changed != 1:
                 raise StoreError("That session is no longer in the database.")
+            conn.execute(
+                "UPDATE administrations SET updated_at = ? WHERE id = ?",
+                (timestamp(now), admin_id),
+            )
         return self.administration(admin_id)
 
     def correct(

@@ -174,6 +174,15 @@ def test_english_and_spanish_side_by_side_in_one_file() -> None:
     assert english.general_question == "What would have made today even better for you?"
 
 
+def test_the_readmes_example_is_a_valid_wording_file() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Your licensed wording") :]
+    example = section[section.index("```toml\n") + 8 : section.index("```\n", 8)]
+    licensed = parse_wording(example, "wording.toml")
+    assert wording_for(SRS, "es", licensed).item("relationship").low == "..."
+    assert wording_for(SRS, "en", licensed).total["items_set"] == "..."
+
+
 def test_a_file_for_one_language_leaves_the_others_ours() -> None:
     licensed = parse_wording("[srs.es.goals]\nlabel = 'Metas'\n", "wording.toml")
     assert wording_for(SRS, "en", licensed) == built_in(SRS, "en")

@@ -228,8 +228,9 @@ def _line_of(text: str, section: str, key: str | None = None) -> int:
 def parse_wording(text: str, source: str) -> LicensedWording:
     """Check a wording file: sections per measure and language, known keys, short plain strings.
 
-    [srs.relationship] holds a measure's item for every language, [srs.es.relationship] for
-    Spanish only; a bare [relationship] is an item of the measure such files were written for.
+    [<measure>.<section>] holds words for every language, [<measure>.<language>.<section>] for
+    one language only; a bare [<section>] is of BARE_SECTIONS_MEASURE. A section is an item's
+    key or one of LICENSED_PARTS.
     """
     from srs_tui.toml_file import TomlProblem, parse_toml
 

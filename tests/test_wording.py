@@ -7,6 +7,8 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.widgets import Input, RadioButton
 
 from conftest import NOW, build_app, frozen_clock, screen_text
@@ -212,6 +214,7 @@ def test_a_file_for_one_language_leaves_the_others_ours() -> None:
         ("\n\n[srs.fr.relationship]\nlabel = 'x'\n", "line 3: unknown language 'fr' in [srs.fr]"),
         ("\n[ors.goals]\nlabel = 'x'\n", "line 2: unknown measure 'ors' in [ors.goals]"),
         ("[srs.feelings]\nlabel = 'x'\n", "line 1: unknown section [srs.feelings]"),
+        ("[srs]\nrelationship.lable = 'x'\n", "line 2: unknown key 'lable' in [srs.relationship]"),
         ("[srs.es.guide]\ntitle = 'x'\n", "line 1: unknown section [srs.es.guide]"),
         (
             "[srs.total]\ncutoff = 'c'\nitems_set = '{set} of {all}'\n",
@@ -225,6 +228,29 @@ def test_a_bad_wording_file_names_the_key_and_the_line(text: str, message: str) 
         parse_wording(text, "wording.toml")
     assert message in str(refused.value)
     assert str(refused.value).startswith("wording.toml")
+
+
+TOKENS = [
+    "[", "]", "[[", "]]", "srs", "SRS", "ors", ".", "es", "fr", "relationship", "goals", "total",
+    "general", "guide", "label", "items_set", "question", " = ", "\n", "'x'", "''", "'{set}'",
+    "'{'", "1", "{", "}", ",", '"\\u001b"', "=",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(TOKENS), max_size=16).map("".join))
+def test_any_file_is_read_or_refused_in_one_line(text: str) -> None:
+    try:
+        licensed = parse_wording(text, "wording.toml")
+    except WordingError as refused:
+        said = str(refused)
+        assert said.startswith("wording.toml")
+        assert "\n" not in said
+        assert not any(ord(char) < 32 or 127 <= ord(char) < 160 for char in said)
+    else:
+        for language in LANGUAGES:
+            wording = wording_for(SRS, language, licensed)
+            wording.total["items_set"].format(set=1, count=4)
+            guide_text(wording)
 
 
 def test_no_wording_file_means_ours(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -244,6 +244,9 @@ def parse_wording(text: str, source: str) -> LicensedWording:
 
     def where(path: str, key: str | None = None) -> str:
         line = _line_of(text, path, key)
+        parent, _, last = path.rpartition(".")
+        if not line and parent:  # written as a dotted key, [srs] relationship.label = ...
+            line = _line_of(text, parent, last if key is None else f"{last}.{key}")
         return f"{source}, line {line}" if line else source
 
     def read(measure: Measure, language: str | None, path: str, name: str, values: Any) -> None:
@@ -274,7 +277,7 @@ def parse_wording(text: str, source: str) -> LicensedWording:
         )
 
     for top, values in data.items():
-        if top.lower() in measures and holds_tables(values):
+        if top.lower() in measures and isinstance(values, Mapping):
             measure = measures[top.lower()]
             for name, inner in values.items():
                 path = f"{top}.{name}"

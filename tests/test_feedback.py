@@ -94,20 +94,18 @@ def test_no_rule_fires_on_a_constant_perfect_history(length: int) -> None:
     assert all(not alerts for alerts in alerts_by_session(history, DEFAULT))
 
 
-def test_summary_gives_the_lowest_item_and_a_question_about_it() -> None:
+def test_summary_gives_the_lowest_item_and_its_value() -> None:
     summary = summarize([Scores.srs(91, 85, 70, 99)], DEFAULT)
     assert summary.total == 345
-    assert summary.lowest.key == "approach"
+    assert summary.lowest_key == "approach"
     assert summary.lowest_value == 70
-    assert summary.question == summary.lowest.follow_up
     assert summary.needs_attention
 
 
-def test_summary_of_a_good_session_asks_a_general_question() -> None:
+def test_summary_of_a_good_session_has_no_alerts_and_a_lowest_item() -> None:
     summary = summarize([Scores.srs(95, 96, 97, 98)], DEFAULT)
     assert not summary.alerts
-    assert summary.lowest.key == "relationship"
-    assert "even better" in summary.question
+    assert summary.lowest_key == "relationship"
 
 
 def points(*totals: float) -> list[Scores]:

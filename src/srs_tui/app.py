@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from srs_tui.screens.navigation import LaunchScreen
 from srs_tui.store import Client, Store, StoreError
 from srs_tui.store.records import clean_alias
 from srs_tui.themes import HIGH_CONTRAST, THEMES
+from srs_tui.wording import LicensedWording
 
 # What counts as the therapist being there, for the idle lock.
 INPUT_EVENTS = (
@@ -308,7 +309,7 @@ def make_app(
     create_parents: bool = False,
     passphrase_file: Path | None = None,
     share: bool = False,
-    licensed_wording: Mapping[str, Mapping[str, str]] | None = None,
+    licensed_wording: LicensedWording | None = None,
 ) -> SrsApp:
     """Open the store (StoreError if the file is not ours) and build the app on it."""
     if client_alias is not None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from srs_tui.config import Config
+from srs_tui.measures import Measure
 from srs_tui.store import Client, Store
-from srs_tui.wording import Wording, wording_for
+from srs_tui.wording import LicensedWording, Wording, wording_for
 
 
 def local_now() -> datetime:
@@ -38,11 +39,11 @@ class AppContext:
     clock: Callable[[], datetime] = local_now
     passphrase_file: Path | None = None  # the idle lock's passphrase hash, if one is set
     share: ShareState = field(default_factory=ShareState)
-    licensed_wording: Mapping[str, Mapping[str, str]] | None = None
+    licensed_wording: LicensedWording | None = None
 
-    def wording(self, client: Client) -> Wording:
-        """The words of the items for this client: licensed, or ours in their language."""
-        return wording_for(client.language, self.licensed_wording)
+    def wording(self, client: Client, measure: Measure) -> Wording:
+        """The words of a measure for this client: licensed, or ours in their language."""
+        return wording_for(measure, client.language, self.licensed_wording)
 
     def shown_name(self, client: Client) -> str:
         """The client's name on screen: while sharing, the name chosen for it, if any."""

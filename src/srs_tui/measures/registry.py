@@ -5,9 +5,10 @@ set): the store, the rules, the screens and the files read these entries and nev
 measure they hold. Forms, raters and kinds are listed here once; the schema keeps them in
 lookup tables that a migration extends with an INSERT, never a table rebuild.
 
-The labels and descriptions here are our own neutral English words (the client-facing texts
-per language live in srs_tui.wording). The official wording is copyrighted by its authors and
-is not shipped; a licensed clinician can load their own.
+The item labels here are short English domain labels for the therapist (the rules' reasons, the
+report, chart titles); every text the client sees lives in srs_tui.wording, per measure, form and
+language. The official wording is copyrighted by its authors and is not shipped; a licensed
+clinician can load their own.
 """
 
 from __future__ import annotations
@@ -32,14 +33,10 @@ SETTINGS = ("telehealth", "in-person")
 
 @dataclass(frozen=True)
 class Item:
-    """One item of a measure: its key, its label and our own one-line description."""
+    """One item of a measure: its key and a short English domain label for the therapist."""
 
     key: str
     label: str
-    description: str
-    low_pole: str
-    high_pole: str
-    follow_up: str
 
 
 @dataclass(frozen=True)
@@ -108,38 +105,10 @@ SRS = Measure(
     kind=ALLIANCE,
     title="Session Rating Scale",
     items=(
-        Item(
-            key="relationship",
-            label="Relationship",
-            description="How heard, understood and respected you felt today.",
-            low_pole="not heard",
-            high_pole="fully heard",
-            follow_up="Was there a moment today when you felt less heard? What would have helped?",
-        ),
-        Item(
-            key="goals",
-            label="Goals and Topics",
-            description="Whether we worked on what you wanted to work on.",
-            low_pole="off my topics",
-            high_pole="on my topics",
-            follow_up="Is there something you wanted to talk about that we missed?",
-        ),
-        Item(
-            key="approach",
-            label="Approach or Method",
-            description="Whether the way we worked suits you.",
-            low_pole="poor fit",
-            high_pole="good fit",
-            follow_up="What could I do differently so the way we work suits you better?",
-        ),
-        Item(
-            key="overall",
-            label="Overall",
-            description="Whether today's session as a whole was right for you.",
-            low_pole="not right",
-            high_pole="just right",
-            follow_up="What would have made today's session a better one for you?",
-        ),
+        Item("relationship", "Relationship"),
+        Item("goals", "Goals and Topics"),
+        Item("approach", "Approach or Method"),
+        Item("overall", "Overall"),
     ),
     forms=(
         Form(

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from srs_tui.measures import SRS, Item, Scores, format_tenths
+from srs_tui.measures import SRS, Scores, format_tenths
 
 
 @dataclass(frozen=True)
@@ -137,13 +137,15 @@ def concerns(alerts: Sequence[Alert]) -> tuple[Alert, ...]:
 
 @dataclass(frozen=True)
 class Feedback:
-    """What the therapist sees right after saving: total, alerts, lowest item, a question."""
+    """What the therapist sees right after saving: total, alerts, the lowest item and its value.
+
+    What to ask about it is in the client's words and language: the screen asks the wording.
+    """
 
     total: int
     alerts: tuple[Alert, ...]
-    lowest: Item
+    lowest_key: str
     lowest_value: int
-    question: str
 
     @property
     def needs_attention(self) -> bool:
@@ -308,19 +310,13 @@ def alerts_by_session(history: Sequence[Scores], thresholds: Thresholds) -> list
     return judged
 
 
-GENERAL_QUESTION = "What would have made today even better for you?"
-
-
 def summarize(history: Sequence[Scores], thresholds: Thresholds) -> Feedback:
     """The feedback for the last session of a non-empty history."""
     scores = history[-1]
     lowest_key, value = scores.lowest()
-    lowest = SRS.item(lowest_key)
-    question = lowest.follow_up if value < thresholds.soft_item else GENERAL_QUESTION
     return Feedback(
         total=scores.total,
         alerts=latest_alerts(history, thresholds),
-        lowest=lowest,
+        lowest_key=lowest_key,
         lowest_value=value,
-        question=question,
     )

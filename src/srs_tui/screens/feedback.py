@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Label, Static, TextArea
 
 from srs_tui.context import AppContext
-from srs_tui.measures import format_tenths
+from srs_tui.measures import format_tenths, measure_named
 from srs_tui.rules import Feedback
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.navigation import go_back, screen_below
@@ -21,17 +21,14 @@ from srs_tui.store.records import NOTE_MAX
 from srs_tui.widgets.big_number import BigNumber
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.share_banner import ShareBanner
-from srs_tui.wording import GENERAL_QUESTION, Wording
+from srs_tui.wording import Wording
 
 
 def describe(feedback: Feedback, wording: Wording, soft_item: int) -> Content:
     """The alerts, each with a symbol and words (never colour alone), and what to ask, in the
     client's words and language."""
-    lowest = wording.item(feedback.lowest.key)
-    if feedback.lowest_value < soft_item:
-        question = lowest.follow_up
-    else:
-        question = GENERAL_QUESTION.get(wording.language, GENERAL_QUESTION["en"])
+    lowest = wording.item(feedback.lowest_key)
+    question = lowest.question if feedback.lowest_value < soft_item else wording.general_question
     parts: list[str | tuple[str, str]] = []
     if not feedback.needs_attention:
         parts += [("✓ ", "bold $text-success"), ("No alerts for this session.\n", "bold")]
@@ -160,7 +157,7 @@ class FeedbackScreen(Screen[None]):
             yield Static(
                 describe(
                     self.feedback,
-                    self.ctx.wording(self.client),
+                    self.ctx.wording(self.client, measure_named(self.saved.scores.measure)),
                     self.ctx.config.thresholds.soft_item,
                 ),
                 id="feedback-alerts",

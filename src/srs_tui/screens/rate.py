@@ -24,7 +24,7 @@ from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.rating_slider import RatingSlider
 from srs_tui.widgets.share_banner import ShareBanner
 from srs_tui.widgets.total_panel import TotalPanel
-from srs_tui.wording import TOTAL_WORDS, guide_text
+from srs_tui.wording import guide_text
 
 
 class RateScreen(Screen[None]):
@@ -123,7 +123,7 @@ class RateScreen(Screen[None]):
             mode=ctx.config.default_mode,
             setting=ctx.config.default_setting,
         )
-        self.wording = ctx.wording(client)
+        self.wording = ctx.wording(client, SRS)
         self._session = ctx.store.next_session(client.id)
         self._saving = False
         self._said = ""
@@ -134,11 +134,10 @@ class RateScreen(Screen[None]):
         yield ShareBanner(self.ctx.share)
         yield Static(self._info(), id="session-info")
         with VerticalScroll(id="rate-body", can_focus=False):
-            poles = max(len(p) for i in self.wording.items for p in (i.low_pole, i.high_pole))
+            poles = max(len(p) for i in self.wording.items for p in (i.low, i.high))
             for item in self.wording.items:
                 yield RatingSlider(item, pole_width=poles)
-            words = TOTAL_WORDS.get(self.wording.language, TOTAL_WORDS["en"])
-            yield TotalPanel(self.ctx.config.thresholds, words, id="total")
+            yield TotalPanel(self.ctx.config.thresholds, self.wording.total, id="total")
             with Horizontal(id="rate-actions"):
                 yield ActionButton("Save", id="save", tooltip="Ctrl+S")
                 yield Static("", id="rate-message", markup=False)

@@ -17,9 +17,10 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from srs_tui.measures import Item, RatingError, format_tenths, parse_rating
+from srs_tui.measures import RatingError, format_tenths, parse_rating
 from srs_tui.widgets.big_number import aligned_rows, digits_text
 from srs_tui.widgets.drawn import line_at
+from srs_tui.wording import ItemWords
 
 ITEM_MAX = 100
 POLE_WIDTH = 13  # the longest built-in English pole label
@@ -128,7 +129,9 @@ class RatingSlider(Widget, can_focus=True):
     entry: reactive[str] = reactive("")
     error: reactive[str] = reactive("")
 
-    def __init__(self, item: Item, *, pole_width: int = POLE_WIDTH, id: str | None = None) -> None:
+    def __init__(
+        self, item: ItemWords, *, pole_width: int = POLE_WIDTH, id: str | None = None
+    ) -> None:
         super().__init__(id=id or item.key)
         self.item = item
         # The same for all four items (the longest pole), so that the tracks line up.
@@ -363,8 +366,8 @@ class RatingSlider(Widget, can_focus=True):
             scale = " " * layout.start + "0"
             scale += "5".rjust(middle - len(scale) + 1)
             return scale + "10".rjust(end - len(scale) + 1)
-        low = f"0 {self.item.low_pole}"
-        high = f"{self.item.high_pole} 10"
+        low = f"0 {self.item.low}"
+        high = f"{self.item.high} 10"
         if cell_len(low) + cell_len(high) + 1 > width:  # a long licensed wording: half a line each
             half = max((width - 1) // 2, 1)
             low = _fit(low, half)
@@ -381,9 +384,9 @@ class RatingSlider(Widget, can_focus=True):
         pole = self._style("pole")
         if layout.poles_beside:
             track_line = [
-                Segment(self.item.low_pole.rjust(self.pole_width) + " ", pole),
+                Segment(self.item.low.rjust(self.pole_width) + " ", pole),
                 *self._track(layout),
-                Segment(" " + self.item.high_pole, pole),
+                Segment(" " + self.item.high, pole),
             ]
         else:
             track_line = self._track(layout)

@@ -1,109 +1,50 @@
-"""The client-facing words: our own, in English and Spanish, or a licensed clinician's own.
+"""The client-facing words of each measure: our own, per form and language, or a licensed one's.
 
-The official SRS wording is copyrighted by its authors and never shipped. A clinician who holds
-the licence can put their wording in wording.toml in the config folder; it is checked (a clear
-error names the key and its line) and then shown instead of ours, whatever the client's language.
+Our words are data files in this package, data/<measure>[.<form>].<language>.toml (the measure's
+name in lower case; the form's name, with "-" for a space, only for a form other than the
+measure's default), read on first use. The official wording of a measure is copyrighted by its
+authors and never shipped. A clinician who holds the licence can put their wording in
+wording.toml in the config folder: it is checked (a clear error names the key and its line) and
+then shown instead of ours.
 """
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
+from typing import Any
 
-from srs_tui.measures import SRS, Item
+from srs_tui.measures import MEASURES, Measure
 from srs_tui.terminal_text import control_characters, terminal_safe
 
 WORDING_FILE_NAME = "wording.toml"
 FIELD_MAX = 200
-# wording.toml key -> Item field
-FIELDS = {
-    "label": "label",
-    "description": "description",
-    "low": "low_pole",
-    "high": "high_pole",
-    "question": "follow_up",
+# The languages of our own words (the store keeps a client's language as one of these codes);
+# English is what a form or language without words of its own falls back to.
+LANGUAGES = ("en", "es")
+FALLBACK_LANGUAGE = "en"
+# The words of one item, in every data file and in a [measure.item] section of wording.toml.
+ITEM_FIELDS = ("label", "description", "low", "high", "question")
+# The other sections of a data file, with their keys: the words around the live total, the
+# question asked when no item is low, the script for giving the measure aloud.
+PARTS: dict[str, tuple[str, ...]] = {
+    "total": ("cutoff", "items_set", "below", "above"),
+    "general": ("question",),
+    "guide": ("title", "first", "ask", "read_back", "after"),
 }
-
-_SPANISH: dict[str, Item] = {
-    "relationship": Item(
-        key="relationship",
-        label="Relación",
-        description="Cuánto te sentiste escuchado, comprendido y respetado hoy.",
-        low_pole="no escuchado",
-        high_pole="muy escuchado",
-        follow_up="¿Hubo algún momento hoy en que te sentiste menos escuchado? "
-        "¿Qué te habría ayudado?",
-    ),
-    "goals": Item(
-        key="goals",
-        label="Metas y temas",
-        description="Si trabajamos en lo que tú querías trabajar.",
-        low_pole="no era mi tema",
-        high_pole="era mi tema",
-        follow_up="¿Hay algo de lo que querías hablar y no hablamos?",
-    ),
-    "approach": Item(
-        key="approach",
-        label="Enfoque o método",
-        description="Si la forma en que trabajamos va contigo.",
-        low_pole="no me va",
-        high_pole="me va bien",
-        follow_up="¿Qué podría hacer distinto para que la forma de trabajar te vaya mejor?",
-    ),
-    "overall": Item(
-        key="overall",
-        label="En general",
-        description="Si la sesión de hoy, en conjunto, fue adecuada para ti.",
-        low_pole="no fue adecuada",
-        high_pole="muy adecuada",
-        follow_up="¿Qué habría hecho que la sesión de hoy fuera mejor para ti?",
-    ),
+# The parts a licensed file may give too; the guide is our own script around the items' words.
+LICENSED_PARTS = ("total", "general")
+# The placeholders a templated field is filled with; no other may appear in it.
+PLACEHOLDERS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("total", "items_set"): ("set", "count"),
+    ("guide", "ask"): ("low", "high", "description"),
 }
-
-# The words around the live total, which the client sees too.
-TOTAL_WORDS = {
-    "en": {
-        "cutoff": "cutoff",
-        "items_set": "{set} of {count} items set",
-        "below": "▲ below the cutoff: worth talking about",
-        "above": "✓ at or above the cutoff",
-    },
-    "es": {
-        "cutoff": "punto de corte",
-        "items_set": "{set} de {count} respondidas",
-        "below": "▲ por debajo del punto de corte: vale la pena hablarlo",
-        "above": "✓ en o por encima del punto de corte",
-    },
-}
-
-GENERAL_QUESTION = {
-    "en": "What would have made today even better for you?",
-    "es": "¿Qué habría hecho que hoy fuera aún mejor para ti?",
-}
-
-_GUIDE = {
-    "en": {
-        "title": "Giving the scale aloud",
-        "first": "The first time: \"Before we finish, I'd like your feedback on today's "
-        "session. There are four quick questions, each a number from 0 to 10. There are no "
-        'right answers: a low number helps me as much as a high one."',
-        "ask": "On a scale from 0 to 10, where 0 means {low} and 10 means {high}: {description}",
-        "read_back": 'Read the number back ("So that\'s a 7?") and type it, then Enter.',
-        "after": 'After a low item: "Thank you for telling me. What would have made it a bit '
-        'higher?" Listen; do not defend.',
-    },
-    "es": {
-        "title": "Cómo hacer las preguntas en voz alta",
-        "first": 'La primera vez: "Antes de terminar, me gustaría saber cómo viste la sesión '
-        "de hoy. Son cuatro preguntas rápidas, cada una con un número del 0 al 10. No hay "
-        'respuestas correctas: un número bajo me ayuda tanto como uno alto."',
-        "ask": "En una escala del 0 al 10, donde 0 es {low} y 10 es {high}: {description}",
-        "read_back": 'Repite el número ("¿Entonces un 7?") y escríbelo; luego Enter.',
-        "after": 'Tras un número bajo: "Gracias por decírmelo. ¿Qué lo habría hecho un poco '
-        'más alto?" Escucha, sin defenderte.',
-    },
-}
+# wording.toml files from before there were sections per measure hold bare [relationship]
+# sections: the items of the one measure there was then.
+BARE_SECTIONS_MEASURE = "SRS"
 
 
 class WordingError(Exception):
@@ -111,102 +52,255 @@ class WordingError(Exception):
 
 
 @dataclass(frozen=True)
-class Wording:
-    """The words of the four items for one client, and whose words they are."""
+class ItemWords:
+    """What the client reads of one item."""
 
-    items: tuple[Item, ...]
+    key: str
+    label: str
+    description: str
+    low: str  # the pole at 0
+    high: str  # the pole at the top of the scale
+    question: str  # what to ask after a low rating
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The words of one measure for one client, and whether any are a licensed clinician's."""
+
+    measure: str
     language: str
+    items: tuple[ItemWords, ...]
+    total: Mapping[str, str]  # the words around the live total, keyed as PARTS["total"]
+    general_question: str
+    guide: Mapping[str, str] = field(repr=False)
     licensed: bool = False
 
-    def item(self, key: str) -> Item:
-        """The item with this key."""
+    def item(self, key: str) -> ItemWords:
+        """The words of the item with this key."""
         return next(item for item in self.items if item.key == key)
 
 
-def built_in(language: str) -> Wording:
-    """Our own words, in English or Spanish."""
-    if language == "es":
-        return Wording(items=tuple(_SPANISH[item.key] for item in SRS.items), language="es")
-    return Wording(items=SRS.items, language="en")
+@dataclass(frozen=True)
+class LicensedWording:
+    """A licensed clinician's words, by (measure name, language or None for all, section)."""
+
+    sections: Mapping[tuple[str, str | None, str], Mapping[str, str]]
+
+    def words(self, measure: str, language: str, section: str) -> dict[str, str]:
+        """The fields given for a section: the language's own over those for every language."""
+        merged = dict(self.sections.get((measure, None, section), {}))
+        merged.update(self.sections.get((measure, language, section), {}))
+        return merged
+
+    def covers(self, measure: str, language: str) -> bool:
+        """Whether any words are given for this measure in this language."""
+        return any(m == measure and lang in (None, language) for m, lang, _ in self.sections)
 
 
-def wording_for(language: str, licensed: Mapping[str, Mapping[str, str]] | None) -> Wording:
+def data_file_name(measure: Measure, form: str, language: str) -> str:
+    """The name of the data file with our words for a measure's form in a language."""
+    stem = measure.name.lower()
+    if form != measure.default_form.name:
+        stem += "." + form.replace(" ", "-")
+    return f"{stem}.{language}.toml"
+
+
+@cache
+def _data_file(name: str) -> Mapping[str, Any] | None:
+    """A data file of this package, parsed once; None if there is no such file."""
+    import tomllib
+    from importlib.resources import files
+
+    resource = files(__name__) / "data" / name
+    if not resource.is_file():
+        return None
+    return tomllib.loads(resource.read_text(encoding="utf-8"))
+
+
+@cache
+def built_in(measure: Measure, language: str, form: str | None = None) -> Wording:
+    """Our own words for a form of a measure: in the client's language if we have them, else
+    English; of that form if it has words of its own, else of the measure's default form."""
+    forms = dict.fromkeys((form or measure.default_form.name, measure.default_form.name))
+    for tongue in dict.fromkeys((language, FALLBACK_LANGUAGE)):
+        for name in forms:
+            data = _data_file(data_file_name(measure, name, tongue))
+            if data is not None:
+                return _wording(measure, tongue, data)
+    raise LookupError(f"no wording for the {measure.name}")
+
+
+def _wording(measure: Measure, language: str, data: Mapping[str, Any]) -> Wording:
+    items = tuple(
+        ItemWords(key=key, **{name: data[key][name] for name in ITEM_FIELDS})
+        for key in measure.keys
+    )
+    return Wording(
+        measure=measure.name,
+        language=language,
+        items=items,
+        total=dict(data["total"]),
+        general_question=data["general"]["question"],
+        guide=dict(data["guide"]),
+    )
+
+
+def wording_for(
+    measure: Measure,
+    language: str,
+    licensed: LicensedWording | None = None,
+    form: str | None = None,
+) -> Wording:
     """The words to show a client: the licensed wording where there is one, else ours."""
-    base = built_in(language)
-    if not licensed:
+    base = built_in(measure, language, form)
+    if licensed is None or not licensed.covers(measure.name, language):
         return base
-    items = []
-    for item in base.items:
-        changes = {FIELDS[key]: value for key, value in licensed.get(item.key, {}).items()}
-        items.append(replace(item, **changes))
-    return Wording(items=tuple(items), language=language, licensed=True)
+    name = measure.name
+    items = tuple(replace(item, **licensed.words(name, language, item.key)) for item in base.items)
+    general = licensed.words(name, language, "general").get("question", base.general_question)
+    return Wording(
+        measure=name,
+        language=base.language,
+        items=items,
+        total={**base.total, **licensed.words(name, language, "total")},
+        general_question=general,
+        guide=base.guide,
+        licensed=True,
+    )
 
 
 def guide_text(wording: Wording) -> str:
-    """A short script for giving the scale aloud, in the client's language."""
-    words = _GUIDE.get(wording.language, _GUIDE["en"])
+    """A short script for giving the measure aloud, in the client's language."""
+    words = wording.guide
     lines = [words["title"], "", words["first"], ""]
     for number, item in enumerate(wording.items, start=1):
-        question = words["ask"].format(
-            low=item.low_pole, high=item.high_pole, description=item.description
-        )
+        question = words["ask"].format(low=item.low, high=item.high, description=item.description)
         lines += [f"{number}. {item.label}", f"   {question}", ""]
     lines += [words["read_back"], "", words["after"]]
     return "\n".join(lines)
+
+
+def field_problem(section: str, key: str, value: object) -> str | None:
+    """What is wrong with one field of a wording (its text is never repeated), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return f"{key} must be a non-empty string"
+    if len(value) > FIELD_MAX or "\n" in value.strip():
+        return f"{key} must be one line of at most {FIELD_MAX} characters"
+    if control_characters(value.strip(), allowed="\t"):
+        # The client sees these words: an escape sequence in them would drive the terminal
+        # (set its title, clear it) on a shared screen.
+        return f"{key} contains a control character (only a tab may be used)"
+    allowed = PLACEHOLDERS.get((section, key))
+    if allowed is None:
+        return None  # shown as it is written, braces and all
+    try:
+        used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError:
+        used = {"{"}
+    if not used <= set(allowed):
+        shown = ", ".join("{" + name + "}" for name in allowed) or "none"
+        return f"{key} may use only these placeholders: {shown} (write {{{{ for a brace)"
+    return None
+
+
+def _header(raw: str) -> str | None:
+    """The dotted name of a [table] header line, without spaces or quotes; None for others."""
+    line = raw.split("#", 1)[0].strip()
+    if not (line.startswith("[") and line.endswith("]")):
+        return None
+    return "".join(line.strip("[]").split()).replace('"', "").replace("'", "")
 
 
 def _line_of(text: str, section: str, key: str | None = None) -> int:
     """The line (from 1) of a [section] header, or of a key inside it; 0 if not found."""
     current = None
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if line.startswith("[") and line.endswith("]"):
-            current = line.strip("[] ").strip('"')
+        header = _header(raw)
+        if header is not None:
+            current = header
             if key is None and current == section:
                 return number
-        elif current == section and key is not None and line.split("=")[0].strip() == key:
+        elif current == section and key is not None and raw.split("=")[0].strip() == key:
             return number
     return 0
 
 
-def parse_wording(text: str, source: str) -> dict[str, dict[str, str]]:
-    """Check a wording file: item sections, known keys, short plain strings."""
+def parse_wording(text: str, source: str) -> LicensedWording:
+    """Check a wording file: sections per measure and language, known keys, short plain strings.
+
+    [<measure>.<section>] holds words for every language, [<measure>.<language>.<section>] for
+    one language only; a bare [<section>] is of BARE_SECTIONS_MEASURE. A section is an item's
+    key or one of LICENSED_PARTS.
+    """
     from srs_tui.toml_file import TomlProblem, parse_toml
 
     try:
         data = parse_toml(text)
     except TomlProblem as problem:
         raise WordingError(problem.within(source)) from None
-    wording: dict[str, dict[str, str]] = {}
-    for section, values in data.items():
-        where = f"{source}, line {_line_of(text, section)}"
-        if section not in SRS.keys:
+    measures = {measure.name.lower(): measure for measure in MEASURES.values()}
+    bare = MEASURES[BARE_SECTIONS_MEASURE]
+    sections: dict[tuple[str, str | None, str], dict[str, str]] = {}
+
+    def where(path: str, key: str | None = None) -> str:
+        line = _line_of(text, path, key)
+        parent, _, last = path.rpartition(".")
+        if not line and parent:  # written as a dotted key, [srs] relationship.label = ...
+            line = _line_of(text, parent, last if key is None else f"{last}.{key}")
+        return f"{source}, line {line}" if line else source
+
+    def read(measure: Measure, language: str | None, path: str, name: str, values: Any) -> None:
+        known = (*measure.keys, *LICENSED_PARTS)
+        if name not in known:
             raise WordingError(
-                f"{where}: unknown section [{terminal_safe(section)}] "
-                f"(the items are {', '.join(SRS.keys)})"
+                f"{where(path)}: unknown section [{terminal_safe(path)}] "
+                f"(the sections are {', '.join(known)})"
             )
         if not isinstance(values, Mapping):
-            raise WordingError(f"{where}: {section} must be a [{section}] table")
+            raise WordingError(f"{where(path)}: {path} must be a [{path}] table")
+        fields = PARTS.get(name, ITEM_FIELDS)
         for key, value in values.items():
-            at = f"{source}, line {_line_of(text, section, key)}"
-            if key not in FIELDS:
+            at = where(path, key)
+            if key not in fields:
                 raise WordingError(
-                    f"{at}: unknown key {key!r} in [{section}] (known: {', '.join(FIELDS)})"
+                    f"{at}: unknown key {terminal_safe(repr(key))} in [{path}] "
+                    f"(known: {', '.join(fields)})"
                 )
-            if not isinstance(value, str) or not value.strip():
-                raise WordingError(f"{at}: [{section}] {key} must be a non-empty string")
-            if len(value) > FIELD_MAX or "\n" in value.strip():
-                raise WordingError(
-                    f"{at}: [{section}] {key} must be one line of at most {FIELD_MAX} characters"
-                )
-            if control_characters(value.strip(), allowed="\t"):
-                # The client sees these words: an escape sequence in them would drive the
-                # terminal (set its title, clear it) on a shared screen. The text is not echoed.
-                raise WordingError(
-                    f"{at}: [{section}] {key} contains a control character (only a tab may be used)"
-                )
-            wording.setdefault(section, {})[key] = value.strip()
-    return wording
+            problem = field_problem(name, key, value)
+            if problem is not None:
+                raise WordingError(f"{at}: [{path}] {problem}")
+            sections.setdefault((measure.name, language, name), {})[key] = value.strip()
+
+    def holds_tables(values: Any) -> bool:
+        return isinstance(values, Mapping) and any(
+            isinstance(value, Mapping) for value in values.values()
+        )
+
+    for top, values in data.items():
+        if top.lower() in measures and isinstance(values, Mapping):
+            measure = measures[top.lower()]
+            for name, inner in values.items():
+                path = f"{top}.{name}"
+                if name in LANGUAGES and holds_tables(inner):
+                    for section, fields in inner.items():
+                        read(measure, name, f"{path}.{section}", section, fields)
+                elif holds_tables(inner):
+                    known = ", ".join(LANGUAGES)
+                    raise WordingError(
+                        f"{where(f'{path}.{next(iter(inner))}')}: unknown language "
+                        f"{terminal_safe(repr(name))} in [{terminal_safe(path)}] (known: {known})"
+                    )
+                else:
+                    read(measure, None, path, name, inner)
+        elif holds_tables(values):
+            first = f"{top}.{next(iter(values))}"
+            raise WordingError(
+                f"{where(first)}: unknown measure {terminal_safe(repr(top))} in "
+                f"[{terminal_safe(first)}] (known: {', '.join(measures)})"
+            )
+        else:
+            read(bare, None, top, top, values)
+    return LicensedWording(sections=sections)
 
 
 def default_wording_path() -> Path:
@@ -216,7 +310,7 @@ def default_wording_path() -> Path:
     return user_config_path("srs-tui", appauthor=False) / WORDING_FILE_NAME
 
 
-def load_wording(path: Path | None = None) -> dict[str, dict[str, str]] | None:
+def load_wording(path: Path | None = None) -> LicensedWording | None:
     """The licensed wording in path (default: the config folder's), or None if there is none.
 
     A path given explicitly must exist.
@@ -230,4 +324,5 @@ def load_wording(path: Path | None = None) -> dict[str, dict[str, str]] | None:
         return None
     except (OSError, UnicodeDecodeError) as error:
         raise WordingError(f"{target}: cannot be read ({error})") from None
-    return parse_wording(text, str(target)) or None
+    licensed = parse_wording(text, str(target))
+    return licensed if licensed.sections else None

@@ -158,22 +158,21 @@ def test_check_constraints_refuse_unknown_names(
     raw = sqlite3.connect(db_path)
     raw.execute("PRAGMA foreign_keys = ON")  # as every srs-tui connection has it
     values = {"measure": "SRS", "mode": "oral", "setting": "telehealth", column: value}
-    with pytest.raises(sqlite3.IntegrityError):
+
+    def insert() -> None:
         raw.execute(
             "INSERT INTO sessions (id, episode_id, client_id, held_at, mode, setting, "
             "created_at, updated_at) VALUES (?, ?, ?, 'x', ?, ?, 'x', 'x')",
             ("1" * 36, episode.id, client.id, values["mode"], values["setting"]),
         )
         raw.execute(
-            "INSERT INTO sessions (id, episode_id, client_id, held_at, mode, setting, "
-            "created_at, updated_at) VALUES (?, ?, ?, 'x', 'oral', 'telehealth', 'x', 'x')",
-            ("1" * 36, episode.id, client.id),
-        )
-        raw.execute(
             "INSERT INTO administrations (id, session_id, measure, item1, item2, item3, item4, "
             "created_at, updated_at) VALUES (?, ?, ?, 50, 50, 50, 50, 'x', 'x')",
             ("0" * 36, "1" * 36, values["measure"]),
         )
+
+    with pytest.raises(sqlite3.IntegrityError):
+        insert()
     raw.close()
 
 

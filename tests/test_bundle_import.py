@@ -501,9 +501,9 @@ CRAFTED: list[tuple[str, Edit, str]] = [
     ),
     ("two-administrations-one-id", twice("administrations", keep=("id",)), "is used twice"),
     (
-        "two-administrations-one-number",
-        twice("administrations", keep=("client_id", "session")),
-        "session: 1 of this client is also administration 1",
+        "two-administrations-one-session",
+        twice("administrations", keep=("client_id", "session_id")),
+        "the same session, measure and rater as administration 1",
     ),
     ("two-clients-one-id", twice("clients", keep=("id",)), "is used twice"),
     (
@@ -588,15 +588,21 @@ def test_the_command_says_what_is_wrong_in_one_line_each_and_writes_nothing(
     assert snapshot(db) == before
 
 
-def test_a_session_number_already_stored_is_refused_before_writing(
+def test_a_session_already_stored_under_another_id_is_known_by_its_time(
     source: tuple[Path, Bundle], tmp_path: Path
 ) -> None:
     db = tmp_path / "target.db"
     copy_db(source[0], db)
     bundle = copy.deepcopy(source[1])
     bundle["administrations"][0]["id"] = "00000000-0000-4000-8000-000000000001"
-    errors = import_or_refuse(db, json.dumps(bundle), tmp_path)
-    assert errors == [f"{ANA_FIRST}, session: 1 of this client is already stored"]
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    with Store.open(db) as store:
+        plan = plan_file(store, path, NOW)
+    # The same client, time, measure and rater is the same session, whatever its id.
+    assert plan.errors == []
+    assert plan.sessions == []
+    assert f"{ANA_FIRST}: that session is already there" in plan.duplicates
 
 
 def test_what_the_app_itself_stores_is_accepted_and_times_are_written_as_the_store_does(
@@ -663,16 +669,16 @@ def test_a_csv_date_before_2000_is_refused_and_a_plain_date_is_read_as_local(sto
     assert plan.errors == ["line 2, date: 1965-03-01 is before 2000; check the year"]
     plan = plan_csv(store, header + "Ana,2026-11-03,9,9,9,9\n", NOW)
     assert plan.errors == []
-    assert plan.sessions[0][4] == datetime(2026, 11, 3).astimezone().isoformat(timespec="seconds")
+    # A date alone is a paper record without a time: midday, local time, as the dialog reads it.
+    assert plan.sessions[0].held_at == datetime(2026, 11, 3, 12).astimezone()
 
 
 @pytest.mark.parametrize(
     ("cells", "message"),
     [
         ("{00000000-0000-4000-8000-000000000001},1", "is not an id like"),
-        ("00000000-0000-4000-8000-000000000001,99999999999999999999", "is not a session number"),
     ],
-    ids=["braced-client-id", "session-too-large"],
+    ids=["braced-client-id"],
 )
 def test_a_csv_client_id_and_session_are_checked_like_a_bundles(
     store: Store, cells: str, message: str

@@ -41,8 +41,9 @@ def test_csv_export_has_one_row_per_session_with_alerts(demo_db: Path, tmp_path:
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == [
-        "client_id", "client", "session", "date", "measure", "relationship", "goals",
-        "approach", "overall", "total", "alerts", "mode", "setting", "note",
+        "client_id", "client", "episode", "session", "date", "measure", "form", "rater",
+        "relationship", "goals", "approach", "overall", "total", "alerts", "mode", "setting",
+        "note",
     ]  # fmt: skip
     assert len(rows) == count(demo_db, "administrations")
     blake = [row for row in rows if row["client"] == "Blake (demo)"]
@@ -76,7 +77,7 @@ def test_an_export_file_is_private_and_never_overwritten(demo_db: Path, tmp_path
     assert first.returncode == 0, first.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     bundle = json.loads(out.read_text(encoding="utf-8"))
-    assert (bundle["format"], bundle["version"]) == ("srs-tui", 1)
+    assert (bundle["format"], bundle["version"]) == ("srs-tui", 2)
     assert len(bundle["clients"]) == count(demo_db, "clients")
     assert len(bundle["administrations"]) == count(demo_db, "administrations")
     before = digest(out)
@@ -156,7 +157,7 @@ def test_check_reports_health_and_loose_permissions(demo_db: Path, tmp_path: Pat
     ok = srs("--db", str(demo_db), "check", home=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert "integrity check: ok" in ok.stdout
-    assert "schema version: 3" in ok.stdout
+    assert "schema version: 4" in ok.stdout
     os.chmod(demo_db, 0o644)
     loose = srs("--db", str(demo_db), "check", home=tmp_path)
     assert loose.returncode == 1

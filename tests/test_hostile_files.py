@@ -67,7 +67,7 @@ PLANTS = {
     "BEGIN DELETE FROM administrations WHERE client_id != new.client_id; END",
     "view": "CREATE VIEW everyone AS SELECT alias FROM clients",
     "table": "CREATE TABLE extra (x)",
-    "index": "CREATE INDEX by_note ON administrations (note)",
+    "index": "CREATE INDEX by_note ON sessions (note)",
     "no tables": "DROP TABLE audit",
 }
 
@@ -141,11 +141,11 @@ def write_raw(db: Path, sql: str, *params: object) -> None:
 @pytest.mark.parametrize(
     ("sql", "params", "words"),
     [
-        ("UPDATE administrations SET note = CAST(? AS TEXT)", (b"private \xff words",), "UTF-8"),
+        ("UPDATE sessions SET note = CAST(? AS TEXT)", (b"private \xff words",), "UTF-8"),
         ("UPDATE clients SET alias = ? WHERE alias = 'Ana'", ("An\x1b]0;x\x07a",), "alias"),
         ("UPDATE clients SET created_at = ? WHERE alias = 'Ana'", ("last tuesday",), "created"),
-        ("UPDATE administrations SET administered_at = ?", ("2026-12-01T10:00:00",), "admin"),
-        ("UPDATE administrations SET goals = ?", (250,), "goals"),
+        ("UPDATE sessions SET held_at = ?", ("2026-12-01T10:00:00",), "held_at"),
+        ("UPDATE administrations SET item2 = ?", (250,), "item2"),
     ],
     ids=["not-utf8", "control-chars", "not-a-date", "no-offset", "out-of-range"],
 )
@@ -165,7 +165,7 @@ def test_check_reads_every_row(tmp_path: Path, sql: str, params: tuple[object], 
 def test_a_record_that_cannot_be_decoded_is_never_quoted(tmp_path: Path) -> None:
     db = tmp_path / "srs.db"
     client_id = make_db(db)
-    write_raw(db, "UPDATE administrations SET note = CAST(? AS TEXT)", b"private \xff words")
+    write_raw(db, "UPDATE sessions SET note = CAST(? AS TEXT)", b"private \xff words")
     with Store.open(db) as store, pytest.raises(StoreError) as caught:
         store.history(client_id)
     assert "private" not in str(caught.value)
@@ -460,7 +460,7 @@ async def test_an_unreadable_record_is_never_quoted_on_screen(tmp_path: Path) ->
 
     db = tmp_path / "srs.db"
     make_db(db)
-    write_raw(db, "UPDATE administrations SET note = CAST(? AS TEXT)", b"private \xff words")
+    write_raw(db, "UPDATE sessions SET note = CAST(? AS TEXT)", b"private \xff words")
     app = build_app(db)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("down", "up", "h")  # Ana's history

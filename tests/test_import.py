@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -163,9 +164,9 @@ def test_any_history_survives_export_then_import(
     folder = tmp_path_factory.mktemp("roundtrip")
     with Store.open(folder / "a.db") as store:
         client = store.add_client("Ana", now=NOW)
-        for values in history:
-            store.record(client.id, Scores.srs(*values), administered_at=NOW, mode="oral",
-                         setting="telehealth", note=note, now=NOW)  # fmt: skip
+        for weeks, values in enumerate(reversed(history)):  # one a week, up to now
+            store.record(client.id, Scores.srs(*values), administered_at=NOW - timedelta(weeks=weeks),
+                         mode="oral", setting="telehealth", note=note, now=NOW)  # fmt: skip
         text = export_csv(store, everyone(store), Config().thresholds)
         before = sessions(store)
     (folder / "x.csv").write_text(text, encoding="utf-8", newline="")

@@ -129,6 +129,7 @@ def export_json(store: Store, clients: Sequence[Client], now: datetime) -> str:
                 {
                     "id": administration.id,
                     "client_id": client.id,
+                    "session_id": administration.session_id,
                     "measure": administration.measure,
                     "form": administration.form,
                     "rater": administration.rater,

@@ -56,10 +56,12 @@ ADMINISTRATION_KEYS = (
     "id", "client_id", "measure", "session", "administered_at", "ratings_tenths", "mode",
     "setting", "note", "created_at", "updated_at",
 )  # fmt: skip
-# Version 2 of the bundle names the form and the rater of each administration.
+# Version 2 of the bundle names each administration's session, form and rater. In version 1
+# each administration was a session of its own, and the session keeps its id (as schema 4's
+# migration does).
 ADMINISTRATION_KEYS_BY_VERSION = {
     1: ADMINISTRATION_KEYS,
-    2: (*ADMINISTRATION_KEYS, "form", "rater"),
+    2: (*ADMINISTRATION_KEYS, "session_id", "form", "rater"),
 }
 # Far beyond any real count. A session's number in a file is only checked, never kept: the
 # number is the session's place in time.
@@ -410,7 +412,8 @@ class _Bundle:
         self.aliases: dict[str, str] = {}  # as SQLite's NOCASE compares them -> where
         self.clients: set[str] = set()  # the file's client ids
         self.stored: dict[str, set[tuple[str, str, str]]] = {}  # sessions already stored
-        self.sessions: dict[tuple[str, str, str, str], str] = {}  # (client, *key) -> where
+        self.sessions: dict[tuple[str, str, str], str] = {}  # (session, measure, rater) -> where
+        self.session_clients: dict[str, str] = {}  # session id -> its client
         self.version = BUNDLE_VERSION
         self.refused = 0  # every error, also those past MAX_ERRORS that are not listed
 
@@ -486,6 +489,24 @@ class _Bundle:
             NewClient(client_id, alias, created_at, archived_at, language, display_name)
         )
 
+    def _session_of(
+        self, where: str, session_id: str, client_id: str, given: tuple[str, str]
+    ) -> bool:
+        """Whether a session id is the client's, in the file and in the database, and the
+        measure by that rater (given) is not in it twice in the file."""
+        known = self.session_clients.setdefault(session_id, client_id)
+        if known == client_id:
+            known = self.store.session_client(session_id) or client_id
+        if known != client_id:
+            self.error(f"{where}, session_id: {session_id} is another client's session")
+            return False
+        other = self.sessions.get((session_id, *given))
+        if other is not None:
+            self.error(f"{where}: the same session, measure and rater as {other}")
+            return False
+        self.sessions[session_id, *given] = where
+        return True
+
     def administration(self, where: str, value: object) -> None:
         try:
             raw = _record(value, ADMINISTRATION_KEYS_BY_VERSION[self.version])
@@ -494,8 +515,10 @@ class _Bundle:
             return
         raw.setdefault("form", None)
         raw.setdefault("rater", CLIENT)
+        raw.setdefault("session_id", raw.get("id"))
         errors = self.refused
         admin_id = self.new_id(where, raw)
+        session_id = self.field(where, raw, "session_id", _id)
         client_id = self.field(where, raw, "client_id", _id)
         if client_id is not None and client_id not in self.clients:
             self.error(f"{where}, client_id: {client_id} is not among the bundle's clients")
@@ -522,16 +545,13 @@ class _Bundle:
         if (
             scores is None or administered_at is None or form is None or rater is None
             or mode is None or setting is None or note is None or created_at is None
-            or updated_at is None
+            or updated_at is None or session_id is None
         ):  # fmt: skip
             return  # each was named when it was refused
         held_at = datetime.fromisoformat(administered_at)
-        key = (client_id, instant_of(held_at), scores.measure, rater)
-        other = self.sessions.get(key)
-        if other is not None:
-            self.error(f"{where}: the same session, measure and rater as {other}")
+        if not self._session_of(where, session_id, client_id, (scores.measure, rater)):
             return
-        self.sessions[key] = where
+        key = (client_id, instant_of(held_at), scores.measure, rater)
         try:
             self.store.administration(admin_id)
         except StoreError:
@@ -546,7 +566,7 @@ class _Bundle:
             Planned(
                 admin_id=admin_id, client_id=client_id, held_at=held_at, scores=scores,
                 form=form, rater=rater, mode=mode, setting=setting, note=note,
-                created_at=created_at, updated_at=updated_at,
+                created_at=created_at, updated_at=updated_at, session_id=session_id,
             )
         )  # fmt: skip
 

@@ -253,6 +253,7 @@ class Planned:
     note: str
     created_at: str
     updated_at: str
+    session_id: str | None = None  # the session's id when the file names it
 
 
 def put_planned(
@@ -263,16 +264,21 @@ def put_planned(
     for client_id, created_at in new_clients:
         open_episode(conn, client_id, created_at, created_at)
     for entry in sorted(planned, key=lambda p: p.held_at):
-        found = conn.execute(
-            "SELECT id FROM sessions WHERE client_id = ? AND instant = ? LIMIT 1",
-            (entry.client_id, instant_of(entry.held_at)),
-        ).fetchone()
+        if entry.session_id is not None:
+            found = conn.execute(
+                "SELECT id FROM sessions WHERE id = ?", (entry.session_id,)
+            ).fetchone()
+        else:
+            found = conn.execute(
+                "SELECT id FROM sessions WHERE client_id = ? AND instant = ? LIMIT 1",
+                (entry.client_id, instant_of(entry.held_at)),
+            ).fetchone()
         if found is not None:
             session_id = found[0]
         else:
             session_id, _ = add_session(
                 conn, entry.client_id, entry.held_at, mode=entry.mode, setting=entry.setting,
-                note=entry.note, now=entry.created_at,
+                note=entry.note, now=entry.created_at, session_id=entry.session_id,
             )  # fmt: skip
         add_administration(
             conn, session_id, entry.scores, form=entry.form, rater=entry.rater,

@@ -604,6 +604,14 @@ class Store:
         with _reading():
             return session_keys(self._conn, client_id)
 
+    def session_client(self, session_id: str) -> str | None:
+        """The client whose session this is, if it is in the database."""
+        with _reading():
+            row = self._conn.execute(
+                "SELECT client_id FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+        return row[0] if row else None
+
     # Episodes of care
 
     def episodes(self, client_id: str) -> list[Episode]:

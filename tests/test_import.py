@@ -165,8 +165,9 @@ def test_any_history_survives_export_then_import(
     with Store.open(folder / "a.db") as store:
         client = store.add_client("Ana", now=NOW)
         for weeks, values in enumerate(reversed(history)):  # one a week, up to now
-            store.record(client.id, Scores.srs(*values), administered_at=NOW - timedelta(weeks=weeks),
-                         mode="oral", setting="telehealth", note=note, now=NOW)  # fmt: skip
+            held = NOW - timedelta(weeks=weeks)
+            store.record(client.id, Scores.srs(*values), administered_at=held, mode="oral",
+                         setting="telehealth", note=note, now=NOW)  # fmt: skip
         text = export_csv(store, everyone(store), Config().thresholds)
         before = sessions(store)
     (folder / "x.csv").write_text(text, encoding="utf-8", newline="")

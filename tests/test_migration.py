@@ -1,0 +1,115 @@
+"""Files made by schema 3 (committed fixtures, made by that version's own code) open in schema
+4 with every record, alias, language, display name, archive flag and erasure audit as it was,
+and their sessions numbered by time."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import FLAT, run_cli
+from srs_tui.store import Store
+from srs_tui.store.schema import SCHEMA_VERSION
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NAMES = ("schema3-varied", "schema3-demo", "schema3-empty")
+
+
+def fixture_copy(name: str, folder: Path) -> tuple[Path, dict[str, list[list[object]]]]:
+    target = folder / f"{name}.db"
+    shutil.copyfile(FIXTURES / f"{name}.db", target)
+    target.chmod(0o600)
+    expected = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    return target, expected
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_schema_3_file_migrates_with_nothing_lost(name: str, tmp_path: Path) -> None:
+    db, before = fixture_copy(name, tmp_path)
+    assert before["user_version"] == 3
+    Store.open(db).close()
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        clients = [list(row) for row in conn.execute("SELECT * FROM clients ORDER BY 1")]
+        # Every client, alias, language, display name and archive date, unchanged.
+        assert clients == before["clients"]
+        assert [list(r) for r in conn.execute("SELECT * FROM audit ORDER BY 1")] == before["audit"]
+        migrated = {
+            row[0]: row[1:]
+            for row in conn.execute(
+                f"SELECT id, client_id, measure, administered_at, relationship, goals, approach, "
+                f"overall, mode, setting, note, created_at, updated_at, form, rater FROM {FLAT}"
+            )
+        }
+        # Every administration: the same id, client, time, ratings, mode, setting, note and
+        # bookkeeping times; the SRS by the client, adult form.
+        columns = before["columns"]["administrations"]
+        assert len(migrated) == len(before["administrations"])
+        for old in before["administrations"]:
+            row = dict(zip(columns, old, strict=True))
+            assert migrated[row["id"]] == (
+                row["client_id"], row["measure"], row["administered_at"], row["relationship"],
+                row["goals"], row["approach"], row["overall"], row["mode"], row["setting"],
+                row["note"], row["created_at"], row["updated_at"], "adult", "client",
+            )  # fmt: skip
+        # One open episode a client, and every session in its client's episode.
+        episodes = conn.execute(
+            "SELECT client_id, count(*), count(closed_at) FROM episodes GROUP BY client_id"
+        ).fetchall()
+        assert sorted(episodes) == sorted((client[0], 1, 0) for client in clients)
+        assert conn.execute(
+            "SELECT count(*) FROM sessions AS s JOIN episodes AS e ON e.id = s.episode_id "
+            "WHERE e.client_id != s.client_id"
+        ).fetchone() == (0,)
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        conn.close()
+    check = run_cli("--db", str(db), "check", home=tmp_path)
+    assert check.returncode == 0, check.stderr
+
+
+def test_sessions_typed_out_of_order_in_schema_3_are_numbered_by_time(tmp_path: Path) -> None:
+    db, before = fixture_copy("schema3-varied", tmp_path)
+    columns = before["columns"]["administrations"]
+    rows = [dict(zip(columns, old, strict=True)) for old in before["administrations"]]
+    with Store.open(db) as store:
+        sam = store.find_client("[bold]Sam[/] (fixture)")
+        assert sam is not None
+        history = store.history(sam.id)
+    # Schema 3 numbered them as typed: the back-dated paper form was session 3.
+    typed = {row["id"]: row["session"] for row in rows if row["client_id"] == sam.id}
+    assert [typed[a.id] for a in history] == [3, 1, 2, 4]
+    # Now: by the time they were held, and two at the same minute in the order typed.
+    assert [a.session for a in history] == [1, 2, 3, 4]
+    assert [a.scores.total for a in history] == [15, 360, 266, 198]
+    assert history[0].note == "paper form, typed late"
+
+
+def test_a_migrated_file_keeps_working_for_new_sessions(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from srs_tui.measures import Scores
+
+    db, _ = fixture_copy("schema3-varied", tmp_path)
+    later = datetime(2025, 5, 1, 9, 0, tzinfo=timezone(timedelta(hours=-5)))
+    with Store.open(db) as store:
+        robin = store.find_client("Robin (fixture)")
+        assert robin is not None
+        saved = store.record(robin.id, Scores.srs(90, 90, 90, 90), administered_at=later,
+                             mode="oral", setting="telehealth", now=later)  # fmt: skip
+        assert saved.session == 4
+        assert store.client(robin.id).language == "es"
+        assert store.client(robin.id).display_name == "R."
+
+
+def test_the_app_opens_a_migrated_file(tmp_path: Path) -> None:
+    db, _ = fixture_copy("schema3-demo", tmp_path)
+    result = run_cli("--db", str(db), "export", "--format", "csv", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Blake (demo)" in result.stdout

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 from textual import events
 from textual.widgets import RadioButton, TextArea
 
-from conftest import FLAT, build_app, screen_text
+from conftest import FLAT, NOW, build_app, screen_text
+from srs_tui.measures import Scores
 from srs_tui.screens.caseload import CaseloadScreen
 from srs_tui.screens.confirm import ConfirmScreen
 from srs_tui.screens.feedback import FeedbackScreen
 from srs_tui.screens.rate import RateScreen
 from srs_tui.screens.session_details import SessionDetailsScreen
+from srs_tui.store import Store
 from srs_tui.widgets.action_button import ActionButton
 from srs_tui.widgets.rating_slider import RatingSlider
 from srs_tui.widgets.total_panel import TotalPanel
@@ -250,6 +253,31 @@ async def test_the_date_can_be_changed_for_a_paper_record(db_path: Path) -> None
     (row,) = stored(db_path)
     assert str(row[5]).startswith("2026-11-24T15:30:00")
     assert row[6] == "paper"
+
+
+async def test_a_back_dated_form_says_it_goes_before_the_latest_sessions(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        ana = store.add_client("Ana", now=NOW - timedelta(days=60))
+        for days in (14, 7):
+            held = NOW - timedelta(days=days)
+            store.record(ana.id, Scores.srs(90, 90, 90, 90), administered_at=held, mode="oral",
+                         setting="telehealth", now=NOW)  # fmt: skip
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "session 3" in screen_text(app)
+        await pilot.press("ctrl+d")
+        date_input = app.screen.query_one("#date")
+        date_input.value = (NOW - timedelta(days=10)).strftime("%Y-%m-%d")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        assert isinstance(app.screen, RateScreen)
+        # Before it is saved: its place in time, and that a later session follows it.
+        assert "session 2" in screen_text(app)
+        assert "before the latest session" in screen_text(app)
+        await pilot.press(*typed("5", "5", "5", "5"), "ctrl+s")
+        await pilot.pause()
+    with Store.open(db_path) as store:
+        assert [a.scores.total for a in store.history(ana.id)] == [360, 200, 360]
 
 
 async def test_a_future_date_is_refused(db_path: Path) -> None:

@@ -125,6 +125,7 @@ class RateScreen(Screen[None]):
         )
         self.wording = ctx.wording(client, SRS)
         self._session = ctx.store.next_session(client.id)
+        self._later = 0  # sessions held after the chosen date: a back-dated form goes before
         self._saving = False
         self._said = ""
         self._details_chosen = False  # until the therapist sets a date, the save time is used
@@ -155,6 +156,10 @@ class RateScreen(Screen[None]):
         info.append(f"  ·  session {self._session}  ·  ")
         info.append(self.details.administered_at.strftime(DISPLAY_FORMAT))
         info.append(f"  ·  {self.details.mode}  ·  {self.details.setting}")
+        if self._later:
+            # Said before saving: an older form takes its place in time, not the next number.
+            sessions = "session" if self._later == 1 else f"{self._later} sessions"
+            info.append(f"  ·  before the latest {sessions}", style="bold")
         return info
 
     def on_screen_resume(self) -> None:
@@ -257,6 +262,12 @@ class RateScreen(Screen[None]):
             if details is not None:
                 self._details_chosen = True
                 self.details = details
+                try:
+                    self._session, self._later, _ = self.ctx.store.place(
+                        self.client.id, details.administered_at
+                    )
+                except StoreError:
+                    pass  # the number stays as it was; the save says what is wrong
                 self.query_one("#session-info", Static).update(self._info())
 
         self.app.push_screen(SessionDetailsScreen(self.details, self.ctx.clock()), apply)

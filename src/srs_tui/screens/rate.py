@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -262,12 +264,11 @@ class RateScreen(Screen[None]):
             if details is not None:
                 self._details_chosen = True
                 self.details = details
-                try:
+                # Unreadable: the number stays as it was, and the save says what is wrong.
+                with suppress(StoreError):
                     self._session, self._later, _ = self.ctx.store.place(
                         self.client.id, details.administered_at
                     )
-                except StoreError:
-                    pass  # the number stays as it was; the save says what is wrong
                 self.query_one("#session-info", Static).update(self._info())
 
         self.app.push_screen(SessionDetailsScreen(self.details, self.ctx.clock()), apply)

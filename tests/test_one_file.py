@@ -413,7 +413,7 @@ async def test_the_app_says_when_its_database_is_damaged(tmp_path: Path) -> None
         for _ in range(30):
             save(store, client.id)
     damage(db)
-    app = build_app(db)
+    app = build_app(db, daily_backup=True)  # the day's backup reads every page
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(50):
             await pilot.pause(0.1)

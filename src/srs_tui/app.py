@@ -194,7 +194,7 @@ class SrsApp(SharingApp):
             )
             self.push_screen(curtain)
 
-    def _watch_database(self) -> None:
+    def check_database_file(self) -> None:
         """Let go at once of a database file deleted or replaced by another program.
 
         Every second, three os.stat calls. Held on to, this window's write-ahead log would be
@@ -258,7 +258,7 @@ class SrsApp(SharingApp):
         timeout = self.ctx.config.idle_lock_seconds
         if timeout:
             self.set_interval(min(1.0, timeout / 4), self.check_idle_lock)
-        self.set_interval(1.0, self._watch_database)
+        self.set_interval(1.0, self.check_database_file)
         # Started for one client, the app opens on the rating screen alone: the caseload
         # (every other client's alias) is built only if the therapist goes back to it.
         if self.start_client is not None:

@@ -24,6 +24,20 @@ def frozen_clock() -> datetime:
     return NOW
 
 
+class FakeMonotonic:
+    """A monotonic clock that moves only when a test moves it: the idle lock without sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Let seconds go by."""
+        self.now += seconds
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "srs.db"
@@ -74,9 +88,10 @@ def run_cli(*args: str, home: Path, stdin: str = "") -> subprocess.CompletedProc
     )
 
 
-def build_app(db_path: Path, client: str | None = None) -> SrsApp:
-    """The app as the command line builds it, on a frozen clock."""
-    return make_app(db_path, client_alias=client, clock=frozen_clock)
+def build_app(db_path: Path, client: str | None = None, *, daily_backup: bool = False) -> SrsApp:
+    """The app as the command line builds it, on a frozen clock; the day's backup on start
+    only for the tests about it."""
+    return make_app(db_path, client_alias=client, clock=frozen_clock, daily_backup=daily_backup)
 
 
 class Terminal:

@@ -329,6 +329,8 @@ def _keys(value: Any) -> Iterator[str]:
             yield from _keys(inner)
 
 
+# 250 examples take 10 to 20 s; SRS_TUI_FUZZ_EXAMPLES=5000, twenty times as long.
+@pytest.mark.timeout(300 if not FUZZ_EXAMPLES else 7200)
 @settings(
     max_examples=FUZZ_EXAMPLES or 250,
     derandomize=not FUZZ_EXAMPLES,  # reproducible in CI; a long local run explores anew

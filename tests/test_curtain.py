@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import stat
-import time
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 
-from conftest import NOW, frozen_clock, screen_text
-from srs_tui.app import make_app
+from conftest import NOW, FakeMonotonic, frozen_clock, screen_text
+from srs_tui.app import SrsApp, make_app
 from srs_tui.config import Config
 from srs_tui.passphrase import check_passphrase, set_passphrase
 from srs_tui.screens.caseload import CaseloadScreen
@@ -29,6 +29,13 @@ def two_clients(db_path: Path) -> Path:
         store.add_client("Ana Example", now=NOW)
         store.add_client("Ben Example", now=NOW)
     return db_path
+
+
+async def idle_for(app: SrsApp, pilot: Pilot[None], clock: FakeMonotonic, seconds: float) -> None:
+    """Let seconds go by without input, then the idle check run as its timer would run it."""
+    clock.advance(seconds)
+    app.check_idle_lock()
+    await pilot.pause()
 
 
 def values(app: object) -> list[int | None]:
@@ -80,11 +87,16 @@ async def test_the_curtain_works_over_the_caseload_too(two_clients: Path) -> Non
 
 
 async def test_the_idle_lock_drops_the_curtain_and_a_key_lifts_it(two_clients: Path) -> None:
-    config = Config(idle_lock_seconds=1)
-    app = make_app(two_clients, config, client_alias="Ben Example", clock=frozen_clock)
+    clock = FakeMonotonic()
+    config = Config(idle_lock_seconds=60)
+    app = make_app(
+        two_clients, config, client_alias="Ben Example", clock=frozen_clock, monotonic=clock
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("9")
-        await pilot.pause(1.6)
+        await idle_for(app, pilot, clock, 59)
+        assert isinstance(app.screen, RateScreen)  # not yet
+        await idle_for(app, pilot, clock, 1)
         assert isinstance(app.screen, CurtainScreen)
         assert "Ben" not in screen_text(app)
         await pilot.press("x")  # without a passphrase, any key lifts it
@@ -93,12 +105,15 @@ async def test_the_idle_lock_drops_the_curtain_and_a_key_lifts_it(two_clients: P
 
 
 async def test_input_keeps_the_idle_lock_away(two_clients: Path) -> None:
-    app = make_app(two_clients, Config(idle_lock_seconds=2), clock=frozen_clock)
+    clock = FakeMonotonic()
+    app = make_app(two_clients, Config(idle_lock_seconds=60), clock=frozen_clock, monotonic=clock)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(10):  # 3 s in all, never 2 s without a key
-            await pilot.pause(0.3)
+        for _ in range(10):  # 10 minutes in all, never a minute without a key
+            await idle_for(app, pilot, clock, 59)
             await pilot.press("down")
         assert isinstance(app.screen, CaseloadScreen)
+        await idle_for(app, pilot, clock, 60)
+        assert isinstance(app.screen, CurtainScreen)
 
 
 async def test_with_a_passphrase_only_the_passphrase_lifts_the_idle_lock(
@@ -109,16 +124,17 @@ async def test_with_a_passphrase_only_the_passphrase_lifts_the_idle_lock(
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
     assert b"correct horse" not in secret_file.read_bytes()
     assert check_passphrase(secret_file, "correct horse")
-    # 2 s: each check takes about half a second, and the lock must not drop again at once.
+    clock = FakeMonotonic()
     app = make_app(
         two_clients,
-        Config(idle_lock_seconds=2),
+        Config(idle_lock_seconds=60),
         client_alias="Ben Example",
         clock=frozen_clock,
+        monotonic=clock,
         passphrase_file=secret_file,
     )
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(2.6)
+        await idle_for(app, pilot, clock, 60)
         curtain = app.screen
         assert isinstance(curtain, CurtainScreen)
         await pilot.press(*"wrong", "enter")
@@ -143,23 +159,30 @@ async def test_after_three_wrong_tries_even_the_right_one_waits(
 ) -> None:
     secret_file = tmp_path / "passphrase"
     set_passphrase(secret_file, "open sesame")
+    clock = FakeMonotonic()
     app = make_app(
         two_clients,
-        Config(idle_lock_seconds=1),
+        Config(idle_lock_seconds=60),
         clock=frozen_clock,
+        monotonic=clock,
         passphrase_file=secret_file,
     )
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(1.6)
+        await idle_for(app, pilot, clock, 60)
         curtain = app.screen
         assert isinstance(curtain, CurtainScreen)
         for _ in range(3):
             assert not curtain.try_passphrase("nope")
         await pilot.pause()
         assert "Wait 1 s" in screen_text(app)
+        clock.advance(0.9)
         assert not curtain.try_passphrase("open sesame")  # too soon
-        curtain.locked_until = time.monotonic() - 0.1
-        assert curtain.try_passphrase("open sesame")
+        await pilot.pause()
+        assert "Wait 1 s" in screen_text(app)
+        clock.advance(0.2)
+        await pilot.press(*"open sesame", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseloadScreen)
 
 
 async def test_quit_from_under_the_curtain_still_asks_about_typed_ratings(

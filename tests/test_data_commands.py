@@ -320,7 +320,7 @@ def test_daily_backups_keep_only_the_newest(tmp_path: Path) -> None:
 async def test_the_app_makes_todays_backup_when_it_starts(db_path: Path) -> None:
     from conftest import build_app
 
-    app = build_app(db_path)
+    app = build_app(db_path, daily_backup=True)
     async with app.run_test() as pilot:
         # The backup starts after the first frame, in a worker of its own: wait for it.
         for _ in range(100):

@@ -281,7 +281,7 @@ async def test_the_app_offers_to_remove_what_remains_after_an_erase(demo_db: Pat
         assert isinstance(screen, EraseRemainsScreen)
         return "\n".join(str(widget.render()) for widget in screen.query(Static))
 
-    app = build_app(demo_db)
+    app = build_app(demo_db, daily_backup=True)
     daily = demo_db.parent / "backups" / f"daily-{NOW.strftime('%Y-%m-%d')}.db"
     reports = demo_db.parent / "reports"
     async with app.run_test(size=(100, 36)) as pilot:

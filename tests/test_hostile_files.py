@@ -533,7 +533,7 @@ async def test_sharing_never_writes_back_an_alias_shown_escaped(tmp_path: Path) 
         await pilot.pause()
         await pilot.press(*"E.", "enter")
         await pilot.pause()
-        assert app.ctx.share.active
+        assert app.share.active
     conn = sqlite3.connect(db)
     aliases = {row[0] for row in conn.execute("SELECT alias FROM clients")}
     names = {row[0] for row in conn.execute("SELECT display_name FROM clients")}

@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from textual.widgets import Input
 
-from conftest import NOW, Terminal, cli_env, frozen_clock, screen_text
+from conftest import NOW, FakeMonotonic, Terminal, cli_env, frozen_clock, screen_text
 from srs_tui.app import make_app
 from srs_tui.config import Config
 from srs_tui.exchange.crypto import decrypt, encrypt
@@ -245,18 +245,22 @@ async def test_a_weak_lock_file_lifts_nothing_and_says_how_to_keep_the_screen(
         store.add_client("Ana Example", now=NOW)
     secret_file = tmp_path / "passphrase"
     set_passphrase(secret_file, SECRET)
+    clock = FakeMonotonic()
     app = make_app(
         db_path,
-        Config(idle_lock_seconds=2),
+        Config(idle_lock_seconds=60),
         client_alias="Ana Example",
         clock=frozen_clock,
+        monotonic=clock,
         passphrase_file=secret_file,
     )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("9")
         # While the app runs, someone writes a file with a passphrase they know, at n=2.
         secret_file.write_text(hash_line("intruder", 2, 8, 1))
-        await pilot.pause(2.6)
+        clock.advance(60)
+        app.check_idle_lock()
+        await pilot.pause()
         curtain = app.screen
         assert isinstance(curtain, CurtainScreen)
         assert not curtain.try_passphrase("intruder")

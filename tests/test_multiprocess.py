@@ -48,9 +48,12 @@ from realapp import (
     srs,
 )
 
-pytestmark = pytest.mark.skipif(
-    sys.platform == "win32", reason="POSIX signals, locks and pseudo-terminals"
-)
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals, locks and pseudo-terminals"),
+    # Real processes in real terminals: a round of every command takes 20 to 50 s on a busy
+    # machine. The long rounds set their own.
+    pytest.mark.timeout(300),
+]
 
 SEED = int(os.environ.get("SRS_TUI_FAULT_SEED", "1201"))
 DEFAULT_ROUNDS = 2

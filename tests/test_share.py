@@ -83,7 +83,7 @@ async def test_no_key_ever_shows_another_clients_alias(ana_and_ben: Path) -> Non
             assert "Ana" not in text, f"after {key}"
             assert "SHARING" in text or isinstance(app.screen, ConfirmScreen), f"after {key}"
             assert not isinstance(app.screen, CaseloadScreen), f"after {key}"
-        assert app.ctx.share.active
+        assert app.share.active
 
 
 async def test_after_saving_the_app_stays_with_the_client(ana_and_ben: Path) -> None:
@@ -108,11 +108,11 @@ async def test_leaving_share_mode_takes_a_confirmation(ana_and_ben: Path) -> Non
         await pilot.press("ctrl+o")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("escape")
-        assert app.ctx.share.active
+        assert app.share.active
         await pilot.press("ctrl+o")
         await pilot.click("#yes")
         await pilot.pause()
-        assert not app.ctx.share.active
+        assert not app.share.active
         assert not app.screen.query_one(ShareBanner).display
         await pilot.press("escape")
         await pilot.pause()
@@ -164,3 +164,36 @@ async def test_the_history_over_the_rating_screen_goes_back_to_it(ana_and_ben: P
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
         assert "Ana" not in screen_text(app)
+
+
+async def test_a_screen_already_open_changes_its_name_as_sharing_starts_and_stops(
+    ana_and_ben: Path,
+) -> None:
+    app = make_app(ana_and_ben, clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        while app.screen.selected_client().alias != "Ben Example":  # type: ignore[attr-defined]
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        assert "Ben Example" in screen_text(app)
+        assert "SHARING" not in screen_text(app)
+        await pilot.press("ctrl+o")
+        assert isinstance(app.screen, ShareStartScreen)
+        app.screen.query_one("#share-name", Input).value = "B."
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is history  # sharing from a client's screen opens nothing new
+        text = screen_text(app)
+        assert "SHARING" in text
+        assert "B.  ·  " in text
+        assert "Ben Example" not in text
+        await pilot.press("ctrl+o")
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert app.screen is history
+        text = screen_text(app)
+        assert "SHARING" not in text
+        assert "Ben Example" in text

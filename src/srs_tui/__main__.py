@@ -221,6 +221,7 @@ def _run(
             passphrase_file=default_passphrase_path(),
             share=share,
             licensed_wording=licensed,
+            daily_backup=True,
         )
     except (StoreError, ConfigError, WordingError) as error:
         return _fail(str(error))

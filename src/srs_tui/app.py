@@ -10,13 +10,13 @@ from datetime import datetime
 from pathlib import Path
 
 from textual import events
-from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
 from srs_tui.config import Config
-from srs_tui.context import AppContext, local_now
+from srs_tui.context import NOT_SHARING, AppContext, Share, local_now
 from srs_tui.passphrase import check_passphrase, has_passphrase
+from srs_tui.screens.base import ClientChooser, ClientScreen, SharingApp
 from srs_tui.screens.curtain import CurtainScreen
 from srs_tui.screens.navigation import LaunchScreen
 from srs_tui.store import Client, Store, StoreError
@@ -35,7 +35,7 @@ INPUT_EVENTS = (
 )
 
 
-class SrsApp(App[None]):
+class SrsApp(SharingApp):
     """srs-tui: the Session Rating Scale in the terminal."""
 
     TITLE = "srs-tui"
@@ -78,8 +78,8 @@ class SrsApp(App[None]):
         self.ctx = ctx
         self.start_client = start_client
         if share and start_client is not None:
-            ctx.share.client_id = start_client.id
-        self.last_input = time.monotonic()
+            self.set_reactive(SrsApp.share, Share(start_client.id, start_client.display_name))
+        self.last_input = ctx.monotonic()
 
     def _fatal_error(self) -> None:
         # Textual's traceback shows local variables, which can hold client data: print it
@@ -104,7 +104,7 @@ class SrsApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, INPUT_EVENTS):
-            self.last_input = time.monotonic()
+            self.last_input = self.ctx.monotonic()
         await super().on_event(event)
 
     def _curtain(self) -> CurtainScreen | None:
@@ -114,33 +114,24 @@ class SrsApp(App[None]):
         """Drop the curtain over everything, or lift it."""
         curtain = self._curtain()
         if curtain is None:
-            self.push_screen(CurtainScreen())
+            self.push_screen(CurtainScreen(clock=self.ctx.monotonic))
         elif self.screen is curtain:
             curtain.lift()
         else:
             self.pop_screen()  # a question asked over the curtain: back to the curtain
 
     def _client_on_screen(self) -> Client | None:
-        client = getattr(self.screen, "client", None)
-        if isinstance(client, Client):
-            return client
-        chosen = getattr(self.screen, "selected_client", None)
-        return chosen() if callable(chosen) else None
-
-    def _show_names(self) -> None:
-        for screen in self.screen_stack:
-            show = getattr(screen, "show_names", None)
-            if callable(show):
-                show()
+        screen = self.screen
+        if isinstance(screen, ClientScreen):
+            return screen.client
+        if isinstance(screen, ClientChooser):
+            return screen.selected_client()
+        return None
 
     def start_sharing(self, client: Client, *, open_rating: bool = False) -> None:
         """Share mode for client: from now on, only their client-facing screens."""
-        self.ctx.share.client_id = client.id
-        for screen in self.screen_stack:
-            shown = getattr(screen, "client", None)
-            if isinstance(shown, Client) and shown.id == client.id:
-                screen.client = client  # type: ignore[attr-defined]  # with the new name
-        self._show_names()
+        # The screens watch this value: each draws its names again, and shows its banner.
+        self.share = Share(client.id, client.display_name)
         if open_rating:
             from srs_tui.screens.rate import RateScreen
 
@@ -148,8 +139,7 @@ class SrsApp(App[None]):
 
     def stop_sharing(self) -> None:
         """Back to the therapist's own view."""
-        self.ctx.share.client_id = None
-        self._show_names()
+        self.share = NOT_SHARING
 
     def action_toggle_share(self) -> None:
         """Start share mode for the client on screen, or stop it after a confirmation."""
@@ -157,7 +147,7 @@ class SrsApp(App[None]):
             return
         from srs_tui.screens.confirm import confirm_then
 
-        if self.ctx.share.active:
+        if self.share.active:
             confirm_then(
                 self,
                 "Stop sharing? The caseload and other clients can be shown again, so "
@@ -171,7 +161,7 @@ class SrsApp(App[None]):
         if client is None:
             self.notify("Choose a client first.", markup=False)
             return
-        on_caseload = not hasattr(self.screen, "client")
+        on_caseload = isinstance(self.screen, ClientChooser)
 
         def chosen(name: str | None) -> None:
             if name is None or client is None:
@@ -195,12 +185,17 @@ class SrsApp(App[None]):
         # A file that cannot be used raises PassphraseError: the curtain stays and says why.
         return lambda typed: check_passphrase(path, typed)
 
-    def _check_idle(self) -> None:
+    def check_idle_lock(self) -> None:
+        """Lock the screen if no input came for the idle time (run every second or less)."""
         timeout = self.ctx.config.idle_lock_seconds
-        if timeout and self._curtain() is None and time.monotonic() - self.last_input >= timeout:
-            self.push_screen(CurtainScreen(idle=True, check=self._passphrase_check()))
+        idle = self.ctx.monotonic() - self.last_input
+        if timeout and self._curtain() is None and idle >= timeout:
+            curtain = CurtainScreen(
+                idle=True, check=self._passphrase_check(), clock=self.ctx.monotonic
+            )
+            self.push_screen(curtain)
 
-    def _watch_database(self) -> None:
+    def check_database_file(self) -> None:
         """Let go at once of a database file deleted or replaced by another program.
 
         Every second, three os.stat calls. Held on to, this window's write-ahead log would be
@@ -263,8 +258,8 @@ class SrsApp(App[None]):
         self.theme = THEMES[self.ctx.config.theme]
         timeout = self.ctx.config.idle_lock_seconds
         if timeout:
-            self.set_interval(min(1.0, timeout / 4), self._check_idle)
-        self.set_interval(1.0, self._watch_database)
+            self.set_interval(min(1.0, timeout / 4), self.check_idle_lock)
+        self.set_interval(1.0, self.check_database_file)
         # Started for one client, the app opens on the rating screen alone: the caseload
         # (every other client's alias) is built only if the therapist goes back to it.
         if self.start_client is not None:
@@ -281,7 +276,7 @@ class SrsApp(App[None]):
         gc.freeze()
         # The day's backup, once the first screen is up: its thread holds the interpreter
         # for a while, and the client may be waiting on the call.
-        if self.ctx.config.keep_daily_backups:
+        if self.ctx.daily_backup and self.ctx.config.keep_daily_backups:
             self.run_worker(self._daily_backup, thread=True, exit_on_error=False)
 
     def on_unmount(self) -> None:
@@ -290,8 +285,10 @@ class SrsApp(App[None]):
     async def action_quit(self) -> None:
         """Quit, asking first if typed ratings or a note would be lost."""
         # Every screen in the stack: typed ratings may lie under the curtain or a dialog.
-        checks = [getattr(screen, "has_unsaved", None) for screen in self.screen_stack]
-        if not any(callable(check) and check() for check in checks):
+        if not any(
+            isinstance(screen, ClientScreen) and screen.has_unsaved()
+            for screen in self.screen_stack
+        ):
             self.exit()
             return
 
@@ -306,12 +303,17 @@ def make_app(
     *,
     client_alias: str | None = None,
     clock: Callable[[], datetime] = local_now,
+    monotonic: Callable[[], float] = time.monotonic,
+    daily_backup: bool = False,
     create_parents: bool = False,
     passphrase_file: Path | None = None,
     share: bool = False,
     licensed_wording: LicensedWording | None = None,
 ) -> SrsApp:
-    """Open the store (StoreError if the file is not ours) and build the app on it."""
+    """Open the store (StoreError if the file is not ours) and build the app on it.
+
+    The day's backup is made on start only with daily_backup (the command line sets it): a
+    test that does not check it leaves no thread behind."""
     if client_alias is not None:
         clean_alias(client_alias)  # refuse a bad alias before any file is created
     store = Store.open(db_path, create_parents=create_parents)
@@ -320,8 +322,10 @@ def make_app(
             store=store,
             config=config or Config(),
             clock=clock,
+            monotonic=monotonic,
             passphrase_file=passphrase_file,
             licensed_wording=licensed_wording,
+            daily_backup=daily_backup,
         )
         client = store.get_or_add_client(client_alias, now=clock()) if client_alias else None
     except BaseException:

@@ -10,12 +10,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from srs_tui.context import AppContext
 from srs_tui.measures import format_tenths
 from srs_tui.rules import Thresholds
+from srs_tui.screens.base import ClientChooser
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Client, StoreError
 from srs_tui.triage import Triaged, matching, recent_needed, triage
@@ -69,7 +69,7 @@ class ClientRow:
         )
 
 
-class CaseloadScreen(Screen[None]):
+class CaseloadScreen(ClientChooser):
     """The dashboard: who needs attention, and why."""
 
     DEFAULT_CSS = """

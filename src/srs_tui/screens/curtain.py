@@ -11,7 +11,6 @@ then type it here; or quit, losing what was typed but not saved.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from textual import events
@@ -77,10 +76,11 @@ class CurtainScreen(Screen[None]):
     def __init__(
         self,
         *,
+        clock: Callable[[], float],
         idle: bool = False,
         check: Callable[[str], bool] | None = None,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """clock: the app's monotonic seconds, for the waits after wrong passphrases."""
         super().__init__()
         self.idle = idle
         self.check = check

@@ -7,12 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Header, Label, Static, TextArea
 
 from srs_tui.context import AppContext
 from srs_tui.measures import format_tenths, measure_named
 from srs_tui.rules import Feedback
+from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.navigation import go_back, screen_below
 from srs_tui.screens.sizing import preset_breakpoints
@@ -20,7 +20,6 @@ from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import NOTE_MAX
 from srs_tui.widgets.big_number import BigNumber
 from srs_tui.widgets.key_bar import KeyBar
-from srs_tui.widgets.share_banner import ShareBanner
 from srs_tui.wording import Wording
 
 
@@ -69,7 +68,7 @@ def standing(feedback: Feedback, name: str, saved: Administration, cutoff: int) 
     )
 
 
-class FeedbackScreen(Screen[None]):
+class FeedbackScreen(ClientScreen):
     """What the SRS said, and the note of what was discussed."""
 
     DEFAULT_CSS = """
@@ -136,17 +135,15 @@ class FeedbackScreen(Screen[None]):
     def __init__(
         self, ctx: AppContext, client: Client, saved: Administration, feedback: Feedback
     ) -> None:
-        super().__init__()
+        super().__init__(ctx, client)
         preset_breakpoints(self)
-        self.ctx = ctx
-        self.client = client
         self.saved = saved
         self.feedback = feedback
         self.sub_title = "Feedback"
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        yield ShareBanner(self.ctx.share)
+        yield self.share_banner()
         with VerticalScroll(id="feedback-body", can_focus=False):
             with Horizontal(id="feedback-total"):
                 yield BigNumber(format_tenths(self.feedback.total), id="feedback-digits")
@@ -170,7 +167,7 @@ class FeedbackScreen(Screen[None]):
         yield KeyBar()
 
     def _standing(self) -> Content:
-        name = self.ctx.shown_name(self.client)
+        name = self.shown_name()
         return standing(self.feedback, name, self.saved, self.ctx.config.thresholds.cutoff)
 
     def on_screen_resume(self) -> None:
@@ -179,7 +176,6 @@ class FeedbackScreen(Screen[None]):
     def show_names(self) -> None:
         """Show the client under the name for this moment (alias, or the name for sharing)."""
         self.query_one("#feedback-standing", Static).update(self._standing())
-        self.query_one(ShareBanner).sync()
 
     def _note(self) -> str:
         return self.query_one("#note", TextArea).text

@@ -8,20 +8,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from srs_tui.context import AppContext
 from srs_tui.details import DISPLAY_FORMAT
 from srs_tui.measures import SRS, format_tenths
 from srs_tui.rules import Alert, alerts_by_session
+from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.row_table import Column, RowTable, TextRow
-from srs_tui.widgets.share_banner import ShareBanner
 from srs_tui.widgets.trend_chart import ChartPoint, TrendChart, item_spec, total_spec
 
 SHORT_LABELS = {"relationship": "Rel", "goals": "Goals", "approach": "Appr", "overall": "Over"}
@@ -55,7 +54,7 @@ def alert_lines(history: list[Administration], alerts: list[tuple[Alert, ...]]) 
     return Content.assemble(*parts)
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(ClientScreen):
     """How the alliance has moved, session by session, against the cutoff."""
 
     DEFAULT_CSS = """
@@ -118,17 +117,15 @@ class HistoryScreen(Screen[None]):
     ]
 
     def __init__(self, ctx: AppContext, client: Client) -> None:
-        super().__init__()
+        super().__init__(ctx, client)
         preset_breakpoints(self)
-        self.ctx = ctx
-        self.client = client
         self.sub_title = "History"
         self.history: list[Administration] = []
 
     def compose(self) -> ComposeResult:
         thresholds = self.ctx.config.thresholds
         yield Header(icon="")
-        yield ShareBanner(self.ctx.share)
+        yield self.share_banner()
         yield Static("", id="history-info")
         with Vertical(id="history-charts"):
             yield TrendChart(
@@ -175,7 +172,7 @@ class HistoryScreen(Screen[None]):
         thresholds = self.ctx.config.thresholds
         alerts = alerts_by_session([a.scores for a in self.history], thresholds)
         info = Text(no_wrap=True, overflow="ellipsis")
-        info.append(self.ctx.shown_name(self.client), style="bold")
+        info.append(self.shown_name(), style="bold")
         count = len(self.history)
         info.append(f"  ·  {count} session{'s' if count != 1 else ''}")
         if self.history:
@@ -211,7 +208,6 @@ class HistoryScreen(Screen[None]):
     def show_names(self) -> None:
         """Show the client under the name for this moment (alias, or the name for sharing)."""
         self.load()
-        self.query_one(ShareBanner).sync()
 
     def _selected(self) -> str | None:
         return self.query_one("#sessions", RowTable).cursor_key
@@ -307,7 +303,7 @@ class HistoryScreen(Screen[None]):
 
     def action_report(self) -> None:
         """Write the client's report into the reports folder (a name without client data)."""
-        if self.ctx.share.active:
+        if self.share.active:
             self.notify("Sharing: reports are written when the screen is not shared.")
             return
         from srs_tui.exchange.report import report_html

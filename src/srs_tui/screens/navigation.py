@@ -7,6 +7,7 @@ from typing import Any
 from textual.screen import Screen
 
 from srs_tui.context import AppContext
+from srs_tui.screens.base import ClientScreen, share_of
 
 
 class LaunchScreen(Screen[None]):
@@ -30,8 +31,9 @@ def go_back(screen: Screen[Any], ctx: AppContext) -> None:
     While the screen is shared, back never leads out of the client's own screens: it ends on
     the client's history, which stays.
     """
-    if ctx.share.active:
-        _back_while_sharing(screen, ctx)
+    share = share_of(screen)
+    if share.active:
+        _back_while_sharing(screen, ctx, share.client_id)
         return
     stack = screen.app.screen_stack
     below = stack[-2] if len(stack) > 1 else None
@@ -42,13 +44,11 @@ def go_back(screen: Screen[Any], ctx: AppContext) -> None:
         screen.app.push_screen(CaseloadScreen(ctx))
 
 
-def _back_while_sharing(screen: Screen[Any], ctx: AppContext) -> None:
+def _back_while_sharing(screen: Screen[Any], ctx: AppContext, client_id: str | None) -> None:
     from srs_tui.screens.history import HistoryScreen
 
-    client_id = ctx.share.client_id
     below = screen_below(screen)
-    below_client = getattr(below, "client", None)
-    if below_client is not None and getattr(below_client, "id", None) == client_id:
+    if isinstance(below, ClientScreen) and below.client.id == client_id:
         screen.dismiss(None)  # another of this client's screens
     elif isinstance(screen, HistoryScreen):
         screen.notify("Sharing: this client's screens only. Ctrl+O stops sharing.")

@@ -10,7 +10,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import Reactive
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Static
 
@@ -18,18 +17,18 @@ from srs_tui.context import AppContext
 from srs_tui.details import DISPLAY_FORMAT, SessionDetails
 from srs_tui.measures import SRS, Scores, total_of
 from srs_tui.rules import summarize
+from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.navigation import go_back
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Client, StoreError
 from srs_tui.widgets.action_button import ActionButton
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.rating_slider import RatingSlider
-from srs_tui.widgets.share_banner import ShareBanner
 from srs_tui.widgets.total_panel import TotalPanel
 from srs_tui.wording import guide_text
 
 
-class RateScreen(Screen[None]):
+class RateScreen(ClientScreen):
     """Administer one SRS to one client."""
 
     DEFAULT_CSS = """
@@ -115,10 +114,8 @@ class RateScreen(Screen[None]):
     ]
 
     def __init__(self, ctx: AppContext, client: Client) -> None:
-        super().__init__()
+        super().__init__(ctx, client)
         preset_breakpoints(self)
-        self.ctx = ctx
-        self.client = client
         self.sub_title = "Rate"
         self.details = SessionDetails(
             administered_at=ctx.clock(),
@@ -134,7 +131,7 @@ class RateScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        yield ShareBanner(self.ctx.share)
+        yield self.share_banner()
         yield Static(self._info(), id="session-info")
         with VerticalScroll(id="rate-body", can_focus=False):
             poles = max(len(p) for i in self.wording.items for p in (i.low, i.high))
@@ -154,7 +151,7 @@ class RateScreen(Screen[None]):
 
     def _info(self) -> Text:
         info = Text(no_wrap=True, overflow="ellipsis")
-        info.append(self.ctx.shown_name(self.client), style="bold")
+        info.append(self.shown_name(), style="bold")
         info.append(f"  ·  session {self._session}  ·  ")
         info.append(self.details.administered_at.strftime(DISPLAY_FORMAT))
         info.append(f"  ·  {self.details.mode}  ·  {self.details.setting}")
@@ -170,7 +167,6 @@ class RateScreen(Screen[None]):
     def show_names(self) -> None:
         """Show the client under the name for this moment (alias, or the name for sharing)."""
         self.query_one("#session-info", Static).update(self._info())
-        self.query_one(ShareBanner).sync()
 
     def action_history(self) -> None:
         """This client's history, over the rating screen."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from srs_tui.context import ShareState
-
 TEXT = "● SHARING  ·  this client's screens only  ·  Ctrl+O to stop"
 
 
 class ShareBanner(Static):
-    """Shown while share mode is on; words and a symbol, not only a colour."""
+    """Shown while share mode is on; words and a symbol, not only a colour.
+
+    Its screen shows and hides it as sharing starts and stops."""
 
     DEFAULT_CSS = """
     ShareBanner {
@@ -22,13 +22,6 @@ class ShareBanner(Static):
     }
     """
 
-    def __init__(self, share: ShareState) -> None:
+    def __init__(self, *, shown: bool) -> None:
         super().__init__(TEXT, markup=False, classes="share-banner")
-        self.share = share
-
-    def on_mount(self) -> None:
-        self.sync()
-
-    def sync(self) -> None:
-        """Show or hide, as share mode is on or off."""
-        self.display = self.share.active
+        self.display = shown

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from srs_tui.measures import SRS, format_tenths
-from srs_tui.rules import Thresholds, alerts_by_session
+from srs_tui.rules import Profiles
 from srs_tui.store.records import Administration, Client, timestamp
 from srs_tui.store.store import Store
 
@@ -55,13 +55,13 @@ def _records(store: Store, clients: Sequence[Client]) -> list[tuple[Client, list
     return [(client, store.history(client.id)) for client in clients]
 
 
-def export_csv(store: Store, clients: Sequence[Client], thresholds: Thresholds) -> str:
+def export_csv(store: Store, clients: Sequence[Client], profiles: Profiles) -> str:
     """One row per administration, with the rule ids that fire for it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for client, history in _records(store, clients):
-        fired = alerts_by_session([a.scores for a in history], thresholds)
+        fired = profiles.alerts_by_session([a.scores for a in history])
         for administration, alerts in zip(history, fired, strict=True):
             values = administration.scores.as_dict()
             writer.writerow(

@@ -117,6 +117,7 @@ class RateScreen(Screen[None]):
         preset_breakpoints(self)
         self.ctx = ctx
         self.client = client
+        self.profile = ctx.config.profiles.of(SRS.name)
         self.sub_title = "Rate"
         self.details = SessionDetails(
             administered_at=ctx.clock(),
@@ -138,7 +139,7 @@ class RateScreen(Screen[None]):
             for item in self.wording.items:
                 yield RatingSlider(item, pole_width=poles)
             words = TOTAL_WORDS.get(self.wording.language, TOTAL_WORDS["en"])
-            yield TotalPanel(self.ctx.config.thresholds, words, id="total")
+            yield TotalPanel(self.profile, words, id="total")
             with Horizontal(id="rate-actions"):
                 yield ActionButton("Save", id="save", tooltip="Ctrl+S")
                 yield Static("", id="rate-message", markup=False)
@@ -245,7 +246,7 @@ class RateScreen(Screen[None]):
             self._say(str(error))
             return
         self._saving = True
-        feedback = summarize(history, self.ctx.config.thresholds)
+        feedback = summarize(history, self.profile)
         from srs_tui.screens.feedback import FeedbackScreen  # its TextArea: only when needed
 
         self.app.switch_screen(FeedbackScreen(self.ctx, self.client, saved, feedback))

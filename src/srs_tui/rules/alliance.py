@@ -150,7 +150,7 @@ def _low_run(totals: Sequence[int], t: Profile) -> int:
 
 
 def _persistent_low(totals: Sequence[int], t: Profile, run: int) -> Alert | None:
-    needed = t.setting("persistent_run")
+    needed = t.values["persistent_run"]
     if run < needed:
         return None
     shown = totals[-min(run, len(totals)) :]
@@ -169,7 +169,7 @@ def _drop(totals: Sequence[int], t: Profile) -> Alert | None:
     if len(totals) < 2:
         return None
     fall = totals[-2] - totals[-1]
-    drop = t.setting("drop")
+    drop = t.values["drop"]
     if fall < drop:
         return None
     return Alert(
@@ -184,7 +184,7 @@ def _drop(totals: Sequence[int], t: Profile) -> Alert | None:
 
 
 def _falling(totals: Sequence[int], t: Profile) -> Alert | None:
-    run = t.setting("falling_run")
+    run = t.values["falling_run"]
     if len(totals) < run:
         return None
     last = totals[-run:]
@@ -214,7 +214,7 @@ def _rising(totals: Sequence[int], t: Profile) -> Alert | None:
 
 def _low_item(scores: Scores, t: Profile) -> Alert | None:
     lowest_key, value = scores.lowest()
-    soft = t.setting("soft_item")
+    soft = t.values["soft_item"]
     if value >= soft:
         return None
 
@@ -239,7 +239,7 @@ _TOTAL_RULES = (_drop, _below_cutoff, _falling, _rising)
 
 def lookback(profile: Profile) -> int:
     """How many of the latest sessions the rules look at."""
-    return max(2, profile.setting("persistent_run"), profile.setting("falling_run"))
+    return max(2, profile.values["persistent_run"], profile.values["falling_run"])
 
 
 def latest_alerts(history: Sequence[Scores], profile: Profile) -> tuple[Alert, ...]:
@@ -298,7 +298,7 @@ def summarize(history: Sequence[Scores], profile: Profile) -> Feedback:
     scores = history[-1]
     lowest_key, value = scores.lowest()
     lowest = SRS.item(lowest_key)
-    question = lowest.follow_up if value < profile.setting("soft_item") else GENERAL_QUESTION
+    question = lowest.follow_up if value < profile.values["soft_item"] else GENERAL_QUESTION
     return Feedback(
         total=scores.total,
         alerts=latest_alerts(history, profile),

@@ -27,10 +27,10 @@ from srs_tui.rules.base import (
 # The rule set's own numbers, beyond the cutoff every profile has; the settings file can
 # change each one per measure and form.
 SETTINGS = (
-    Setting("soft_item", 90, ITEM_POINTS, "an item below this is worth asking about"),
-    Setting("drop", 10, TOTAL_POINTS, "a fall of this much from the last session", lowest=1),
-    Setting("persistent_run", 3, SESSIONS, "sessions in a row below the cutoff", 2, 50),
-    Setting("falling_run", 3, SESSIONS, "sessions in a row going down", 2, 50),
+    Setting("soft_item", 90, ITEM_POINTS),  # an item below it is worth asking about
+    Setting("drop", 10, TOTAL_POINTS, lowest=1),  # a fall from the last session
+    Setting("persistent_run", 3, SESSIONS, lowest=2, highest=50),  # low sessions in a row
+    Setting("falling_run", 3, SESSIONS, lowest=2, highest=50),  # falling sessions in a row
 )
 
 

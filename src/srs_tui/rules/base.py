@@ -28,7 +28,6 @@ class Setting:
     key: str
     default: int  # tenths for points, a count for sessions
     unit: str  # ITEM_POINTS, TOTAL_POINTS or SESSIONS
-    words: str  # what it means, as the settings example explains it
     lowest: int = 0
     highest: int = 0  # for SESSIONS; points go up to the measure's maximum
 

@@ -74,12 +74,12 @@ def caseload_figures(folder: Path, clients: int, sessions: int, runs: int) -> li
 
     db = folder / "caseload.db"
     build(db, clients, sessions, NOW)
-    thresholds = Config().thresholds
+    profiles = Config().profiles
 
     with Store.open(db) as store:
 
         def read_and_triage() -> None:
-            triage(store.clients(recent=recent_needed(thresholds)), thresholds)
+            triage(store.clients(recent=recent_needed(profiles)), profiles)
 
         data = timed(read_and_triage, runs)
 
@@ -96,17 +96,16 @@ def caseload_figures(folder: Path, clients: int, sessions: int, runs: int) -> li
 
 def history_figures(folder: Path, sessions: int, runs: int) -> list[Figure]:
     from srs_tui.config import Config
-    from srs_tui.rules import alerts_by_session
     from srs_tui.screens.history import HistoryScreen
     from srs_tui.store import Store
 
     db = folder / "history.db"
     (client_id,) = build(db, 1, sessions, NOW)
-    thresholds = Config().thresholds
+    profiles = Config().profiles
     with Store.open(db) as store:
 
         def read_and_judge() -> None:
-            alerts_by_session([a.scores for a in store.history(client_id)], thresholds)
+            profiles.alerts_by_session([a.scores for a in store.history(client_id)])
 
         data = timed(read_and_judge, runs)
 

@@ -235,6 +235,6 @@ def save_and_export_figures(folder: Path, saves: int) -> list[Figure]:
         with Store.open(export_db) as store:
             everyone = [s.client for s in store.clients(include_archived=True)]
             gc.collect()
-            export_ms = timed(lambda: export_csv(store, everyone, Config().thresholds), 3)
+            export_ms = timed(lambda: export_csv(store, everyone, Config().profiles), 3)
         figures.append(Figure("export the caseload database to CSV", export_ms, None))
     return figures

@@ -8,7 +8,20 @@ from pathlib import Path
 import pytest
 
 from srs_tui.config import EXAMPLE, Config, ConfigError, load_config
-from srs_tui.rules import Thresholds
+from srs_tui.measures import SRS
+from srs_tui.rules import Profile
+
+
+def srs(config: Config) -> Profile:
+    return config.profiles.of(SRS.name)
+
+
+def numbers(profile: Profile) -> tuple[int, bool, dict[str, int], frozenset[str]]:
+    """What a profile judges by: cutoff, "<=" or "<", its rule set's settings, rules off."""
+    return (profile.cutoff, profile.cutoff_inclusive, dict(profile.values), profile.off)
+
+
+DEFAULTS = {"soft_item": 90, "drop": 10, "persistent_run": 3, "falling_run": 3}
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -22,9 +35,7 @@ def test_a_missing_default_file_means_the_defaults(
 ) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert load_config() == Config()
-    assert Config().thresholds == Thresholds(
-        cutoff=360, cutoff_inclusive=False, soft_item=90, drop=10, persistent_run=3, falling_run=3
-    )
+    assert numbers(srs(Config())) == (360, False, DEFAULTS, frozenset())
 
 
 def test_the_default_file_is_read_from_the_config_folder(
@@ -33,7 +44,7 @@ def test_the_default_file_is_read_from_the_config_folder(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     (tmp_path / "srs-tui").mkdir()
     (tmp_path / "srs-tui" / "config.toml").write_text("[alerts]\ncutoff = 35\n")
-    assert load_config().thresholds.cutoff == 350
+    assert srs(load_config()).cutoff == 350
 
 
 def test_overrides(tmp_path: Path) -> None:
@@ -45,8 +56,11 @@ def test_overrides(tmp_path: Path) -> None:
             "setting = 'in-person'\n",
         )
     )
-    assert config.thresholds == Thresholds(
-        cutoff=355, cutoff_inclusive=True, soft_item=80, drop=20, persistent_run=4, falling_run=2
+    assert numbers(srs(config)) == (
+        355,
+        True,
+        {"soft_item": 80, "drop": 20, "persistent_run": 4, "falling_run": 2},
+        frozenset(),
     )
     assert (config.default_mode, config.default_setting) == ("paper", "in-person")
 
@@ -64,7 +78,61 @@ def test_the_idle_lock_is_set_in_minutes_and_0_turns_it_off(tmp_path: Path) -> N
 
 def test_a_partial_file_keeps_the_other_defaults(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, "[alerts]\ndrop = 1.5\n"))
-    assert config.thresholds == Thresholds(drop=15)
+    assert numbers(srs(config)) == (360, False, {**DEFAULTS, "drop": 15}, frozenset())
+
+
+def test_a_measure_section_sets_that_measure(tmp_path: Path) -> None:
+    config = load_config(
+        write(tmp_path, "[alerts.srs]\ncutoff = 35.0\ndrop = 2.0\noff = ['falling']\n")
+    )
+    assert numbers(srs(config)) == (350, False, {**DEFAULTS, "drop": 20}, frozenset({"falling"}))
+
+
+def test_a_bare_alerts_section_is_still_read_as_the_srs(tmp_path: Path) -> None:
+    bare = load_config(write(tmp_path, "[alerts]\ncutoff = 35.0\nsoft_item = 8.5\n"))
+    section = load_config(write(tmp_path, "[alerts.srs]\ncutoff = 35.0\nsoft_item = 8.5\n"))
+    assert (
+        numbers(srs(bare))
+        == numbers(srs(section))
+        == (
+            350,
+            False,
+            {**DEFAULTS, "soft_item": 85},
+            frozenset(),
+        )
+    )
+
+
+def test_the_measure_section_wins_over_a_bare_alerts_section_key_by_key(tmp_path: Path) -> None:
+    text = "[alerts]\ncutoff = 34.0\ndrop = 2.0\n[alerts.srs]\ncutoff = 35.0\n"
+    config = load_config(write(tmp_path, text))
+    # cutoff from [alerts.srs]; drop, which it does not say, from [alerts].
+    assert numbers(srs(config)) == (350, False, {**DEFAULTS, "drop": 20}, frozenset())
+
+
+def test_a_form_section_wins_over_its_measure_section(tmp_path: Path) -> None:
+    text = "[alerts.srs]\ncutoff = 35.0\ndrop = 2.0\n[alerts.srs.adult]\ncutoff = 34.0\n"
+    profile = load_config(write(tmp_path, text)).profiles.of(SRS.name, "adult")
+    assert numbers(profile) == (340, False, {**DEFAULTS, "drop": 20}, frozenset())
+
+
+def test_a_profile_takes_the_registry_cutoff_when_the_settings_do_not_say(
+    tmp_path: Path,
+) -> None:
+    profile = srs(load_config(write(tmp_path, "[alerts.srs]\ndrop = 2.0\n")))
+    assert profile.cutoff == SRS.default_form.cutoff
+    assert not profile.cutoff_set
+
+
+@pytest.mark.parametrize(("inclusive", "below"), [("false", False), ("true", True)])
+def test_a_total_at_the_cutoff_is_below_it_only_when_the_settings_say_so(
+    tmp_path: Path, inclusive: str, below: bool
+) -> None:
+    text = f"[alerts.srs]\ncutoff = 35.0\ncutoff_inclusive = {inclusive}\n"
+    profile = srs(load_config(write(tmp_path, text)))
+    assert profile.below_cutoff(350) is below
+    assert profile.below_cutoff(349)
+    assert not profile.below_cutoff(351)
 
 
 @pytest.mark.parametrize(
@@ -84,6 +152,19 @@ def test_a_partial_file_keeps_the_other_defaults(tmp_path: Path) -> None:
         ("[alerts]\npersistent_run = 1", "[alerts] persistent_run: 1 is outside 2 to 50"),
         ("[alerts]\nfalling_run = 2.5", "[alerts] falling_run: 2.5 is not a whole number"),
         ("[alerts]\ncutoff_inclusive = 'yes'", "cutoff_inclusive: 'yes' is not true or false"),
+        (
+            "[alerts.phq9]\ncutoff = 10",
+            "unknown measure section [alerts.phq9] (known: [alerts.srs])",
+        ),
+        ("[alerts.SRS]\ncutoff = 35", "unknown measure section [alerts.SRS]"),
+        ("[alerts.srs]\ncutof = 36", "unknown key 'cutof' in [alerts.srs]"),
+        ("[alerts.srs]\ncutoff = 45", "[alerts.srs] cutoff: 45 is outside 0.0 to 40.0"),
+        ("[alerts.srs]\nsoft_item = 10.5", "[alerts.srs] soft_item: 10.5 is outside 0.0 to 10.0"),
+        ("[alerts.srs]\noff = ['fallin']", "[alerts.srs] off: 'fallin' is not a rule (rules: "),
+        ("[alerts.srs]\noff = 'falling'", "[alerts.srs] off: 'falling' is not a list of rule"),
+        ("[alerts.srs.child]\ncutoff = 32", "unknown form section [alerts.srs.child]"),
+        ("[alerts.srs.adult]\ndrop = 0", "[alerts.srs.adult] drop: 0 is outside 0.1 to 40.0"),
+        ("[alerts.srs.adult.x]\ndrop = 1", "unknown section [alerts.srs.adult.x]"),
         ("[session]\nmode = 'email'", "[session] mode: 'email' is not one of oral, self, paper"),
         (
             "[display]\ntheme = 'neon'",
@@ -132,12 +213,13 @@ DEEP_TABLE = "{a = " * 5000 + "1" + "}" * 5000
         ("[alerts]\ncutoff = " + DEEP_TABLE + "\n", "line 2: [alerts] cutoff: values nested"),
         ("[lock]\nidle_minutes = [[[1]]]\n", "[lock] idle_minutes: a list is not a number"),
         ('["\\u001b]0;PWNED\\u0007"]\n', "unknown section [\\x1b]0;PWNED\\x07]"),
+        ('[alerts."\\u001b]0;PWNED\\u0007"]\n', "measure section [alerts.\\x1b]0;PWNED\\x07]"),
         ("[session]\nmode = '" + "x" * 5000 + "'\n", "[session] mode: 'xxxxxxxx"),
     ],
     ids=[
         "inf", "nan", "minus-inf", "overflowing-float", "huge-float", "inf-minutes",
         "5000-digits", "20-digits", "deep-array", "deep-inline-table", "a-list",
-        "escape-in-a-section", "a-long-string",
+        "escape-in-a-section", "escape-in-a-measure-section", "a-long-string",
     ],
 )  # fmt: skip
 def test_hostile_values_are_one_short_line_naming_the_key(
@@ -162,4 +244,38 @@ def test_a_deeply_nested_settings_file_stops_the_app_in_one_line(tmp_path: Path)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
     assert "[alerts] cutoff: values nested" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[alerts]\ncutoff = 45\n", "line 2: [alerts] cutoff: 45 is outside 0.0 to 40.0"),
+        (
+            "[session]\nmode = 'oral'\n\n[alerts.srs]\n# the cutoff\ncutoff = 45\n",
+            "line 6: [alerts.srs] cutoff: 45 is outside 0.0 to 40.0",
+        ),
+        (
+            "[alerts]\ndrop = 2.0\n[ alerts . 'srs' . adult ]\nfalling_run = 1\n",
+            "line 4: [alerts.srs.adult] falling_run: 1 is outside 2 to 50",
+        ),
+        ("[alerts.srs]\ndrop = 1.0\ncutof = 36\n", "line 3: unknown key 'cutof' in [alerts.srs]"),
+        ("[lock]\nidle_minutes = 'soon'\n", "line 2: [lock] idle_minutes: 'soon' is not"),
+    ],
+)
+def test_a_bad_value_names_its_line(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    assert str(refused.value).startswith(f"{path}, {message}")
+
+
+def test_an_unknown_measure_section_stops_the_app_in_one_line(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    path = write(tmp_path, "[alerts.srs]\ndrop = 2.0\n[alerts.ors]\ncutoff = 25\n")
+    result = run_cli("--config", str(path), "--db", str(tmp_path / "srs.db"), home=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert "unknown measure section [alerts.ors] (known: [alerts.srs])" in result.stderr
     assert "Traceback" not in result.stderr

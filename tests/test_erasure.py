@@ -101,7 +101,7 @@ class Folder:
         return sorted(path for path in self.db.parent.rglob("*") if path.is_file())
 
 
-_T = Config().thresholds
+_T = Config().profiles
 
 
 @pytest.fixture

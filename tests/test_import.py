@@ -97,7 +97,7 @@ def test_markup_escapes_and_a_long_note_are_stored_faithfully(store: Store) -> N
 
 def test_importing_the_same_file_twice_adds_nothing(demo_db: Path, tmp_path: Path) -> None:
     with Store.open(demo_db) as store:
-        text = export_csv(store, everyone(store), Config().thresholds)
+        text = export_csv(store, everyone(store), Config().profiles)
         path = tmp_path / "export.csv"
         path.write_text(text, encoding="utf-8")
         plan = plan_file(store, path, NOW)
@@ -107,14 +107,14 @@ def test_importing_the_same_file_twice_adds_nothing(demo_db: Path, tmp_path: Pat
 
 def test_csv_round_trip_into_an_empty_database(demo_db: Path, tmp_path: Path) -> None:
     with Store.open(demo_db) as store:
-        text = export_csv(store, everyone(store), Config().thresholds)
+        text = export_csv(store, everyone(store), Config().profiles)
         before = sessions(store)
     path = tmp_path / "export.csv"
     path.write_text(text, encoding="utf-8")
     with Store.open(tmp_path / "fresh.db") as fresh:
         apply(fresh, plan_file(fresh, path, NOW))
         assert sessions(fresh) == before
-        again = export_csv(fresh, everyone(fresh), Config().thresholds)
+        again = export_csv(fresh, everyone(fresh), Config().profiles)
     assert again == text
 
 
@@ -168,7 +168,7 @@ def test_any_history_survives_export_then_import(
             held = NOW - timedelta(weeks=weeks)
             store.record(client.id, Scores.srs(*values), administered_at=held, mode="oral",
                          setting="telehealth", note=note, now=NOW)  # fmt: skip
-        text = export_csv(store, everyone(store), Config().thresholds)
+        text = export_csv(store, everyone(store), Config().profiles)
         before = sessions(store)
     (folder / "x.csv").write_text(text, encoding="utf-8", newline="")
     with Store.open(folder / "b.db") as fresh:

@@ -357,3 +357,28 @@ async def test_ctrl_t_shows_the_history_and_keeps_the_typed_ratings(db_path: Pat
         await pilot.pause()
         assert isinstance(app.screen, RateScreen)
         assert slider(app, "relationship").value == 90
+
+
+async def test_the_settings_decide_whether_a_total_at_the_cutoff_is_below_it(
+    db_path: Path, tmp_path: Path
+) -> None:
+    from conftest import frozen_clock
+    from srs_tui.app import make_app
+    from srs_tui.config import load_config
+
+    # "<=" and the below_cutoff alert turned off: the standing is asked of the settings'
+    # comparison, not read from which alerts fired.
+    settings = tmp_path / "config.toml"
+    settings.write_text("[alerts.srs]\ncutoff_inclusive = true\noff = ['below_cutoff']\n")
+    config = load_config(settings)
+    app = make_app(db_path, config, client_alias="Ana Example", clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*typed("9", "9", "9", "9"))
+        assert "at or above the cutoff" not in screen_text(app)
+        assert "below the cutoff" in screen_text(app)  # the live total, before saving
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackScreen)
+        text = screen_text(app)
+        assert "▲ below the cutoff" in text
+        assert "below_cutoff" not in text

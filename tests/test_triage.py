@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from conftest import NOW
 from srs_tui.measures import Scores
-from srs_tui.rules import Thresholds, latest_alerts
+from srs_tui.rules import DEFAULT_PROFILES
 from srs_tui.store import Store
 from srs_tui.triage import matching, recent_needed, triage
 
-DEFAULT = Thresholds()
+DEFAULT = DEFAULT_PROFILES
 
 
 def add(store: Store, alias: str, totals: list[int]) -> None:
@@ -61,7 +61,7 @@ def test_the_caseload_judges_a_client_as_the_history_does(
         (entry,) = triage(store.clients(recent=recent_needed(DEFAULT)), DEFAULT)
         (client,) = [s.client for s in store.clients()]
         history = [a.scores for a in store.history(client.id)]
-    from_history = latest_alerts(history, DEFAULT)
+    from_history = DEFAULT.of("SRS").latest_alerts(history)
     assert [a.rule_id for a in entry.alerts] == [a.rule_id for a in from_history]
     if len(totals) <= recent_needed(DEFAULT):
         # Beyond what the caseload reads, a long low run is counted only that far back.

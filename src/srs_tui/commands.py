@@ -62,7 +62,7 @@ def export(
         with Store.open_read_only(db_path) as store:
             clients = _chosen_clients(store, alias)
             if form == "csv":
-                text = export_csv(store, clients, config.thresholds)
+                text = export_csv(store, clients, config.profiles)
             else:
                 text = export_json(store, clients, now)
         if output is None:
@@ -159,7 +159,7 @@ def report(
         _writable_output(output, db_path, force=force)
         with Store.open_read_only(db_path) as store:
             (client,) = _chosen_clients(store, alias)
-            html = report_html(client, store.history(client.id), config.thresholds, now)
+            html = report_html(client, store.history(client.id), config.profiles, now)
         write_private(output, html.encode("utf-8"), force=force)
     except StoreError as error:
         return _fail(str(error))

@@ -1,4 +1,5 @@
-"""Settings: a TOML file in the user config folder with the alert thresholds and session defaults.
+"""Settings: a TOML file in the user config folder with the alert thresholds (a section per
+measure, resolved once into the profiles the rules judge by) and session defaults.
 
 A missing file means the defaults. Anything wrong in it (bad TOML, an unknown key, a value out
 of range) is a ConfigError that names the file and the key, so the app never runs on settings
@@ -9,12 +10,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from srs_tui.measures import MODES, SETTINGS, SRS, format_tenths
-from srs_tui.rules import Thresholds
+from srs_tui.measures import (
+    MEASURES,
+    MODES,
+    SETTINGS,
+    SRS,
+    Measure,
+    format_tenths,
+    measure_named,
+)
+from srs_tui.rules import (
+    DEFAULT_PROFILES,
+    ITEM_POINTS,
+    TOTAL_POINTS,
+    Overrides,
+    Profiles,
+    Setting,
+    resolve_all,
+    rule_set_of,
+)
 from srs_tui.terminal_text import terminal_safe
 
 CONFIG_FILE_NAME = "config.toml"
@@ -22,13 +40,17 @@ CONFIG_FILE_NAME = "config.toml"
 EXAMPLE = """\
 # srs-tui settings. Every key is optional; a missing one keeps its default.
 
-[alerts]
-cutoff = 36.0            # a total below this is an alert (0.0 to 40.0)
+# Alerts, one section per measure ([alerts.srs]); a form of it may have its own section
+# ([alerts.srs.adult]), which wins over the measure's. A bare [alerts] section, as older
+# versions wrote it, is read as [alerts.srs], and [alerts.srs] wins over it.
+[alerts.srs]
+cutoff = 36.0            # a total below this is an alert (0.0 to 40.0); default: the form's
 cutoff_inclusive = false # true: a total equal to the cutoff counts as below it
 soft_item = 9.0          # an item below this is worth asking about (0.0 to 10.0)
 drop = 1.0               # a fall of this much from the last session is an alert
 persistent_run = 3       # sessions in a row below the cutoff: change course
 falling_run = 3          # sessions in a row going down
+off = []                 # ids of rules to turn off, e.g. ["falling", "rising"]
 
 [session]
 mode = "oral"            # oral, self or paper
@@ -48,12 +70,18 @@ keep_daily = 7           # the app makes a backup a day and keeps this many; 0 t
 class ConfigError(Exception):
     """A settings file that cannot be used as it is; the message says where and why."""
 
+    def __init__(self, message: str, at: tuple[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.at = at  # the table and key it is about, to find its line
+
 
 @dataclass(frozen=True)
 class Config:
     """What the app needs to know beyond the database."""
 
-    thresholds: Thresholds = field(default_factory=Thresholds)
+    # The thresholds of every measure and form, resolved once; screens, files and commands
+    # ask these, never a number of their own.
+    profiles: Profiles = DEFAULT_PROFILES
     default_mode: str = "oral"
     default_setting: str = "telehealth"
     idle_lock_seconds: int = 600  # 0: never lock
@@ -146,16 +174,13 @@ def _one_of(choices: tuple[str, ...]) -> Callable[[object], str]:
     return read
 
 
-# section -> key -> (reader, field of Thresholds or Config)
+# The measure whose settings a bare [alerts] section holds: before there was a section per
+# measure, the SRS was the only one.
+BARE_ALERTS_MEASURE = SRS.name
+
+# section -> key -> (reader, field of Config)
 _SCHEMA: dict[str, dict[str, tuple[Callable[[object], Any], str]]] = {
-    "alerts": {
-        "cutoff": (_points(SRS.total_max), "cutoff"),
-        "cutoff_inclusive": (_flag, "cutoff_inclusive"),
-        "soft_item": (_points(SRS.item_max), "soft_item"),
-        "drop": (_points(SRS.total_max, lowest=1), "drop"),
-        "persistent_run": (_count(2, 50), "persistent_run"),
-        "falling_run": (_count(2, 50), "falling_run"),
-    },
+    "alerts": {},  # read by _alerts: a section per measure
     "session": {
         "mode": (_one_of(MODES), "default_mode"),
         "setting": (_one_of(SETTINGS), "default_setting"),
@@ -172,31 +197,149 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[object], Any], str]]] = {
 }
 
 
-def parse_config(data: Mapping[str, object], source: str) -> Config:
-    """Settings from parsed TOML; ConfigError naming source and key for anything wrong."""
-    thresholds: dict[str, Any] = {}
+def _setting_reader(setting: Setting, measure: Measure) -> Callable[[object], int]:
+    if setting.unit == ITEM_POINTS:
+        return _points(measure.item_max, lowest=setting.lowest)
+    if setting.unit == TOTAL_POINTS:
+        return _points(measure.total_max, lowest=setting.lowest)
+    return _count(setting.lowest, setting.highest)
+
+
+def _rule_ids(known: tuple[str, ...]) -> Callable[[object], frozenset[str]]:
+    def read(value: object) -> frozenset[str]:
+        if not isinstance(value, list):
+            raise ValueError(f"{_shown(value)} is not a list of rule ids")
+        for rule_id in value:
+            if rule_id not in known:
+                listed = ", ".join(known) if known else "none"
+                raise ValueError(f"{_shown(rule_id)} is not a rule (rules: {listed})")
+        return frozenset(value)
+
+    return read
+
+
+def _overrides(measure: Measure, values: Mapping[str, object], section: str) -> Overrides:
+    """The keys of one alerts section (nested tables left out) for a measure."""
+    where = f"[{section}]"
+    rule_set = rule_set_of(measure)
+    settings = rule_set.settings if rule_set is not None else ()
+    rule_ids = tuple(rule.id for rule in rule_set.rules) if rule_set is not None else ()
+    readers = {setting.key: _setting_reader(setting, measure) for setting in settings}
+    known = ["cutoff", "cutoff_inclusive", *readers, "off"]
+    cutoff: int | None = None
+    inclusive: bool | None = None
+    off: frozenset[str] | None = None
+    said: dict[str, int] = {}
+    for key, value in values.items():
+        if isinstance(value, Mapping):
+            continue  # a form's section, read on its own
+        try:
+            if key == "cutoff":
+                cutoff = _points(measure.total_max)(value)
+            elif key == "cutoff_inclusive":
+                inclusive = _flag(value)
+            elif key == "off":
+                off = _rule_ids(rule_ids)(value)
+            elif key in readers:
+                said[key] = readers[key](value)
+            else:
+                raise ConfigError(
+                    f"unknown key {key!r} in {where} (known: {', '.join(known)})", (section, key)
+                )
+        except ValueError as error:
+            raise ConfigError(f"{where} {key}: {error}", (section, key)) from None
+    return Overrides(cutoff=cutoff, cutoff_inclusive=inclusive, values=said, off=off)
+
+
+def _measure_section(name: str) -> Measure | None:
+    for measure in MEASURES.values():
+        if measure.name.lower() == name:
+            return measure
+    return None
+
+
+def _alerts(values: Mapping[str, object]) -> Profiles:
+    """The profiles from the [alerts] section and its measure and form sections.
+
+    A form's section wins over its measure's, which wins over a bare [alerts] (read as the
+    BARE_ALERTS_MEASURE's), which wins over the defaults: the form's cutoff, the rule set's own.
+    """
+    said: dict[tuple[str, str], Overrides] = {}
+    bare = _overrides(measure_named(BARE_ALERTS_MEASURE), values, "alerts")
+    sections = {key: value for key, value in values.items() if isinstance(value, Mapping)}
+    by_measure: dict[str, Overrides] = {BARE_ALERTS_MEASURE: bare}
+    by_form: dict[tuple[str, str], Overrides] = {}
+    for name, section in sections.items():
+        measure = _measure_section(name)
+        if measure is None:
+            known = ", ".join(f"[alerts.{m.name.lower()}]" for m in MEASURES.values())
+            raise ConfigError(
+                f"unknown measure section [alerts.{terminal_safe(name)}] (known: {known})"
+            )
+        where = f"alerts.{name}"
+        below = by_measure.get(measure.name, Overrides())
+        by_measure[measure.name] = _overrides(measure, section, where).over(below)
+        forms = [form.name for form in measure.forms]
+        for form_name, form_section in section.items():
+            if not isinstance(form_section, Mapping):
+                continue
+            if form_name not in forms:
+                raise ConfigError(
+                    f"unknown form section [{where}.{terminal_safe(form_name)}] "
+                    f"(forms of the {measure.name}: {', '.join(forms)})"
+                )
+            inner = f"{where}.{form_name}"
+            for key, value in form_section.items():
+                if isinstance(value, Mapping):
+                    raise ConfigError(f"unknown section [{inner}.{terminal_safe(key)}]")
+            by_form[measure.name, form_name] = _overrides(measure, form_section, inner)
+    for measure in MEASURES.values():
+        for form in measure.forms:
+            measure_said = by_measure.get(measure.name, Overrides())
+            said[measure.name, form.name] = by_form.get(
+                (measure.name, form.name), Overrides()
+            ).over(measure_said)
+    return resolve_all(said)
+
+
+def parse_config(data: Mapping[str, object], source: str, text: str | None = None) -> Config:
+    """Settings from parsed TOML; ConfigError naming source, key and, given the text, the line
+    for anything wrong."""
+    try:
+        return _parse(data)
+    except ConfigError as error:
+        from srs_tui.toml_file import line_of
+
+        line = line_of(text, *error.at) if text is not None and error.at is not None else None
+        place = f"{source}, line {line}" if line is not None else source
+        raise ConfigError(f"{place}: {error}") from None
+
+
+def _parse(data: Mapping[str, object]) -> Config:
     others: dict[str, Any] = {}
     for section, values in data.items():
         known = _SCHEMA.get(section)
         if known is None:
             raise ConfigError(
-                f"{source}: unknown section [{terminal_safe(section)}] "
-                f"(known: {', '.join(_SCHEMA)})"
+                f"unknown section [{terminal_safe(section)}] (known: {', '.join(_SCHEMA)})"
             )
         if not isinstance(values, Mapping):
-            raise ConfigError(f"{source}: {section} must be a [{section}] table")
+            raise ConfigError(f"{section} must be a [{section}] table", ("", section))
+        if section == "alerts":
+            others["profiles"] = _alerts(values)
+            continue
         for key, value in values.items():
             if key not in known:
                 raise ConfigError(
-                    f"{source}: unknown key {key!r} in [{section}] (known: {', '.join(known)})"
+                    f"unknown key {key!r} in [{section}] (known: {', '.join(known)})",
+                    (section, key),
                 )
             reader, name = known[key]
             try:
-                read = reader(value)
+                others[name] = reader(value)
             except ValueError as error:
-                raise ConfigError(f"{source}: [{section}] {key}: {error}") from None
-            (thresholds if section == "alerts" else others)[name] = read
-    return replace(Config(), thresholds=Thresholds(**thresholds), **others)
+                raise ConfigError(f"[{section}] {key}: {error}", (section, key)) from None
+    return replace(Config(), **others)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -220,4 +363,4 @@ def load_config(path: Path | None = None) -> Config:
         data = parse_toml(text)
     except TomlProblem as problem:
         raise ConfigError(problem.within(str(target))) from None
-    return parse_config(data, str(target))
+    return parse_config(data, str(target), text)

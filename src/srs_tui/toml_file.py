@@ -90,6 +90,29 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
+def _dotted(header: str) -> str:
+    """A table's name as its parts joined by dots: `alerts . "srs"` is `alerts.srs`."""
+    return ".".join(part.strip().strip("\"'") for part in header.split("."))
+
+
+def line_of(text: str, section: str, key: str) -> int | None:
+    """The line on which key is set in the table named section ("" for the top), if found.
+
+    As far as a line-by-line reading can tell: a key set through a dotted name or an inline
+    table is not found, and the message about it goes without a line.
+    """
+    current = ""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        header = _HEADER_LINE.match(raw)
+        if header is not None:
+            current = _dotted(header[1])
+            continue
+        assignment = _KEY_LINE.match(raw)
+        if assignment is not None and current == section and assignment[1].strip("\"'") == key:
+            return number
+    return None
+
+
 def _key_at(text: str, line: int) -> str:
     """ "[section] key: " for the key whose value is on that line, as far as can be told."""
     section = ""

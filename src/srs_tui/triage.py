@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from srs_tui.rules import Alert, Thresholds, alerts_of, concerns, lookback
+from srs_tui.rules import Alert, Profile, Profiles, concerns
 from srs_tui.store.records import ClientSummary
 
 RECENT_SESSIONS = 8  # what the caseload's small trend shows
@@ -19,6 +19,7 @@ class Triaged:
 
     summary: ClientSummary
     alerts: tuple[Alert, ...]  # positive notes included
+    profile: Profile | None  # of the latest session's measure; None before the first
 
     @cached_property
     def concerns(self) -> tuple[Alert, ...]:
@@ -31,9 +32,9 @@ class Triaged:
         return bool(self.concerns)
 
 
-def recent_needed(thresholds: Thresholds) -> int:
+def recent_needed(profiles: Profiles) -> int:
     """How many latest sessions a client's row needs: the trend's and the rules' look-back."""
-    return max(RECENT_SESSIONS, lookback(thresholds))
+    return max(RECENT_SESSIONS, profiles.lookback)
 
 
 def _order(entry: Triaged) -> tuple[int, int, float, str]:
@@ -48,16 +49,18 @@ def _order(entry: Triaged) -> tuple[int, int, float, str]:
     )
 
 
-def triage(summaries: Sequence[ClientSummary], thresholds: Thresholds) -> list[Triaged]:
+def _triaged(summary: ClientSummary, profiles: Profiles) -> Triaged:
+    if summary.last is None:
+        return Triaged(summary=summary, alerts=(), profile=None)
+    profile = profiles.of(summary.last.measure)
+    return Triaged(
+        summary=summary, alerts=profile.alerts_of(summary.totals, summary.last), profile=profile
+    )
+
+
+def triage(summaries: Sequence[ClientSummary], profiles: Profiles) -> list[Triaged]:
     """The clients, most urgent first, then by latest session."""
-    entries = [
-        Triaged(
-            summary=summary,
-            alerts=alerts_of(summary.totals, summary.last, thresholds) if summary.last else (),
-        )
-        for summary in summaries
-    ]
-    return sorted(entries, key=_order)
+    return sorted((_triaged(summary, profiles) for summary in summaries), key=_order)
 
 
 def matching(entries: Sequence[Triaged], text: str) -> list[Triaged]:

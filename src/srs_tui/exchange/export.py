@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from srs_tui.measures import CLIENT, MEASURES, format_tenths
-from srs_tui.rules import Thresholds, alerts_by_session
+from srs_tui.rules import Profiles
 from srs_tui.store.records import Administration, Client, timestamp
 from srs_tui.store.store import Store
 
@@ -57,23 +57,24 @@ def _records(store: Store, clients: Sequence[Client]) -> list[tuple[Client, list
     return [(client, store.all_administrations(client.id)) for client in clients]
 
 
-def _fired(history: Sequence[Administration], thresholds: Thresholds) -> list[str]:
+def _fired(history: Sequence[Administration], profiles: Profiles) -> list[str]:
     """The rule ids that fire for each administration, each series judged on its own: one
-    measure, the client's own ratings, one episode, in time order."""
+    measure and form, the client's own ratings, one episode, in time order."""
     fired = [""] * len(history)
-    series: dict[tuple[str, str], list[int]] = {}
+    series: dict[tuple[str, str, str], list[int]] = {}
     for index, administration in enumerate(history):
         if administration.rater == CLIENT:
-            key = (administration.episode_id, administration.measure)
+            key = (administration.episode_id, administration.measure, administration.form)
             series.setdefault(key, []).append(index)
-    for indexes in series.values():
-        alerts = alerts_by_session([history[i].scores for i in indexes], thresholds)
+    for (_, measure, form), indexes in series.items():
+        profile = profiles.of(measure, form)
+        alerts = profile.alerts_by_session([history[i].scores for i in indexes])
         for index, found in zip(indexes, alerts, strict=True):
             fired[index] = ";".join(alert.rule_id for alert in found)
     return fired
 
 
-def export_csv(store: Store, clients: Sequence[Client], thresholds: Thresholds) -> str:
+def export_csv(store: Store, clients: Sequence[Client], profiles: Profiles) -> str:
     """One row per administration, in time order, with the rule ids that fire for it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -81,7 +82,7 @@ def export_csv(store: Store, clients: Sequence[Client], thresholds: Thresholds) 
     for client, history in _records(store, clients):
         episodes = {episode_id: n for n, episode_id in enumerate(
             dict.fromkeys(a.episode_id for a in history), start=1)}  # fmt: skip
-        for administration, alerts in zip(history, _fired(history, thresholds), strict=True):
+        for administration, alerts in zip(history, _fired(history, profiles), strict=True):
             values = administration.scores.as_dict()
             writer.writerow(
                 [

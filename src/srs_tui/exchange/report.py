@@ -10,7 +10,7 @@ from datetime import datetime
 from html import escape
 
 from srs_tui.measures import SRS, format_tenths
-from srs_tui.rules import Thresholds, alerts_by_session
+from srs_tui.rules import Profile, Profiles
 from srs_tui.store.erasure import client_meta
 from srs_tui.store.records import Administration, Client
 
@@ -31,7 +31,7 @@ def _y(total: int) -> float:
     return TOP + (1 - total / SRS.total_max) * (HEIGHT - TOP - BOTTOM)
 
 
-def chart_svg(history: list[Administration], thresholds: Thresholds) -> str:
+def chart_svg(history: list[Administration], profile: Profile) -> str:
     """The totals on a fixed 0-to-40 axis, the cutoff line, a triangle for a low session."""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
@@ -44,11 +44,11 @@ def chart_svg(history: list[Administration], thresholds: Thresholds) -> str:
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">'
             f"{tick // 10}</text>"
         )
-    cutoff = _y(thresholds.cutoff)
+    cutoff = _y(profile.cutoff)
     parts.append(
         f'<line x1="{LEFT}" y1="{cutoff:.1f}" x2="{WIDTH}" y2="{cutoff:.1f}" stroke="#b45309" '
         f'stroke-dasharray="6 4"/><text x="{WIDTH - 4}" y="{cutoff - 4:.1f}" font-size="11" '
-        f'text-anchor="end" fill="#b45309">cutoff {format_tenths(thresholds.cutoff)}</text>'
+        f'text-anchor="end" fill="#b45309">cutoff {format_tenths(profile.cutoff)}</text>'
     )
     if history:
         step = (WIDTH - LEFT - 20) / max(len(history) - 1, 1)
@@ -56,7 +56,7 @@ def chart_svg(history: list[Administration], thresholds: Thresholds) -> str:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         parts.append(f'<polyline points="{path}" fill="none" stroke="#1d4ed8" stroke-width="2"/>')
         for (x, y), administration in zip(points, history, strict=True):
-            if thresholds.is_below_cutoff(administration.scores.total):
+            if profile.below_cutoff(administration.scores.total):
                 parts.append(
                     f'<polygon points="{x - 5:.1f},{y - 4:.1f} {x + 5:.1f},{y - 4:.1f} '
                     f'{x:.1f},{y + 5:.1f}" fill="#b45309"/>'
@@ -73,15 +73,15 @@ def chart_svg(history: list[Administration], thresholds: Thresholds) -> str:
 
 
 def report_html(
-    client: Client, history: list[Administration], thresholds: Thresholds, now: datetime
+    client: Client, history: list[Administration], profiles: Profiles, now: datetime
 ) -> str:
     """The whole report: heading, chart, table of sessions, alerts with their reasons."""
-    alerts = alerts_by_session([a.scores for a in history], thresholds)
+    alerts = profiles.alerts_by_session([a.scores for a in history])
     rows = []
     for administration, fired in zip(history, alerts, strict=True):
         values = administration.scores.as_dict()
         total = administration.scores.total
-        low = thresholds.is_below_cutoff(total)
+        low = profiles.of(administration.measure).below_cutoff(total)
         rows.append(
             "<tr>"
             f"<td>{administration.session}</td>"
@@ -109,7 +109,7 @@ def report_html(
         f"<h1>Session Rating Scale: {escape(client.alias)}</h1>"
         f'<p class="muted">{len(history)} sessions · report made {now.strftime("%Y-%m-%d %H:%M")}'
         " · srs-tui</p>"
-        f"{chart_svg(history, thresholds)}"
+        f"{chart_svg(history, profiles.of(SRS.name))}"
         f"<table><tr><th>#</th><th>Date</th>{heads}<th>Total</th><th>Alerts</th>"
         f"<th>Note</th></tr>{''.join(rows)}</table>"
         f"<h2>Alerts</h2><ul>{''.join(reasons) or '<li>None.</li>'}</ul>"

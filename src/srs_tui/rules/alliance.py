@@ -1,4 +1,5 @@
-"""Alert rules: a client's history in, the alerts of its latest session out. Pure.
+"""The rule set of alliance measures (the SRS and its forms): a client's own series in, the
+alerts of its sessions out. Pure.
 
 Every rule is a heuristic that starts a conversation, not a diagnosis, so each alert carries its
 rule id, the numbers that fired it, a reason in plain words and where its threshold comes from.
@@ -7,46 +8,33 @@ rule id, the numbers that fired it, a reason in plain words and where its thresh
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from srs_tui.measures import SRS, Scores, format_tenths
+from srs_tui.measures import ALLIANCE, Scores, format_tenths
+from srs_tui.rules.base import (
+    ITEM_POINTS,
+    SESSIONS,
+    TOTAL_POINTS,
+    Alert,
+    Profile,
+    Rule,
+    RuleSet,
+    Setting,
+    concerns,
+)
 
-
-@dataclass(frozen=True)
-class Thresholds:
-    """The numbers the rules compare against: points in tenths, runs in sessions."""
-
-    cutoff: int = SRS.cutoff
-    cutoff_inclusive: bool = False  # True: a total equal to the cutoff counts as below it
-    soft_item: int = 90
-    drop: int = 10
-    persistent_run: int = 3
-    falling_run: int = 3
-
-    def is_below_cutoff(self, total: int) -> bool:
-        """Whether a total signals a possible alliance problem."""
-        return total <= self.cutoff if self.cutoff_inclusive else total < self.cutoff
-
-    @property
-    def below_words(self) -> str:
-        """How "below the cutoff" reads with this comparison."""
-        return "at or below" if self.cutoff_inclusive else "below"
+# The rule set's own numbers, beyond the cutoff every profile has; the settings file can
+# change each one per measure and form.
+SETTINGS = (
+    Setting("soft_item", 90, ITEM_POINTS),  # an item below it is worth asking about
+    Setting("drop", 10, TOTAL_POINTS, lowest=1),  # a fall from the last session
+    Setting("persistent_run", 3, SESSIONS, lowest=2, highest=50),  # low sessions in a row
+    Setting("falling_run", 3, SESSIONS, lowest=2, highest=50),  # falling sessions in a row
+)
 
 
-@dataclass(frozen=True)
-class Rule:
-    """A rule's stable id, its name, its threshold in words and the source of its number."""
-
-    id: str
-    title: str
-    badge: str  # a few characters for the caseload
-    severity: int  # lower is more urgent
-    source: str
-    threshold: Callable[[Thresholds], str]
-    positive: bool = False  # a good sign: shown, never counted as an alert
-
+_CUTOFF = ("cutoff", "cutoff_inclusive")
 
 PERSISTENT_LOW = Rule(
     id="persistent_low",
@@ -56,8 +44,10 @@ PERSISTENT_LOW = Rule(
     source="Group SRS findings: low and staying low goes with dropout and poor outcome; "
     "several low sessions in a row mean it is time to change course.",
     threshold=lambda t: (
-        f"{t.persistent_run} or more sessions in a row {t.below_words} {format_tenths(t.cutoff)}"
+        f"{t.setting('persistent_run')} or more sessions in a row {t.below_words} "
+        f"{format_tenths(t.cutoff)}"
     ),
+    settings=("persistent_run", *_CUTOFF),
 )
 DROP = Rule(
     id="drop",
@@ -66,16 +56,19 @@ DROP = Rule(
     severity=1,
     source="A published rule of a leading feedback-informed treatment platform: "
     "1 point or more below the previous session.",
-    threshold=lambda t: f"total {format_tenths(t.drop)} or more below the previous session's",
+    threshold=lambda t: (
+        f"total {format_tenths(t.setting('drop'))} or more below the previous session's"
+    ),
+    settings=("drop",),
 )
 BELOW_CUTOFF = Rule(
     id="below_cutoff",
     title="Below the cutoff",
     badge="<cutoff",
     severity=2,
-    source="Duncan, Miller, Sparks et al. (2003): a total below 36 suggests the alliance "
-    "may need attention. Sources differ on < or <= 36.",
+    source=None,  # the form's cutoff, with the source the registry gives for it
     threshold=lambda t: f"total {t.below_words} {format_tenths(t.cutoff)}",
+    settings=_CUTOFF,
 )
 FALLING = Rule(
     id="falling",
@@ -84,8 +77,9 @@ FALLING = Rule(
     severity=3,
     source="Group SRS findings: high and then falling goes with dropout and poor outcome.",
     threshold=lambda t: (
-        f"totals going down {t.falling_run} sessions in a row, even above the cutoff"
+        f"totals going down {t.setting('falling_run')} sessions in a row, even above the cutoff"
     ),
+    settings=("falling_run",),
 )
 LOW_ITEM = Rule(
     id="low_item",
@@ -94,7 +88,8 @@ LOW_ITEM = Rule(
     severity=4,
     source="Common SRS practice: the lowest item tells more than the total; "
     "an item below 9 is worth asking about.",
-    threshold=lambda t: f"an item below {format_tenths(t.soft_item)}",
+    threshold=lambda t: f"an item below {format_tenths(t.setting('soft_item'))}",
+    settings=("soft_item",),
 )
 RISING = Rule(
     id="rising",
@@ -103,36 +98,10 @@ RISING = Rule(
     severity=9,
     source="Group SRS findings: low and then rising goes with good outcome.",
     threshold=lambda t: f"back at or above {format_tenths(t.cutoff)} after a session below it",
+    settings=_CUTOFF,
     positive=True,
 )
 RULES: tuple[Rule, ...] = (PERSISTENT_LOW, DROP, BELOW_CUTOFF, FALLING, LOW_ITEM, RISING)
-
-
-@dataclass(frozen=True)
-class Alert:
-    """One rule that fired for one session."""
-
-    rule: Rule
-    value: int  # tenths, or a count of sessions for the runs
-    threshold: int
-    # The reason is worded only when shown: a caseload judges a thousand clients to order
-    # them, and formatting every reason would cost more than the rules themselves.
-    explain: Callable[[], str] = field(compare=False, repr=False)
-
-    @property
-    def rule_id(self) -> str:
-        """The rule's stable id, as exports and tests name it."""
-        return self.rule.id
-
-    @cached_property
-    def reason(self) -> str:
-        """Why it fired, in plain words with the numbers."""
-        return self.explain()
-
-
-def concerns(alerts: Sequence[Alert]) -> tuple[Alert, ...]:
-    """The alerts that count, leaving out the positive notes."""
-    return tuple(alert for alert in alerts if not alert.rule.positive)
 
 
 @dataclass(frozen=True)
@@ -157,9 +126,9 @@ def _points(values: Sequence[int]) -> str:
     return ", ".join(format_tenths(value) for value in values)
 
 
-def _below_cutoff(totals: Sequence[int], t: Thresholds) -> Alert | None:
+def _below_cutoff(totals: Sequence[int], t: Profile) -> Alert | None:
     total = totals[-1]
-    if not t.is_below_cutoff(total):
+    if not t.below_cutoff(total):
         return None
     return Alert(
         BELOW_CUTOFF,
@@ -172,18 +141,19 @@ def _below_cutoff(totals: Sequence[int], t: Thresholds) -> Alert | None:
     )
 
 
-def _low_run(totals: Sequence[int], t: Thresholds) -> int:
+def _low_run(totals: Sequence[int], t: Profile) -> int:
     """How many of the last totals in a row are below the cutoff."""
     run = 0
     for total in reversed(totals):
-        if not t.is_below_cutoff(total):
+        if not t.below_cutoff(total):
             break
         run += 1
     return run
 
 
-def _persistent_low(totals: Sequence[int], t: Thresholds, run: int) -> Alert | None:
-    if run < t.persistent_run:
+def _persistent_low(totals: Sequence[int], t: Profile, run: int) -> Alert | None:
+    needed = t.values["persistent_run"]
+    if run < needed:
         return None
     shown = totals[-min(run, len(totals)) :]
 
@@ -194,19 +164,20 @@ def _persistent_low(totals: Sequence[int], t: Thresholds, run: int) -> Alert | N
             f"({listed}): time to change course together."
         )
 
-    return Alert(PERSISTENT_LOW, run, t.persistent_run, explain)
+    return Alert(PERSISTENT_LOW, run, needed, explain)
 
 
-def _drop(totals: Sequence[int], t: Thresholds) -> Alert | None:
+def _drop(totals: Sequence[int], t: Profile) -> Alert | None:
     if len(totals) < 2:
         return None
     fall = totals[-2] - totals[-1]
-    if fall < t.drop:
+    drop = t.values["drop"]
+    if fall < drop:
         return None
     return Alert(
         DROP,
         fall,
-        t.drop,
+        drop,
         lambda: (
             f"Total {format_tenths(totals[-1])} is {format_tenths(fall)} below last "
             f"session's {format_tenths(totals[-2])}."
@@ -214,22 +185,23 @@ def _drop(totals: Sequence[int], t: Thresholds) -> Alert | None:
     )
 
 
-def _falling(totals: Sequence[int], t: Thresholds) -> Alert | None:
-    if len(totals) < t.falling_run:
+def _falling(totals: Sequence[int], t: Profile) -> Alert | None:
+    run = t.values["falling_run"]
+    if len(totals) < run:
         return None
-    last = totals[-t.falling_run :]
+    last = totals[-run:]
     if not all(later < earlier for earlier, later in itertools.pairwise(last)):
         return None
     return Alert(
         FALLING,
-        t.falling_run,
-        t.falling_run,
-        lambda: f"Totals went down {t.falling_run} sessions in a row ({_points(last)}).",
+        run,
+        run,
+        lambda: f"Totals went down {run} sessions in a row ({_points(last)}).",
     )
 
 
-def _rising(totals: Sequence[int], t: Thresholds) -> Alert | None:
-    if len(totals) < 2 or not t.is_below_cutoff(totals[-2]) or t.is_below_cutoff(totals[-1]):
+def _rising(totals: Sequence[int], t: Profile) -> Alert | None:
+    if len(totals) < 2 or not t.below_cutoff(totals[-2]) or t.below_cutoff(totals[-1]):
         return None
     return Alert(
         RISING,
@@ -242,33 +214,37 @@ def _rising(totals: Sequence[int], t: Thresholds) -> Alert | None:
     )
 
 
-def _low_item(scores: Scores, t: Thresholds) -> Alert | None:
+def _low_item(scores: Scores, t: Profile) -> Alert | None:
     lowest_key, value = scores.lowest()
-    lowest = SRS.item(lowest_key)
-    if value >= t.soft_item:
+    soft = t.values["soft_item"]
+    if value >= soft:
         return None
 
     def explain() -> str:
+        measure = t.measure
+        lowest = measure.item(lowest_key)
         values = scores.as_dict()
-        low = sorted((k for k in SRS.keys if values[k] < t.soft_item), key=values.__getitem__)
-        reason = f"{lowest.label} is {format_tenths(value)}, below {format_tenths(t.soft_item)}"
-        others = [f"{SRS.item(k).label} {format_tenths(values[k])}" for k in low if k != lowest.key]
+        low = sorted((k for k in measure.keys if values[k] < soft), key=values.__getitem__)
+        reason = f"{lowest.label} is {format_tenths(value)}, below {format_tenths(soft)}"
+        others = [
+            f"{measure.item(k).label} {format_tenths(values[k])}" for k in low if k != lowest.key
+        ]
         if others:
             reason += f"; also below: {', '.join(others)}"
         return reason + "."
 
-    return Alert(LOW_ITEM, value, t.soft_item, explain)
+    return Alert(LOW_ITEM, value, soft, explain)
 
 
 _TOTAL_RULES = (_drop, _below_cutoff, _falling, _rising)
 
 
-def lookback(thresholds: Thresholds) -> int:
+def lookback(profile: Profile) -> int:
     """How many of the latest sessions the rules look at."""
-    return max(2, thresholds.persistent_run, thresholds.falling_run)
+    return max(2, profile.values["persistent_run"], profile.values["falling_run"])
 
 
-def latest_alerts(history: Sequence[Scores], thresholds: Thresholds) -> tuple[Alert, ...]:
+def latest_alerts(history: Sequence[Scores], profile: Profile) -> tuple[Alert, ...]:
     """The alerts of the last session of a history in session order, most urgent first.
 
     The positive note `rising` is included, last; `concerns()` leaves it out.
@@ -276,47 +252,64 @@ def latest_alerts(history: Sequence[Scores], thresholds: Thresholds) -> tuple[Al
     if not history:
         return ()
     # All of it, not just lookback(): a run of low sessions is counted to its start.
-    return alerts_of([scores.total for scores in history], history[-1], thresholds)
+    return alerts_of([scores.total for scores in history], history[-1], profile)
 
 
 def alerts_of(
-    totals: Sequence[int], last: Scores, thresholds: Thresholds, low_run: int | None = None
+    totals: Sequence[int], last: Scores, profile: Profile, low_run: int | None = None
 ) -> tuple[Alert, ...]:
     """The alerts of a session from the totals up to it (oldest first; at least lookback() of
     them, or a run of low sessions is counted only as far back as they go) and its own four
     ratings, most urgent first. low_run, when the caller knows it, is the number of sessions in
     a row below the cutoff up to this one, which may reach further back than totals."""
-    run = _low_run(totals, thresholds) if low_run is None else low_run
-    found = [rule(totals, thresholds) for rule in _TOTAL_RULES]
-    found.append(_persistent_low(totals, thresholds, run))
-    found.append(_low_item(last, thresholds))
-    return tuple(sorted((a for a in found if a is not None), key=lambda a: a.rule.severity))
+    run = _low_run(totals, profile) if low_run is None else low_run
+    found = [rule(totals, profile) for rule in _TOTAL_RULES]
+    found.append(_persistent_low(totals, profile, run))
+    found.append(_low_item(last, profile))
+    off = profile.off
+    return tuple(
+        sorted(
+            (a for a in found if a is not None and a.rule.id not in off),
+            key=lambda a: a.rule.severity,
+        )
+    )
 
 
-def alerts_by_session(history: Sequence[Scores], thresholds: Thresholds) -> list[tuple[Alert, ...]]:
+def alerts_by_session(history: Sequence[Scores], profile: Profile) -> list[tuple[Alert, ...]]:
     """The alerts of every session, each judged on the sessions up to it.
 
     Each session sees only the look-back of totals, with the run of low sessions counted as it
     goes, so a long history costs in proportion to its length.
     """
     totals = [scores.total for scores in history]
-    keep = lookback(thresholds)
+    keep = lookback(profile)
     judged = []
     run = 0
     for end, scores in enumerate(history):
-        run = run + 1 if thresholds.is_below_cutoff(totals[end]) else 0
+        run = run + 1 if profile.below_cutoff(totals[end]) else 0
         window = totals[max(0, end + 1 - keep) : end + 1]
-        judged.append(alerts_of(window, scores, thresholds, low_run=run))
+        judged.append(alerts_of(window, scores, profile, low_run=run))
     return judged
 
 
-def summarize(history: Sequence[Scores], thresholds: Thresholds) -> Feedback:
+def summarize(history: Sequence[Scores], profile: Profile) -> Feedback:
     """The feedback for the last session of a non-empty history."""
     scores = history[-1]
     lowest_key, value = scores.lowest()
     return Feedback(
         total=scores.total,
-        alerts=latest_alerts(history, thresholds),
+        alerts=latest_alerts(history, profile),
         lowest_key=lowest_key,
         lowest_value=value,
     )
+
+
+RULE_SET = RuleSet(
+    kind=ALLIANCE,
+    rules=RULES,
+    settings=SETTINGS,
+    latest_alerts=latest_alerts,
+    alerts_of=alerts_of,
+    alerts_by_session=alerts_by_session,
+    lookback=lookback,
+)

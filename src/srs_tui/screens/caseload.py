@@ -14,7 +14,6 @@ from textual.widgets import Header, Input, Static
 
 from srs_tui.context import AppContext
 from srs_tui.measures import format_tenths
-from srs_tui.rules import Thresholds
 from srs_tui.screens.base import ClientChooser
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Client, StoreError
@@ -43,9 +42,8 @@ def badges(entry: Triaged) -> Text:
 class ClientRow:
     """A caseload row, its cells made only when the table draws it."""
 
-    def __init__(self, entry: Triaged, thresholds: Thresholds) -> None:
+    def __init__(self, entry: Triaged) -> None:
         self.entry = entry
-        self.thresholds = thresholds
         self.key = entry.summary.client.id
 
     @cached_property
@@ -53,7 +51,8 @@ class ClientRow:
         """Alias, last date, last total, trend and alerts."""
         summary = self.entry.summary
         totals = list(summary.totals)
-        below = [self.thresholds.is_below_cutoff(total) for total in totals]
+        profile = self.entry.profile
+        below = [profile is not None and profile.below_cutoff(total) for total in totals]
         if summary.last_total is None:
             total_cell = Text("–")
         elif below[-1]:
@@ -187,23 +186,22 @@ class CaseloadScreen(ClientChooser):
 
     def refresh_clients(self, select: str | None = None) -> None:
         """Read the caseload from the store and show it, keeping the cursor on its client."""
-        thresholds = self.ctx.config.thresholds
+        profiles = self.ctx.config.profiles
         try:
             summaries = self.ctx.store.clients(
-                include_archived=self.show_archived, recent=recent_needed(thresholds)
+                include_archived=self.show_archived, recent=recent_needed(profiles)
             )
         except StoreError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        self.entries = triage(summaries, thresholds)
+        self.entries = triage(summaries, profiles)
         self._show(select)
 
     def _show(self, select: str | None = None) -> None:
         table = self.query_one("#clients", RowTable)
         query = self.query_one("#filter", Input).value
         shown = matching(self.entries, query) if query.strip() else self.entries
-        thresholds = self.ctx.config.thresholds
-        rows = [ClientRow(entry, thresholds) for entry in shown]
+        rows = [ClientRow(entry) for entry in shown]
         # The widest cell of each column, from the aliases alone: no row is drawn unseen.
         alias_width = max((cell_len(row.entry.summary.client.alias) for row in rows), default=0)
         table.set_rows(rows, keep=select, widths=(min(alias_width, 30), 10, 6, 8, 0))
@@ -424,4 +422,4 @@ class CaseloadScreen(ClientChooser):
         """Show the alert rules with their thresholds and sources."""
         from srs_tui.screens.rules import RulesScreen
 
-        self.app.push_screen(RulesScreen(self.ctx.config.thresholds))
+        self.app.push_screen(RulesScreen(self.ctx.config.profiles))

@@ -11,7 +11,7 @@ from textual.widgets import Button, Header, Label, Static, TextArea
 
 from srs_tui.context import AppContext
 from srs_tui.measures import format_tenths, measure_named
-from srs_tui.rules import Feedback
+from srs_tui.rules import Feedback, Profile
 from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.navigation import go_back, screen_below
@@ -50,9 +50,9 @@ def describe(feedback: Feedback, wording: Wording, soft_item: int) -> Content:
     return Content.assemble(*parts)
 
 
-def standing(feedback: Feedback, name: str, saved: Administration, cutoff: int) -> Content:
+def standing(feedback: Feedback, name: str, saved: Administration, profile: Profile) -> Content:
     """Beside the large total: whose session this was, and the total against the cutoff."""
-    below = any(alert.rule_id == "below_cutoff" for alert in feedback.alerts)
+    below = profile.below_cutoff(feedback.total)
     verdict = (
         ("▲ below the cutoff", "bold $text-warning")
         if below
@@ -63,7 +63,7 @@ def standing(feedback: Feedback, name: str, saved: Administration, cutoff: int) 
         (name, "bold"),
         f"  ·  session {saved.session}\n",
         ("/ 40", "bold"),
-        f"   cutoff {format_tenths(cutoff)}\n",
+        f"   cutoff {format_tenths(profile.cutoff)}\n",
         verdict,
     )
 
@@ -139,6 +139,7 @@ class FeedbackScreen(ClientScreen):
         preset_breakpoints(self)
         self.saved = saved
         self.feedback = feedback
+        self.profile = ctx.config.profiles.of(saved.measure)
         self.sub_title = "Feedback"
 
     def compose(self) -> ComposeResult:
@@ -155,7 +156,7 @@ class FeedbackScreen(ClientScreen):
                 describe(
                     self.feedback,
                     self.ctx.wording(self.client, measure_named(self.saved.scores.measure)),
-                    self.ctx.config.thresholds.soft_item,
+                    self.profile.setting("soft_item"),
                 ),
                 id="feedback-alerts",
             )
@@ -168,7 +169,7 @@ class FeedbackScreen(ClientScreen):
 
     def _standing(self) -> Content:
         name = self.shown_name()
-        return standing(self.feedback, name, self.saved, self.ctx.config.thresholds.cutoff)
+        return standing(self.feedback, name, self.saved, self.profile)
 
     def on_screen_resume(self) -> None:
         self.show_names()

@@ -13,7 +13,7 @@ from textual.widgets import Header, Static
 from srs_tui.context import AppContext
 from srs_tui.details import DISPLAY_FORMAT
 from srs_tui.measures import SRS, format_tenths
-from srs_tui.rules import Alert, alerts_by_session
+from srs_tui.rules import Alert
 from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
@@ -119,17 +119,19 @@ class HistoryScreen(ClientScreen):
     def __init__(self, ctx: AppContext, client: Client) -> None:
         super().__init__(ctx, client)
         preset_breakpoints(self)
+        # The charts and the items shown are the SRS's; each session is judged by its own
+        # measure's profile.
+        self.profile = ctx.config.profiles.of(SRS.name)
         self.sub_title = "History"
         self.history: list[Administration] = []
 
     def compose(self) -> ComposeResult:
-        thresholds = self.ctx.config.thresholds
         yield Header(icon="")
         yield self.share_banner()
         yield Static("", id="history-info")
         with Vertical(id="history-charts"):
             yield TrendChart(
-                total_spec(thresholds.cutoff, thresholds.cutoff_inclusive),
+                total_spec(self.profile.below_cutoff, self.profile.cutoff),
                 title="Total, 0 to 40  (▼ below the cutoff)",
                 id="chart-total",
             )
@@ -169,8 +171,7 @@ class HistoryScreen(ClientScreen):
         except StoreError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        thresholds = self.ctx.config.thresholds
-        alerts = alerts_by_session([a.scores for a in self.history], thresholds)
+        alerts = self.ctx.config.profiles.alerts_by_session([a.scores for a in self.history])
         info = Text(no_wrap=True, overflow="ellipsis")
         info.append(self.shown_name(), style="bold")
         count = len(self.history)
@@ -192,7 +193,7 @@ class HistoryScreen(ClientScreen):
             values = administration.scores.as_dict()
             total = administration.scores.total
             total_cell = Text(format_tenths(total))
-            if thresholds.is_below_cutoff(total):
+            if self.ctx.config.profiles.of(administration.measure).below_cutoff(total):
                 total_cell = Text(f"▼{format_tenths(total)}", style="bold")
             cells = (
                 Text(str(administration.session)),
@@ -224,7 +225,7 @@ class HistoryScreen(ClientScreen):
         """Switch the chart between the total and the four items."""
         items = self.query_one("#chart-items")
         if not self._item_charts():
-            soft_item = self.ctx.config.thresholds.soft_item
+            soft_item = self.profile.setting("soft_item")
             charts = []
             for item in SRS.items:
                 chart = TrendChart(
@@ -246,7 +247,7 @@ class HistoryScreen(ClientScreen):
         """Show the alert rules with their thresholds and sources."""
         from srs_tui.screens.rules import RulesScreen
 
-        self.app.push_screen(RulesScreen(self.ctx.config.thresholds))
+        self.app.push_screen(RulesScreen(self.ctx.config.profiles))
 
     @on(RowTable.Selected, "#sessions")
     def _row_chosen(self) -> None:
@@ -312,7 +313,7 @@ class HistoryScreen(ClientScreen):
         now = self.ctx.clock()
         folder = self.ctx.store.path.parent / "reports"
         target = folder / f"srs-tui-report-{now.strftime('%Y-%m-%d-%H%M%S')}.html"
-        html = report_html(self.client, self.history, self.ctx.config.thresholds, now)
+        html = report_html(self.client, self.history, self.ctx.config.profiles, now)
         try:
             folder.mkdir(mode=0o700, exist_ok=True)
             write_private(target, html.encode("utf-8"))

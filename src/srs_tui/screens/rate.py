@@ -116,6 +116,7 @@ class RateScreen(ClientScreen):
     def __init__(self, ctx: AppContext, client: Client) -> None:
         super().__init__(ctx, client)
         preset_breakpoints(self)
+        self.profile = ctx.config.profiles.of(SRS.name)
         self.sub_title = "Rate"
         self.details = SessionDetails(
             administered_at=ctx.clock(),
@@ -137,7 +138,7 @@ class RateScreen(ClientScreen):
             poles = max(len(p) for i in self.wording.items for p in (i.low, i.high))
             for item in self.wording.items:
                 yield RatingSlider(item, pole_width=poles)
-            yield TotalPanel(self.ctx.config.thresholds, self.wording.total, id="total")
+            yield TotalPanel(self.profile, self.wording.total, id="total")
             with Horizontal(id="rate-actions"):
                 yield ActionButton("Save", id="save", tooltip="Ctrl+S")
                 yield Static("", id="rate-message", markup=False)
@@ -247,7 +248,7 @@ class RateScreen(ClientScreen):
             self._say(str(error))
             return
         self._saving = True
-        feedback = summarize(history, self.ctx.config.thresholds)
+        feedback = summarize(history, self.profile)
         from srs_tui.screens.feedback import FeedbackScreen  # its TextArea: only when needed
 
         self.app.switch_screen(FeedbackScreen(self.ctx, self.client, saved, feedback))

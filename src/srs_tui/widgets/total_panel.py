@@ -14,7 +14,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from srs_tui.measures import SRS, format_tenths
-from srs_tui.rules import Thresholds
+from srs_tui.rules import Profile
 from srs_tui.widgets.big_number import aligned_rows, digits_text
 from srs_tui.widgets.drawn import line_at
 
@@ -47,10 +47,10 @@ class TotalPanel(Widget):
     }
 
     def __init__(
-        self, thresholds: Thresholds, words: Mapping[str, str], *, id: str | None = None
+        self, profile: Profile, words: Mapping[str, str], *, id: str | None = None
     ) -> None:
         super().__init__(id=id)
-        self.thresholds = thresholds
+        self.profile = profile
         self.words = words
         self.total = 0
         self.items_set = 0
@@ -77,7 +77,7 @@ class TotalPanel(Widget):
 
     def _gauge(self, width: int) -> list[list[Segment]]:
         """Three lines: "/ 40" and the cutoff, the bar, where the total stands."""
-        cutoff = self.thresholds.cutoff
+        cutoff = self.profile.cutoff
         cutoff_style, muted = self._style("cutoff"), self._style("muted")
         head = [
             Segment("/ 40", self.rich_style + Style(bold=True)),
@@ -102,7 +102,7 @@ class TotalPanel(Widget):
         if self.items_set < count:
             counted = self.words["items_set"].format(set=self.items_set, count=count)
             status = Segment(counted, muted)
-        elif self.thresholds.is_below_cutoff(self.total):
+        elif self.profile.below_cutoff(self.total):
             status = Segment(self.words["below"], self._style("below"))
         else:
             status = Segment(self.words["above"], self._style("above"))

@@ -9,7 +9,7 @@ marker, so the chart never relies on colour alone.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -52,13 +52,15 @@ class ChartSpec:
     reference: int | None  # tenths: the cutoff, or the soft prompt for an item
     reference_label: str
     ticks: tuple[int, ...]  # tenths at which the axis is labelled
-    reference_inclusive: bool = False  # True: a value equal to the reference is low
+    # Whether a value is low, when the rules say it (a total at the cutoff may count as below
+    # it); None: below the reference line.
+    low: Callable[[int], bool] | None = None
 
     def is_low(self, value: int) -> bool:
-        """Whether a value falls below the reference line."""
-        if self.reference is None:
-            return False
-        return value <= self.reference if self.reference_inclusive else value < self.reference
+        """Whether a value is low: below the reference line, or as the rules say."""
+        if self.low is not None:
+            return self.low(value)
+        return self.reference is not None and value < self.reference
 
 
 @dataclass
@@ -240,14 +242,14 @@ class TrendChart(Widget):
         return axis
 
 
-def total_spec(cutoff: int, inclusive: bool = False) -> ChartSpec:
-    """The scale of a total: 0 to 40, the cutoff drawn across."""
+def total_spec(below_cutoff: Callable[[int], bool], cutoff: int) -> ChartSpec:
+    """The scale of a total: 0 to 40, the cutoff drawn across, and the rules' "below it"."""
     return ChartSpec(
         maximum=400,
         reference=cutoff,
         reference_label="cutoff",
         ticks=(0, 100, 200, 300, 400),
-        reference_inclusive=inclusive,
+        low=below_cutoff,
     )
 
 

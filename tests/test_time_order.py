@@ -62,7 +62,7 @@ def test_a_shuffled_paper_log_is_numbered_and_judged_by_date(tmp_path: Path) -> 
         assert summary.last_session == 4
         assert summary.last_at is not None
         assert summary.last_at.date().isoformat() == "2026-09-22"
-        (judged,) = triage([summary], config.thresholds)
+        (judged,) = triage([summary], config.profiles)
         assert not judged.needs_attention
         # Read newest first, the same log was "falling", "below the cutoff".
         assert not {alert.rule_id for alert in judged.alerts} & {"drop", "falling", "below_cutoff"}

@@ -14,7 +14,7 @@ from textual.widgets import Input, RadioButton
 from conftest import NOW, build_app, frozen_clock, screen_text
 from srs_tui.app import make_app
 from srs_tui.measures import MEASURES, SRS, Scores
-from srs_tui.rules import Thresholds, summarize
+from srs_tui.rules import DEFAULT_PROFILES, summarize
 from srs_tui.screens.add_client import AddClientScreen
 from srs_tui.screens.feedback import describe
 from srs_tui.store import Store
@@ -135,12 +135,13 @@ def test_the_guide_asks_each_item_in_the_clients_language() -> None:
 
 
 def test_what_to_ask_is_the_lowest_items_question_or_the_general_one() -> None:
-    soft_item = Thresholds().soft_item
-    low = summarize([Scores.srs(91, 85, 70, 99)], Thresholds())
+    profile = DEFAULT_PROFILES.of("SRS")
+    soft_item = profile.setting("soft_item")
+    low = summarize([Scores.srs(91, 85, 70, 99)], profile)
     shown = describe(low, wording_for(SRS, "en"), soft_item).plain
     assert "Lowest item: Approach or Method 7.0" in shown
     assert "Ask: What could I do differently so the way we work suits you better?" in shown
-    good = summarize([Scores.srs(95, 96, 97, 98)], Thresholds())
+    good = summarize([Scores.srs(95, 96, 97, 98)], profile)
     shown = describe(good, wording_for(SRS, "es"), soft_item).plain
     assert "Lowest item: Relación 9.5" in shown
     assert "Ask: ¿Qué habría hecho que hoy fuera aún mejor para ti?" in shown

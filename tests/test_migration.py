@@ -16,7 +16,7 @@ from srs_tui.store import Store
 from srs_tui.store.schema import SCHEMA_VERSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
-NAMES = ("schema3-varied", "schema3-demo", "schema3-empty")
+NAMES = ("schema3-varied", "schema3-demo", "schema3-empty", "schema2-paper", "schema1-paper")
 
 
 def fixture_copy(name: str, folder: Path) -> tuple[Path, dict[str, list[list[object]]]]:
@@ -28,17 +28,24 @@ def fixture_copy(name: str, folder: Path) -> tuple[Path, dict[str, list[list[obj
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_a_schema_3_file_migrates_with_nothing_lost(name: str, tmp_path: Path) -> None:
+def test_an_older_file_migrates_with_nothing_lost(name: str, tmp_path: Path) -> None:
     db, before = fixture_copy(name, tmp_path)
-    assert before["user_version"] == 3
+    assert before["user_version"] == int(name[len("schema")])
     Store.open(db).close()
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         clients = [list(row) for row in conn.execute("SELECT * FROM clients ORDER BY 1")]
-        # Every client, alias, language, display name and archive date, unchanged.
-        assert clients == before["clients"]
-        assert [list(r) for r in conn.execute("SELECT * FROM audit ORDER BY 1")] == before["audit"]
+        # Every client, alias, language, display name and archive date, unchanged (a file
+        # from before languages and names for sharing: English, and none).
+        known = before["columns"]["clients"]
+        added = {"language": "en", "display_name": None}
+        assert clients == [
+            [*row, *(added[column] for column in ("language", "display_name")[len(known) - 4 :])]
+            for row in before["clients"]
+        ]
+        audit = [list(r) for r in conn.execute("SELECT * FROM audit ORDER BY 1")]
+        assert audit == before.get("audit", [])
         migrated = {
             row[0]: row[1:]
             for row in conn.execute(
@@ -113,3 +120,41 @@ def test_the_app_opens_a_migrated_file(tmp_path: Path) -> None:
     result = run_cli("--db", str(db), "export", "--format", "csv", home=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Blake (demo)" in result.stdout
+
+
+@pytest.mark.parametrize("name", ["schema1-paper", "schema2-paper"])
+def test_a_paper_form_typed_late_in_an_old_file_comes_first(name: str, tmp_path: Path) -> None:
+    db, _ = fixture_copy(name, tmp_path)
+    with Store.open(db) as store:
+        mar = store.find_client("Mar (fixture)")
+        assert mar is not None
+        history = store.history(mar.id)
+    assert [(a.session, a.scores.total, a.mode) for a in history] == [
+        (1, 260, "paper"), (2, 300, "oral"), (3, 340, "oral"), (4, 380, "oral"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "INSERT INTO measures (name, kind) VALUES ('XYZ', 'outcome')",
+        "DELETE FROM raters WHERE name = 'teacher'",
+        "UPDATE measures SET kind = 'outcome' WHERE name = 'SRS'",
+    ],
+    ids=["extra-measure", "missing-rater", "changed-kind"],
+)
+def test_a_file_whose_lookup_tables_are_not_ours_is_refused_untouched(
+    tamper: str, tmp_path: Path
+) -> None:
+    db = tmp_path / "srs.db"
+    Store.open(db).close()
+    conn = sqlite3.connect(db)
+    conn.execute(tamper)
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    result = run_cli("--db", str(db), "export", home=tmp_path)
+    assert result.returncode == 1
+    assert "is not srs-tui's" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert db.read_bytes() == before

@@ -158,3 +158,31 @@ def test_a_file_whose_lookup_tables_are_not_ours_is_refused_untouched(
     assert "is not srs-tui's" in result.stderr
     assert "Traceback" not in result.stderr
     assert db.read_bytes() == before
+
+
+def test_erasing_a_client_reaches_a_backup_made_before_schema_4(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "backups").mkdir(parents=True)
+    data.chmod(0o700)
+    live, _ = fixture_copy("schema3-varied", data)
+    old_backup = data / "backups" / "daily-2025-04-01.db"
+    shutil.copyfile(FIXTURES / "schema3-varied.db", old_backup)
+    old_backup.chmod(0o600)
+    alias = "Kit (fixture)"
+    result = run_cli("--db", str(live), "erase", alias, stdin=f"{alias}\ny\n", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"erased from {old_backup}" in result.stdout
+    conn = sqlite3.connect(old_backup)
+    try:
+        # Still a schema-3 file, without the client, with the audit row that says when.
+        assert conn.execute("PRAGMA user_version").fetchone() == (3,)
+        assert conn.execute(
+            "SELECT count(*) FROM clients WHERE alias = ?", (alias,)
+        ).fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM audit").fetchone() == (2,)
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        conn.close()
+    assert b"Kit (fixture)" not in old_backup.read_bytes()
+    with Store.open(live) as store:
+        assert store.find_client(alias) is None

@@ -276,6 +276,12 @@ async def test_a_back_dated_form_says_it_goes_before_the_latest_sessions(db_path
         assert "before the latest session" in screen_text(app)
         await pilot.press(*typed("5", "5", "5", "5"), "ctrl+s")
         await pilot.pause()
+        # The feedback is about the form just saved, judged against the session before it,
+        # not about the latest session.
+        assert isinstance(app.screen, FeedbackScreen)
+        assert app.screen.feedback.total == 200
+        assert "drop" in {alert.rule_id for alert in app.screen.feedback.alerts}
+        assert "session 2" in screen_text(app)
     with Store.open(db_path) as store:
         assert [a.scores.total for a in store.history(ana.id)] == [360, 200, 360]
 

@@ -20,7 +20,7 @@ from srs_tui.rules import summarize
 from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.navigation import go_back
 from srs_tui.screens.sizing import preset_breakpoints
-from srs_tui.store import Client, StoreError
+from srs_tui.store import Administration, Client, StoreError
 from srs_tui.widgets.action_button import ActionButton
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.rating_slider import RatingSlider
@@ -153,13 +153,15 @@ class RateScreen(ClientScreen):
     def _info(self) -> Text:
         info = Text(no_wrap=True, overflow="ellipsis")
         info.append(self.shown_name(), style="bold")
-        info.append(f"  ·  session {self._session}  ·  ")
+        info.append(f"  ·  session {self._session}")
+        if self._later:
+            # Said before saving, early in the line so a narrow window keeps it: an older form
+            # takes its place in time, not the next number.
+            sessions = "session" if self._later == 1 else f"{self._later} sessions"
+            info.append(f", before the latest {sessions}", style="bold")
+        info.append("  ·  ")
         info.append(self.details.administered_at.strftime(DISPLAY_FORMAT))
         info.append(f"  ·  {self.details.mode}  ·  {self.details.setting}")
-        if self._later:
-            # Said before saving: an older form takes its place in time, not the next number.
-            sessions = "session" if self._later == 1 else f"{self._later} sessions"
-            info.append(f"  ·  before the latest {sessions}", style="bold")
         return info
 
     def on_screen_resume(self) -> None:
@@ -243,15 +245,25 @@ class RateScreen(ClientScreen):
                 setting=self.details.setting,
                 now=self.ctx.clock(),
             )
-            history = [administration.scores for administration in store.history(self.client.id)]
         except StoreError as error:
             self._say(str(error))
             return
         self._saving = True
-        feedback = summarize(history, self.profile)
+        feedback = summarize(self._history_to(saved), self.profile)
         from srs_tui.screens.feedback import FeedbackScreen  # its TextArea: only when needed
 
         self.app.switch_screen(FeedbackScreen(self.ctx, self.client, saved, feedback))
+
+    def _history_to(self, saved: Administration) -> list[Scores]:
+        """The saved session's episode in time order, up to and including it: a back-dated
+        form is judged against the sessions before it, not after."""
+        try:
+            history = self.ctx.store.history(self.client.id, episode_id=saved.episode_id)
+        except StoreError:
+            return [saved.scores]  # saved, but unreadable after: judged on its own
+        ids = [administration.id for administration in history]
+        upto = ids.index(saved.id) + 1 if saved.id in ids else len(history)
+        return [administration.scores for administration in history[:upto]] or [saved.scores]
 
     def action_details(self) -> None:
         """Open the date, mode and setting."""

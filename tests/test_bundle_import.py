@@ -671,8 +671,12 @@ def test_a_csv_date_before_2000_is_refused_and_a_plain_date_is_read_as_local(sto
     assert plan.errors == ["line 2, date: 1965-03-01 is before 2000; check the year"]
     plan = plan_csv(store, header + "Ana,2026-11-03,9,9,9,9\n", NOW)
     assert plan.errors == []
+    apply(store, plan)
+    ana = store.find_client("Ana")
+    assert ana is not None
+    (stored,) = store.history(ana.id)
     # A date alone is a paper record without a time: midday, local time, as the dialog reads it.
-    assert plan.sessions[0].held_at == datetime(2026, 11, 3, 12).astimezone()
+    assert stored.administered_at == datetime(2026, 11, 3, 12).astimezone()
 
 
 @pytest.mark.parametrize(

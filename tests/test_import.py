@@ -15,7 +15,7 @@ from srs_tui.config import Config
 from srs_tui.exchange.export import export_csv, export_json
 from srs_tui.exchange.importer import apply, plan_csv, plan_file
 from srs_tui.measures import Scores
-from srs_tui.store import Store
+from srs_tui.store import Store, StoreError
 
 HEADER = "client,date,relationship,goals,approach,overall"
 
@@ -212,3 +212,34 @@ def test_escape_sequences_and_right_to_left_overrides_are_kept_or_refused(store:
     (row,) = sessions(store)
     assert row[0] == "\u202eAna"
     assert row[6] == "[31mred[0m"
+
+
+def test_a_row_repeated_in_one_file_is_added_once(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_text(
+        f"{HEADER}\nAna,2026-11-03,9,9,9,9\nBen,2026-11-03,8,8,8,8\nAna,2026-11-03 12:00,9,9,9,9\n",
+        encoding="utf-8",
+    )
+    with Store.open(tmp_path / "srs.db") as store:
+        plan = plan_file(store, path, NOW)
+        assert plan.errors == []
+        assert plan.summary() == "2 sessions to add, 2 new clients, 1 already there (skipped)"
+        apply(store, plan)
+        assert (
+            plan.summary(done=True) == "2 sessions added, 2 new clients, 1 already there (skipped)"
+        )
+        assert len(sessions(store)) == 2
+
+
+def test_a_file_changed_between_checking_and_writing_writes_nothing(tmp_path: Path) -> None:
+    """The CSV is read twice, to check and to write, so memory stays flat in its rows: a file
+    changed in between is refused whole."""
+    path = tmp_path / "log.csv"
+    path.write_text(f"{HEADER}\nAna,2026-11-03,9,9,9,9\n", encoding="utf-8")
+    with Store.open(tmp_path / "srs.db") as store:
+        plan = plan_file(store, path, NOW)
+        assert plan.errors == []
+        path.write_text(f"{HEADER}\nAna,2026-11-03,9,9,9,9\nBen,yesterday,1,1,1,1\n", "utf-8")
+        with pytest.raises(StoreError, match="changed after it was checked"):
+            apply(store, plan)
+        assert store.clients() == []

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import sqlite3
 import stat
 import string
 import uuid
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 from srs_tui.details import EARLIEST, parse_session_time
 from srs_tui.exchange.export import BUNDLE_FORMAT, BUNDLE_VERSION, unescape_cell
@@ -42,12 +46,13 @@ from srs_tui.store.records import (
     clean_note,
     timestamp,
 )
-from srs_tui.store.sessions import Planned, instant_of, put_planned
+from srs_tui.store.sessions import Planned, instant_of, open_episode, put_planned
 from srs_tui.store.store import Store
 
 T = TypeVar("T")
 REQUIRED = ("client", "date")
 MAX_ERRORS = 20
+MAX_LISTED = 1000  # duplicates named one by one; beyond, counted
 # Far above a million sessions as CSV (about 100 MB), far below what is sure to fit in memory.
 MAX_FILE_BYTES = 2 * 1024**3
 BUNDLE_KEYS = ("format", "version", "exported_at", "clients", "administrations")
@@ -87,19 +92,39 @@ class NewClient:
 
 @dataclass
 class ImportPlan:
-    """What an import would do; nothing is written until apply()."""
+    """What an import would do; nothing is written until apply().
+
+    A bundle's plan holds its records. A CSV file is read row by row, twice: once to check
+    and count (sessions stays empty; to_add counts), once more to write, so that memory stays
+    flat however many rows it has; source names it for the second reading."""
 
     clients: list[NewClient] = field(default_factory=list)
     sessions: list[Planned] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    source: Path | str | None = None  # the CSV: its file, or its text
+    now: datetime | None = None
+    to_add: int = 0
+    repeated: int = 0  # duplicates not listed one by one
+
+    @property
+    def adding(self) -> int:
+        """How many administrations the plan adds."""
+        return len(self.sessions) + self.to_add
+
+    def duplicate(self, message: str) -> None:
+        """Note a record already there: listed up to MAX_LISTED, then only counted."""
+        if len(self.duplicates) < MAX_LISTED:
+            self.duplicates.append(message)
+        else:
+            self.repeated += 1
 
     def summary(self, *, done: bool = False) -> str:
         """One line a person can read, before (would add) or after (added) the import."""
         verb = "added" if done else "to add"
         return (
-            f"{len(self.sessions)} sessions {verb}, {len(self.clients)} new clients, "
-            f"{len(self.duplicates)} already there (skipped)"
+            f"{self.adding} sessions {verb}, {len(self.clients)} new clients, "
+            f"{len(self.duplicates) + self.repeated} already there (skipped)"
         )
 
 
@@ -111,6 +136,7 @@ class _Clients:
         self.plan = plan
         self.now = now
         self.by_alias: dict[str, str] = {}
+        self.unwritten = 0  # new clients not yet written (while an import is being written)
 
     def resolve(self, client_id: str, alias: str) -> str:
         if client_id:
@@ -127,6 +153,7 @@ class _Clients:
             return found.id
         new_id = client_id or str(uuid.uuid4())
         self.plan.clients.append(NewClient(new_id, alias, timestamp(self.now)))
+        self.unwritten += 1
         self.by_alias[key] = new_id
         return new_id
 
@@ -231,52 +258,98 @@ def _check_row(row: dict[str, str | None], line: int, now: datetime) -> _Row | l
                 rater, mode, setting, note)  # fmt: skip
 
 
-def plan_csv(store: Store, text: str, now: datetime) -> ImportPlan:
-    """Check every row of a CSV and plan its import."""
-    plan = ImportPlan()
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [column for column in REQUIRED if column not in (reader.fieldnames or [])]
-    if missing:
-        plan.errors.append(f"line 1: missing columns: {', '.join(missing)}")
-        return plan
-    if "measure" not in (reader.fieldnames or []):
-        absent = [key for key in SRS.keys if key not in (reader.fieldnames or [])]
-        if absent:
-            plan.errors.append(f"line 1: missing columns: {', '.join(absent)}")
-            return plan
-    clients = _Clients(store, plan, now)
-    stored: dict[str, set[tuple[str, str, str]]] = {}
-    seen: set[tuple[str, str, str, str]] = set()
-    stamp = timestamp(now)
+def _header_problem(fields: Sequence[str] | None) -> str:
+    """What the CSV's first line lacks ('' if nothing)."""
+    present = fields or []
+    missing = [column for column in REQUIRED if column not in present]
+    if not missing and "measure" not in present:
+        missing = [key for key in SRS.keys if key not in present]
+    return f"line 1: missing columns: {', '.join(missing)}" if missing else ""
+
+
+def _checked_rows(
+    reader: csv.DictReader[str], clients: _Clients, plan: ImportPlan, now: datetime
+) -> Iterator[tuple[int, _Row, str]]:
+    """Each good row of the CSV with its line and its client's id; the errors go to plan."""
     for line, raw in enumerate(reader, start=2):
         if len(plan.errors) >= MAX_ERRORS:
             plan.errors.append("... and more; fix these first.")
-            break
+            return
         row = _check_row(raw, line, now)
         if isinstance(row, list):
             plan.errors += row
             continue
-        when = timestamp(row.moment)
         try:
             client_id = clients.resolve(row.client_id, row.alias)
         except ValueError as error:
             plan.errors.append(f"line {line}: {error}")
             continue
-        known = stored.setdefault(client_id, _existing(store, client_id))
+        yield line, row, client_id
+
+
+def _planned(row: _Row, client_id: str, stamp: str) -> Planned:
+    return Planned(
+        admin_id=str(uuid.uuid4()), client_id=client_id, held_at=row.moment, scores=row.scores,
+        form=row.form, rater=row.rater, mode=row.mode, setting=row.setting, note=row.note,
+        created_at=stamp, updated_at=stamp,
+    )  # fmt: skip
+
+
+def plan_csv(store: Store, lines: Iterable[str] | str, now: datetime) -> ImportPlan:
+    """Check every row of a CSV (an open file, or its whole text) and count what its import
+    would add, row by row; the rows themselves are read again by apply().
+
+    A session already stored is known by a query per row; one repeated in the file by an
+    8-byte fingerprint per row, compared once all are read, so memory stays nearly flat."""
+    plan = ImportPlan(now=now, source=lines if isinstance(lines, str) else None)
+    reader = csv.DictReader(io.StringIO(lines) if isinstance(lines, str) else lines)
+    problem = _header_problem(reader.fieldnames)
+    if problem:
+        plan.errors.append(problem)
+        return plan
+    clients = _Clients(store, plan, now)
+    fingerprints = array("q")
+    checked = 0
+    for line, row, client_id in _checked_rows(reader, clients, plan, now):
         key = (instant_of(row.moment), row.scores.measure, row.rater)
-        if key in known or (client_id, *key) in seen:
+        if store.has_session(client_id, *key):
             # The same client, time, measure and rater: the same session, in any row order.
-            plan.duplicates.append(f"line {line}: {row.alias} on {when}")
+            plan.duplicate(f"line {line}: {row.alias} on {timestamp(row.moment)}")
             continue
-        seen.add((client_id, *key))
-        plan.sessions.append(
-            Planned(
-                admin_id=str(uuid.uuid4()), client_id=client_id, held_at=row.moment,
-                scores=row.scores, form=row.form, rater=row.rater, mode=row.mode,
-                setting=row.setting, note=row.note, created_at=stamp, updated_at=stamp,
-            )
-        )  # fmt: skip
+        fingerprints.append(hash((client_id, *key)))
+        checked += 1
+    ordered = sorted(fingerprints)
+    repeated = sum(1 for before, after in itertools.pairwise(ordered) if before == after)
+    plan.repeated += repeated
+    plan.to_add = checked - repeated
     return plan
+
+
+def _apply_csv(store: Store, plan: ImportPlan, source: Path | str, now: datetime) -> None:
+    """Read the checked CSV again and write it, row by row, in one transaction."""
+    stamp = timestamp(now)
+    again = ImportPlan(now=now)
+    clients = _Clients(store, again, now)
+    added = 0
+    with _open_text(source) as handle, store.write() as conn:
+        reader = csv.DictReader(handle)
+        if _header_problem(reader.fieldnames):
+            again.errors.append("changed")
+        for _, row, client_id in _checked_rows(reader, clients, again, now):
+            if again.errors:
+                break
+            _insert_clients(conn, again.clients[len(again.clients) - clients.unwritten :])
+            clients.unwritten = 0
+            key = (instant_of(row.moment), row.scores.measure, row.rater)
+            if store.has_session(client_id, *key):
+                continue  # counted as already there when the file was checked
+            put_planned(conn, [_planned(row, client_id, stamp)], [])
+            added += 1
+        if again.errors:
+            raise StoreError(
+                f"{source}: the file changed after it was checked; nothing was imported."
+            )
+    plan.to_add = added
 
 
 class _Refused(ValueError):
@@ -617,8 +690,13 @@ def plan_bundle(store: Store, text: str, now: datetime) -> ImportPlan:
     return plan
 
 
-def plan_file(store: Store, path: Path, now: datetime) -> ImportPlan:
-    """The plan for a CSV or a JSON bundle (by its first character)."""
+@contextmanager
+def _open_text(path: Path | str) -> Iterator[TextIO]:
+    """The file as UTF-8 text (a spreadsheet's byte order mark skipped), or StoreError; a
+    text given whole is read as it is."""
+    if isinstance(path, str):
+        yield io.StringIO(path)
+        return
     try:
         facts = path.stat()
         # A device (/dev/zero) or a pipe would be read for ever, or hang.
@@ -627,22 +705,40 @@ def plan_file(store: Store, path: Path, now: datetime) -> ImportPlan:
         if facts.st_size > MAX_FILE_BYTES:
             raise StoreError(f"{path}: too large for srs-tui to import; nothing was imported.")
         # newline="": a line break inside a quoted cell stays exactly as it was written.
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            text = handle.read()
+        handle = path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError:
         raise StoreError(f"{path}: no such file.") from None
+    except OSError as error:
+        raise StoreError(f"{path}: cannot be read ({error.strerror}).") from None
+    try:
+        yield handle
     except OSError as error:
         raise StoreError(f"{path}: cannot be read ({error.strerror}).") from None
     except UnicodeDecodeError as error:
         raise StoreError(f"{path}: cannot be read ({error.reason}; save it as UTF-8).") from None
     except MemoryError:
         raise StoreError(f"{path}: too large to read into memory.") from None
-    if text.lstrip().startswith("{"):
-        return plan_bundle(store, text, now)
-    try:
-        return plan_csv(store, text, now)
     except csv.Error as error:  # a NUL byte, an unclosed quote at the end, ...
-        return ImportPlan(errors=[f"{path}: not a CSV file srs-tui can read ({error})"])
+        raise StoreError(f"{path}: not a CSV file srs-tui can read ({error}).") from None
+    finally:
+        handle.close()
+
+
+def plan_file(store: Store, path: Path, now: datetime) -> ImportPlan:
+    """The plan for a CSV or a JSON bundle (by its first character)."""
+    with _open_text(path) as handle:
+        start = handle.read(4096)
+        if start.lstrip().startswith("{"):
+            return plan_bundle(store, start + handle.read(), now)
+        handle.seek(0)
+        try:
+            plan = plan_csv(store, handle, now)
+        except StoreError:
+            raise
+        except csv.Error as error:  # a NUL byte, an unclosed quote at the end, ...
+            return ImportPlan(errors=[f"{path}: not a CSV file srs-tui can read ({error})"])
+    plan.source = path
+    return plan
 
 
 def apply(store: Store, plan: ImportPlan) -> None:
@@ -650,13 +746,21 @@ def apply(store: Store, plan: ImportPlan) -> None:
     goes to its place in time: older ones renumber the later ones."""
     if plan.errors:
         raise StoreError("the file has errors; nothing was imported.")
+    if plan.source is not None and plan.now is not None:
+        _apply_csv(store, plan, plan.source, plan.now)
+        return
     with store.write() as conn:
-        conn.executemany(
-            "INSERT INTO clients (id, alias, created_at, archived_at, language, display_name) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name)
-                for c in plan.clients
-            ],
-        )
-        put_planned(conn, plan.sessions, [(c.id, c.created_at) for c in plan.clients])
+        _insert_clients(conn, plan.clients)
+        put_planned(conn, plan.sessions, [])
+
+
+def _insert_clients(conn: sqlite3.Connection, clients: Sequence[NewClient]) -> None:
+    """New clients (inside the caller's write), each with an episode of care from intake."""
+    conn.executemany(
+        "INSERT INTO clients (id, alias, created_at, archived_at, language, display_name) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name)
+         for c in clients],
+    )  # fmt: skip
+    for client in clients:
+        open_episode(conn, client.id, client.created_at, client.created_at)

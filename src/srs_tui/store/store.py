@@ -604,6 +604,18 @@ class Store:
         with _reading():
             return session_keys(self._conn, client_id)
 
+    def has_session(self, client_id: str, instant: str, measure: str, rater: str) -> bool:
+        """Whether the client has that measure by that rater at that moment (UTC, as the
+        schema's instant): how an import knows a session already stored."""
+        with _reading():
+            row = self._conn.execute(
+                "SELECT 1 FROM sessions AS s JOIN administrations AS a ON a.session_id = s.id "
+                "WHERE s.client_id = ? AND s.instant = ? AND a.measure = ? AND a.rater = ? "
+                "LIMIT 1",
+                (client_id, instant, measure, rater),
+            ).fetchone()
+        return row is not None
+
     def session_client(self, session_id: str) -> str | None:
         """The client whose session this is, if it is in the database."""
         with _reading():

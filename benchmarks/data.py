@@ -10,48 +10,52 @@ from pathlib import Path
 from srs_tui.store import Store
 from srs_tui.store.records import timestamp
 
-COLUMNS = (
-    "id, client_id, measure, session, administered_at, relationship, goals, approach, "
-    "overall, mode, setting, note, created_at, updated_at"
-)
-
 
 def build(path: Path, clients: int, sessions: int, now: datetime, seed: int = 7) -> list[str]:
     """A database of clients, each with sessions weekly SRS administrations; their ids."""
     rng = random.Random(seed)
+
+    def new_id() -> str:
+        return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
     ids = []
     client_rows = []
+    episode_rows = []
+    session_rows = []
     rows = []
     for number in range(clients):
-        client_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        client_id = new_id()
+        episode_id = new_id()
         ids.append(client_id)
         start = now - timedelta(days=7 * sessions + 1)
         client_rows.append((client_id, f"Client {number:04d}", timestamp(start)))
+        episode_rows.append((episode_id, client_id, timestamp(start), timestamp(start)))
         level = rng.uniform(30.0, 39.5)
         for session in range(1, sessions + 1):
             level = min(40.0, max(20.0, level + rng.uniform(-1.2, 1.2)))
             items = [min(100, max(0, round(level * 10 / 4) + rng.randint(-4, 4))) for _ in range(4)]
             when = timestamp(start + timedelta(days=7 * session))
-            rows.append(
-                (
-                    str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                    client_id,
-                    "SRS",
-                    session,
-                    when,
-                    *items,
-                    "oral",
-                    "telehealth",
-                    "",
-                    when,
-                    when,
-                )
+            session_id = new_id()
+            session_rows.append(
+                (session_id, episode_id, client_id, when, "oral", "telehealth", "", when, when)
             )
+            rows.append((new_id(), session_id, "SRS", *items, when, when))
     with Store.open(path) as store, store.write() as conn:
         conn.executemany(
             "INSERT INTO clients (id, alias, created_at) VALUES (?, ?, ?)", client_rows
         )
         conn.executemany(
-            f"INSERT INTO administrations ({COLUMNS}) VALUES ({', '.join('?' * 14)})", rows
+            "INSERT INTO episodes (id, client_id, opened_at, created_at) VALUES (?, ?, ?, ?)",
+            episode_rows,
+        )
+        conn.executemany(
+            "INSERT INTO sessions (id, episode_id, client_id, held_at, mode, setting, note, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            session_rows,
+        )
+        conn.executemany(
+            "INSERT INTO administrations (id, session_id, measure, item1, item2, item3, item4, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
         )
     return ids

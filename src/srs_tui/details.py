@@ -35,12 +35,17 @@ def local_moment(naive: datetime) -> datetime:
 
 
 def parse_session_time(text: str, now: datetime, zone: tzinfo | None = None) -> datetime:
-    """A typed date ("2026-11-24" or "2026-11-24 15:30"), or ValueError.
+    """A session's date and time as typed in the app or found in a file, or ValueError: the
+    one reading of a date, so that the same paper session entered by hand and imported is
+    recognised as one.
 
-    The time is read in zone when given (the zone the date was shown in), else in the local
-    zone of that date, summer time included.
+    "2026-11-24 15:30", "2026-11-24T15:30", ISO 8601 with seconds and an offset; a date alone
+    ("2026-11-24") is a paper record without a time and means midday. A time without an offset
+    is read in zone when given (the zone the date was shown in), else in the local zone of
+    that date, summer time included.
     """
     entry = " ".join(text.split())
+    naive: datetime | None = None
     for fmt in DATE_FORMATS:
         try:
             naive = datetime.strptime(entry, fmt)
@@ -48,12 +53,22 @@ def parse_session_time(text: str, now: datetime, zone: tzinfo | None = None) -> 
             continue
         if fmt == "%Y-%m-%d":
             naive = naive.replace(hour=12)  # a paper record without a time: midday
-        if naive < EARLIEST:
-            raise ValueError(f"{entry} is before 2000; check the year")
+        break
+    moment: datetime | None = None
+    if naive is None:
+        try:
+            moment = datetime.fromisoformat(entry)
+        except ValueError:
+            raise ValueError(
+                f"{entry or 'an empty date'} is not a date like 2026-11-24 or 2026-11-24 15:30"
+            ) from None
+        if moment.tzinfo is None:
+            naive, moment = moment, None
+    if (moment or naive or now).replace(tzinfo=None) < EARLIEST:
+        raise ValueError(f"{entry} is before {EARLIEST.year}; check the year")
+    if moment is None and naive is not None:
         moment = naive.replace(tzinfo=zone) if zone is not None else local_moment(naive)
-        if moment > now + timedelta(minutes=5):
-            raise ValueError(f"{entry} is in the future")
-        return moment
-    raise ValueError(
-        f"{entry or 'an empty date'} is not a date like 2026-11-24 or 2026-11-24 15:30"
-    )
+    assert moment is not None
+    if moment > now + timedelta(minutes=5):
+        raise ValueError(f"{entry} is in the future")
+    return moment.replace(microsecond=0)

@@ -9,21 +9,23 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from srs_tui.measures import SRS, format_tenths
+from srs_tui.measures import CLIENT, MEASURES, format_tenths
 from srs_tui.rules import Thresholds, alerts_by_session
 from srs_tui.store.records import Administration, Client, timestamp
 from srs_tui.store.store import Store
 
+# Every registered measure's item keys, each once: a row fills those of its own measure.
+ITEM_KEYS = tuple(dict.fromkeys(key for measure in MEASURES.values() for key in measure.keys))
 CSV_COLUMNS = (
     "client_id",
     "client",
+    "episode",
     "session",
     "date",
     "measure",
-    "relationship",
-    "goals",
-    "approach",
-    "overall",
+    "form",
+    "rater",
+    *ITEM_KEYS,
     "total",
     "alerts",
     "mode",
@@ -31,7 +33,7 @@ CSV_COLUMNS = (
     "note",
 )
 BUNDLE_FORMAT = "srs-tui"
-BUNDLE_VERSION = 1
+BUNDLE_VERSION = 2  # 2: each administration names its form and rater
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -52,28 +54,48 @@ def unescape_cell(text: str) -> str:
 
 
 def _records(store: Store, clients: Sequence[Client]) -> list[tuple[Client, list[Administration]]]:
-    return [(client, store.history(client.id)) for client in clients]
+    return [(client, store.all_administrations(client.id)) for client in clients]
+
+
+def _fired(history: Sequence[Administration], thresholds: Thresholds) -> list[str]:
+    """The rule ids that fire for each administration, each series judged on its own: one
+    measure, the client's own ratings, one episode, in time order."""
+    fired = [""] * len(history)
+    series: dict[tuple[str, str], list[int]] = {}
+    for index, administration in enumerate(history):
+        if administration.rater == CLIENT:
+            key = (administration.episode_id, administration.measure)
+            series.setdefault(key, []).append(index)
+    for indexes in series.values():
+        alerts = alerts_by_session([history[i].scores for i in indexes], thresholds)
+        for index, found in zip(indexes, alerts, strict=True):
+            fired[index] = ";".join(alert.rule_id for alert in found)
+    return fired
 
 
 def export_csv(store: Store, clients: Sequence[Client], thresholds: Thresholds) -> str:
-    """One row per administration, with the rule ids that fire for it."""
+    """One row per administration, in time order, with the rule ids that fire for it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for client, history in _records(store, clients):
-        fired = alerts_by_session([a.scores for a in history], thresholds)
-        for administration, alerts in zip(history, fired, strict=True):
+        episodes = {episode_id: n for n, episode_id in enumerate(
+            dict.fromkeys(a.episode_id for a in history), start=1)}  # fmt: skip
+        for administration, alerts in zip(history, _fired(history, thresholds), strict=True):
             values = administration.scores.as_dict()
             writer.writerow(
                 [
                     client.id,
                     escape_cell(client.alias),
+                    episodes[administration.episode_id],
                     administration.session,
                     timestamp(administration.administered_at),
                     administration.measure,
-                    *(format_tenths(values[key]) for key in SRS.keys),
+                    administration.form,
+                    administration.rater,
+                    *(format_tenths(values[key]) if key in values else "" for key in ITEM_KEYS),
                     format_tenths(administration.scores.total),
-                    ";".join(alert.rule_id for alert in alerts),
+                    alerts,
                     administration.mode,
                     administration.setting,
                     escape_cell(administration.note),
@@ -108,6 +130,8 @@ def export_json(store: Store, clients: Sequence[Client], now: datetime) -> str:
                     "id": administration.id,
                     "client_id": client.id,
                     "measure": administration.measure,
+                    "form": administration.form,
+                    "rater": administration.rater,
                     "session": administration.session,
                     "administered_at": timestamp(administration.administered_at),
                     # Integer tenths, as stored: no decimal ever rounds on the way out.

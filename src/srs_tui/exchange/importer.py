@@ -19,12 +19,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from srs_tui.details import EARLIEST, local_moment
+from srs_tui.details import EARLIEST, parse_session_time
 from srs_tui.exchange.export import BUNDLE_FORMAT, BUNDLE_VERSION, unescape_cell
 from srs_tui.measures import (
+    CLIENT,
+    MEASURES,
     MODES,
+    RATERS,
     SETTINGS,
     SRS,
+    Measure,
     RatingError,
     Scores,
     format_tenths,
@@ -38,10 +42,11 @@ from srs_tui.store.records import (
     clean_note,
     timestamp,
 )
-from srs_tui.store.store import ADMIN_COLUMNS, Store
+from srs_tui.store.sessions import Planned, instant_of, put_planned
+from srs_tui.store.store import Store
 
 T = TypeVar("T")
-REQUIRED = ("client", "date", *SRS.keys)
+REQUIRED = ("client", "date")
 MAX_ERRORS = 20
 # Far above a million sessions as CSV (about 100 MB), far below what is sure to fit in memory.
 MAX_FILE_BYTES = 2 * 1024**3
@@ -51,7 +56,13 @@ ADMINISTRATION_KEYS = (
     "id", "client_id", "measure", "session", "administered_at", "ratings_tenths", "mode",
     "setting", "note", "created_at", "updated_at",
 )  # fmt: skip
-# Far beyond any real count, and far below the store's out-of-the-way renumbering offset.
+# Version 2 of the bundle names the form and the rater of each administration.
+ADMINISTRATION_KEYS_BY_VERSION = {
+    1: ADMINISTRATION_KEYS,
+    2: (*ADMINISTRATION_KEYS, "form", "rater"),
+}
+# Far beyond any real count. A session's number in a file is only checked, never kept: the
+# number is the session's place in time.
 SESSION_MAX = 1_000_000
 # A bundle's bookkeeping times may come from a machine whose clock runs a little ahead.
 CLOCK_SKEW = timedelta(days=1)
@@ -77,7 +88,7 @@ class ImportPlan:
     """What an import would do; nothing is written until apply()."""
 
     clients: list[NewClient] = field(default_factory=list)
-    sessions: list[tuple[Any, ...]] = field(default_factory=list)  # rows in ADMIN_COLUMNS order
+    sessions: list[Planned] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
@@ -90,17 +101,6 @@ class ImportPlan:
         )
 
 
-def _moment(text: str, now: datetime) -> datetime:
-    moment = datetime.fromisoformat(text.strip())
-    if moment.replace(tzinfo=None) < EARLIEST:
-        raise ValueError(f"{text.strip()} is before {EARLIEST.year}; check the year")
-    if moment.tzinfo is None:
-        moment = local_moment(moment)  # a spreadsheet's date: the local time of that date
-    if moment > now:
-        raise ValueError(f"{text.strip()} is in the future")
-    return moment
-
-
 class _Clients:
     """The file's clients matched to the database's: by id, else by alias, else new."""
 
@@ -109,7 +109,6 @@ class _Clients:
         self.plan = plan
         self.now = now
         self.by_alias: dict[str, str] = {}
-        self.next_session: dict[str, int] = {}
 
     def resolve(self, client_id: str, alias: str) -> str:
         if client_id:
@@ -137,24 +136,14 @@ class _Clients:
         except StoreError:
             return None
 
-    def session_number(self, client_id: str, given: str) -> int:
-        if given.strip():
-            number = int(given)
-            if not 1 <= number <= SESSION_MAX:
-                raise ValueError(f"{number} is not a session number (1 to {SESSION_MAX:,})")
-            self.next_session[client_id] = max(self.next_session.get(client_id, 1), number + 1)
-            return number
-        number = self.next_session.get(client_id) or self.store.next_session(client_id)
-        self.next_session[client_id] = number + 1
-        return number
 
-
-def _existing(store: Store, client_id: str) -> dict[int, str]:
-    """The client's sessions already stored: number -> date."""
+def _existing(store: Store, client_id: str) -> set[tuple[str, str, str]]:
+    """The client's sessions already stored, as (instant, measure, rater): a session is
+    known by its client, its time, the measure and the rater, never by its number."""
     try:
-        return {a.session: timestamp(a.administered_at) for a in store.history(client_id)}
+        return store.session_keys(client_id)
     except StoreError:
-        return {}
+        return set()
 
 
 @dataclass(frozen=True)
@@ -163,9 +152,10 @@ class _Row:
 
     alias: str
     client_id: str
-    session: str
     moment: datetime
-    values: dict[str, int]
+    scores: Scores
+    form: str
+    rater: str
     mode: str
     setting: str
     note: str
@@ -178,15 +168,17 @@ def _check_row(row: dict[str, str | None], line: int, now: datetime) -> _Row | l
         return unescape_cell(row.get(name) or "")
 
     problems = []
+    measure_name = cell("measure").strip() or SRS.name
+    measure: Measure = MEASURES.get(measure_name, SRS)
     values: dict[str, int] = {}
-    for key in SRS.keys:
+    for key in measure.keys:
         try:
-            values[key] = parse_rating(cell(key))
+            values[key] = parse_rating(cell(key), measure.item_max)
         except RatingError as error:
             problems.append(f"line {line}, {key}: {error}")
     moment = now
     try:
-        moment = _moment(cell("date"), now)
+        moment = parse_session_time(cell("date"), now)
     except ValueError as error:
         problems.append(f"line {line}, date: {error}")
     alias = ""
@@ -194,7 +186,8 @@ def _check_row(row: dict[str, str | None], line: int, now: datetime) -> _Row | l
         alias = clean_alias(cell("client"))
     except StoreError as error:
         problems.append(f"line {line}, client: {error}")
-    measure = cell("measure") or SRS.name
+    form = cell("form").strip() or measure.default_form.name
+    rater = cell("rater").strip() or CLIENT
     mode = cell("mode") or IMPORT_MODE
     setting = cell("setting") or IMPORT_SETTING
     note = ""
@@ -205,7 +198,15 @@ def _check_row(row: dict[str, str | None], line: int, now: datetime) -> _Row | l
     except StoreError as error:
         problems.append(f"line {line}, note: {error}")
     for ok, problem in (
-        (measure == SRS.name, f"measure: {measure!r} is not SRS"),
+        (
+            measure_name in MEASURES,
+            f"measure: {measure_name!r} is not one of {', '.join(MEASURES)}",
+        ),
+        (
+            form in measure.form_names,
+            f"form: {form!r} is not one of {', '.join(measure.form_names)}",
+        ),
+        (rater in RATERS, f"rater: {rater!r} is not one of {', '.join(RATERS)}"),
         (mode in MODES, f"mode: {mode!r} is not one of {', '.join(MODES)}"),
         (setting in SETTINGS, f"setting: {setting!r} is not one of {', '.join(SETTINGS)}"),
     ):
@@ -213,7 +214,7 @@ def _check_row(row: dict[str, str | None], line: int, now: datetime) -> _Row | l
             problems.append(f"line {line}, {problem}")
     if not problems and cell("total").strip():
         try:
-            given = parse_rating(cell("total"), SRS.total_max)
+            given = parse_rating(cell("total"), measure.total_max)
         except RatingError as error:
             return [f"line {line}, total: {error}"]
         total = sum(values.values())
@@ -224,8 +225,8 @@ def _check_row(row: dict[str, str | None], line: int, now: datetime) -> _Row | l
             ]
     if problems:
         return problems
-    return _Row(alias, cell("client_id").strip(), cell("session"), moment, values, mode,
-                setting, note)  # fmt: skip
+    return _Row(alias, cell("client_id").strip(), moment, Scores.of(measure, values), form,
+                rater, mode, setting, note)  # fmt: skip
 
 
 def plan_csv(store: Store, text: str, now: datetime) -> ImportPlan:
@@ -236,9 +237,15 @@ def plan_csv(store: Store, text: str, now: datetime) -> ImportPlan:
     if missing:
         plan.errors.append(f"line 1: missing columns: {', '.join(missing)}")
         return plan
+    if "measure" not in (reader.fieldnames or []):
+        absent = [key for key in SRS.keys if key not in (reader.fieldnames or [])]
+        if absent:
+            plan.errors.append(f"line 1: missing columns: {', '.join(absent)}")
+            return plan
     clients = _Clients(store, plan, now)
-    stored: dict[str, dict[int, str]] = {}
-    seen: set[tuple[str, int]] = set()
+    stored: dict[str, set[tuple[str, str, str]]] = {}
+    seen: set[tuple[str, str, str, str]] = set()
+    stamp = timestamp(now)
     for line, raw in enumerate(reader, start=2):
         if len(plan.errors) >= MAX_ERRORS:
             plan.errors.append("... and more; fix these first.")
@@ -250,28 +257,22 @@ def plan_csv(store: Store, text: str, now: datetime) -> ImportPlan:
         when = timestamp(row.moment)
         try:
             client_id = clients.resolve(row.client_id, row.alias)
-            known = stored.setdefault(client_id, _existing(store, client_id))
-            if not row.session.strip() and when in known.values():
-                # No session number: the same client at the same time is the same session.
-                plan.duplicates.append(f"line {line}: {row.alias} on {when}")
-                continue
-            session = clients.session_number(client_id, row.session)
         except ValueError as error:
             plan.errors.append(f"line {line}: {error}")
             continue
-        if (client_id, session) in seen or known.get(session) == when:
-            plan.duplicates.append(f"line {line}: session {session} of {row.alias} on {when}")
+        known = stored.setdefault(client_id, _existing(store, client_id))
+        key = (instant_of(row.moment), row.scores.measure, row.rater)
+        if key in known or (client_id, *key) in seen:
+            # The same client, time, measure and rater: the same session, in any row order.
+            plan.duplicates.append(f"line {line}: {row.alias} on {when}")
             continue
-        if session in known:
-            plan.errors.append(
-                f"line {line}, session: {session} of this client is already stored, "
-                "with another date"
-            )
-            continue
-        seen.add((client_id, session))
+        seen.add((client_id, *key))
         plan.sessions.append(
-            (str(uuid.uuid4()), client_id, SRS.name, session, when, *row.values.values(),
-             row.mode, row.setting, row.note, timestamp(now), timestamp(now))
+            Planned(
+                admin_id=str(uuid.uuid4()), client_id=client_id, held_at=row.moment,
+                scores=row.scores, form=row.form, rater=row.rater, mode=row.mode,
+                setting=row.setting, note=row.note, created_at=stamp, updated_at=stamp,
+            )
         )  # fmt: skip
     return plan
 
@@ -371,17 +372,17 @@ def _note(value: object) -> str:
         raise _Refused(str(error)) from None
 
 
-def _ratings(value: object) -> Scores:
+def _ratings(value: object, measure: Measure) -> Scores:
     if not isinstance(value, dict):
         raise _Refused(f"{_shown(value)} is not an object")
-    if set(value) != set(SRS.keys):
-        raise _Refused(f"needs exactly the keys {', '.join(SRS.keys)}")
-    for key in SRS.keys:
+    if set(value) != set(measure.keys):
+        raise _Refused(f"needs exactly the keys {', '.join(measure.keys)}")
+    for key in measure.keys:
         try:
-            _integer(value[key], 0, SRS.item_max)
+            _integer(value[key], 0, measure.item_max)
         except _Refused as error:
             raise _Refused(f"{key}: {error}") from None
-    return Scores.of(SRS, value)
+    return Scores.of(measure, value)
 
 
 def _record(value: object, keys: tuple[str, ...]) -> dict[str, Any]:
@@ -408,8 +409,9 @@ class _Bundle:
         self.ids: dict[str, str] = {}  # every id in the file -> where it was first seen
         self.aliases: dict[str, str] = {}  # as SQLite's NOCASE compares them -> where
         self.clients: set[str] = set()  # the file's client ids
-        self.stored: dict[str, dict[int, str]] = {}  # a client's sessions already stored
-        self.sessions: dict[tuple[str, int], str] = {}  # (client, number) -> where
+        self.stored: dict[str, set[tuple[str, str, str]]] = {}  # sessions already stored
+        self.sessions: dict[tuple[str, str, str, str], str] = {}  # (client, *key) -> where
+        self.version = BUNDLE_VERSION
         self.refused = 0  # every error, also those past MAX_ERRORS that are not listed
 
     def error(self, message: str) -> None:
@@ -479,26 +481,37 @@ class _Bundle:
         if self.store.find_client(alias) is not None:
             self.error(f"{where}, alias: another client already has the alias {_shown(alias)}")
             return
-        self.stored[client_id] = {}
+        self.stored[client_id] = set()
         self.plan.clients.append(
             NewClient(client_id, alias, created_at, archived_at, language, display_name)
         )
 
     def administration(self, where: str, value: object) -> None:
         try:
-            raw = _record(value, ADMINISTRATION_KEYS)
+            raw = _record(value, ADMINISTRATION_KEYS_BY_VERSION[self.version])
         except _Refused as error:
             self.error(f"{where}: {error}")
             return
+        raw.setdefault("form", None)
+        raw.setdefault("rater", CLIENT)
         errors = self.refused
         admin_id = self.new_id(where, raw)
         client_id = self.field(where, raw, "client_id", _id)
         if client_id is not None and client_id not in self.clients:
             self.error(f"{where}, client_id: {client_id} is not among the bundle's clients")
-        measure = self.field(where, raw, "measure", lambda v: _choice(v, (SRS.name,)))
-        session = self.field(where, raw, "session", lambda v: _integer(v, 1, SESSION_MAX))
+        measure_name = self.field(where, raw, "measure", lambda v: _choice(v, tuple(MEASURES)))
+        measure = MEASURES.get(measure_name or "", SRS)
+        form = self.field(
+            where, raw, "form",
+            lambda v: measure.default_form.name if v is None
+            else _choice(v, measure.form_names),
+        )  # fmt: skip
+        rater = self.field(where, raw, "rater", lambda v: _choice(v, RATERS))
+        self.field(where, raw, "session", lambda v: _integer(v, 1, SESSION_MAX))
         administered_at = self.field(where, raw, "administered_at", lambda v: _when(v, self.now))
-        scores: Scores | None = self.field(where, raw, "ratings_tenths", _ratings)
+        scores: Scores | None = self.field(
+            where, raw, "ratings_tenths", lambda v: _ratings(v, measure)
+        )
         mode = self.field(where, raw, "mode", lambda v: _choice(v, MODES))
         setting = self.field(where, raw, "setting", lambda v: _choice(v, SETTINGS))
         note = self.field(where, raw, "note", _note)
@@ -506,13 +519,19 @@ class _Bundle:
         updated_at = self.field(where, raw, "updated_at", lambda v: _when(v, self.skewed))
         if self.refused > errors or admin_id is None or client_id is None:
             return
-        if scores is None or session is None:
-            return
-        other = self.sessions.get((client_id, session))
+        if (
+            scores is None or administered_at is None or form is None or rater is None
+            or mode is None or setting is None or note is None or created_at is None
+            or updated_at is None
+        ):  # fmt: skip
+            return  # each was named when it was refused
+        held_at = datetime.fromisoformat(administered_at)
+        key = (client_id, instant_of(held_at), scores.measure, rater)
+        other = self.sessions.get(key)
         if other is not None:
-            self.error(f"{where}, session: {session} of this client is also {other}")
+            self.error(f"{where}: the same session, measure and rater as {other}")
             return
-        self.sessions[client_id, session] = where
+        self.sessions[key] = where
         try:
             self.store.administration(admin_id)
         except StoreError:
@@ -520,12 +539,15 @@ class _Bundle:
         else:
             self.plan.duplicates.append(f"{where}: already there")
             return
-        if session in self.stored.get(client_id, {}):
-            self.error(f"{where}, session: {session} of this client is already stored")
+        if key[1:] in self.stored.get(client_id, set()):
+            self.plan.duplicates.append(f"{where}: that session is already there")
             return
         self.plan.sessions.append(
-            (admin_id, client_id, measure, session, administered_at, *scores.as_dict().values(),
-             mode, setting, note, created_at, updated_at)
+            Planned(
+                admin_id=admin_id, client_id=client_id, held_at=held_at, scores=scores,
+                form=form, rater=rater, mode=mode, setting=setting, note=note,
+                created_at=created_at, updated_at=updated_at,
+            )
         )  # fmt: skip
 
 
@@ -556,7 +578,7 @@ def plan_bundle(store: Store, text: str, now: datetime) -> ImportPlan:
     try:
         bundle = _record(_parse_bundle(text), BUNDLE_KEYS)
         if bundle["format"] != BUNDLE_FORMAT or not (
-            type(bundle["version"]) is int and bundle["version"] == BUNDLE_VERSION
+            type(bundle["version"]) is int and bundle["version"] in ADMINISTRATION_KEYS_BY_VERSION
         ):
             raise _Refused("not an srs-tui bundle of a version this srs-tui reads")
         for key in ("clients", "administrations"):
@@ -566,6 +588,7 @@ def plan_bundle(store: Store, text: str, now: datetime) -> ImportPlan:
         plan.errors.append(f"bundle: {error}")
         return plan
     checker = _Bundle(store, plan, now)
+    checker.version = bundle["version"]
     checker.field("bundle", bundle, "exported_at", lambda v: _when(v, checker.skewed))
     for index, raw in enumerate(bundle["clients"], start=1):
         checker.client(f"client {index}", raw)
@@ -603,7 +626,8 @@ def plan_file(store: Store, path: Path, now: datetime) -> ImportPlan:
 
 
 def apply(store: Store, plan: ImportPlan) -> None:
-    """Write a plan without errors, all of it in one transaction or none of it."""
+    """Write a plan without errors, all of it in one transaction or none of it. Each session
+    goes to its place in time: older ones renumber the later ones."""
     if plan.errors:
         raise StoreError("the file has errors; nothing was imported.")
     with store.write() as conn:
@@ -615,7 +639,4 @@ def apply(store: Store, plan: ImportPlan) -> None:
                 for c in plan.clients
             ],
         )
-        conn.executemany(
-            f"INSERT INTO administrations ({ADMIN_COLUMNS}) VALUES ({', '.join('?' * 14)})",
-            plan.sessions,
-        )
+        put_planned(conn, plan.sessions, [(c.id, c.created_at) for c in plan.clients])

@@ -83,6 +83,11 @@ class Measure:
         """The default form's cutoff, in tenths."""
         return self.default_form.cutoff
 
+    @property
+    def form_names(self) -> tuple[str, ...]:
+        """The names of the forms it comes in."""
+        return tuple(form.name for form in self.forms)
+
     def form(self, name: str) -> Form:
         """The form with this name."""
         for form in self.forms:

@@ -19,7 +19,13 @@ from pathlib import Path, PurePath, PureWindowsPath
 from urllib.parse import quote
 
 from srs_tui.store.errors import StoreError, describe
-from srs_tui.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrate, schema_problem
+from srs_tui.store.schema import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    lookup_problem,
+    migrate,
+    schema_problem,
+)
 
 BUSY_TIMEOUT_S = 5.0
 # The files SQLite keeps beside a database: writing over any of them is writing over it.
@@ -75,7 +81,7 @@ def check_versions(conn: sqlite3.Connection, where: str) -> int:
             f"{where}: made by a newer srs-tui (schema {version}; this version reads up to "
             f"{SCHEMA_VERSION}). Update srs-tui to open it"
         )
-    problem = schema_problem(conn, version)
+    problem = schema_problem(conn, version) or lookup_problem(conn, version)
     if problem:
         raise StoreError(f"{where}: {problem}; srs-tui opens only its own schema")
     return int(version)

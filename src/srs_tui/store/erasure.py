@@ -43,13 +43,22 @@ def delete_client_rows(conn: sqlite3.Connection, client_id: str) -> int:
     The one list of what a client is made of, shared by the live database and the backups, so
     that a table added later is erased everywhere at once.
     """
-    conn.execute("DELETE FROM administrations WHERE client_id = ?", (client_id,))
+    if _has_table(conn, "sessions"):
+        conn.execute(
+            "DELETE FROM administrations WHERE session_id IN "
+            "(SELECT id FROM sessions WHERE client_id = ?)",
+            (client_id,),
+        )
+        conn.execute("DELETE FROM sessions WHERE client_id = ?", (client_id,))
+        conn.execute("DELETE FROM episodes WHERE client_id = ?", (client_id,))
+    else:  # a backup made before schema 4
+        conn.execute("DELETE FROM administrations WHERE client_id = ?", (client_id,))
     return conn.execute("DELETE FROM clients WHERE id = ?", (client_id,)).rowcount
 
 
-def _has_audit(conn: sqlite3.Connection) -> bool:
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     row = conn.execute(
-        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'audit'"
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?", (name,)
     ).fetchone()
     return bool(row[0])
 
@@ -126,9 +135,10 @@ def _holds(path: Path, client_id: str) -> bool:
     conn = read_only(path)
     try:
         _check_ours(conn, path)
+        rows = "sessions" if _has_table(conn, "sessions") else "administrations"
         row = conn.execute(
             "SELECT EXISTS (SELECT 1 FROM clients WHERE id = ?) "
-            "OR EXISTS (SELECT 1 FROM administrations WHERE client_id = ?)",
+            f"OR EXISTS (SELECT 1 FROM {rows} WHERE client_id = ?)",
             (client_id, client_id),
         ).fetchone()
     finally:
@@ -209,7 +219,7 @@ def erase_from_backup(path: Path, client_id: str, now: str) -> None:
         conn.execute("BEGIN IMMEDIATE")
         try:
             delete_client_rows(conn, client_id)
-            if _has_audit(conn):
+            if _has_table(conn, "audit"):
                 conn.execute("INSERT INTO audit (at, event) VALUES (?, 'client erased')", (now,))
         except BaseException:
             conn.execute("ROLLBACK")

@@ -44,7 +44,7 @@ class ClientSummary:
     """A client with what the caseload shows: their latest sessions."""
 
     client: Client
-    last_session: int  # the latest session's number, 0 before the first
+    last_session: int  # the latest session's number in the current episode, 0 before one
     last_at: datetime | None
     totals: tuple[int, ...]  # the latest sessions' totals in tenths, oldest first
     last: Scores | None  # the latest session's four ratings
@@ -56,20 +56,42 @@ class ClientSummary:
 
 
 @dataclass(frozen=True)
+class Episode:
+    """An episode of care: from intake to a planned or unplanned ending (open while None)."""
+
+    id: str
+    client_id: str
+    opened_at: datetime
+    closed_at: datetime | None
+    ending: str | None  # "planned" or "unplanned" once closed
+    sessions: int  # how many sessions it holds
+
+
+ENDINGS = ("planned", "unplanned")
+
+
+@dataclass(frozen=True)
 class Administration:
-    """One SRS given to one client in one session."""
+    """One measure given by one rater in one session, with that session's when, how, where.
+
+    `session` is the session's number: its place in time within its episode, derived when
+    read, never stored."""
 
     id: str
     client_id: str
     measure: str
     session: int
-    administered_at: datetime
+    administered_at: datetime  # when the session was held
     scores: Scores
     mode: str
     setting: str
-    note: str
+    note: str  # the session's note
     created_at: datetime
     updated_at: datetime
+    session_id: str = ""
+    episode_id: str = ""
+    form: str = "adult"
+    rater: str = "client"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "note", terminal_safe(_one_newline(self.note), keep="\n\t"))

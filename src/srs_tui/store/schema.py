@@ -65,11 +65,144 @@ CREATE TABLE audit (
 """,
 )
 
+# A random UUID (version 4), written by SQLite, for the rows a migration makes.
+_NEW_UUID = (
+    "lower(printf('%s-%s-4%s-%s%s-%s', hex(randomblob(4)), hex(randomblob(2)), "
+    "substr(hex(randomblob(2)), 2), substr('89ab', 1 + abs(random() % 4), 1), "
+    "substr(hex(randomblob(2)), 2), hex(randomblob(6))))"
+)
+
+# Version 4: sessions in time. A client has episodes of care; an episode has sessions (a visit:
+# when, how, where, one note); a session has administrations (one measure, one form, one rater).
+# Session numbers are no longer stored: they are a session's place in time within its episode.
+# Measures, forms, raters, languages, modes and settings are lookup tables, so a later version
+# adds one with an INSERT instead of rebuilding the tables that use them.
+_V4 = (
+    # Out of the way first: renaming a table also renames it where others refer to it.
+    "ALTER TABLE administrations RENAME TO administrations_v3",
+    "ALTER TABLE clients RENAME TO clients_v3",
+    "CREATE TABLE languages (code TEXT PRIMARY KEY NOT NULL) STRICT, WITHOUT ROWID",
+    "INSERT INTO languages (code) VALUES ('en'), ('es')",
+    """
+CREATE TABLE measures (
+    name TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('alliance', 'outcome'))
+) STRICT, WITHOUT ROWID
+""",
+    "INSERT INTO measures (name, kind) VALUES ('SRS', 'alliance')",
+    "CREATE TABLE forms (name TEXT PRIMARY KEY NOT NULL) STRICT, WITHOUT ROWID",
+    "INSERT INTO forms (name) VALUES "
+    "('adult'), ('adolescent'), ('child'), ('young child'), ('group')",
+    "CREATE TABLE raters (name TEXT PRIMARY KEY NOT NULL) STRICT, WITHOUT ROWID",
+    "INSERT INTO raters (name) VALUES "
+    "('client'), ('parent'), ('teacher'), ('partner'), ('group member'), ('other')",
+    "CREATE TABLE modes (name TEXT PRIMARY KEY NOT NULL) STRICT, WITHOUT ROWID",
+    "INSERT INTO modes (name) VALUES ('oral'), ('self'), ('paper')",
+    "CREATE TABLE settings (name TEXT PRIMARY KEY NOT NULL) STRICT, WITHOUT ROWID",
+    "INSERT INTO settings (name) VALUES ('telehealth'), ('in-person')",
+    """
+CREATE TABLE clients (
+    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+    alias TEXT NOT NULL UNIQUE COLLATE NOCASE
+        CHECK (length(alias) BETWEEN 1 AND 80 AND alias = trim(alias)),
+    created_at TEXT NOT NULL,
+    archived_at TEXT,
+    language TEXT NOT NULL DEFAULT 'en' REFERENCES languages (code),
+    display_name TEXT
+        CHECK (display_name IS NULL OR length(display_name) BETWEEN 1 AND 40)
+) STRICT
+""",
+    """
+CREATE TABLE episodes (
+    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+    client_id TEXT NOT NULL REFERENCES clients (id),
+    opened_at TEXT NOT NULL,
+    closed_at TEXT,
+    ending TEXT CHECK ((closed_at IS NULL) = (ending IS NULL)
+        AND (ending IS NULL OR ending IN ('planned', 'unplanned'))),
+    created_at TEXT NOT NULL
+) STRICT
+""",
+    # A client has at most one open episode.
+    "CREATE UNIQUE INDEX one_open_episode ON episodes (client_id) WHERE closed_at IS NULL",
+    "CREATE INDEX episodes_of_client ON episodes (client_id, opened_at)",
+    # held_at keeps the offset it was given in; `instant` is the same moment in UTC, the one
+    # order of sessions (text times with different offsets do not sort as the moments do).
+    """
+CREATE TABLE sessions (
+    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+    episode_id TEXT NOT NULL REFERENCES episodes (id),
+    client_id TEXT NOT NULL REFERENCES clients (id),
+    held_at TEXT NOT NULL,
+    instant TEXT GENERATED ALWAYS AS (coalesce(datetime(held_at), held_at)) VIRTUAL,
+    mode TEXT NOT NULL REFERENCES modes (name),
+    setting TEXT NOT NULL REFERENCES settings (name),
+    note TEXT NOT NULL DEFAULT '' CHECK (length(note) <= 20000),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+) STRICT
+""",
+    "CREATE INDEX sessions_in_time ON sessions (client_id, instant, created_at)",
+    "CREATE INDEX sessions_of_episode ON sessions (episode_id, instant, created_at)",
+    """
+CREATE TABLE administrations (
+    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+    session_id TEXT NOT NULL REFERENCES sessions (id),
+    measure TEXT NOT NULL REFERENCES measures (name),
+    form TEXT NOT NULL DEFAULT 'adult' REFERENCES forms (name),
+    rater TEXT NOT NULL DEFAULT 'client' REFERENCES raters (name),
+    item1 INTEGER NOT NULL CHECK (item1 BETWEEN 0 AND 100),
+    item2 INTEGER NOT NULL CHECK (item2 BETWEEN 0 AND 100),
+    item3 INTEGER NOT NULL CHECK (item3 BETWEEN 0 AND 100),
+    item4 INTEGER NOT NULL CHECK (item4 BETWEEN 0 AND 100),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (session_id, measure, rater)
+) STRICT
+""",
+    "CREATE INDEX administrations_of_measure ON administrations (measure, rater)",
+    "INSERT INTO clients SELECT * FROM clients_v3",
+    # One open episode a client, from intake or the earliest session, whichever came first.
+    f"""
+INSERT INTO episodes (id, client_id, opened_at, created_at)
+SELECT {_NEW_UUID}, c.id,
+    (SELECT t FROM (
+        SELECT c.created_at AS t
+        UNION ALL SELECT administered_at FROM administrations_v3 WHERE client_id = c.id
+    ) ORDER BY coalesce(datetime(t), t) LIMIT 1),
+    c.created_at
+FROM clients AS c
+""",
+    # Each schema-3 row was one visit: its session keeps the administration's id.
+    """
+INSERT INTO sessions (id, episode_id, client_id, held_at, mode, setting, note, created_at,
+    updated_at)
+SELECT a.id, e.id, a.client_id, a.administered_at, a.mode, a.setting, a.note, a.created_at,
+    a.updated_at
+FROM administrations_v3 AS a JOIN episodes AS e ON e.client_id = a.client_id
+""",
+    """
+INSERT INTO administrations (id, session_id, measure, form, rater, item1, item2, item3, item4,
+    created_at, updated_at)
+SELECT id, id, measure, 'adult', 'client', relationship, goals, approach, overall, created_at,
+    updated_at
+FROM administrations_v3
+""",
+    "DROP TABLE administrations_v3",
+    "DROP TABLE clients_v3",
+)
+
+# The lookup tables: their rows are part of the schema, checked like it when a file is opened.
+LOOKUPS = ("languages", "measures", "forms", "raters", "modes", "settings")
+
 # The tables of the current schema, each after the ones it refers to.
-TABLES = ("clients", "administrations", "audit")
+TABLES = (*LOOKUPS, "clients", "episodes", "sessions", "administrations", "audit")
+
+# The item columns of an administration, in the form's order of the measure's items.
+ITEM_COLUMNS = ("item1", "item2", "item3", "item4")
 
 # MIGRATIONS[n] takes a database from version n - 1 to version n.
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3}
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
@@ -91,17 +224,35 @@ def _entries(conn: sqlite3.Connection) -> set[_Entry]:
     return {(kind, name, table, " ".join(sql.split())) for kind, name, table, sql in rows}
 
 
+def _lookup_rows(conn: sqlite3.Connection) -> dict[str, frozenset[tuple[object, ...]]]:
+    present = {row[0] for row in conn.execute("SELECT name FROM sqlite_schema")}
+    return {
+        table: frozenset(conn.execute(f"SELECT * FROM {table}"))
+        for table in LOOKUPS
+        if table in present
+    }
+
+
 @cache
-def expected_schema(version: int) -> frozenset[_Entry]:
-    """The schema the migrations make for version, built in memory."""
+def _built(version: int) -> tuple[frozenset[_Entry], dict[str, frozenset[tuple[object, ...]]]]:
     conn = sqlite3.connect(":memory:")
     try:
         for target in range(1, version + 1):
             for statement in MIGRATIONS[target]:
                 conn.execute(statement)
-        return frozenset(_entries(conn))
+        return frozenset(_entries(conn)), _lookup_rows(conn)
     finally:
         conn.close()
+
+
+def expected_schema(version: int) -> frozenset[_Entry]:
+    """The schema the migrations make for version, built in memory."""
+    return _built(version)[0]
+
+
+def expected_lookups(version: int) -> dict[str, frozenset[tuple[object, ...]]]:
+    """The rows of the lookup tables the migrations make for version."""
+    return _built(version)[1]
 
 
 def schema_problem(conn: sqlite3.Connection, version: int) -> str:
@@ -121,3 +272,16 @@ def schema_problem(conn: sqlite3.Connection, version: int) -> str:
     if extra:
         return f"its schema is not srs-tui's (an extra {extra[0]})"
     return f"its schema is not srs-tui's (a missing {missing[0]})"
+
+
+def lookup_problem(conn: sqlite3.Connection, version: int) -> str:
+    """Why the lookup tables of an open database are not exactly ours ('' if they are): a
+    measure, a form or a rater this version does not know would reach every screen."""
+    try:
+        found = _lookup_rows(conn)
+    except sqlite3.Error:
+        return "its lookup tables cannot be read"
+    for table, rows in expected_lookups(version).items():
+        if found.get(table) != rows:
+            return f"its list of {table} is not srs-tui's"
+    return ""

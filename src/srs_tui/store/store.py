@@ -16,13 +16,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from srs_tui.measures import SRS, Scores
+from srs_tui.measures import CLIENT, SRS, Scores, measure_named
 from srs_tui.store.database import connect, identity, immediate
 from srs_tui.store.errors import StoreError, code_of, describe
 from srs_tui.store.records import (
+    ENDINGS,
     Administration,
     Client,
     ClientSummary,
+    Episode,
     check_session_fields,
     clean_alias,
     clean_display_name,
@@ -30,15 +32,22 @@ from srs_tui.store.records import (
     clean_note,
     timestamp,
 )
+from srs_tui.store.schema import ITEM_COLUMNS
+from srs_tui.store.sessions import (
+    TIME_ORDER,
+    add_administration,
+    add_session,
+    current_episode,
+    episode_for,
+    episodes_of,
+    open_episode,
+    place_in_time,
+    read_administrations,
+    session_keys,
+)
 
 if TYPE_CHECKING:
     import sqlite_utils
-
-_OUT_OF_THE_WAY = 1_000_000_000  # beyond any real session number
-ADMIN_COLUMNS = (
-    "id, client_id, measure, session, administered_at, relationship, goals, approach, "
-    "overall, mode, setting, note, created_at, updated_at"
-)
 
 
 _CLIENT_COLUMNS = "id, alias, created_at, archived_at, language, display_name"
@@ -52,22 +61,6 @@ def _client(row: Sequence[Any]) -> Client:
         archived_at=datetime.fromisoformat(row[3]) if row[3] else None,
         language=row[4],
         display_name=row[5],
-    )
-
-
-def _administration(row: Sequence[Any]) -> Administration:
-    return Administration(
-        id=row[0],
-        client_id=row[1],
-        measure=row[2],
-        session=row[3],
-        administered_at=datetime.fromisoformat(row[4]),
-        scores=Scores.trusted(SRS.name, (row[5], row[6], row[7], row[8])),
-        mode=row[9],
-        setting=row[10],
-        note=row[11],
-        created_at=datetime.fromisoformat(row[12]),
-        updated_at=datetime.fromisoformat(row[13]),
     )
 
 
@@ -270,6 +263,7 @@ class Store:
                     client.display_name,
                 ),
             )
+            open_episode(conn, client.id, timestamp(now), timestamp(now))
         return client
 
     def edit_client(
@@ -328,16 +322,22 @@ class Store:
             return _client(row)
 
     def clients(self, *, include_archived: bool = False, recent: int = 8) -> list[ClientSummary]:
-        """The clients with their latest sessions, alphabetically.
+        """The clients with their latest sessions in their current episode, alphabetically.
 
-        Two queries for the whole caseload, never one per client: the latest sessions come
-        through the (client_id, measure, session) index, `recent` rows a client, fetched by
-        rowid (half the time of going through the id index).
+        Two queries for the whole caseload, never one per client: each client's current
+        episode is found through the (client_id, opened_at) index, and its latest sessions in
+        time through the (episode_id, instant) index, `recent` rows a client, by rowid.
         """
+        current = (
+            "SELECT id FROM episodes WHERE client_id = c.id "
+            "ORDER BY closed_at IS NOT NULL, coalesce(datetime(opened_at), opened_at) DESC "
+            "LIMIT 1"
+        )
         with _reading():
             clients = self._conn.execute(
-                """
-                SELECT c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name
+                f"""
+                SELECT c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name,
+                       (SELECT count(*) FROM sessions WHERE episode_id = ({current}))
                 FROM clients AS c
                 WHERE ? OR c.archived_at IS NULL
                 ORDER BY c.alias COLLATE NOCASE
@@ -346,24 +346,27 @@ class Store:
             ).fetchall()
             # Only totals for the older sessions: the rules need just the last one's items.
             latest = self._conn.execute(
-                """
-                SELECT a.client_id, a.session, a.administered_at,
-                       a.relationship, a.goals, a.approach, a.overall
+                f"""
+                SELECT s.client_id, s.held_at, {", ".join(f"a.{c}" for c in ITEM_COLUMNS)}
                 FROM clients AS c
-                JOIN administrations AS a ON a.rowid IN (
-                    SELECT rowid FROM administrations
-                    WHERE client_id = c.id AND measure = 'SRS'
-                    ORDER BY session DESC LIMIT ?
+                JOIN sessions AS s ON s.rowid IN (
+                    SELECT s2.rowid FROM sessions AS s2
+                    JOIN administrations AS a2 ON a2.session_id = s2.id
+                        AND a2.measure = ? AND a2.rater = ?
+                    WHERE s2.episode_id = ({current})
+                    ORDER BY s2.instant DESC, s2.created_at DESC, s2.rowid DESC LIMIT ?
                 )
+                JOIN administrations AS a ON a.session_id = s.id
+                    AND a.measure = ? AND a.rater = ?
                 WHERE ? OR c.archived_at IS NULL
-                ORDER BY a.client_id, a.session
+                ORDER BY s.client_id, s.instant, s.created_at, s.rowid
                 """,
-                (recent, include_archived),
+                (SRS.name, CLIENT, recent, SRS.name, CLIENT, include_archived),
             ).fetchall()
             totals: dict[str, list[int]] = {}
             last: dict[str, tuple[Any, ...]] = {}
             for row in latest:
-                totals.setdefault(row[0], []).append(row[3] + row[4] + row[5] + row[6])
+                totals.setdefault(row[0], []).append(row[2] + row[3] + row[4] + row[5])
                 last[row[0]] = row
             summaries = []
             for row in clients:
@@ -371,10 +374,10 @@ class Store:
                 summaries.append(
                     ClientSummary(
                         client=_client(row),
-                        last_session=final[1] if final else 0,  # the latest fetched is last
-                        last_at=datetime.fromisoformat(final[2]) if final else None,
+                        last_session=row[6],
+                        last_at=datetime.fromisoformat(final[1]) if final else None,
                         totals=tuple(totals.get(row[0], ())),
-                        last=Scores.trusted(SRS.name, tuple(final[3:7])) if final else None,
+                        last=Scores.trusted(SRS.name, tuple(final[2:6])) if final else None,
                     )
                 )
         return summaries
@@ -422,7 +425,7 @@ class Store:
                 raise StoreError("That client is no longer in the database.")
         return self.client(client_id)
 
-    # Administrations
+    # Sessions and administrations
 
     def record(
         self,
@@ -434,46 +437,45 @@ class Store:
         setting: str,
         note: str = "",
         now: datetime,
+        form: str | None = None,
+        rater: str = CLIENT,
     ) -> Administration:
-        """Save one SRS as the client's next session."""
+        """Save one measure given in a new session, placed by its time in its episode."""
         check_session_fields(mode, setting, administered_at)
+        measure = measure_named(scores.measure)
+        form = form or measure.default_form.name
         cleaned_note = clean_note(note)
-        row = (
-            str(uuid.uuid4()),
-            client_id,
-            SRS.name,
-            0,  # the session number, counted under the write lock below
-            timestamp(administered_at),
-            *scores.as_dict().values(),
-            mode,
-            setting,
-            cleaned_note,
-            timestamp(now),
-            timestamp(now),
-        )
+        stamp = timestamp(now)
         with self.write() as conn:
-            # Counted under the write lock, so two windows never take the same number.
-            session = conn.execute(
-                "SELECT coalesce(max(session), 0) + 1 FROM administrations "
-                "WHERE client_id = ? AND measure = ?",
-                (client_id, SRS.name),
-            ).fetchone()[0]
-            row = (*row[:3], session, *row[4:])
-            conn.execute(
-                f"INSERT INTO administrations ({ADMIN_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
+            session_id, episode_id = add_session(
+                conn, client_id, administered_at, mode=mode, setting=setting,
+                note=cleaned_note, now=stamp,
+            )  # fmt: skip
+            admin_id = add_administration(
+                conn, session_id, scores, form=form, rater=rater, now=stamp
             )
+            number = conn.execute(
+                f"SELECT count(*) FROM sessions WHERE episode_id = ? "
+                f"AND ({TIME_ORDER}) <= (SELECT {TIME_ORDER} FROM sessions WHERE id = ?)",
+                (episode_id, session_id),
+            ).fetchone()[0]
         # What was written, not read back: a save that committed is never reported as failed
         # because a damaged page elsewhere could not be read afterwards.
-        return _administration(row)
+        moment = datetime.fromisoformat(timestamp(administered_at))
+        return Administration(
+            id=admin_id, client_id=client_id, measure=scores.measure, session=number,
+            administered_at=moment, scores=scores, mode=mode, setting=setting,
+            note=cleaned_note, created_at=now, updated_at=now, session_id=session_id,
+            episode_id=episode_id, form=form, rater=rater,
+        )  # fmt: skip
 
     def set_note(self, admin_id: str, note: str, *, now: datetime) -> Administration:
         """Replace the note of a saved session."""
         cleaned = clean_note(note)
         with self.write() as conn:
             changed = conn.execute(
-                "UPDATE administrations SET note = ?, updated_at = ? WHERE id = ?",
+                "UPDATE sessions SET note = ?, updated_at = ? "
+                "WHERE id = (SELECT session_id FROM administrations WHERE id = ?)",
                 (cleaned, timestamp(now), admin_id),
             ).rowcount
             if changed != 1:
@@ -483,72 +485,150 @@ class Store:
     def correct(
         self, admin_id: str, scores: Scores, *, administered_at: datetime, now: datetime
     ) -> Administration:
-        """Correct a mistaken session's ratings or date; updated_at records when."""
+        """Correct a mistaken session's ratings or date; updated_at records when. A new date
+        moves the session in time (and into the episode of that time): numbers follow."""
         if administered_at.tzinfo is None:
             raise StoreError("The session time needs a time zone.")
-        with self.write() as conn:
-            changed = conn.execute(
-                "UPDATE administrations SET relationship = ?, goals = ?, approach = ?, "
-                "overall = ?, administered_at = ?, updated_at = ? WHERE id = ?",
-                (
-                    *scores.as_dict().values(),
-                    timestamp(administered_at),
-                    timestamp(now),
-                    admin_id,
-                ),
-            ).rowcount
-            if changed != 1:
-                raise StoreError("That session is no longer in the database.")
-        return self.administration(admin_id)
-
-    def delete_administration(self, admin_id: str) -> None:
-        """Delete a session entered by mistake; the client's later sessions move up one."""
+        stamp = timestamp(now)
         with self.write() as conn:
             row = conn.execute(
-                "SELECT client_id, measure, session FROM administrations WHERE id = ?",
+                "SELECT s.id, s.client_id FROM administrations AS a "
+                "JOIN sessions AS s ON s.id = a.session_id WHERE a.id = ?",
                 (admin_id,),
             ).fetchone()
             if row is None:
                 raise StoreError("That session is no longer in the database.")
-            conn.execute("DELETE FROM administrations WHERE id = ?", (admin_id,))
-            # Two steps, out of the way and back, so that no row ever meets an equal number
-            # (SQLite checks UNIQUE row by row, in no promised order).
+            session_id, client_id = row
             conn.execute(
-                "UPDATE administrations SET session = session + ? "
-                "WHERE client_id = ? AND measure = ? AND session > ?",
-                (_OUT_OF_THE_WAY, *row),
+                f"UPDATE administrations SET "
+                f"{', '.join(f'{column} = ?' for column in ITEM_COLUMNS)}, updated_at = ? "
+                f"WHERE id = ?",
+                (*scores.values, stamp, admin_id),
             )
             conn.execute(
-                "UPDATE administrations SET session = session - ? "
-                "WHERE client_id = ? AND measure = ? AND session > ?",
-                (_OUT_OF_THE_WAY + 1, row[0], row[1], _OUT_OF_THE_WAY),
+                "UPDATE sessions SET held_at = ?, updated_at = ? WHERE id = ?",
+                (timestamp(administered_at), stamp, session_id),
             )
+            episode_id = episode_for(conn, client_id, administered_at, stamp)
+            conn.execute(
+                "UPDATE sessions SET episode_id = ? WHERE id = ?", (episode_id, session_id)
+            )
+        return self.administration(admin_id)
 
-    def administration(self, admin_id: str) -> Administration:
-        """One administration by id."""
-        with _reading():
-            row = self._conn.execute(
-                f"SELECT {ADMIN_COLUMNS} FROM administrations WHERE id = ?", (admin_id,)
+    def delete_administration(self, admin_id: str) -> None:
+        """Delete a measure entered by mistake, and its session if nothing else was given in
+        it; the later sessions' numbers follow by themselves."""
+        with self.write() as conn:
+            row = conn.execute(
+                "SELECT session_id FROM administrations WHERE id = ?", (admin_id,)
             ).fetchone()
             if row is None:
                 raise StoreError("That session is no longer in the database.")
-            return _administration(row)
+            conn.execute("DELETE FROM administrations WHERE id = ?", (admin_id,))
+            conn.execute(
+                "DELETE FROM sessions WHERE id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM administrations WHERE session_id = ?)",
+                (row[0], row[0]),
+            )
 
-    def history(self, client_id: str) -> list[Administration]:
-        """A client's SRS administrations in session order."""
+    def administration(self, admin_id: str) -> Administration:
+        """One administration by id, numbered in its episode."""
         with _reading():
-            rows = self._conn.execute(
-                f"SELECT {ADMIN_COLUMNS} FROM administrations "
-                "WHERE client_id = ? AND measure = ? ORDER BY session",
-                (client_id, SRS.name),
-            ).fetchall()
-            return [_administration(row) for row in rows]
+            found = read_administrations(
+                self._conn,
+                episodes="SELECT s2.episode_id FROM sessions AS s2 JOIN administrations AS a2 "
+                "ON a2.session_id = s2.id WHERE a2.id = ?",
+                where="a.id = ?",
+                params=(admin_id, admin_id),
+            )
+            if not found:
+                raise StoreError("That session is no longer in the database.")
+            return found[0]
+
+    def history(
+        self,
+        client_id: str,
+        *,
+        measure: str = SRS.name,
+        rater: str = CLIENT,
+        episode_id: str | None = None,
+    ) -> list[Administration]:
+        """A client's administrations of one measure by one rater, in time order, in one
+        episode (the current one unless another is named)."""
+        with _reading():
+            episode_id = episode_id or current_episode(self._conn, client_id)
+            if episode_id is None:
+                return []
+            return read_administrations(
+                self._conn,
+                episodes="?",
+                where="a.measure = ? AND a.rater = ?",
+                params=(episode_id, measure, rater),
+            )
+
+    def all_administrations(self, client_id: str) -> list[Administration]:
+        """Every administration of a client, every measure, rater and episode, in time
+        order, each numbered within its episode (for exports and reports)."""
+        with _reading():
+            return read_administrations(
+                self._conn,
+                episodes="SELECT id FROM episodes WHERE client_id = ?",
+                where="1",
+                params=(client_id,),
+            )
 
     def next_session(self, client_id: str) -> int:
-        """The number the client's next session will get."""
-        row = self._conn.execute(
-            "SELECT coalesce(max(session), 0) + 1 FROM administrations "
-            "WHERE client_id = ? AND measure = ?",
-            (client_id, SRS.name),
-        ).fetchone()
-        return int(row[0])
+        """The number a session held now would get in the client's current episode."""
+        with _reading():
+            episode_id = current_episode(self._conn, client_id)
+            if episode_id is None:
+                return 1
+            row = self._conn.execute(
+                "SELECT count(*) FROM sessions WHERE episode_id = ?", (episode_id,)
+            ).fetchone()
+        return int(row[0]) + 1
+
+    def place(self, client_id: str, held_at: datetime) -> tuple[int, int, datetime | None]:
+        """Where a session held at held_at would go: its number, how many sessions would
+        come after it, and the time of the latest session (None before the first)."""
+        with _reading():
+            return place_in_time(self._conn, client_id, held_at)
+
+    def session_keys(self, client_id: str) -> set[tuple[str, str, str]]:
+        """Every (instant in UTC, measure, rater) the client has: how an import knows a
+        session that is already stored."""
+        with _reading():
+            return session_keys(self._conn, client_id)
+
+    # Episodes of care
+
+    def episodes(self, client_id: str) -> list[Episode]:
+        """A client's episodes of care, oldest first."""
+        with _reading():
+            return episodes_of(self._conn, client_id)
+
+    def close_episode(self, client_id: str, ending: str, *, at: datetime) -> Episode:
+        """End the client's open episode, as planned or unplanned."""
+        if ending not in ENDINGS:
+            raise StoreError(f"An episode ends as one of {', '.join(ENDINGS)}.")
+        with self.write() as conn:
+            changed = conn.execute(
+                "UPDATE episodes SET closed_at = ?, ending = ? "
+                "WHERE client_id = ? AND closed_at IS NULL",
+                (timestamp(at), ending, client_id),
+            ).rowcount
+            if changed != 1:
+                raise StoreError("This client has no open episode of care to end.")
+        return self.episodes(client_id)[-1]
+
+    def start_episode(self, client_id: str, *, at: datetime) -> Episode:
+        """Open a new episode of care: the client came back. Numbers start again at 1."""
+        with self.write() as conn:
+            if conn.execute(
+                "SELECT 1 FROM episodes WHERE client_id = ? AND closed_at IS NULL", (client_id,)
+            ).fetchone():
+                raise StoreError("This client's episode of care is still open; end it first.")
+            if not conn.execute("SELECT 1 FROM clients WHERE id = ?", (client_id,)).fetchone():
+                raise StoreError("That client is no longer in the database.")
+            open_episode(conn, client_id, timestamp(at), timestamp(at))
+        return self.episodes(client_id)[-1]

@@ -13,17 +13,31 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
-from srs_tui.measures import MODES, SETTINGS, SRS
+from srs_tui.measures import FORMS, MEASURES, MODES, RATERS, SETTINGS
 from srs_tui.store.errors import StoreError, describe
 from srs_tui.store.records import (
+    ENDINGS,
     LANGUAGES,
     NOTE_MAX,
     clean_alias,
     clean_display_name,
 )
+from srs_tui.store.schema import ITEM_COLUMNS
 from srs_tui.terminal_text import control_characters
 
 MAX_PROBLEMS = 20
+# What a row of a table refers to, in words: foreign_key_check names the parent table.
+_PARENT = {
+    "clients": "client",
+    "episodes": "episode",
+    "sessions": "session",
+    "measures": "measure",
+    "forms": "form",
+    "raters": "rater",
+    "languages": "language",
+    "modes": "mode",
+    "settings": "setting",
+}
 
 
 def _uuid(value: object) -> bool:
@@ -42,6 +56,10 @@ def _same_when_cleaned(clean: Callable[[str], object]) -> Callable[[object], boo
             return False
 
     return ok
+
+
+def _tenths(value: object) -> bool:
+    return isinstance(value, int) and 0 <= value <= 100
 
 
 def _note(value: object) -> bool:
@@ -67,16 +85,32 @@ _CHECKS: dict[str, dict[str, Callable[[object], bool]]] = {
         "language": lambda value: value in LANGUAGES,
         "display_name": _optional(_same_when_cleaned(clean_display_name)),
     },
-    "administrations": {
+    "episodes": {
         "id": _uuid,
         "client_id": _uuid,
-        "measure": lambda value: value == SRS.name,
-        "session": lambda value: isinstance(value, int) and value >= 1,
-        "administered_at": _moment,
-        **{key: lambda value: isinstance(value, int) and 0 <= value <= 100 for key in SRS.keys},
+        "opened_at": _moment,
+        "closed_at": _optional(_moment),
+        "ending": lambda value: value is None or value in ENDINGS,
+        "created_at": _moment,
+    },
+    "sessions": {
+        "id": _uuid,
+        "episode_id": _uuid,
+        "client_id": _uuid,
+        "held_at": _moment,
         "mode": lambda value: value in MODES,
         "setting": lambda value: value in SETTINGS,
         "note": _note,
+        "created_at": _moment,
+        "updated_at": _moment,
+    },
+    "administrations": {
+        "id": _uuid,
+        "session_id": _uuid,
+        "measure": lambda value: value in MEASURES,
+        "form": lambda value: value in FORMS,
+        "rater": lambda value: value in RATERS,
+        **dict.fromkeys(ITEM_COLUMNS, _tenths),
         "created_at": _moment,
         "updated_at": _moment,
     },
@@ -123,8 +157,17 @@ def row_problems(conn: sqlite3.Connection) -> list[str]:
                         problems.append(f"{table}, row {rowid}, {column}: {problem}")
                 if len(problems) >= MAX_PROBLEMS:
                     return [*problems, "... and more"]
-        for table, rowid, *_ in conn.execute("PRAGMA foreign_key_check"):
-            problems.append(f"{table}, row {rowid}: its client is not in the database")
+        for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+            problems.append(f"{table}, row {rowid}: its {_PARENT.get(parent, parent)} is not "
+                            "in the database")  # fmt: skip
+        # A session's client is its episode's: a row that says otherwise would show one
+        # client's session in another's history.
+        for (rowid,) in conn.execute(
+            "SELECT s.rowid FROM sessions AS s JOIN episodes AS e ON e.id = s.episode_id "
+            "WHERE e.client_id != s.client_id LIMIT ?",
+            (MAX_PROBLEMS,),
+        ):
+            problems.append(f"sessions, row {rowid}: its client is not its episode's client")
     except sqlite3.Error as error:
         problems.append(f"the records could not be read ({describe(error)})")
     return problems

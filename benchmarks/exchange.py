@@ -20,6 +20,7 @@ from pathlib import Path
 from benchmarks.common import Figure
 
 GROWTH_BUDGET_MB = 20.0
+IMPORT_LIMIT_S = 150.0  # the importer plans a whole file in memory before it writes
 
 # The rows of a CSV export: every administration with its session and its client.
 FLOOR_QUERY = """
@@ -62,24 +63,43 @@ def own_peak_mb() -> float:
     return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)  # bytes on macOS
 
 
-def measured(command: list[str], env: dict[str, str], peak_file: Path) -> tuple[float, float]:
-    """(ms, peak memory in MB) of one run, to its end, of a command of this module's."""
+def _peak_of(pid: int) -> float | None:
+    """The peak memory in MB of a running process of ours, where /proc tells it."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    row = next((row for row in status.splitlines() if row.startswith("VmHWM:")), None)
+    return int(row.split()[1]) / 1024 if row else None
+
+
+def measured(
+    command: list[str], env: dict[str, str], peak_file: Path, limit: float | None = None
+) -> tuple[float, float, bool]:
+    """(ms, peak memory in MB, finished) of one run of a command of this module's; stopped
+    after limit seconds, with its peak so far."""
     start = time.perf_counter()
-    result = subprocess.run(
+    process = subprocess.Popen(
         [sys.executable, "-m", "benchmarks.exchange", str(peak_file), *command],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
-        check=False,
     )
+    try:
+        _, errors = process.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        peak = _peak_of(process.pid) or 0.0
+        process.kill()
+        process.communicate()
+        return (time.perf_counter() - start) * 1000, peak, False
     elapsed = (time.perf_counter() - start) * 1000
-    if result.returncode != 0:
-        raise RuntimeError(f"{command} ended with {result.returncode}: {result.stderr[-500:]}")
+    if process.returncode != 0:
+        raise RuntimeError(f"{command} ended with {process.returncode}: {errors[-500:]}")
     peak = float(peak_file.read_text(encoding="ascii"))
     peak_file.unlink()
-    return elapsed, peak
+    return elapsed, peak, True
 
 
 def exchange_figures(folder: Path, databases: list[tuple[Path, int]], runs: int) -> list[Figure]:
@@ -116,14 +136,17 @@ def exchange_figures(folder: Path, databases: list[tuple[Path, int]], runs: int)
         # The largest database once: each of its exports takes a minute.
         for _ in range(1 if largest else runs):
             for name, command in commands.items():
-                results[name].append(measured(command, env, peak_file))
+                elapsed, peak, _ = measured(command, env, peak_file)
+                results[name].append((elapsed, peak))
         # The import of the export into an empty database, once, and not of the largest: the
         # importer reads and plans a whole file in memory.
         fresh = folder / f"{db.stem}-imported.db"
+        imported = ""
         if not largest:
-            results["import"].append(
-                measured(["app", "--db", str(fresh), "import", f"{out}.csv"], env, peak_file)
-            )
+            command = ["app", "--db", str(fresh), "import", f"{out}.csv"]
+            elapsed, peak, finished = measured(command, env, peak_file, IMPORT_LIMIT_S)
+            results["import"].append((elapsed, peak))
+            imported = "" if finished else f" (stopped unfinished at {IMPORT_LIMIT_S:.0f} s)"
         for suffix in (".floor", ".csv", ".json"):
             Path(f"{out}{suffix}").unlink(missing_ok=True)
         for suffix in ("", "-wal", "-shm"):
@@ -139,7 +162,7 @@ def exchange_figures(folder: Path, databases: list[tuple[Path, int]], runs: int)
             Figure(f"export CSV, {label}", ms["csv"], None, bare=ms["floor"]),
             Figure(f"export JSON, {label}", ms["json"], None, bare=ms["floor"]),
             *(
-                [Figure(f"import the CSV, {label}", ms["import"], None, bare=ms["floor"])]
+                [Figure(f"import the CSV, {label}{imported}", ms["import"], None, bare=ms["floor"])]
                 if ms["import"]
                 else []
             ),
@@ -147,7 +170,14 @@ def exchange_figures(folder: Path, databases: list[tuple[Path, int]], runs: int)
             Figure(f"peak memory (RSS), export CSV, {label}", mb["csv"], None, unit="MB"),
             Figure(f"peak memory (RSS), export JSON, {label}", mb["json"], None, unit="MB"),
             *(
-                [Figure(f"peak memory (RSS), import CSV, {label}", mb["import"], None, unit="MB")]
+                [
+                    Figure(
+                        f"peak memory (RSS), import CSV, {label}{imported}",
+                        mb["import"],
+                        None,
+                        unit="MB",
+                    )
+                ]
                 if mb["import"]
                 else []
             ),

@@ -9,7 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import importlib.util
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,76 +24,87 @@ from textual.screen import Screen
 from benchmarks.common import NOW, Figure, timed
 from benchmarks.data import build
 
+Screens = dict[str, tuple[Callable[[Any], Screen[Any]], Callable[[Screen[Any]], bool]]]
 
-async def timed_screen(
-    db: Path,
-    make_screen: Callable[[Any], Screen[Any]],
-    ready: Callable[[Screen[Any]], bool],
-    runs: int,
-) -> list[float]:
-    """From asking for a screen to the first frame the app writes with it complete.
+
+def bare_screen() -> tuple[Callable[[Any], Screen[Any]], Callable[[Screen[Any]], bool]]:
+    """The floor a screen's opening is measured against: the bare screen, opened the same way."""
+    from benchmarks.bare_app import BareScreen
+
+    return (lambda _ctx: BareScreen()), (lambda screen: isinstance(screen, BareScreen))
+
+
+async def timed_screens(db: Path, screens: Screens, runs: int) -> dict[str, list[float]]:
+    """From asking for each screen to the first frame the app writes with it complete.
 
     The frame is caught where the app hands it to the terminal driver; Pilot's own waiting
-    (about 90 ms for any screen here) is not in the figure.
+    (about 90 ms for any screen here) is not in the figure. The screens are opened in turns,
+    so that a machine that slows down for a while slows them all.
     """
     from srs_tui.app import make_app
 
-    samples = []
+    samples: dict[str, list[float]] = {name: [] for name in screens}
     app = make_app(db, clock=lambda: NOW)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         frames: list[tuple[float, Screen[Any]]] = []
         display = app._display
+        ready_now: list[Callable[[Screen[Any]], bool]] = []
 
         def spy(screen: Screen[Any], renderable: Any) -> None:
             display(screen, renderable)
-            if renderable is not None and ready(app.screen):
+            if renderable is not None and ready_now and ready_now[0](app.screen):
                 frames.append((time.perf_counter(), app.screen))
 
         app._display = spy  # type: ignore[method-assign]
         for _ in range(runs):
-            frames.clear()
-            gc.collect()  # start each sample without the garbage of the one before
-            screen = make_screen(app.ctx)
-            start = time.perf_counter()
-            app.push_screen(screen)
-            deadline = start + 10
-            while not any(shown is screen for _, shown in frames):
-                if time.perf_counter() > deadline:
-                    raise RuntimeError("the screen never became complete")
-                await asyncio.sleep(0.0005)
-            drawn = next(when for when, shown in frames if shown is screen)
-            samples.append((drawn - start) * 1000)
-            app.pop_screen()
-            await pilot.pause()
+            for name, (make_screen, ready) in screens.items():
+                frames.clear()
+                ready_now[:] = [ready]
+                gc.collect()  # start each sample without the garbage of the one before
+                screen = make_screen(app.ctx)
+                start = time.perf_counter()
+                app.push_screen(screen)
+                deadline = start + 30
+                while not any(shown is screen for _, shown in frames):
+                    if time.perf_counter() > deadline:
+                        raise RuntimeError("the screen never became complete")
+                    await asyncio.sleep(0.0005)
+                drawn = next(when for when, shown in frames if shown is screen)
+                samples[name].append((drawn - start) * 1000)
+                ready_now.clear()
+                app.pop_screen()
+                await pilot.pause()
     return samples
 
 
-def caseload_figures(folder: Path, clients: int, sessions: int, runs: int) -> list[Figure]:
+def caseload_figures(
+    db: Path, clients: int, sessions: int, runs: int, budget: float
+) -> list[Figure]:
+    """Reading and ordering the caseload, and opening its screen, against a bare screen."""
     from srs_tui.config import Config
     from srs_tui.screens.caseload import CaseloadScreen
     from srs_tui.store import Store
     from srs_tui.triage import recent_needed, triage
 
-    db = folder / "caseload.db"
-    build(db, clients, sessions, NOW)
     profiles = Config().profiles
 
     with Store.open(db) as store:
-
-        def read_and_triage() -> None:
-            triage(store.clients(recent=recent_needed(profiles)), profiles)
-
-        data = timed(read_and_triage, runs)
+        summaries = store.clients(recent=recent_needed(profiles))
+        read = timed(lambda: store.clients(recent=recent_needed(profiles)), runs)
+        ordered = timed(lambda: triage(summaries, profiles), runs)
 
     def complete(screen: Screen[Any]) -> bool:
         return isinstance(screen, CaseloadScreen) and len(screen.entries) == clients
 
-    screen = asyncio.run(timed_screen(db, CaseloadScreen, complete, runs))
+    opened = asyncio.run(
+        timed_screens(db, {"bare": bare_screen(), "caseload": (CaseloadScreen, complete)}, runs)
+    )
     label = f"{clients:,} clients x {sessions} sessions"
     return [
-        Figure(f"caseload query + alerts, {label}", data, None),
-        Figure(f"caseload screen open, {label}", screen, 150.0),
+        Figure(f"caseload query (Store.clients), {label}", read, None),
+        Figure(f"caseload alerts and order (triage), {label}", ordered, None),
+        Figure(f"caseload screen open, {label}", opened["caseload"], budget, bare=opened["bare"]),
     ]
 
 
@@ -115,10 +129,17 @@ def history_figures(folder: Path, sessions: int, runs: int) -> list[Figure]:
     def complete(screen: Screen[Any]) -> bool:
         return isinstance(screen, HistoryScreen) and len(screen.history) == sessions
 
-    screen = asyncio.run(timed_screen(db, make, complete, runs))
+    opened = asyncio.run(
+        timed_screens(db, {"bare": bare_screen(), "history": (make, complete)}, runs)
+    )
     return [
         Figure(f"history query + alerts, {sessions} sessions", data, None),
-        Figure(f"history screen open, {sessions} sessions", screen, 100.0),
+        Figure(
+            f"history screen open, {sessions} sessions",
+            opened["history"],
+            100.0,
+            bare=opened["bare"],
+        ),
     ]
 
 
@@ -137,22 +158,93 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
+PROBE_SECONDS = 20
+
+
+def caseload_reads_in_time(db: Path) -> bool:
+    """Whether one read of the caseload (Store.clients) ends within PROBE_SECONDS; in a
+    process of its own, so that a query that never ends is stopped."""
+    probe = (
+        "from pathlib import Path; from srs_tui.store import Store; "
+        f"Store.open_read_only(Path({str(db)!r})).clients()"
+    )
+    try:
+        subprocess.run([sys.executable, "-c", probe], check=True, timeout=PROBE_SECONDS)
+    except subprocess.TimeoutExpired:
+        print(
+            f"(one read of the caseload of {db.name} took over {PROBE_SECONDS} s: "
+            "its caseload figures and the start-up in a terminal are left out)",
+            file=sys.stderr,
+        )
+        return False
+    return True
+
+
+def compile_environment() -> str:
+    """Compile the environment's modules to bytecode, as an installed app runs them; what was
+    done, for the table.
+
+    Without bytecode every start compiles Textual and Rich from source (1.2 s against 0.4 s
+    to import Textual on the development machine), which hides the app's own cost in a ratio.
+    """
+    import sysconfig
+
+    import textual
+
+    source = Path(textual.__file__)
+    before = Path(importlib.util.cache_from_source(str(source))).exists()
+    places = [sysconfig.get_paths()["purelib"], str(Path(__file__).resolve().parents[1] / "src")]
+    result = subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "-j", "0", *places],
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        return "bytecode: compileall failed; figures include compiling from source"
+    already = "already compiled" if before else "compiled now"
+    return f"bytecode: site-packages and src {already} (python -m compileall), as installed"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="tiny databases, a few runs")
+    parser.add_argument(
+        "--no-large",
+        action="store_true",
+        help="leave out the 10,000-client caseload and the 1,000,000-session export and import "
+        "(they build a 1 GB database first, which takes minutes)",
+    )
     args = parser.parse_args(argv)
     clients, sessions, history, runs = (20, 5, 10, 2) if args.quick else (1000, 100, 200, 20)
-    from benchmarks.more import keypress_figure, save_and_export_figures, terminal_figures
+    # The large database doubles as the export's: 10,000 clients x 100 sessions.
+    large_clients, large_sessions, large_runs = (40, 5, 2) if args.quick else (10_000, 100, 7)
+    from benchmarks.exchange import exchange_figures
+    from benchmarks.more import keypress_figure, save_figures, terminal_figures
 
-    with tempfile.TemporaryDirectory(prefix="srs-tui-bench-") as folder:
+    environment = "bytecode: as found (quick run)" if args.quick else compile_environment()
+    with tempfile.TemporaryDirectory(prefix="srs-tui-bench-") as name:
+        folder = Path(name)
+        db = folder / "caseload.db"
+        build(db, clients, sessions, NOW)
         # The quick run (the test suite's smoke test) leaves tmux out: a terminal server is
         # not something a test may depend on.
-        figures = [] if args.quick else terminal_figures(Path(folder), clients, sessions, 20)
-        figures += caseload_figures(Path(folder), clients, sessions, runs)
-        figures += history_figures(Path(folder), history, runs)
-        figures.append(asyncio.run(keypress_figure(Path(folder), 40 if args.quick else 240)))
-        figures += save_and_export_figures(Path(folder), 20 if args.quick else 200)
+        readable = caseload_reads_in_time(db)
+        figures = [] if args.quick or not readable else terminal_figures(folder, db, clients, 20)
+        if readable:
+            figures += caseload_figures(db, clients, sessions, runs, 150.0)
+        figures += history_figures(folder, history, runs)
+        figures.append(asyncio.run(keypress_figure(folder, 40 if args.quick else 240)))
+        figures += save_figures(folder, 20 if args.quick else 200)
+        exchanged = [(db, clients * sessions)]
+        if not args.no_large:
+            large = folder / "large.db"
+            build(large, large_clients, large_sessions, NOW)
+            if readable and caseload_reads_in_time(large):
+                figures += caseload_figures(large, large_clients, large_sessions, large_runs, 500.0)
+            exchanged.append((large, large_clients * large_sessions))
+        figures += exchange_figures(folder, exchanged, 1 if args.quick else 3)
     print(table(figures))
+    print(environment)
     return 1 if any(f.verdict == "OVER" for f in figures) and not args.quick else 0
 
 

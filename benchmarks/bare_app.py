@@ -1,7 +1,8 @@
-"""The floor: a bare Textual app with a header, four rows and a footer."""
+"""The floors: a bare Textual app (a header, four rows, a footer), and the same as a screen."""
 
 from textual.app import App, ComposeResult
 from textual.events import Key
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 
@@ -17,6 +18,17 @@ class BareApp(App[None]):
     def on_key(self, event: Key) -> None:
         # The floor for keypress to frame: a key changes one row.
         self.query_one("#row-1", Static).update(f"key {event.key}")
+
+
+class BareScreen(Screen[None]):
+    """The floor for opening a screen: the bare app's header, four rows and footer, pushed
+    the way the app's own screens are."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        for number in range(4):
+            yield Static(f"row {number + 1}", id=f"row-{number + 1}")
+        yield Footer()
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import random
 import shutil
@@ -16,7 +15,6 @@ from typing import Any
 from textual import events
 
 from benchmarks.common import NOW, Figure, timed
-from benchmarks.data import build
 from benchmarks.frames import FrameSpy
 
 BARE_APP = Path(__file__).with_name("bare_app.py")
@@ -68,13 +66,11 @@ def start_in_terminal(command: list[str], marker: str, env: dict[str, str]) -> t
     return drawn, peak / 1024
 
 
-def terminal_figures(folder: Path, clients: int, sessions: int, runs: int) -> list[Figure]:
+def terminal_figures(folder: Path, db: Path, clients: int, runs: int) -> list[Figure]:
     """Start-up to the full first screen, and peak memory, against the bare app."""
     if shutil.which("tmux") is None or not Path("/proc/self/status").exists():
         print("(no tmux or /proc here: start-up and memory not measured)", file=sys.stderr)
         return []
-    db = folder / "terminal.db"
-    build(db, clients, sessions, NOW)
     env = _environment(folder)
     python = sys.executable
     app = [python, "-m", "srs_tui", "--db", str(db)]
@@ -207,10 +203,8 @@ async def keypress_figure(folder: Path, keys: int) -> Figure:
     )
 
 
-def save_and_export_figures(folder: Path, saves: int) -> list[Figure]:
-    """Saving one rating (WAL, synchronous FULL), and exporting a large database to CSV."""
-    from srs_tui.config import Config
-    from srs_tui.exchange.export import export_csv
+def save_figures(folder: Path, saves: int) -> list[Figure]:
+    """Saving one rating (WAL, synchronous FULL)."""
     from srs_tui.measures import Scores
     from srs_tui.store import Store
 
@@ -229,12 +223,4 @@ def save_and_export_figures(folder: Path, saves: int) -> list[Figure]:
             )
 
         save_ms = timed(save, saves)
-    export_db = folder / "caseload.db"
-    figures = [Figure("save one rating (WAL, synchronous FULL)", save_ms, 5.0, "p95")]
-    if export_db.exists():
-        with Store.open(export_db) as store:
-            everyone = [s.client for s in store.clients(include_archived=True)]
-            gc.collect()
-            export_ms = timed(lambda: export_csv(store, everyone, Config().profiles), 3)
-        figures.append(Figure("export the caseload database to CSV", export_ms, None))
-    return figures
+    return [Figure("save one rating (WAL, synchronous FULL)", save_ms, 5.0, "p95")]

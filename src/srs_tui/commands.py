@@ -5,22 +5,25 @@ Each returns an exit code and prints one clear line per problem on stderr; none 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from srs_tui.config import Config
 
 if TYPE_CHECKING:
     from srs_tui.exchange.importer import ImportPlan
 from srs_tui.exchange.backup import backup, default_backup_path
-from srs_tui.exchange.export import export_csv, export_json
+from srs_tui.exchange.export import write_csv, write_json
 from srs_tui.exchange.restore import restore
 from srs_tui.passphrase import read_passphrase
 from srs_tui.store import Client, Store, StoreError
 from srs_tui.store.database import check_file, is_database_file
-from srs_tui.store.files import refuse_unless_regular, write_private
+from srs_tui.store.files import refuse_unless_regular, write_private, writing_private
 from srs_tui.store.health import health
 from srs_tui.terminal_text import terminal_safe
 
@@ -36,7 +39,9 @@ def say(message: str) -> None:
 
 
 def _chosen_clients(store: Store, alias: str | None) -> list[Client]:
-    everyone = [summary.client for summary in store.clients(include_archived=True)]
+    from srs_tui.store.stream import all_clients
+
+    everyone = all_clients(store)
     if alias is None:
         return everyone
     client = store.find_client(alias)
@@ -61,14 +66,23 @@ def export(
             _writable_output(output, db_path, force=force)
         with Store.open_read_only(db_path) as store:
             clients = _chosen_clients(store, alias)
-            if form == "csv":
-                text = export_csv(store, clients, config.profiles)
+
+            def write(out: TextIO) -> None:
+                if form == "csv":
+                    write_csv(store, clients, config.profiles, out)
+                else:
+                    write_json(store, clients, now, out)
+
+            # Written as it is read: a million sessions never sit in memory whole.
+            if output is None:
+                _stream_stdout(write)
             else:
-                text = export_json(store, clients, now)
-        if output is None:
-            write_stdout(text)
-        else:
-            write_private(output, text.encode("utf-8"), force=force)
+                with writing_private(output, force=force) as handle:
+                    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+                    try:
+                        write(text)
+                    finally:
+                        text.detach()  # flushes; the handle is its owner's to sync and close
     except StoreError as error:
         return _fail(str(error))
     return 0
@@ -102,6 +116,31 @@ def write_stdout(text: str) -> None:
         raise StoreError(
             f"standard output could not be written ({error.strerror}); the export is incomplete."
         ) from None
+
+
+def _stream_stdout(write: Callable[[TextIO], None]) -> None:
+    """What write() writes, to standard output as it comes (a pipe or a file), as UTF-8 with
+    the line ends untouched; a terminal gets it whole through write_stdout()."""
+    if sys.stdout.isatty():
+        whole = io.StringIO(newline="")
+        write(whole)
+        write_stdout(whole.getvalue())
+        return
+    sys.stdout.flush()
+    text = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+    try:
+        write(text)
+        text.flush()
+    except BrokenPipeError:
+        raise  # the reader stopped reading (`| head`): not an error of ours
+    except OSError as error:
+        raise StoreError(
+            f"standard output could not be written ({error.strerror}); the export is incomplete."
+        ) from None
+    finally:
+        # Standard output stays open for what comes after; what could not be written is lost.
+        with contextlib.suppress(OSError, ValueError):
+            text.detach()
 
 
 def _checked_plan(

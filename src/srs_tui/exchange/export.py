@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
 
 from srs_tui.measures import CLIENT, MEASURES, format_tenths
 from srs_tui.rules import Profiles
@@ -53,8 +53,13 @@ def unescape_cell(text: str) -> str:
     return text
 
 
-def _records(store: Store, clients: Sequence[Client]) -> list[tuple[Client, list[Administration]]]:
-    return [(client, store.all_administrations(client.id)) for client in clients]
+def _records(
+    store: Store, clients: Sequence[Client]
+) -> Iterator[tuple[Client, list[Administration]]]:
+    """Each client with their administrations, one client read at a time: an export holds
+    one client's records in memory, never the whole database's."""
+    for client in clients:
+        yield client, store.all_administrations(client.id)
 
 
 def _fired(history: Sequence[Administration], profiles: Profiles) -> list[str]:
@@ -74,20 +79,22 @@ def _fired(history: Sequence[Administration], profiles: Profiles) -> list[str]:
     return fired
 
 
-def export_csv(store: Store, clients: Sequence[Client], profiles: Profiles) -> str:
-    """One row per administration, in time order, with the rule ids that fire for it."""
-    out = io.StringIO()
+def write_csv(store: Store, clients: Sequence[Client], profiles: Profiles, out: TextIO) -> None:
+    """One row per administration, in time order, with the rule ids that fire for it,
+    written to out as each client is read (out opened with newline="")."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for client, history in _records(store, clients):
         episodes = {episode_id: n for n, episode_id in enumerate(
             dict.fromkeys(a.episode_id for a in history), start=1)}  # fmt: skip
+        alias = escape_cell(client.alias)
+        rows = []
         for administration, alerts in zip(history, _fired(history, profiles), strict=True):
             values = administration.scores.as_dict()
-            writer.writerow(
+            rows.append(
                 [
                     client.id,
-                    escape_cell(client.alias),
+                    alias,
                     episodes[administration.episode_id],
                     administration.session,
                     timestamp(administration.administered_at),
@@ -102,47 +109,85 @@ def export_csv(store: Store, clients: Sequence[Client], profiles: Profiles) -> s
                     escape_cell(administration.note),
                 ]
             )
+        writer.writerows(rows)
+
+
+def export_csv(store: Store, clients: Sequence[Client], profiles: Profiles) -> str:
+    """The CSV of write_csv() as one string, for small exports."""
+    out = io.StringIO(newline="")
+    write_csv(store, clients, profiles, out)
     return out.getvalue()
 
 
-def export_json(store: Store, clients: Sequence[Client], now: datetime) -> str:
-    """A bundle of the clients and their administrations, complete enough to import again."""
-    bundle: dict[str, Any] = {
-        "format": BUNDLE_FORMAT,
-        "version": BUNDLE_VERSION,
-        "exported_at": timestamp(now),
-        "clients": [],
-        "administrations": [],
+def _client_record(client: Client) -> dict[str, Any]:
+    return {
+        "id": client.id,
+        "alias": client.alias,
+        "created_at": timestamp(client.created_at),
+        "archived_at": timestamp(client.archived_at) if client.archived_at else None,
+        "language": client.language,
+        "display_name": client.display_name,
     }
-    for client, history in _records(store, clients):
-        bundle["clients"].append(
-            {
-                "id": client.id,
-                "alias": client.alias,
-                "created_at": timestamp(client.created_at),
-                "archived_at": timestamp(client.archived_at) if client.archived_at else None,
-                "language": client.language,
-                "display_name": client.display_name,
-            }
-        )
-        for administration in history:
-            bundle["administrations"].append(
-                {
-                    "id": administration.id,
-                    "client_id": client.id,
-                    "session_id": administration.session_id,
-                    "measure": administration.measure,
-                    "form": administration.form,
-                    "rater": administration.rater,
-                    "session": administration.session,
-                    "administered_at": timestamp(administration.administered_at),
-                    # Integer tenths, as stored: no decimal ever rounds on the way out.
-                    "ratings_tenths": administration.scores.as_dict(),
-                    "mode": administration.mode,
-                    "setting": administration.setting,
-                    "note": administration.note,
-                    "created_at": timestamp(administration.created_at),
-                    "updated_at": timestamp(administration.updated_at),
-                }
-            )
-    return json.dumps(bundle, ensure_ascii=False, indent=2) + "\n"
+
+
+def _administration_record(client: Client, administration: Administration) -> dict[str, Any]:
+    return {
+        "id": administration.id,
+        "client_id": client.id,
+        "session_id": administration.session_id,
+        "measure": administration.measure,
+        "form": administration.form,
+        "rater": administration.rater,
+        "session": administration.session,
+        "administered_at": timestamp(administration.administered_at),
+        # Integer tenths, as stored: no decimal ever rounds on the way out.
+        "ratings_tenths": administration.scores.as_dict(),
+        "mode": administration.mode,
+        "setting": administration.setting,
+        "note": administration.note,
+        "created_at": timestamp(administration.created_at),
+        "updated_at": timestamp(administration.updated_at),
+    }
+
+
+# The bundle is written piece by piece, exactly as json.dumps(bundle, indent=2) would write it
+# whole: each record is dumped alone and indented to its place, two levels down.
+_INDENT = "    "
+
+
+def _records_list(out: TextIO, records: Iterator[dict[str, Any]]) -> None:
+    """A list of records as the value of a top-level key, without holding the list."""
+    first = True
+    for record in records:
+        text = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n" + _INDENT)
+        out.write(("[\n" if first else ",\n") + _INDENT + text)
+        first = False
+    out.write("[]" if first else "\n  ]")
+
+
+def write_json(store: Store, clients: Sequence[Client], now: datetime, out: TextIO) -> None:
+    """A bundle of the clients and their administrations, complete enough to import again,
+    written to out as each client is read."""
+    head = {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "exported_at": timestamp(now)}
+    out.write("{\n")
+    for key, value in head.items():
+        out.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+    out.write('  "clients": ')
+    _records_list(out, (_client_record(client) for client in clients))
+    out.write(',\n  "administrations": ')
+    _records_list(
+        out,
+        (
+            _administration_record(client, administration)
+            for client, history in _records(store, clients)
+            for administration in history
+        ),
+    )
+    out.write("\n}\n")
+
+
+def export_json(store: Store, clients: Sequence[Client], now: datetime) -> str:
+    """The bundle of write_json() as one string, for small exports."""
+    out = io.StringIO()
+    write_json(store, clients, now, out)
+    return out.getvalue()

@@ -10,7 +10,9 @@ import contextlib
 import os
 import secrets
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from srs_tui.store.errors import StoreError
 
@@ -86,11 +88,40 @@ def put_in_place(temporary: Path, path: Path, *, force: bool) -> None:
         raise
 
 
-def write_private(path: Path, data: bytes, *, force: bool = False) -> None:
-    """Write data to path as a whole, mode 0600."""
+def _refuse_existing(path: Path, *, force: bool) -> None:
     refuse_unless_regular(path)
     if path.exists() and not force:
         raise StoreError(f"{path}: already exists; choose another name or add --force.")
+
+
+@contextlib.contextmanager
+def writing_private(path: Path, *, force: bool = False) -> Iterator[BinaryIO]:
+    """A private file to write in pieces, put at path (mode 0600) only when the block ends.
+
+    For what is too large to hold in memory whole (an export of a million sessions): the
+    pieces go to a temporary file beside path, which is synced and then put in place as
+    write_private() does. If the block fails, the temporary file is removed and nothing is at
+    path.
+    """
+    _refuse_existing(path, force=force)
+    temporary = temporary_beside(path)
+    try:
+        with temporary.open("wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise StoreError(f"{path}: cannot be written ({error.strerror}).") from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    put_in_place(temporary, path, force=force)
+
+
+def write_private(path: Path, data: bytes, *, force: bool = False) -> None:
+    """Write data to path as a whole, mode 0600."""
+    _refuse_existing(path, force=force)
     temporary = temporary_beside(path)
     try:
         with temporary.open("wb") as handle:

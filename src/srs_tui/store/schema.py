@@ -160,7 +160,6 @@ CREATE TABLE administrations (
     UNIQUE (session_id, measure, rater)
 ) STRICT
 """,
-    "CREATE INDEX administrations_of_measure ON administrations (measure, rater)",
     "INSERT INTO clients SELECT * FROM clients_v3",
     # One open episode a client, from intake or the earliest session, whichever came first.
     f"""

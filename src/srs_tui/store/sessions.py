@@ -72,12 +72,20 @@ def _moment(text: str) -> datetime | None:
         return None
 
 
+# A client's current episode, for a query over clients AS c: the open one (through the
+# partial index of open episodes, no sort), else the one opened last.
+CURRENT_EPISODE = (
+    "coalesce("
+    "(SELECT id FROM episodes WHERE client_id = c.id AND closed_at IS NULL), "
+    "(SELECT id FROM episodes WHERE client_id = c.id "
+    "ORDER BY coalesce(datetime(opened_at), opened_at) DESC LIMIT 1))"
+)
+
+
 def current_episode(conn: sqlite3.Connection, client_id: str) -> str | None:
     """The client's open episode, else the one opened last; None for a client with none."""
     row = conn.execute(
-        "SELECT id FROM episodes WHERE client_id = ? "
-        "ORDER BY closed_at IS NOT NULL, coalesce(datetime(opened_at), opened_at) DESC LIMIT 1",
-        (client_id,),
+        f"SELECT {CURRENT_EPISODE} FROM (SELECT ? AS id) AS c", (client_id,)
     ).fetchone()
     return row[0] if row else None
 

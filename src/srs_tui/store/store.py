@@ -34,6 +34,7 @@ from srs_tui.store.records import (
 )
 from srs_tui.store.schema import ITEM_COLUMNS
 from srs_tui.store.sessions import (
+    CURRENT_EPISODE,
     TIME_ORDER,
     add_administration,
     add_session,
@@ -328,16 +329,11 @@ class Store:
         episode is found through the (client_id, opened_at) index, and its latest sessions in
         time through the (episode_id, instant) index, `recent` rows a client, by rowid.
         """
-        current = (
-            "SELECT id FROM episodes WHERE client_id = c.id "
-            "ORDER BY closed_at IS NOT NULL, coalesce(datetime(opened_at), opened_at) DESC "
-            "LIMIT 1"
-        )
         with _reading():
             clients = self._conn.execute(
                 f"""
                 SELECT c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name,
-                       (SELECT count(*) FROM sessions WHERE episode_id = ({current}))
+                       (SELECT count(*) FROM sessions WHERE episode_id = ({CURRENT_EPISODE}))
                 FROM clients AS c
                 WHERE ? OR c.archived_at IS NULL
                 ORDER BY c.alias COLLATE NOCASE
@@ -345,23 +341,30 @@ class Store:
                 (include_archived,),
             ).fetchall()
             # Only totals for the older sessions: the rules need just the last one's items.
+            # From the clients out (CROSS JOIN keeps SQLite to that order): each client's
+            # current episode once, then its latest sessions by the (episode_id, instant)
+            # index, then their administrations by the (session_id, measure, rater) one.
             latest = self._conn.execute(
                 f"""
+                WITH cur AS MATERIALIZED (
+                    SELECT c.id AS client_id, ({CURRENT_EPISODE}) AS episode_id
+                    FROM clients AS c WHERE ? OR c.archived_at IS NULL
+                )
                 SELECT s.client_id, s.held_at, {", ".join(f"a.{c}" for c in ITEM_COLUMNS)}
-                FROM clients AS c
-                JOIN sessions AS s ON s.rowid IN (
+                FROM cur
+                CROSS JOIN sessions AS s ON s.rowid IN (
                     SELECT s2.rowid FROM sessions AS s2
-                    JOIN administrations AS a2 ON a2.session_id = s2.id
-                        AND a2.measure = ? AND a2.rater = ?
-                    WHERE s2.episode_id = ({current})
+                    WHERE s2.episode_id = cur.episode_id AND EXISTS (
+                        SELECT 1 FROM administrations AS a2
+                        WHERE a2.session_id = s2.id AND a2.measure = ? AND a2.rater = ?
+                    )
                     ORDER BY s2.instant DESC, s2.created_at DESC, s2.rowid DESC LIMIT ?
                 )
-                JOIN administrations AS a ON a.session_id = s.id
+                CROSS JOIN administrations AS a ON a.session_id = s.id
                     AND a.measure = ? AND a.rater = ?
-                WHERE ? OR c.archived_at IS NULL
                 ORDER BY s.client_id, s.instant, s.created_at, s.rowid
                 """,
-                (SRS.name, CLIENT, recent, SRS.name, CLIENT, include_archived),
+                (include_archived, SRS.name, CLIENT, recent, SRS.name, CLIENT),
             ).fetchall()
             totals: dict[str, list[int]] = {}
             last: dict[str, tuple[Any, ...]] = {}

@@ -73,9 +73,21 @@ async def timed_screens(db: Path, screens: Screens, runs: int) -> dict[str, list
                 drawn = next(when for when, shown in frames if shown is screen)
                 samples[name].append((drawn - start) * 1000)
                 ready_now.clear()
-                app.pop_screen()
-                await pilot.pause()
+                await back_to_base(app, pilot)
     return samples
+
+
+async def back_to_base(app: Any, pilot: Any) -> None:
+    """Pop the measured screen, and wait until the screen under it (the caseload) has read
+    itself again, as it does on every return: otherwise that read would fall into the next
+    sample."""
+    under = app.screen_stack[-2]
+    before = getattr(under, "entries", None)
+    app.pop_screen()
+    deadline = time.perf_counter() + 60
+    while before is not None and under.entries is before and time.perf_counter() < deadline:
+        await asyncio.sleep(0.001)
+    await pilot.pause()
 
 
 def caseload_figures(

@@ -15,7 +15,7 @@ RECENT_SESSIONS = 8  # what the caseload's small trend shows
 
 @dataclass(frozen=True)
 class Triaged:
-    """A client with the alerts of their latest session."""
+    """A client with the alerts of their latest session (none once their episode ended)."""
 
     summary: ClientSummary
     alerts: tuple[Alert, ...]  # positive notes included
@@ -37,11 +37,13 @@ def recent_needed(profiles: Profiles) -> int:
     return max(RECENT_SESSIONS, profiles.lookback)
 
 
-def _order(entry: Triaged) -> tuple[int, int, float, str]:
+def _order(entry: Triaged) -> tuple[bool, int, int, float, str]:
     worst = min((alert.rule.severity for alert in entry.concerns), default=99)
     last: datetime | None = entry.summary.last_at
-    # Most urgent rule first, then more alerts, then the latest session first; never seen last.
+    # Clients in care first, those whose episode ended after them; then the most urgent rule,
+    # more alerts, the latest session first; never seen last.
     return (
+        entry.summary.episode_closed,
         worst,
         -len(entry.concerns),
         -last.timestamp() if last is not None else float("inf"),
@@ -53,6 +55,9 @@ def _triaged(summary: ClientSummary, profiles: Profiles) -> Triaged:
     if summary.last is None:
         return Triaged(summary=summary, alerts=(), profile=None)
     profile = profiles.of(summary.last.measure)
+    if summary.episode_closed:
+        # The care has ended: its last alerts are history, no longer a call to act.
+        return Triaged(summary=summary, alerts=(), profile=profile)
     return Triaged(
         summary=summary, alerts=profile.alerts_of(summary.totals, summary.last), profile=profile
     )

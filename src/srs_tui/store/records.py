@@ -48,6 +48,7 @@ class ClientSummary:
     last_at: datetime | None
     totals: tuple[int, ...]  # the latest sessions' totals in tenths, oldest first
     last: Scores | None  # the latest session's four ratings
+    episode_closed: bool = False  # the current episode has ended (none open)
 
     @property
     def last_total(self) -> int | None:

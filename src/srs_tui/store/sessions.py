@@ -208,6 +208,10 @@ def place_in_time(
     episode_id = current_episode(conn, client_id)
     if episode_id is None:
         return 1, 0, None
+    closed = conn.execute("SELECT closed_at FROM episodes WHERE id = ?", (episode_id,)).fetchone()
+    ended = _moment(closed[0]) if closed and closed[0] else None
+    if ended is not None and held_at > ended:
+        return 1, 0, None  # the client came back: a new episode, as episode_for opens it
     before, after = conn.execute(
         "SELECT count(*) FILTER (WHERE instant <= datetime(?)), "
         "count(*) FILTER (WHERE instant > datetime(?)) "

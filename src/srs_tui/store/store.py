@@ -326,7 +326,8 @@ class Store:
 
         Two queries for the whole caseload, never one per client: each client's current
         episode is found through the (client_id, opened_at) index, and its latest sessions in
-        time through the (episode_id, instant) index, `recent` rows a client, by rowid.
+        time through the (episode_id, instant) index, `recent` rows a client, by rowid. Whether
+        the current episode has ended is an index lookup in the partial index of open ones.
         """
         current = (
             "SELECT id FROM episodes WHERE client_id = c.id "
@@ -337,7 +338,10 @@ class Store:
             clients = self._conn.execute(
                 f"""
                 SELECT c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name,
-                       (SELECT count(*) FROM sessions WHERE episode_id = ({current}))
+                       (SELECT count(*) FROM sessions WHERE episode_id = ({current})),
+                       NOT EXISTS (SELECT 1 FROM episodes
+                                   WHERE client_id = c.id AND closed_at IS NULL)
+                       AND EXISTS (SELECT 1 FROM episodes WHERE client_id = c.id)
                 FROM clients AS c
                 WHERE ? OR c.archived_at IS NULL
                 ORDER BY c.alias COLLATE NOCASE
@@ -378,6 +382,7 @@ class Store:
                         last_at=datetime.fromisoformat(final[1]) if final else None,
                         totals=tuple(totals.get(row[0], ())),
                         last=Scores.trusted(SRS.name, tuple(final[2:6])) if final else None,
+                        episode_closed=bool(row[7]),
                     )
                 )
         return summaries
@@ -587,8 +592,11 @@ class Store:
             episode_id = current_episode(self._conn, client_id)
             if episode_id is None:
                 return 1
+            # After an ended episode a session held now starts the next one, at 1.
             row = self._conn.execute(
-                "SELECT count(*) FROM sessions WHERE episode_id = ?", (episode_id,)
+                "SELECT count(*) FROM sessions WHERE episode_id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM episodes WHERE id = ? AND closed_at IS NOT NULL)",
+                (episode_id, episode_id),
             ).fetchone()
         return int(row[0]) + 1
 

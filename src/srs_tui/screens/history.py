@@ -87,9 +87,10 @@ class HistoryScreen(ClientScreen):
     HistoryScreen #chart-items TrendChart {
         height: 1fr;
     }
+    /* 3: a tall screen of 30 lines still holds the share banner (else it scrolls away) */
     HistoryScreen #sessions {
         height: 1fr;
-        min-height: 4;
+        min-height: 3;
     }
     HistoryScreen #history-alerts {
         height: 6;

@@ -219,7 +219,9 @@ def place_in_time(
         (timestamp(held_at), timestamp(held_at), episode_id),
     ).fetchone()
     last = conn.execute(
-        f"SELECT held_at FROM sessions WHERE episode_id = ? ORDER BY {TIME_ORDER} DESC LIMIT 1",
+        # DESC on each column: after the whole TIME_ORDER it would turn only the last around.
+        "SELECT held_at FROM sessions WHERE episode_id = ? "
+        "ORDER BY instant DESC, created_at DESC, rowid DESC LIMIT 1",
         (episode_id,),
     ).fetchone()
     return before + 1, after, datetime.fromisoformat(last[0]) if last else None

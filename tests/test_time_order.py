@@ -59,7 +59,7 @@ def test_a_shuffled_paper_log_is_numbered_and_judged_by_date(tmp_path: Path) -> 
     with Store.open(db) as store:
         (summary,) = store.clients()
         assert summary.last_total == 392
-        assert summary.last_session == 4
+        assert store.next_session(summary.client.id) == 5
         assert summary.last_at is not None
         assert summary.last_at.date().isoformat() == "2026-09-22"
         (judged,) = triage([summary], config.profiles)

@@ -14,7 +14,7 @@ _NO_CONCERN = 99  # beyond every rule's severity
 
 
 class Triaged(NamedTuple):
-    """A client with the alerts of their latest session.
+    """A client with the alerts of their latest session (none once their episode ended).
 
     A named tuple, not a dataclass: a caseload of ten thousand makes one each, and a tuple is
     built in a fraction of the time and memory of a frozen dataclass.
@@ -39,23 +39,29 @@ def recent_needed(profiles: Profiles) -> int:
 def triage(summaries: Sequence[ClientSummary], profiles: Profiles) -> list[Triaged]:
     """The clients, most urgent first, then by latest session.
 
-    The order: the most urgent rule that fired, then more alerts, then the latest session
-    first, then the alias; clients never seen come last. The keys are made once a client.
+    The order: clients in care before those whose episode ended; then the most urgent rule
+    that fired, more alerts, the latest session first, the alias; clients never seen come
+    last. The keys are made once a client.
     """
     entries = []
     keyed = []
     for index, summary in enumerate(summaries):
         last = summary.last
+        ended = summary.episode_closed
         if last is None:
             entry = Triaged(summary, (), (), None)
-            keyed.append((_NO_CONCERN, 0, _NEVER_SEEN, summary.client.alias.casefold(), index))
+            keyed.append(
+                (ended, _NO_CONCERN, 0, _NEVER_SEEN, summary.client.alias.casefold(), index)
+            )
         else:
             profile = profiles.of(last.measure)
-            alerts = profile.alerts_of(summary.totals, last)
+            # Once the care has ended, its last alerts are history, no longer a call to act.
+            alerts = () if ended else profile.alerts_of(summary.totals, last)
             found = concerns(alerts)
             entry = Triaged(summary, alerts, found, profile)
             keyed.append(
                 (
+                    ended,
                     min((alert.rule.severity for alert in found), default=_NO_CONCERN),
                     -len(found),
                     -summary.last_at.timestamp() if summary.last_at else _NEVER_SEEN,

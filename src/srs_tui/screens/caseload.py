@@ -33,6 +33,8 @@ def badges(entry: Triaged) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     if entry.summary.client.archived_at is not None:
         text.append("archived ", style="italic")
+    if entry.summary.episode_closed:
+        text.append("episode ended", style="italic")
     if entry.concerns:
         text.append("▲ ", style="bold")
         text.append(" ".join(alert.rule.badge for alert in entry.concerns), style="bold")

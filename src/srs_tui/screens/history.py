@@ -19,6 +19,7 @@ from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Administration, Client, StoreError
+from srs_tui.store.records import Episode
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.row_table import Column, RowTable, TextRow
 from srs_tui.widgets.trend_chart import ChartPoint, TrendChart, item_spec, total_spec
@@ -29,7 +30,12 @@ SHORT_LABELS = {"relationship": "Rel", "goals": "Goals", "approach": "Appr", "ov
 ALERT_SESSIONS_LISTED = 6  # older ones stay in the table's Alerts column; wrapping costs
 
 
-def alert_lines(history: list[Administration], alerts: list[tuple[Alert, ...]]) -> Content:
+def alert_lines(
+    history: list[Administration],
+    alerts: list[tuple[Alert, ...]],
+    *,
+    none: str = "No alerts in this client's history.",
+) -> Content:
     """The alerts of the latest sessions that had any, newest first, each with its reason."""
     parts: list[str | tuple[str, str]] = []
     with_alerts = [
@@ -47,7 +53,7 @@ def alert_lines(history: list[Administration], alerts: list[tuple[Alert, ...]]) 
                 parts.append(("  ▲ ", "bold $text-warning"))
             parts += [(alert.rule.title, "bold"), f": {alert.reason}\n"]
     if not parts:
-        parts.append(("No alerts in this client's history.", "$text-muted"))
+        parts.append((none, "$text-muted"))
     elif len(with_alerts) > ALERT_SESSIONS_LISTED:
         older = len(with_alerts) - ALERT_SESSIONS_LISTED
         parts.append((f"{older} older sessions with alerts: see the table.", "$text-muted"))
@@ -81,9 +87,10 @@ class HistoryScreen(ClientScreen):
     HistoryScreen #chart-items TrendChart {
         height: 1fr;
     }
+    /* 3: a tall screen of 30 lines still holds the share banner (else it scrolls away) */
     HistoryScreen #sessions {
         height: 1fr;
-        min-height: 4;
+        min-height: 3;
     }
     HistoryScreen #history-alerts {
         height: 6;
@@ -105,6 +112,33 @@ class HistoryScreen(ClientScreen):
         Binding(
             "question_mark,f1", "rules", "Rules", tooltip="The alert rules", id="history.rules"
         ),
+        # Only for a client with more than one episode of care (check_action); one cell on
+        # the bar for the two keys, so that the bar still fits 80 columns.
+        Binding(
+            "left_square_bracket",
+            "episode(-1)",
+            "Episodes",
+            key_display="[ ]",
+            tooltip="[ the episode of care before this one, ] the one after",
+            id="history.episode_earlier",
+        ),
+        Binding(
+            "right_square_bracket",
+            "episode(1)",
+            "Later episode",
+            show=False,
+            tooltip="The episode of care after this one",
+            id="history.episode_later",
+        ),
+        # Once a client, at the end of their care: kept off the bar, as the report is.
+        Binding(
+            "E",
+            "end_episode",
+            "End episode",
+            show=False,
+            tooltip="End this episode of care, planned or unplanned",
+            id="history.end_episode",
+        ),
         Binding(
             "p",
             "report",
@@ -124,6 +158,10 @@ class HistoryScreen(ClientScreen):
         self.profile = ctx.config.profiles.of(SRS.name)
         self.sub_title = "History"
         self.history: list[Administration] = []
+        self.episodes: list[Episode] = []
+        # The episode stepped to; None follows the current one (the open one, else the
+        # latest), so a session just rated, which may have opened a new one, is shown.
+        self.chosen_episode: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -164,16 +202,52 @@ class HistoryScreen(ClientScreen):
         # Also sent when the screen is first shown: the one place the history is read.
         self.show_names()
 
+    @property
+    def episode(self) -> Episode | None:
+        """The episode of care shown (None for a client with none)."""
+        for episode in self.episodes:
+            if episode.id == self.chosen_episode:
+                return episode
+        return self._current()
+
+    def _current(self) -> Episode | None:
+        # As the store finds it: the open episode, else the latest.
+        for episode in self.episodes:
+            if episode.closed_at is None:
+                return episode
+        return self.episodes[-1] if self.episodes else None
+
+    def _episode_text(self, episode: Episode) -> str:
+        number = self.episodes.index(episode) + 1
+        text = f"episode {number}"
+        if len(self.episodes) > 1:
+            text += f" of {len(self.episodes)}"
+        if episode.closed_at is None:
+            return f"{text} · since {episode.opened_at.strftime('%Y-%m-%d')}"
+        text += f" · ended {episode.closed_at.strftime('%Y-%m-%d')}"
+        # How it ended is the therapist's judgement: not on a shared screen.
+        if episode.ending and not self.share.active:
+            text += f", {episode.ending}"
+        return text
+
     def load(self) -> None:
         """Read the client's sessions and show them, the charts and the alerts."""
         try:
-            self.history = self.ctx.store.history(self.client.id)
+            self.episodes = self.ctx.store.episodes(self.client.id)
+            episode = self.episode
+            self.history = (
+                self.ctx.store.history(self.client.id, episode_id=episode.id) if episode else []
+            )
         except StoreError as error:
             self.notify(str(error), severity="error", markup=False)
             return
+        self.refresh_bindings()
         alerts = self.ctx.config.profiles.alerts_by_session([a.scores for a in self.history])
         info = Text(no_wrap=True, overflow="ellipsis")
         info.append(self.shown_name(), style="bold")
+        # Said only when there is something to tell apart: one open episode is just "care".
+        if episode is not None and (len(self.episodes) > 1 or episode.closed_at is not None):
+            info.append(f"  ·  {self._episode_text(episode)}")
         count = len(self.history)
         info.append(f"  ·  {count} session{'s' if count != 1 else ''}")
         if self.history:
@@ -204,7 +278,12 @@ class HistoryScreen(ClientScreen):
             )
             rows.append(TextRow(key=administration.id, cells=cells))
         self.query_one("#sessions", RowTable).set_rows(rows)
-        self.query_one("#alert-list", Static).update(alert_lines(self.history, alerts))
+        none = (
+            "No alerts in this episode."
+            if len(self.episodes) > 1
+            else "No alerts in this client's history."
+        )
+        self.query_one("#alert-list", Static).update(alert_lines(self.history, alerts, none=none))
 
     def show_names(self) -> None:
         """Show the client under the name for this moment (alias, or the name for sharing)."""
@@ -220,6 +299,55 @@ class HistoryScreen(ClientScreen):
             self.notify("No session to work on yet.", markup=False)
             return None
         return found[0]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
+        """The episode keys only where they apply (False hides a key and turns it off)."""
+        if action == "episode":
+            return len(self.episodes) > 1
+        if action == "end_episode":
+            # Therapist-only, and only for an episode still open.
+            episode = self.episode
+            return not self.share.active and episode is not None and episode.closed_at is None
+        return True
+
+    def action_episode(self, step: int) -> None:
+        """Show the episode of care before (-1) or after (1) the one shown."""
+        episode = self.episode
+        if episode is None:
+            return
+        place = self.episodes.index(episode) + step
+        if not 0 <= place < len(self.episodes):
+            self.app.bell()  # no episode further that way
+            return
+        target = self.episodes[place]
+        self.chosen_episode = None if target == self._current() else target.id
+        self.load()
+        self.query_one("#sessions", RowTable).move_cursor(0)
+
+    def action_end_episode(self) -> None:
+        """End the episode shown, planned or unplanned, after asking; then show it ended."""
+        episode = self.episode
+        if self.share.active or episode is None or episode.closed_at is not None:
+            return
+        from srs_tui.screens.end_episode import EndEpisodeScreen
+
+        def end(ending: str | None) -> None:
+            if ending is None:
+                return
+            try:
+                self.ctx.store.close_episode(self.client.id, ending, at=self.ctx.clock())
+            except StoreError as error:
+                self.notify(str(error), severity="error", markup=False)
+                return
+            self.chosen_episode = None  # the current one now: the episode just ended
+            self.load()
+            self.notify(
+                f"Episode ended ({ending}). The next session rated starts a new episode.",
+                markup=False,
+            )
+
+        number = self.episodes.index(episode) + 1
+        self.app.push_screen(EndEpisodeScreen(self.client, episode, number), end)
 
     def action_toggle_items(self) -> None:
         """Switch the chart between the total and the four items."""
@@ -241,6 +369,7 @@ class HistoryScreen(ClientScreen):
         """Give the SRS to this client now."""
         from srs_tui.screens.rate import RateScreen
 
+        self.chosen_episode = None  # back here, show where the new session went
         self.app.push_screen(RateScreen(self.ctx, self.client))
 
     def action_rules(self) -> None:

@@ -44,10 +44,10 @@ class ClientSummary:
     """A client with what the caseload shows: their latest sessions."""
 
     client: Client
-    last_session: int  # the latest session's number in the current episode, 0 before one
     last_at: datetime | None
     totals: tuple[int, ...]  # the latest sessions' totals in tenths, oldest first
     last: Scores | None  # the latest session's four ratings
+    episode_closed: bool = False  # the current episode has ended (none open)
 
     @property
     def last_total(self) -> int | None:

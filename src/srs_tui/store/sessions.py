@@ -216,6 +216,10 @@ def place_in_time(
     episode_id = current_episode(conn, client_id)
     if episode_id is None:
         return 1, 0, None
+    closed = conn.execute("SELECT closed_at FROM episodes WHERE id = ?", (episode_id,)).fetchone()
+    ended = _moment(closed[0]) if closed and closed[0] else None
+    if ended is not None and held_at > ended:
+        return 1, 0, None  # the client came back: a new episode, as episode_for opens it
     before, after = conn.execute(
         "SELECT count(*) FILTER (WHERE instant <= datetime(?)), "
         "count(*) FILTER (WHERE instant > datetime(?)) "
@@ -223,7 +227,9 @@ def place_in_time(
         (timestamp(held_at), timestamp(held_at), episode_id),
     ).fetchone()
     last = conn.execute(
-        f"SELECT held_at FROM sessions WHERE episode_id = ? ORDER BY {TIME_ORDER} DESC LIMIT 1",
+        # DESC on each column: after the whole TIME_ORDER it would turn only the last around.
+        "SELECT held_at FROM sessions WHERE episode_id = ? "
+        "ORDER BY instant DESC, created_at DESC, rowid DESC LIMIT 1",
         (episode_id,),
     ).fetchone()
     return before + 1, after, datetime.fromisoformat(last[0]) if last else None

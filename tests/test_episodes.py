@@ -311,3 +311,16 @@ def test_a_session_is_numbered_before_saving_as_its_episode_will_number_it(store
     first, second = store.episodes(ana.id)
     assert [a.session for a in store.history(ana.id, episode_id=first.id)] == [1, 2, 3]
     assert [a.session for a in store.history(ana.id, episode_id=second.id)] == [1]
+
+
+def test_a_session_saved_in_the_second_its_episode_ended_starts_the_next(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "srs.db") as store:
+        ana = store.add_client("Ana", now=NOW - WEEK)
+        store.record(ana.id, Scores.srs(90, 90, 90, 90), administered_at=NOW - WEEK / 2,
+                     mode="oral", setting="telehealth", now=NOW)  # fmt: skip
+        store.close_episode(ana.id, "planned", at=NOW)
+        assert store.next_session(ana.id) == 1
+        saved = store.record(ana.id, Scores.srs(80, 80, 80, 80), administered_at=NOW,
+                             mode="oral", setting="telehealth", now=NOW)  # fmt: skip
+        assert saved.session == 1
+        assert len(store.episodes(ana.id)) == 2

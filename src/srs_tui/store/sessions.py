@@ -106,7 +106,8 @@ def episode_for(conn: sqlite3.Connection, client_id: str, held_at: datetime, now
     The latest episode opened at or before it. A session before every episode belongs to the
     first, which then opened with it (the intake was entered after the first sessions). A
     session after a closed episode, with no episode open, starts a new one: the client came
-    back."""
+    back. A session at the very second an episode ended is after it: the screen that
+    ended it has already said "session 1"."""
     rows = conn.execute(
         "SELECT id, opened_at, closed_at FROM episodes WHERE client_id = ?", (client_id,)
     ).fetchall()
@@ -126,7 +127,7 @@ def episode_for(conn: sqlite3.Connection, client_id: str, held_at: datetime, now
         return first
     episode_id, closed = chosen
     ended = _moment(closed) if closed is not None else None
-    if ended is not None and held_at > ended:
+    if ended is not None and held_at >= ended:
         if any(other_closed is None for _, _, other_closed in known):
             return episode_id  # an episode is open already, opened later: keep to this one
         return open_episode(conn, client_id, timestamp(held_at), now)
@@ -218,7 +219,7 @@ def place_in_time(
         return 1, 0, None
     closed = conn.execute("SELECT closed_at FROM episodes WHERE id = ?", (episode_id,)).fetchone()
     ended = _moment(closed[0]) if closed and closed[0] else None
-    if ended is not None and held_at > ended:
+    if ended is not None and held_at >= ended:
         return 1, 0, None  # the client came back: a new episode, as episode_for opens it
     before, after = conn.execute(
         "SELECT count(*) FILTER (WHERE instant <= datetime(?)), "

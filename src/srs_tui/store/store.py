@@ -54,7 +54,8 @@ if TYPE_CHECKING:
 _CLIENT_COLUMNS = "id, alias, created_at, archived_at, language, display_name"
 
 
-def _client(row: Sequence[Any]) -> Client:
+def client_of(row: Sequence[Any]) -> Client:
+    """A Client from a row of its columns, in _CLIENT_COLUMNS order."""
     return Client(
         id=row[0],
         alias=row[1],
@@ -310,7 +311,7 @@ class Store:
             row = conn.execute(
                 f"SELECT {_CLIENT_COLUMNS} FROM clients WHERE alias = ?", (alias,)
             ).fetchone()
-            return _client(row) if row else None
+            return client_of(row) if row else None
 
     def client(self, client_id: str) -> Client:
         """The client with this id."""
@@ -320,7 +321,7 @@ class Store:
             ).fetchone()
             if row is None:
                 raise StoreError("That client is no longer in the database.")
-            return _client(row)
+            return client_of(row)
 
     def clients(self, *, include_archived: bool = False, recent: int = 8) -> list[ClientSummary]:
         """The clients with their latest sessions in their current episode, alphabetically.
@@ -379,7 +380,7 @@ class Store:
                 final = last.get(row[0])
                 summaries.append(
                     ClientSummary(
-                        client=_client(row),
+                        client=client_of(row),
                         last_at=datetime.fromisoformat(final[1]) if final else None,
                         totals=tuple(totals.get(row[0], ())),
                         last=Scores.trusted(SRS.name, tuple(final[2:6])) if final else None,

@@ -4,11 +4,10 @@ without the caseload's summaries of each client's latest sessions."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
 
 from srs_tui.store.errors import StoreError, describe
 from srs_tui.store.records import Client
-from srs_tui.store.store import Store
+from srs_tui.store.store import Store, client_of
 
 
 def all_clients(store: Store, *, include_archived: bool = True) -> list[Client]:
@@ -23,17 +22,7 @@ def all_clients(store: Store, *, include_archived: bool = True) -> list[Client]:
             "WHERE ? OR archived_at IS NULL ORDER BY alias COLLATE NOCASE",
             (include_archived,),
         ).fetchall()
-        return [
-            Client(
-                id=row[0],
-                alias=row[1],
-                created_at=datetime.fromisoformat(row[2]),
-                archived_at=datetime.fromisoformat(row[3]) if row[3] else None,
-                language=row[4],
-                display_name=row[5],
-            )
-            for row in rows
-        ]
+        return [client_of(row) for row in rows]
     except sqlite3.Error as error:
         raise StoreError(f"The database could not be read ({describe(error)}).") from None
     except (ValueError, TypeError):

@@ -131,7 +131,7 @@ def history_figures(folder: Path, sessions: int, runs: int) -> list[Figure]:
     with Store.open(db) as store:
 
         def read_and_judge() -> None:
-            profiles.alerts_by_session([a.scores for a in store.history(client_id)])
+            profiles.judge(store.history(client_id))
 
         data = timed(read_and_judge, runs)
 

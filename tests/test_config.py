@@ -154,7 +154,7 @@ def test_a_total_at_the_cutoff_is_below_it_only_when_the_settings_say_so(
         ("[alerts]\ncutoff_inclusive = 'yes'", "cutoff_inclusive: 'yes' is not true or false"),
         (
             "[alerts.phq9]\ncutoff = 10",
-            "unknown measure section [alerts.phq9] (known: [alerts.srs])",
+            "unknown measure section [alerts.phq9] (known: [alerts.ors], [alerts.srs])",
         ),
         ("[alerts.SRS]\ncutoff = 35", "unknown measure section [alerts.SRS]"),
         ("[alerts.srs]\ncutof = 36", "unknown key 'cutof' in [alerts.srs]"),
@@ -162,7 +162,7 @@ def test_a_total_at_the_cutoff_is_below_it_only_when_the_settings_say_so(
         ("[alerts.srs]\nsoft_item = 10.5", "[alerts.srs] soft_item: 10.5 is outside 0.0 to 10.0"),
         ("[alerts.srs]\noff = ['fallin']", "[alerts.srs] off: 'fallin' is not a rule (rules: "),
         ("[alerts.srs]\noff = 'falling'", "[alerts.srs] off: 'falling' is not a list of rule"),
-        ("[alerts.srs.child]\ncutoff = 32", "unknown form section [alerts.srs.child]"),
+        ("[alerts.srs.group]\ncutoff = 32", "unknown form section [alerts.srs.group]"),
         ("[alerts.srs.adult]\ndrop = 0", "[alerts.srs.adult] drop: 0 is outside 0.1 to 40.0"),
         ("[alerts.srs.adult.x]\ndrop = 1", "unknown section [alerts.srs.adult.x]"),
         ("[session]\nmode = 'email'", "[session] mode: 'email' is not one of oral, self, paper"),
@@ -273,9 +273,11 @@ def test_a_bad_value_names_its_line(tmp_path: Path, text: str, message: str) -> 
 def test_an_unknown_measure_section_stops_the_app_in_one_line(tmp_path: Path) -> None:
     from conftest import run_cli
 
-    path = write(tmp_path, "[alerts.srs]\ndrop = 2.0\n[alerts.ors]\ncutoff = 25\n")
+    path = write(tmp_path, "[alerts.srs]\ndrop = 2.0\n[alerts.phq9]\ncutoff = 25\n")
     result = run_cli("--config", str(path), "--db", str(tmp_path / "srs.db"), home=tmp_path)
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1
-    assert "unknown measure section [alerts.ors] (known: [alerts.srs])" in result.stderr
+    assert "unknown measure section [alerts.phq9] (known: [alerts.ors], [alerts.srs])" in (
+        result.stderr
+    )
     assert "Traceback" not in result.stderr

@@ -157,7 +157,7 @@ def test_check_reports_health_and_loose_permissions(demo_db: Path, tmp_path: Pat
     ok = srs("--db", str(demo_db), "check", home=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert "integrity check: ok" in ok.stdout
-    assert "schema version: 4" in ok.stdout
+    assert "schema version: 5" in ok.stdout
     os.chmod(demo_db, 0o644)
     loose = srs("--db", str(demo_db), "check", home=tmp_path)
     assert loose.returncode == 1

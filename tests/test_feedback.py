@@ -272,18 +272,14 @@ def test_a_rule_turned_off_never_fires_and_the_others_still_do() -> None:
     assert quiet.below_cutoff(345)  # the standing against the cutoff is not a rule
 
 
-def test_a_measure_whose_kind_has_no_rule_set_has_no_alerts() -> None:
-    from dataclasses import replace
-
-    from srs_tui.measures import OUTCOME
-
-    # Not registered: what a measure of the outcome kind gets until its rules exist.
-    outcome = replace(SRS, name="OUTCOME-LIKE", kind=OUTCOME)
-    judged = resolve(outcome, outcome.default_form)
-    history = [even(380), Scores.srs(91, 85, 70, 99)]
+def test_a_form_without_norms_is_recorded_but_never_judged() -> None:
+    # The young child's forms are engagement aids without norms: no cutoff, no rules.
+    judged = resolve(SRS, SRS.form("young child"))
+    history = [even(380), Scores.srs(0, 0, 0, 0), Scores.srs(0, 0, 0, 0), Scores.srs(0, 0, 0, 0)]
     assert judged.rule_set is None
     assert judged.rules == ()
     assert judged.latest_alerts(history) == ()
-    assert judged.alerts_by_session(history) == [(), ()]
+    assert judged.alerts_by_session(history) == [(), (), (), ()]
     assert judged.lookback == 0
-    assert judged.below_cutoff(345)
+    assert not judged.below_cutoff(0)
+    assert judged.cutoff is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from conftest import FLAT, NOW, build_app, screen_text
 from srs_tui.measures import Scores
@@ -183,9 +183,20 @@ async def test_the_rules_screen_lists_every_rule_with_its_threshold(db_path: Pat
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, RulesScreen)
-        text = screen_text(app)
+        assert "Alert rules" in screen_text(app)
+        text = str(app.screen.query_one("#rules-body Static", Static).content)
         for rule_id in ("persistent_low", "drop", "below_cutoff", "falling", "low_item", "rising"):
             assert rule_id in text
+        for rule_id in ("reliable_deterioration", "not_on_track", "no_early_change",
+                        "high_intake", "recovered", "reliable_improvement"):  # fmt: skip
+            assert rule_id in text
         assert "Fires when: total below 36.0." in text
+        # Each ORS form's cutoff, the other platform's child cutoff, and the RCI's formula.
+        assert "adult (18+): cutoff 25.0" in text
+        assert "adolescent (13-17): cutoff 28.0" in text
+        assert "child (6-12): cutoff 32.0" in text
+        assert "one other platform uses 28" in text
+        assert "1.96 × √2 × SD × √(1 − r)" in text
+        assert "young child (under 6): no cutoff and no alerts" in text
         await pilot.press("escape")
         assert isinstance(app.screen, CaseloadScreen)

@@ -39,10 +39,10 @@ def test_an_older_file_migrates_with_nothing_lost(name: str, tmp_path: Path) -> 
         # Every client, alias, language, display name and archive date, unchanged (a file
         # from before languages and names for sharing: English, and none).
         known = before["columns"]["clients"]
-        added = {"language": "en", "display_name": None}
+        added = {"language": "en", "display_name": None, "age_band": "adult"}
+        later = ("language", "display_name", "age_band")[len(known) - 4 :]
         assert clients == [
-            [*row, *(added[column] for column in ("language", "display_name")[len(known) - 4 :])]
-            for row in before["clients"]
+            [*row, *(added[column] for column in later)] for row in before["clients"]
         ]
         audit = [list(r) for r in conn.execute("SELECT * FROM audit ORDER BY 1")]
         assert audit == before.get("audit", [])
@@ -186,3 +186,25 @@ def test_erasing_a_client_reaches_a_backup_made_before_schema_4(tmp_path: Path) 
     assert b"Kit (fixture)" not in old_backup.read_bytes()
     with Store.open(live) as store:
         assert store.find_client(alias) is None
+
+
+@pytest.mark.parametrize("name", ["schema4-varied", "schema4-demo"])
+def test_a_schema_4_file_keeps_every_row_and_its_clients_are_adults(
+    name: str, tmp_path: Path
+) -> None:
+    db, before = fixture_copy(name, tmp_path)
+    assert before["user_version"] == 4
+    Store.open(db).close()
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        for table in ("episodes", "sessions", "administrations", "audit"):
+            rows = [list(r) for r in conn.execute(f"SELECT * FROM {table} ORDER BY 1")]
+            assert rows == before[table], table
+        clients = [list(r) for r in conn.execute("SELECT * FROM clients ORDER BY 1")]
+        assert clients == [[*row, "adult"] for row in before["clients"]]
+        assert ("ORS", "outcome") in conn.execute("SELECT name, kind FROM measures").fetchall()
+    finally:
+        conn.close()
+    check = run_cli("--db", str(db), "check", home=tmp_path)
+    assert check.returncode == 0, check.stderr

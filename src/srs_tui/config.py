@@ -26,6 +26,7 @@ from srs_tui.measures import (
 from srs_tui.rules import (
     DEFAULT_PROFILES,
     ITEM_POINTS,
+    RELIABILITY,
     TOTAL_POINTS,
     Overrides,
     Profiles,
@@ -40,9 +41,27 @@ CONFIG_FILE_NAME = "config.toml"
 EXAMPLE = """\
 # srs-tui settings. Every key is optional; a missing one keeps its default.
 
-# Alerts, one section per measure ([alerts.srs]); a form of it may have its own section
-# ([alerts.srs.adult]), which wins over the measure's. A bare [alerts] section, as older
-# versions wrote it, is read as [alerts.srs], and [alerts.srs] wins over it.
+# Alerts, one section per measure ([alerts.ors], [alerts.srs]); a form of it may have its own
+# section ([alerts.ors.child]), which wins over the measure's. The forms: adult, adolescent,
+# child, young child (the young child's have no cutoff and no alerts). A bare [alerts] section,
+# as older versions wrote it, is read as [alerts.srs], and [alerts.srs] wins over it.
+[alerts.ors]
+cutoff_inclusive = false # true: a total equal to the cutoff counts as in the clinical range
+rci = 5.0                # reliable change: a change from intake this large is real
+# rci_sd = 7.0           # given both, the RCI is 1.96 * sqrt(2) * rci_sd * sqrt(1 - r)
+# rci_reliability = 0.8  # (r), instead of rci
+early_session = 3        # no reliable change from this session on: no_early_change
+on_track_session = 6     # ... and from this one on: not_on_track
+high_intake = 32.0       # an intake above this may not capture what brought the client
+off = []                 # ids of rules to turn off, e.g. ["no_early_change"]
+
+[alerts.ors.adult]
+cutoff = 25.0            # a total below this is in the clinical range
+[alerts.ors.adolescent]
+cutoff = 28.0
+[alerts.ors.child]
+cutoff = 32.0            # one other platform uses 28 for children
+
 [alerts.srs]
 cutoff = 36.0            # a total below this is an alert (0.0 to 40.0); default: the form's
 cutoff_inclusive = false # true: a total equal to the cutoff counts as below it
@@ -202,7 +221,21 @@ def _setting_reader(setting: Setting, measure: Measure) -> Callable[[object], in
         return _points(measure.item_max, lowest=setting.lowest)
     if setting.unit == TOTAL_POINTS:
         return _points(measure.total_max, lowest=setting.lowest)
+    if setting.unit == RELIABILITY:
+        return _reliability
     return _count(setting.lowest, setting.highest)
+
+
+def _reliability(value: object) -> int:
+    """A reliability coefficient above 0 and below 1 ("0.8"), in thousandths."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{_shown(value)} is not a number")
+    if not 0 < value < 1:
+        raise ValueError(f"{_shown(value)} is not between 0 and 1 (a reliability, such as 0.8)")
+    thousandths = round(value * 1000)
+    if not 0 < thousandths < 1000:
+        raise ValueError(f"{_shown(value)} is too close to 0 or 1")
+    return thousandths
 
 
 def _rule_ids(known: tuple[str, ...]) -> Callable[[object], frozenset[str]]:

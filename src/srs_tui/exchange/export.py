@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
-from srs_tui.measures import CLIENT, MEASURES, format_tenths
+from srs_tui.measures import MEASURES, format_tenths
 from srs_tui.rules import Profiles
 from srs_tui.store.records import Administration, Client, timestamp
 from srs_tui.store.store import Store
@@ -64,19 +64,8 @@ def _records(
 
 def _fired(history: Sequence[Administration], profiles: Profiles) -> list[str]:
     """The rule ids that fire for each administration, each series judged on its own: one
-    measure and form, the client's own ratings, one episode, in time order."""
-    fired = [""] * len(history)
-    series: dict[tuple[str, str, str], list[int]] = {}
-    for index, administration in enumerate(history):
-        if administration.rater == CLIENT:
-            key = (administration.episode_id, administration.measure, administration.form)
-            series.setdefault(key, []).append(index)
-    for (_, measure, form), indexes in series.items():
-        profile = profiles.of(measure, form)
-        alerts = profile.alerts_by_session([history[i].scores for i in indexes])
-        for index, found in zip(indexes, alerts, strict=True):
-            fired[index] = ";".join(alert.rule_id for alert in found)
-    return fired
+    measure, the client's own ratings, one episode, in time order."""
+    return [";".join(alert.rule_id for alert in found) for found in profiles.judge(history)]
 
 
 def write_csv(store: Store, clients: Sequence[Client], profiles: Profiles, out: TextIO) -> None:

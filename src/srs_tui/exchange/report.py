@@ -44,12 +44,14 @@ def chart_svg(history: list[Administration], profile: Profile) -> str:
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">'
             f"{tick // 10}</text>"
         )
-    cutoff = _y(profile.cutoff)
-    parts.append(
-        f'<line x1="{LEFT}" y1="{cutoff:.1f}" x2="{WIDTH}" y2="{cutoff:.1f}" stroke="#b45309" '
-        f'stroke-dasharray="6 4"/><text x="{WIDTH - 4}" y="{cutoff - 4:.1f}" font-size="11" '
-        f'text-anchor="end" fill="#b45309">cutoff {format_tenths(profile.cutoff)}</text>'
-    )
+    if profile.cutoff is not None:
+        cutoff = _y(profile.cutoff)
+        parts.append(
+            f'<line x1="{LEFT}" y1="{cutoff:.1f}" x2="{WIDTH}" y2="{cutoff:.1f}" '
+            f'stroke="#b45309" stroke-dasharray="6 4"/><text x="{WIDTH - 4}" '
+            f'y="{cutoff - 4:.1f}" font-size="11" text-anchor="end" fill="#b45309">'
+            f"cutoff {format_tenths(profile.cutoff)}</text>"
+        )
     if history:
         step = (WIDTH - LEFT - 20) / max(len(history) - 1, 1)
         points = [(LEFT + 10 + i * step, _y(a.scores.total)) for i, a in enumerate(history)]
@@ -76,7 +78,7 @@ def report_html(
     client: Client, history: list[Administration], profiles: Profiles, now: datetime
 ) -> str:
     """The whole report: heading, chart, table of sessions, alerts with their reasons."""
-    alerts = profiles.alerts_by_session([a.scores for a in history])
+    alerts = profiles.judge(history)
     rows = []
     for administration, fired in zip(history, alerts, strict=True):
         values = administration.scores.as_dict()

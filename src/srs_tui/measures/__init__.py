@@ -9,12 +9,15 @@ from srs_tui.measures.ratings import (
     total_of,
 )
 from srs_tui.measures.registry import (
+    AGE_BANDS,
+    AGE_SPANS,
     ALLIANCE,
     CLIENT,
     FORMS,
     KINDS,
     MEASURES,
     MODES,
+    ORS,
     OUTCOME,
     RATERS,
     SETTINGS,
@@ -26,12 +29,15 @@ from srs_tui.measures.registry import (
 )
 
 __all__ = [
+    "AGE_BANDS",
+    "AGE_SPANS",
     "ALLIANCE",
     "CLIENT",
     "FORMS",
     "KINDS",
     "MEASURES",
     "MODES",
+    "ORS",
     "OUTCOME",
     "RATERS",
     "SETTINGS",

@@ -22,6 +22,10 @@ KINDS = (ALLIANCE, OUTCOME)
 
 # Who filled in the form (Child/Young Child forms) or for whom (group) it is made.
 FORMS = ("adult", "adolescent", "child", "young child", "group")
+# A client's age band, kept instead of a birth date (the least that does the job): it chooses
+# the form a session uses, and each administration records the form it used.
+AGE_BANDS = ("adult", "adolescent", "child", "young child")
+AGE_SPANS = {"adult": "18+", "adolescent": "13-17", "child": "6-12", "young child": "under 6"}
 # Who gave the ratings: the client by default; a parent, teacher or partner rates the client's
 # outcome as a series of their own that never enters the client's own rules.
 RATERS = ("client", "parent", "teacher", "partner", "group member", "other")
@@ -41,11 +45,17 @@ class Item:
 
 @dataclass(frozen=True)
 class Form:
-    """One form of a measure, with its own published cutoff."""
+    """One form of a measure, with its own published cutoff (None: a form without norms, such
+    as the young child's, recorded and shown but never judged)."""
 
     name: str  # one of FORMS
-    cutoff: int  # tenths
+    cutoff: int | None  # tenths
     cutoff_source: str  # where the number comes from, shown with the rules
+
+    @property
+    def judged(self) -> bool:
+        """Whether the form has norms, so a cutoff and rules apply to it."""
+        return self.cutoff is not None
 
 
 @dataclass(frozen=True)
@@ -76,9 +86,16 @@ class Measure:
         return self.forms[0]
 
     @property
-    def cutoff(self) -> int:
+    def cutoff(self) -> int | None:
         """The default form's cutoff, in tenths."""
         return self.default_form.cutoff
+
+    def form_for(self, age_band: str) -> Form:
+        """The form a client of this age band is given (the default for one not listed)."""
+        for form in self.forms:
+            if form.name == age_band:
+                return form
+        return self.default_form
 
     @property
     def form_names(self) -> tuple[str, ...]:
@@ -100,6 +117,9 @@ class Measure:
         raise KeyError(key)
 
 
+_SRS_CUTOFF = "OpenFIT's published dashboard alert table (SRS below 36)"
+_NO_NORMS = "none: the young child's forms are engagement aids without norms"
+
 SRS = Measure(
     name="SRS",
     kind=ALLIANCE,
@@ -111,16 +131,47 @@ SRS = Measure(
         Item("overall", "Overall"),
     ),
     forms=(
+        Form("adult", cutoff=360, cutoff_source=_SRS_CUTOFF),
+        # Adolescents answer the adult form; the child form is its own (child SRS, 6 to 12).
+        Form("adolescent", cutoff=360, cutoff_source=_SRS_CUTOFF),
         Form(
-            "adult",
+            "child",
             cutoff=360,
-            cutoff_source="OpenFIT's published dashboard alert table (SRS below 36)",
+            cutoff_source="the SRS cutoff of OpenFIT's published alert table, used for the "
+            "child form too (no separate cutoff for it is published there)",
         ),
+        Form("young child", cutoff=None, cutoff_source=_NO_NORMS),
     ),
     given="end",
 )
 
-MEASURES: dict[str, Measure] = {measure.name: measure for measure in (SRS,)}
+_ORS_SOURCE = "OpenFIT's published documentation and the PCOMS literature"
+
+ORS = Measure(
+    name="ORS",
+    kind=OUTCOME,
+    title="Outcome Rating Scale",
+    items=(
+        Item("individually", "Individually"),
+        Item("interpersonally", "Interpersonally"),
+        Item("socially", "Socially"),
+        Item("overall", "Overall"),
+    ),
+    forms=(
+        Form("adult", cutoff=250, cutoff_source=f"{_ORS_SOURCE} (adults: 25)"),
+        Form("adolescent", cutoff=280, cutoff_source=f"{_ORS_SOURCE} (adolescents 13-17: 28)"),
+        Form(
+            "child",
+            cutoff=320,
+            cutoff_source=f"{_ORS_SOURCE} (children 6-12: 32; one other platform uses 28)",
+        ),
+        Form("young child", cutoff=None, cutoff_source=_NO_NORMS),
+    ),
+    given="start",
+)
+
+# In the order a session gives them: the ORS at its start, the SRS at its end.
+MEASURES: dict[str, Measure] = {measure.name: measure for measure in (ORS, SRS)}
 
 
 def measure_named(name: str) -> Measure:

@@ -11,14 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from srs_tui.measures import ALLIANCE, MEASURES, Form, Measure
+from srs_tui.measures import ALLIANCE, MEASURES, OUTCOME, Form, Measure
 from srs_tui.rules.alliance import RULE_SET as ALLIANCE_RULES
 from srs_tui.rules.alliance import Feedback, summarize
 from srs_tui.rules.base import (
     ITEM_POINTS,
+    RELIABILITY,
     SESSIONS,
     TOTAL_POINTS,
     Alert,
+    Alerts,
+    Judged,
     Profile,
     Profiles,
     Rule,
@@ -26,10 +29,9 @@ from srs_tui.rules.base import (
     Setting,
     concerns,
 )
+from srs_tui.rules.outcome import RULE_SET as OUTCOME_RULES
 
-# The outcome kind has no rule set yet: its measures get profiles with their cutoffs, and no
-# alerts, until its own module comes with its entry here.
-RULE_SETS: dict[str, RuleSet] = {ALLIANCE: ALLIANCE_RULES}
+RULE_SETS: dict[str, RuleSet] = {ALLIANCE: ALLIANCE_RULES, OUTCOME: OUTCOME_RULES}
 
 
 @dataclass(frozen=True)
@@ -62,18 +64,19 @@ def resolve(measure: Measure, form: Form, given: Overrides | None = None) -> Pro
     """A measure's and form's profile: the settings given, else the form's cutoff and the rule
     set's defaults."""
     said = given or Overrides()
-    rule_set = rule_set_of(measure)
+    # A form without norms (the young child's) is recorded and shown, never judged.
+    rule_set = rule_set_of(measure) if form.judged else None
     settings = rule_set.settings if rule_set is not None else ()
     return Profile(
         measure=measure,
         form=form,
-        cutoff=form.cutoff if said.cutoff is None else said.cutoff,
+        cutoff=form.cutoff if said.cutoff is None or not form.judged else said.cutoff,
         cutoff_inclusive=bool(said.cutoff_inclusive),
         rule_set=rule_set,
         values={s.key: said.values.get(s.key, s.default) for s in settings},
         off=said.off or frozenset(),
         # The same number as the form's keeps the form's source.
-        cutoff_set=said.cutoff not in (None, form.cutoff),
+        cutoff_set=form.judged and said.cutoff not in (None, form.cutoff),
     )
 
 
@@ -94,11 +97,14 @@ DEFAULT_PROFILES = resolve_all()
 __all__ = [
     "DEFAULT_PROFILES",
     "ITEM_POINTS",
+    "RELIABILITY",
     "RULE_SETS",
     "SESSIONS",
     "TOTAL_POINTS",
     "Alert",
+    "Alerts",
     "Feedback",
+    "Judged",
     "Overrides",
     "Profile",
     "Profiles",

@@ -45,7 +45,7 @@ PERSISTENT_LOW = Rule(
     "several low sessions in a row mean it is time to change course.",
     threshold=lambda t: (
         f"{t.setting('persistent_run')} or more sessions in a row {t.below_words} "
-        f"{format_tenths(t.cutoff)}"
+        f"{format_tenths(t.line)}"
     ),
     settings=("persistent_run", *_CUTOFF),
 )
@@ -67,7 +67,7 @@ BELOW_CUTOFF = Rule(
     badge="<cutoff",
     severity=2,
     source=None,  # the form's cutoff, with the source the registry gives for it
-    threshold=lambda t: f"total {t.below_words} {format_tenths(t.cutoff)}",
+    threshold=lambda t: f"total {t.below_words} {format_tenths(t.line)}",
     settings=_CUTOFF,
 )
 FALLING = Rule(
@@ -97,7 +97,7 @@ RISING = Rule(
     badge="rising",
     severity=9,
     source="Group SRS findings: low and then rising goes with good outcome.",
-    threshold=lambda t: f"back at or above {format_tenths(t.cutoff)} after a session below it",
+    threshold=lambda t: f"back at or above {format_tenths(t.line)} after a session below it",
     settings=_CUTOFF,
     positive=True,
 )
@@ -133,10 +133,10 @@ def _below_cutoff(totals: Sequence[int], t: Profile) -> Alert | None:
     return Alert(
         BELOW_CUTOFF,
         total,
-        t.cutoff,
+        t.line,
         lambda: (
             f"Total {format_tenths(total)} is {t.below_words} the cutoff of "
-            f"{format_tenths(t.cutoff)}: the alliance may need attention."
+            f"{format_tenths(t.line)}: the alliance may need attention."
         ),
     )
 
@@ -206,7 +206,7 @@ def _rising(totals: Sequence[int], t: Profile) -> Alert | None:
     return Alert(
         RISING,
         totals[-1],
-        t.cutoff,
+        t.line,
         lambda: (
             f"Total {format_tenths(totals[-1])} is back at or above the cutoff after "
             f"{format_tenths(totals[-2])}."
@@ -244,7 +244,11 @@ def lookback(profile: Profile) -> int:
     return max(2, profile.values["persistent_run"], profile.values["falling_run"])
 
 
-def latest_alerts(history: Sequence[Scores], profile: Profile) -> tuple[Alert, ...]:
+def latest_alerts(
+    history: Sequence[Scores],
+    profile: Profile,
+    numbers: Sequence[int] = (),  # noqa: ARG001 (the outcome rules read them)
+) -> tuple[Alert, ...]:
     """The alerts of the last session of a history in session order, most urgent first.
 
     The positive note `rising` is included, last; `concerns()` leaves it out.
@@ -275,11 +279,16 @@ def alerts_of(
     )
 
 
-def alerts_by_session(history: Sequence[Scores], profile: Profile) -> list[tuple[Alert, ...]]:
+def alerts_by_session(
+    history: Sequence[Scores],
+    profile: Profile,
+    numbers: Sequence[int] = (),  # noqa: ARG001 (the outcome rules read them)
+) -> list[tuple[Alert, ...]]:
     """The alerts of every session, each judged on the sessions up to it.
 
     Each session sees only the look-back of totals, with the run of low sessions counted as it
-    goes, so a long history costs in proportion to its length.
+    goes, so a long history costs in proportion to its length. The alliance rules compare
+    consecutive forms, so the session numbers are not read.
     """
     totals = [scores.total for scores in history]
     keep = lookback(profile)
@@ -292,13 +301,15 @@ def alerts_by_session(history: Sequence[Scores], profile: Profile) -> list[tuple
     return judged
 
 
-def summarize(history: Sequence[Scores], profile: Profile) -> Feedback:
-    """The feedback for the last session of a non-empty history."""
+def summarize(
+    history: Sequence[Scores], profile: Profile, numbers: Sequence[int] | None = None
+) -> Feedback:
+    """The feedback for the last session of a non-empty history, by its profile's rules."""
     scores = history[-1]
     lowest_key, value = scores.lowest()
     return Feedback(
         total=scores.total,
-        alerts=latest_alerts(history, profile),
+        alerts=profile.latest_alerts(history, numbers),
         lowest_key=lowest_key,
         lowest_value=value,
     )

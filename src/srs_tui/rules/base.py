@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Protocol
 
-from srs_tui.measures import Form, Measure, Scores, format_tenths
+from srs_tui.measures import CLIENT, Form, Measure, Scores, format_tenths
 
 # How a setting of a rule set is read: points up to the measure's item or total maximum (in
 # tenths inside), or a number of sessions.
 ITEM_POINTS = "item points"
 TOTAL_POINTS = "total points"
 SESSIONS = "sessions"
+RELIABILITY = "reliability"  # a coefficient from 0 to 1, in thousandths inside; 0: not given
 
 
 @dataclass(frozen=True)
@@ -46,12 +48,18 @@ class Rule:
     threshold: Callable[[Profile], str]
     settings: tuple[str, ...]  # the keys it reads: cutoff, cutoff_inclusive, or its rule set's
     positive: bool = False  # a good sign: shown, never counted as an alert
+    note: bool = False  # worth a look: shown, not counted as needing attention
+
+    @property
+    def counts(self) -> bool:
+        """Whether it counts as needing attention (not a good sign, not a note)."""
+        return not (self.positive or self.note)
 
     def source_in(self, profile: Profile) -> str:
         """Where the number comes from, for this profile."""
         if self.source is not None:
             return self.source
-        if profile.cutoff_set:
+        if profile.cutoff_set and profile.form.cutoff is not None:
             return (
                 f"The settings file (the published cutoff of this form is "
                 f"{format_tenths(profile.form.cutoff)}: {profile.form.cutoff_source})."
@@ -82,8 +90,8 @@ class Alert:
 
 
 def concerns(alerts: Sequence[Alert]) -> tuple[Alert, ...]:
-    """The alerts that count, leaving out the positive notes."""
-    return tuple(alert for alert in alerts if not alert.rule.positive)
+    """The alerts that count as needing attention, leaving out good signs and notes."""
+    return tuple(alert for alert in alerts if alert.rule.counts)
 
 
 Alerts = tuple[Alert, ...]
@@ -100,13 +108,14 @@ class RuleSet:
     kind: str  # one of measures.KINDS
     rules: tuple[Rule, ...]  # most urgent first
     settings: tuple[Setting, ...]  # beyond the cutoff, which every profile has
-    # The alerts of the last session of a history; positive notes included, last.
-    latest_alerts: Callable[[Sequence[Scores], Profile], Alerts]
+    # The alerts of the last session of a history; positive notes included, last. The numbers
+    # are the sessions' places in their episode (an outcome rule asks "session 6 or later").
+    latest_alerts: Callable[[Sequence[Scores], Profile, Sequence[int]], Alerts]
     # The alerts of a session from the totals up to it and its own values; the last argument,
     # when known, is the run of sessions below the cutoff up to it.
     alerts_of: Callable[[Sequence[int], Scores, Profile, int | None], Alerts]
     # The alerts of every session, each judged on the sessions up to it.
-    alerts_by_session: Callable[[Sequence[Scores], Profile], list[Alerts]]
+    alerts_by_session: Callable[[Sequence[Scores], Profile, Sequence[int]], list[Alerts]]
     # How many of the latest sessions the rules look at.
     lookback: Callable[[Profile], int]
 
@@ -124,7 +133,7 @@ class Profile:
 
     measure: Measure = field(repr=False)
     form: Form
-    cutoff: int  # tenths
+    cutoff: int | None  # tenths; None for a form without norms (no cutoff, no rules)
     cutoff_inclusive: bool  # True: a total equal to the cutoff counts as below it
     # None: the measure's kind has no rule set in this version, so it has no alerts.
     rule_set: RuleSet | None = field(repr=False)
@@ -133,8 +142,23 @@ class Profile:
     cutoff_set: bool = False  # the cutoff comes from the settings, not from the form
 
     def below_cutoff(self, total: int) -> bool:
-        """Whether a total is below the cutoff, as the settings compare ("<" or "<=")."""
+        """Whether a total is below the cutoff, as the settings compare ("<" or "<="); never,
+        for a form without a cutoff."""
+        if self.cutoff is None:
+            return False
         return total <= self.cutoff if self.cutoff_inclusive else total < self.cutoff
+
+    @property
+    def line(self) -> int:
+        """The cutoff of a form with norms, the only kind a rule set judges."""
+        if self.cutoff is None:
+            raise ValueError(f"the {self.form.name} form of the {self.measure.name} has no cutoff")
+        return self.cutoff
+
+    @property
+    def judged(self) -> bool:
+        """Whether this form has norms: a cutoff, and rules that judge it."""
+        return self.cutoff is not None
 
     @property
     def below_words(self) -> str:
@@ -153,13 +177,17 @@ class Profile:
     def shown(self, key: str) -> str:
         """A setting's value as the settings file writes it: "36.0", "false", "3"."""
         if key == "cutoff":
-            return format_tenths(self.cutoff)
+            return "none" if self.cutoff is None else format_tenths(self.cutoff)
         if key == "cutoff_inclusive":
             return "true" if self.cutoff_inclusive else "false"
         assert self.rule_set is not None  # the other keys are its rule set's
         unit = self.rule_set.setting(key).unit
         value = self.values[key]
-        return str(value) if unit == SESSIONS else format_tenths(value)
+        if unit == SESSIONS:
+            return str(value)
+        if unit == RELIABILITY:
+            return "not given" if value == 0 else f"{value / 1000:.3f}".rstrip("0")
+        return format_tenths(value)
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -170,11 +198,15 @@ class Profile:
         """Whether the settings leave this rule on."""
         return rule.id not in self.off
 
-    def latest_alerts(self, history: Sequence[Scores]) -> Alerts:
-        """The alerts of the last session of a client's own series, most urgent first."""
+    def latest_alerts(
+        self, history: Sequence[Scores], numbers: Sequence[int] | None = None
+    ) -> Alerts:
+        """The alerts of the last session of a client's own series, most urgent first.
+
+        numbers: each session's number in its episode (default: 1, 2, 3, ...)."""
         if self.rule_set is None:
             return ()
-        return self.rule_set.latest_alerts(history, self)
+        return self.rule_set.latest_alerts(history, self, _numbered(history, numbers))
 
     def alerts_of(self, totals: Sequence[int], last: Scores) -> Alerts:
         """The alerts of a session from the latest totals up to it and its own values."""
@@ -182,16 +214,44 @@ class Profile:
             return ()
         return self.rule_set.alerts_of(totals, last, self, None)
 
-    def alerts_by_session(self, history: Sequence[Scores]) -> list[Alerts]:
-        """The alerts of every session of a client's own series, each on the sessions up to it."""
+    def alerts_by_session(
+        self, history: Sequence[Scores], numbers: Sequence[int] | None = None
+    ) -> list[Alerts]:
+        """The alerts of every session of a client's own series, each on the sessions up to it.
+
+        numbers: each session's number in its episode (default: 1, 2, 3, ...)."""
         if self.rule_set is None:
             return [() for _ in history]
-        return self.rule_set.alerts_by_session(history, self)
+        return self.rule_set.alerts_by_session(history, self, _numbered(history, numbers))
 
     @property
     def lookback(self) -> int:
         """How many of the latest sessions the rules look at (0 without rules)."""
         return self.rule_set.lookback(self) if self.rule_set is not None else 0
+
+
+def _numbered(history: Sequence[Scores], numbers: Sequence[int] | None) -> Sequence[int]:
+    if numbers is None:
+        return range(1, len(history) + 1)
+    if len(numbers) != len(history):
+        raise ValueError("one session number for each administration")
+    return numbers
+
+
+class Judged(Protocol):
+    """An administration as the rules need it: its values, its session's number in its
+    episode, the episode, the form it was given in and who rated it."""
+
+    @property
+    def scores(self) -> Scores: ...
+    @property
+    def session(self) -> int: ...
+    @property
+    def episode_id(self) -> str: ...
+    @property
+    def form(self) -> str: ...
+    @property
+    def rater(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -217,17 +277,23 @@ class Profiles:
     def __iter__(self) -> Iterator[Profile]:
         return iter(self.by_form.values())
 
-    def alerts_by_session(self, history: Sequence[Scores]) -> list[Alerts]:
-        """The alerts of every administration of a client's history in time order, each
-        measure's series judged on its own with its own profile."""
-        measures = {scores.measure for scores in history}
-        if len(measures) <= 1:
-            return self.of(history[0].measure).alerts_by_session(history) if history else []
+    def judge(self, history: Sequence[Judged]) -> list[Alerts]:
+        """The alerts of every administration of a client's records in time order.
+
+        Each series is judged on its own: one episode, one measure, the client's own ratings
+        (another rater's never enter the rules: their entries get none), with the thresholds
+        of the form its latest session used, each session on the sessions up to it."""
         judged: list[Alerts] = [() for _ in history]
-        for measure in measures:
-            places = [i for i, scores in enumerate(history) if scores.measure == measure]
-            series = self.of(measure).alerts_by_session([history[i] for i in places])
-            for place, alerts in zip(places, series, strict=True):
+        series: dict[tuple[str, str], list[int]] = {}
+        for index, given in enumerate(history):
+            if given.rater == CLIENT:
+                series.setdefault((given.episode_id, given.scores.measure), []).append(index)
+        for (_, measure), places in series.items():
+            profile = self.of(measure, history[places[-1]].form)
+            found = profile.alerts_by_session(
+                [history[i].scores for i in places], [history[i].session for i in places]
+            )
+            for place, alerts in zip(places, found, strict=True):
                 judged[place] = alerts
         return judged
 

@@ -63,7 +63,7 @@ def standing(feedback: Feedback, name: str, saved: Administration, profile: Prof
         (name, "bold"),
         f"  ·  session {saved.session}\n",
         ("/ 40", "bold"),
-        f"   cutoff {format_tenths(profile.cutoff)}\n",
+        f"   cutoff {format_tenths(profile.cutoff)}\n" if profile.cutoff is not None else "\n",
         verdict,
     )
 

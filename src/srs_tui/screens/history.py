@@ -242,7 +242,7 @@ class HistoryScreen(ClientScreen):
             self.notify(str(error), severity="error", markup=False)
             return
         self.refresh_bindings()
-        alerts = self.ctx.config.profiles.alerts_by_session([a.scores for a in self.history])
+        alerts = self.ctx.config.profiles.judge(self.history)
         info = Text(no_wrap=True, overflow="ellipsis")
         info.append(self.shown_name(), style="bold")
         # Said only when there is something to tell apart: one open episode is just "care".

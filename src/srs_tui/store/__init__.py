@@ -3,6 +3,7 @@
 from srs_tui.store.errors import StoreError
 from srs_tui.store.paths import default_data_dir, default_db_path
 from srs_tui.store.records import Administration, Client, ClientSummary
+from srs_tui.store.sessions import Visit
 from srs_tui.store.store import Store
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "ClientSummary",
     "Store",
     "StoreError",
+    "Visit",
     "default_data_dir",
     "default_db_path",
 ]

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from srs_tui.measures import MODES, SETTINGS, Scores
+from srs_tui.measures import AGE_BANDS, AGE_SPANS, MODES, SETTINGS, Scores
 from srs_tui.store.errors import StoreError
 from srs_tui.terminal_text import control_characters, terminal_safe
 
@@ -31,6 +31,7 @@ class Client:
     archived_at: datetime | None
     language: str = "en"  # of the client-facing text
     display_name: str | None = None  # shown instead of the alias while the screen is shared
+    age_band: str = "adult"  # one of measures.AGE_BANDS: which form each measure is given in
 
     def __post_init__(self) -> None:
         # Every reader builds records here, so this is the one place to make them displayable.
@@ -131,6 +132,14 @@ def clean_language(code: str) -> str:
     if code not in LANGUAGES:
         raise StoreError(f"The language must be one of {', '.join(LANGUAGES)}.")
     return code
+
+
+def clean_age_band(band: str) -> str:
+    """A known age band (it chooses the forms a client is given)."""
+    if band not in AGE_BANDS:
+        spans = ", ".join(f"{name} ({AGE_SPANS[name]})" for name in AGE_BANDS)
+        raise StoreError(f"The age band must be one of {spans}.")
+    return band
 
 
 def clean_note(text: str) -> str:

@@ -191,6 +191,15 @@ FROM administrations_v3
     "DROP TABLE clients_v3",
 )
 
+# Version 5: the outcome side. The ORS joins the measures, and each client has an age band
+# (kept instead of a birth date: the least that chooses the form a session uses). Every client
+# of an older file was rated on the adult forms, so each starts as an adult.
+_V5 = (
+    "INSERT INTO measures (name, kind) VALUES ('ORS', 'outcome')",
+    "ALTER TABLE clients ADD COLUMN age_band TEXT NOT NULL DEFAULT 'adult' "
+    "CHECK (age_band IN ('adult', 'adolescent', 'child', 'young child'))",
+)
+
 # The lookup tables: their rows are part of the schema, checked like it when a file is opened.
 LOOKUPS = ("languages", "measures", "forms", "raters", "modes", "settings")
 
@@ -201,7 +210,7 @@ TABLES = (*LOOKUPS, "clients", "episodes", "sessions", "administrations", "audit
 ITEM_COLUMNS = ("item1", "item2", "item3", "item4")
 
 # MIGRATIONS[n] takes a database from version n - 1 to version n.
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

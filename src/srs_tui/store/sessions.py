@@ -156,6 +156,60 @@ def add_session(
     return session_id, episode_id
 
 
+def session_to_join(
+    conn: sqlite3.Connection, client_id: str, held_at: datetime, measure: str, rater: str
+) -> str | None:
+    """The session a measure given at held_at joins: the client's latest session held on the
+    same day (in the time's own offset) that does not have this measure by this rater yet.
+
+    The ORS at the start and the SRS at the end of a visit are one session, whichever is saved
+    first and however long the visit ran; a measure given twice in a day starts a second visit.
+    """
+    row = conn.execute(
+        f"SELECT s.id FROM sessions AS s WHERE s.client_id = ? AND substr(s.held_at, 1, 10) = ? "
+        f"AND NOT EXISTS (SELECT 1 FROM administrations AS a WHERE a.session_id = s.id "
+        f"AND a.measure = ? AND a.rater = ?) "
+        f"ORDER BY {', '.join(f'{column} DESC' for column in TIME_ORDER.split(', '))} LIMIT 1",
+        (client_id, held_at.date().isoformat(), measure, rater),
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A client's latest session held on one day: what it has been given so far."""
+
+    session_id: str
+    number: int  # its place in its episode
+    held_at: datetime
+    measures: frozenset[str]  # the measures the client rated in it
+
+
+def visit_on(conn: sqlite3.Connection, client_id: str, day: str) -> Visit | None:
+    """The client's latest session held on day (YYYY-MM-DD, in each session's own offset)."""
+    row = conn.execute(
+        f"SELECT s.id, s.held_at, s.episode_id, "
+        f"(SELECT group_concat(a.measure) FROM administrations AS a "
+        f" WHERE a.session_id = s.id AND a.rater = ?) "
+        f"FROM sessions AS s WHERE s.client_id = ? AND substr(s.held_at, 1, 10) = ? "
+        f"ORDER BY {', '.join(f'{column} DESC' for column in TIME_ORDER.split(', '))} LIMIT 1",
+        (CLIENT, client_id, day),
+    ).fetchone()
+    if row is None:
+        return None
+    number = conn.execute(
+        f"SELECT count(*) FROM sessions WHERE episode_id = ? "
+        f"AND ({TIME_ORDER}) <= (SELECT {TIME_ORDER} FROM sessions WHERE id = ?)",
+        (row[2], row[0]),
+    ).fetchone()[0]
+    return Visit(
+        session_id=row[0],
+        number=int(number),
+        held_at=datetime.fromisoformat(row[1]),
+        measures=frozenset((row[3] or "").split(",")) - {""},
+    )
+
+
 def add_administration(
     conn: sqlite3.Connection,
     session_id: str,

@@ -12,11 +12,11 @@ import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from srs_tui.measures import CLIENT, SRS, Scores, measure_named
+from srs_tui.measures import CLIENT, ORS, SRS, Scores, measure_named
 from srs_tui.store.database import connect, identity, immediate
 from srs_tui.store.errors import StoreError, code_of, describe
 from srs_tui.store.records import (
@@ -26,6 +26,7 @@ from srs_tui.store.records import (
     ClientSummary,
     Episode,
     check_session_fields,
+    clean_age_band,
     clean_alias,
     clean_display_name,
     clean_language,
@@ -36,6 +37,7 @@ from srs_tui.store.schema import ITEM_COLUMNS
 from srs_tui.store.sessions import (
     CURRENT_EPISODE,
     TIME_ORDER,
+    Visit,
     add_administration,
     add_session,
     current_episode,
@@ -45,13 +47,15 @@ from srs_tui.store.sessions import (
     place_in_time,
     read_administrations,
     session_keys,
+    session_to_join,
+    visit_on,
 )
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 
-_CLIENT_COLUMNS = "id, alias, created_at, archived_at, language, display_name"
+_CLIENT_COLUMNS = "id, alias, created_at, archived_at, language, display_name, age_band"
 
 
 def client_of(row: Sequence[Any]) -> Client:
@@ -63,6 +67,7 @@ def client_of(row: Sequence[Any]) -> Client:
         archived_at=datetime.fromisoformat(row[3]) if row[3] else None,
         language=row[4],
         display_name=row[5],
+        age_band=row[6],
     )
 
 
@@ -241,6 +246,7 @@ class Store:
         now: datetime,
         language: str = "en",
         display_name: str = "",
+        age_band: str = "adult",
     ) -> Client:
         """Add a client under a new alias."""
         client = Client(
@@ -250,37 +256,51 @@ class Store:
             archived_at=None,
             language=clean_language(language),
             display_name=clean_display_name(display_name),
+            age_band=clean_age_band(age_band),
         )
         with self.write() as conn:
             if self._find(conn, client.alias) is not None:
                 raise StoreError("A client with this alias already exists.")
             conn.execute(
-                "INSERT INTO clients (id, alias, created_at, language, display_name) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO clients (id, alias, created_at, language, display_name, age_band) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     client.id,
                     client.alias,
                     timestamp(now),
                     client.language,
                     client.display_name,
+                    client.age_band,
                 ),
             )
             open_episode(conn, client.id, timestamp(now), timestamp(now))
         return client
 
     def edit_client(
-        self, client_id: str, *, alias: str, language: str, display_name: str
+        self,
+        client_id: str,
+        *,
+        alias: str,
+        language: str,
+        display_name: str,
+        age_band: str | None = None,
     ) -> Client:
-        """Change a client's alias, language or name for sharing."""
+        """Change a client's alias, language, name for sharing or age band (None: kept).
+
+        A new age band chooses the forms of the sessions to come; each saved administration
+        keeps the form it was given in."""
         cleaned = clean_alias(alias)
+        band = None if age_band is None else clean_age_band(age_band)
         with self.write() as conn:
             other = self._find(conn, cleaned)
             if other is not None and other.id != client_id:
                 raise StoreError("A client with this alias already exists.")
             changed = conn.execute(
-                "UPDATE clients SET alias = ?, language = ?, display_name = ? WHERE id = ?",
-                (cleaned, clean_language(language), clean_display_name(display_name), client_id),
-            ).rowcount
+                "UPDATE clients SET alias = ?, language = ?, display_name = ?, "
+                "age_band = coalesce(?, age_band) WHERE id = ?",
+                (cleaned, clean_language(language), clean_display_name(display_name), band,
+                 client_id),
+            ).rowcount  # fmt: skip
             if changed != 1:
                 raise StoreError("That client is no longer in the database.")
         return self.client(client_id)
@@ -335,6 +355,7 @@ class Store:
             clients = self._conn.execute(
                 """
                 SELECT c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name,
+                       c.age_band,
                        NOT EXISTS (SELECT 1 FROM episodes
                                    WHERE client_id = c.id AND closed_at IS NULL)
                        AND EXISTS (SELECT 1 FROM episodes WHERE client_id = c.id)
@@ -384,7 +405,7 @@ class Store:
                         last_at=datetime.fromisoformat(final[1]) if final else None,
                         totals=tuple(totals.get(row[0], ())),
                         last=Scores.trusted(SRS.name, tuple(final[2:6])) if final else None,
-                        episode_closed=bool(row[6]),
+                        episode_closed=bool(row[7]),
                     )
                 )
         return summaries
@@ -446,18 +467,50 @@ class Store:
         now: datetime,
         form: str | None = None,
         rater: str = CLIENT,
+        join: bool = True,
     ) -> Administration:
-        """Save one measure given in a new session, placed by its time in its episode."""
+        """Save one measure given in a session, placed by its time in its episode.
+
+        With join (the default), a measure the client's session of that day does not have yet
+        joins it (the SRS at the end of the visit whose ORS opened it), keeping the session's
+        time, mode and setting, and adding the note to its note; otherwise a new session is
+        made. The form is the client's age band's unless one is given."""
         check_session_fields(mode, setting, administered_at)
         measure = measure_named(scores.measure)
-        form = form or measure.default_form.name
+        if form is not None and form not in measure.form_names:
+            raise StoreError(f"The {measure.name} has no {form} form.")
         cleaned_note = clean_note(note)
         stamp = timestamp(now)
         with self.write() as conn:
-            session_id, episode_id = add_session(
-                conn, client_id, administered_at, mode=mode, setting=setting,
-                note=cleaned_note, now=stamp,
-            )  # fmt: skip
+            band = conn.execute("SELECT age_band FROM clients WHERE id = ?", (client_id,))
+            found = band.fetchone()
+            if found is None:
+                raise StoreError("That client is no longer in the database.")
+            form = form or measure.form_for(found[0]).name
+            joined = (
+                session_to_join(conn, client_id, administered_at, measure.name, rater)
+                if join
+                else None
+            )
+            if joined is None:
+                session_id, episode_id = add_session(
+                    conn, client_id, administered_at, mode=mode, setting=setting,
+                    note=cleaned_note, now=stamp,
+                )  # fmt: skip
+                held_at, mode_held, setting_held = timestamp(administered_at), mode, setting
+                note_held = cleaned_note
+            else:
+                session_id = joined
+                if cleaned_note:
+                    conn.execute(
+                        "UPDATE sessions SET note = CASE WHEN note = '' THEN ? "
+                        "ELSE note || char(10) || ? END, updated_at = ? WHERE id = ?",
+                        (cleaned_note, cleaned_note, stamp, session_id),
+                    )
+                episode_id, held_at, mode_held, setting_held, note_held = conn.execute(
+                    "SELECT episode_id, held_at, mode, setting, note FROM sessions WHERE id = ?",
+                    (session_id,),
+                ).fetchone()
             admin_id = add_administration(
                 conn, session_id, scores, form=form, rater=rater, now=stamp
             )
@@ -468,13 +521,25 @@ class Store:
             ).fetchone()[0]
         # What was written, not read back: a save that committed is never reported as failed
         # because a damaged page elsewhere could not be read afterwards.
-        moment = datetime.fromisoformat(timestamp(administered_at))
         return Administration(
             id=admin_id, client_id=client_id, measure=scores.measure, session=number,
-            administered_at=moment, scores=scores, mode=mode, setting=setting,
-            note=cleaned_note, created_at=now, updated_at=now, session_id=session_id,
-            episode_id=episode_id, form=form, rater=rater,
+            administered_at=datetime.fromisoformat(held_at), scores=scores, mode=mode_held,
+            setting=setting_held, note=note_held, created_at=now, updated_at=now,
+            session_id=session_id, episode_id=episode_id, form=form, rater=rater,
         )  # fmt: skip
+
+    def visit(self, client_id: str, day: date) -> Visit | None:
+        """The client's latest session held on this day, with the measures they rated in it."""
+        with _reading():
+            return visit_on(self._conn, client_id, day.isoformat())
+
+    def measure_to_offer(self, client_id: str, day: date) -> str:
+        """Which measure opening a client offers: the SRS when the day's session has an ORS
+        and no SRS yet (the end of that visit), else the ORS (the start of one)."""
+        found = self.visit(client_id, day)
+        if found is not None and ORS.name in found.measures and SRS.name not in found.measures:
+            return SRS.name
+        return ORS.name
 
     def set_note(self, admin_id: str, note: str, *, now: datetime) -> Administration:
         """Replace the note of a saved session."""

@@ -18,7 +18,8 @@ def all_clients(store: Store, *, include_archived: bool = True) -> list[Client]:
     """
     try:
         rows = store._conn.execute(
-            "SELECT id, alias, created_at, archived_at, language, display_name FROM clients "
+            "SELECT id, alias, created_at, archived_at, language, display_name, age_band "
+            "FROM clients "
             "WHERE ? OR archived_at IS NULL ORDER BY alias COLLATE NOCASE",
             (include_archived,),
         ).fetchall()

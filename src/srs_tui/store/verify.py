@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
-from srs_tui.measures import FORMS, MEASURES, MODES, RATERS, SETTINGS
+from srs_tui.measures import AGE_BANDS, FORMS, MEASURES, MODES, RATERS, SETTINGS
 from srs_tui.store.errors import StoreError, describe
 from srs_tui.store.records import (
     ENDINGS,
@@ -84,6 +84,7 @@ _CHECKS: dict[str, dict[str, Callable[[object], bool]]] = {
         "archived_at": _optional(_moment),
         "language": lambda value: value in LANGUAGES,
         "display_name": _optional(_same_when_cleaned(clean_display_name)),
+        "age_band": lambda value: value in AGE_BANDS,
     },
     "episodes": {
         "id": _uuid,

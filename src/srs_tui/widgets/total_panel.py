@@ -79,29 +79,38 @@ class TotalPanel(Widget):
         """Three lines: "/ 40" and the cutoff, the bar, where the total stands."""
         cutoff = self.profile.cutoff
         cutoff_style, muted = self._style("cutoff"), self._style("muted")
-        head = [
-            Segment("/ 40", self.rich_style + Style(bold=True)),
-            Segment(f"   {self.words['cutoff']} {format_tenths(cutoff)}", cutoff_style),
-        ]
+        head = [Segment("/ 40", self.rich_style + Style(bold=True))]
+        if cutoff is not None:
+            head.append(Segment(f"   {self.words['cutoff']} {format_tenths(cutoff)}", cutoff_style))
         # One cell a point when there is room, so 35 and 36 never share a cell.
         bar_width = min(max(width - 5, 10), SRS.total_max // POINT + 1)
-        cut_cell = round(cutoff * (bar_width - 1) / SRS.total_max)
         filled_to = round(self.total * (bar_width - 1) / SRS.total_max) if self.items_set else -1
-        filled = min(filled_to + 1, cut_cell)
-        after = max(filled_to - cut_cell, 0)
-        bar = [
-            Segment("0 ", muted),
-            Segment("█" * filled, self._style("accent")),
-            Segment("─" * (cut_cell - filled), muted),
-            Segment("┃", cutoff_style),
-            Segment("█" * after, self._style("accent")),
-            Segment("─" * (bar_width - cut_cell - 1 - after), muted),
-            Segment(" 40", muted),
-        ]
+        if cutoff is None:  # a form without norms: the bar alone, no line to be below
+            bar = [
+                Segment("0 ", muted),
+                Segment("█" * (filled_to + 1), self._style("accent")),
+                Segment("─" * (bar_width - filled_to - 1), muted),
+                Segment(" 40", muted),
+            ]
+        else:
+            cut_cell = round(cutoff * (bar_width - 1) / SRS.total_max)
+            filled = min(filled_to + 1, cut_cell)
+            after = max(filled_to - cut_cell, 0)
+            bar = [
+                Segment("0 ", muted),
+                Segment("█" * filled, self._style("accent")),
+                Segment("─" * (cut_cell - filled), muted),
+                Segment("┃", cutoff_style),
+                Segment("█" * after, self._style("accent")),
+                Segment("─" * (bar_width - cut_cell - 1 - after), muted),
+                Segment(" 40", muted),
+            ]
         count = len(SRS.items)
         if self.items_set < count:
             counted = self.words["items_set"].format(set=self.items_set, count=count)
             status = Segment(counted, muted)
+        elif not self.profile.judged:
+            status = Segment("")
         elif self.profile.below_cutoff(self.total):
             status = Segment(self.words["below"], self._style("below"))
         else:

@@ -242,7 +242,7 @@ class TrendChart(Widget):
         return axis
 
 
-def total_spec(below_cutoff: Callable[[int], bool], cutoff: int) -> ChartSpec:
+def total_spec(below_cutoff: Callable[[int], bool], cutoff: int | None) -> ChartSpec:
     """The scale of a total: 0 to 40, the cutoff drawn across, and the rules' "below it"."""
     return ChartSpec(
         maximum=400,

@@ -281,3 +281,15 @@ def test_an_unknown_measure_section_stops_the_app_in_one_line(tmp_path: Path) ->
         result.stderr
     )
     assert "Traceback" not in result.stderr
+
+
+def test_the_readmes_settings_example_is_read_as_it_says(tmp_path: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Settings") :]
+    example = section[section.index("```toml\n") + 8 : section.index("```\n", 8)]
+    config = load_config(write(tmp_path, example))
+    profiles = config.profiles
+    assert profiles.of("ORS", "child").cutoff == 280
+    assert profiles.of("ORS", "adult").cutoff == 250
+    assert profiles.of("ORS", "adolescent").setting("on_track_session") == 6
+    assert profiles.of("SRS", "adult").cutoff == 360

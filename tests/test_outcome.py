@@ -208,3 +208,18 @@ def test_an_age_band_chooses_the_forms_to_come_and_is_checked(tmp_path: Path) ->
         with pytest.raises(StoreError, match="no group form"):
             store.record(client.id, ors(1), administered_at=at(9), now=at(9), form="group", **kw)
         assert len(store.all_administrations(client.id)) == 2
+
+
+def test_a_form_a_measure_does_not_come_in_is_judged_as_its_default(tmp_path: Path) -> None:
+    # "group" is a known form (lookup table) that no measure of this version comes in; a
+    # record with it (another program's) is shown and judged, never a crash.
+    with Store.open(tmp_path / "srs.db") as store:
+        client = store.add_client("Fir (fixture)", now=at(0))
+        kw = {"mode": "oral", "setting": "telehealth"}
+        saved = store.record(client.id, ors(200), administered_at=at(0), now=at(0), **kw)
+        store._conn.execute("UPDATE administrations SET form = 'group' WHERE id = ?", (saved.id,))
+        store.record(client.id, ors(100), administered_at=at(7), now=at(7), **kw)
+        records = store.all_administrations(client.id)
+    assert records[0].form == "group"
+    judged = DEFAULT_PROFILES.judge(records)
+    assert [[a.rule_id for a in alerts] for alerts in judged] == [[], ["reliable_deterioration"]]

@@ -261,10 +261,15 @@ class Profiles:
     by_form: Mapping[tuple[str, str], Profile]
 
     def of(self, measure: str, form: str | None = None) -> Profile:
-        """The profile of a measure (by name) and form (default: the measure's first form)."""
+        """The profile of a measure (by name) and form (default: the measure's first form).
+
+        A form the measure does not come in (a record another program wrote, such as the SRS
+        "group" form of a file made before it was registered) is judged as the default form,
+        never a crash on a screen."""
         if form is None:
             return self._first_forms[measure]
-        return self.by_form[measure, form]
+        found = self.by_form.get((measure, form))
+        return found if found is not None else self._first_forms[measure]
 
     @cached_property
     def _first_forms(self) -> dict[str, Profile]:

@@ -155,7 +155,9 @@ class FeedbackScreen(ClientScreen):
             yield Static(
                 describe(
                     self.feedback,
-                    self.ctx.wording(self.client, measure_named(self.saved.scores.measure)),
+                    self.ctx.wording(
+                        self.client, measure_named(self.saved.scores.measure), self.saved.form
+                    ),
                     self.profile.setting("soft_item"),
                 ),
                 id="feedback-alerts",

@@ -223,3 +223,13 @@ def test_a_form_a_measure_does_not_come_in_is_judged_as_its_default(tmp_path: Pa
     assert records[0].form == "group"
     judged = DEFAULT_PROFILES.judge(records)
     assert [[a.rule_id for a in alerts] for alerts in judged] == [[], ["reliable_deterioration"]]
+
+
+def test_the_reasons_say_the_numbers_in_plain_words() -> None:
+    (same,) = ADULT.latest_alerts([ors(200), ors(200)], [1, 6])
+    assert same.reason == (
+        "Session 6: the total is the same as at intake (20.0), within the 5.0 of reliable "
+        "change: not on track. Change course together, or consult."
+    )
+    (worse,) = ADULT.latest_alerts([ors(200), ors(120)], [1, 2])
+    assert worse.reason == "Total is 8.0 below intake (20.0 to 12.0): reliably worse. Talk about it."

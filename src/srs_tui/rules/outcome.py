@@ -215,6 +215,8 @@ def judge(intake: int, scores: Scores, number: int, at_intake: bool, t: Profile)
         moved = (
             f"{format_tenths(abs(change))} {'below' if change < 0 else 'above'} intake "
             f"({format_tenths(intake)} to {format_tenths(total)})"
+            if change
+            else f"the same as at intake ({format_tenths(total)})"
         )
         if change <= -reliable:
             found.append(

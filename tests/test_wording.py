@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import Input, RadioButton
 
-from conftest import NOW, build_app, frozen_clock, screen_text
+from conftest import NOW, SKIP_ORS, build_app, frozen_clock, screen_text
 from srs_tui.app import make_app
 from srs_tui.measures import MEASURES, SRS, Scores
 from srs_tui.rules import DEFAULT_PROFILES, summarize
@@ -266,6 +266,7 @@ async def test_a_spanish_client_sees_spanish_items_and_guide(db_path: Path) -> N
         store.add_client("Lucía", now=NOW, language="es")
     app = build_app(db_path, client="Lucía")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         text = screen_text(app)
         assert "Relación" in text
@@ -292,6 +293,7 @@ async def test_licensed_wording_replaces_ours(db_path: Path) -> None:
         licensed_wording=parse_wording(LICENSED, "wording.toml"),
     )
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         text = screen_text(app)
         assert "Licensed relationship label" in text
@@ -340,6 +342,7 @@ async def test_long_licensed_poles_go_under_the_track_without_breaking_lines(
         licensed_wording=parse_wording(long_poles, "wording.toml"),
     )
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         for slider in app.screen.query(RatingSlider):
             assert not slider._layout().poles_beside
@@ -400,6 +403,7 @@ async def test_a_spanish_client_sees_the_licensed_spanish_and_an_english_one_our
     ):
         app = make_app(db_path, client_alias=alias, clock=frozen_clock, licensed_wording=licensed)
         async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(SKIP_ORS)
             await pilot.pause()
             text = screen_text(app)
             for words in shown:

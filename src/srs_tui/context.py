@@ -60,6 +60,8 @@ class AppContext:
     licensed_wording: LicensedWording | None = None
     daily_backup: bool = False  # the day's backup on start: the command line turns it on
 
-    def wording(self, client: Client, measure: Measure) -> Wording:
-        """The words of a measure for this client: licensed, or ours in their language."""
-        return wording_for(measure, client.language, self.licensed_wording)
+    def wording(self, client: Client, measure: Measure, form: str | None = None) -> Wording:
+        """The words of a measure for this client: licensed, or ours in their language, of the
+        form given (default: the form of the client's age band)."""
+        chosen = form or measure.form_for(client.age_band).name
+        return wording_for(measure, client.language, self.licensed_wording, chosen)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from textual.widgets import Input, RadioButton
 
 from conftest import NOW, SKIP_ORS, build_app, frozen_clock, screen_text
 from srs_tui.app import make_app
-from srs_tui.measures import MEASURES, SRS, Scores
+from srs_tui.measures import MEASURES, ORS, SRS, Measure, Scores
+from srs_tui.measures.registry import AGE_BANDS
 from srs_tui.rules import DEFAULT_PROFILES, summarize
 from srs_tui.screens.add_client import AddClientScreen
 from srs_tui.screens.feedback import describe
@@ -60,19 +62,30 @@ question = "¿Una pregunta general con licencia?"
 """
 
 
-def data_files() -> list[tuple[str, str]]:
-    """(measure, language) for every registered measure and every language of ours."""
-    return [(name, language) for name in MEASURES for language in LANGUAGES]
+def data_files() -> list[tuple[str, str, str]]:
+    """(measure, form, language) for every registered measure, every form a client can be
+    given (by age band) and every language of ours."""
+    return [
+        (name, measure.form_for(band).name, language)
+        for name, measure in MEASURES.items()
+        for band in AGE_BANDS
+        for language in LANGUAGES
+    ]
 
 
-@pytest.mark.parametrize(("name", "language"), data_files())
-def test_the_package_holds_every_measures_words_in_every_language(name: str, language: str) -> None:
+def shipped_file(measure: Measure, form: str, language: str) -> Traversable:
+    """A data file of ours: the form's own, or the default form's when it has none."""
+    data = files("srs_tui.wording") / "data"
+    own = data / data_file_name(measure, form, language)
+    return own if own.is_file() else data / data_file_name(measure, "adult", language)
+
+
+@pytest.mark.parametrize(("name", "form", "language"), data_files())
+def test_the_package_holds_every_forms_words_in_every_language(
+    name: str, form: str, language: str
+) -> None:
     measure = MEASURES[name]
-    resource = (
-        files("srs_tui.wording")
-        / "data"
-        / data_file_name(measure, measure.default_form.name, language)
-    )
+    resource = shipped_file(measure, form, language)
     assert resource.is_file()
     data = tomllib.loads(resource.read_text(encoding="utf-8"))
     expected = {**dict.fromkeys(measure.keys, ITEM_FIELDS), **PARTS}
@@ -106,7 +119,8 @@ def test_our_languages_are_the_ones_a_client_can_have() -> None:
 def test_a_missing_language_or_form_falls_back_to_english_and_the_default_form() -> None:
     assert built_in(SRS, "fr") == built_in(SRS, "en")
     assert built_in(SRS, "fr").language == "en"
-    assert built_in(SRS, "es", form="child") == built_in(SRS, "es")
+    assert built_in(SRS, "es", form="adolescent") == built_in(SRS, "es")
+    assert built_in(ORS, "fr", form="child") == built_in(ORS, "en", form="child")
     assert built_in(SRS, "es").item("goals").label == "Metas y temas"
 
 
@@ -212,8 +226,28 @@ def test_a_file_for_one_language_leaves_the_others_ours() -> None:
             "line 3: unknown key 'labl' in [srs.es.relationship]",
         ),
         ("[srs.relationship]\nlow = 3\n", "line 2: [srs.relationship] low must be a non-empty"),
-        ("\n\n[srs.fr.relationship]\nlabel = 'x'\n", "line 3: unknown language 'fr' in [srs.fr]"),
-        ("\n[ors.goals]\nlabel = 'x'\n", "line 2: unknown measure 'ors' in [ors.goals]"),
+        (
+            "\n\n[srs.fr.relationship]\nlabel = 'x'\n",
+            "line 3: unknown language or form 'fr' in [srs.fr] (languages: en, es; forms: adult, "
+            "adolescent, child, young-child)",
+        ),
+        (
+            "[ors.child.fr.overall]\nlabel = 'x'\n",
+            "line 1: unknown language 'fr' in [ors.child.fr] (languages: en, es)",
+        ),
+        (
+            "\n[srs.young_child.goals]\nlabel = 'x'\n",
+            "line 2: unknown language or form 'young_child' in [srs.young_child]",
+        ),
+        ("[ors.child.goals]\nlabel = 'x'\n", "line 1: unknown section [ors.child.goals]"),
+        (
+            "[srs.child.es.relationship]\nlabel = 'x'\nlabl = 'y'\n",
+            "line 3: unknown key 'labl' in [srs.child.es.relationship]",
+        ),
+        ("[ors.young-child.es.me]\nlabel = 'x'\n", "line 1: unknown section"),
+        ("[ors.child]\nlabel = 'x'\n", "line 1: unknown section [ors.child]"),
+        ("[ors.child.guide]\ntitle = 'x'\n", "line 1: unknown section [ors.child.guide]"),
+        ("\n[phq9.goals]\nlabel = 'x'\n", "line 2: unknown measure 'phq9' in [phq9.goals]"),
         ("[srs.feelings]\nlabel = 'x'\n", "line 1: unknown section [srs.feelings]"),
         ("[srs]\nrelationship.lable = 'x'\n", "line 2: unknown key 'lable' in [srs.relationship]"),
         ("[srs.es.guide]\ntitle = 'x'\n", "line 1: unknown section [srs.es.guide]"),
@@ -233,6 +267,7 @@ def test_a_bad_wording_file_names_the_key_and_the_line(text: str, message: str) 
 
 TOKENS = [
     "[", "]", "[[", "]]", "srs", "SRS", "ors", ".", "es", "fr", "relationship", "goals", "total",
+    "child", "young-child", "adult", "individually",
     "general", "guide", "label", "items_set", "question", " = ", "\n", "'x'", "''", "'{set}'",
     "'{'", "1", "{", "}", ",", '"\\u001b"', "=",
 ]  # fmt: skip
@@ -248,10 +283,12 @@ def test_any_file_is_read_or_refused_in_one_line(text: str) -> None:
         assert "\n" not in said
         assert not any(ord(char) < 32 or 127 <= ord(char) < 160 for char in said)
     else:
-        for language in LANGUAGES:
-            wording = wording_for(SRS, language, licensed)
-            wording.total["items_set"].format(set=1, count=4)
-            guide_text(wording)
+        for measure in MEASURES.values():
+            for form in measure.form_names:
+                for language in LANGUAGES:
+                    wording = wording_for(measure, language, licensed, form)
+                    wording.total["items_set"].format(set=1, count=4)
+                    guide_text(wording)
 
 
 def test_no_wording_file_means_ours(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -408,4 +445,165 @@ async def test_a_spanish_client_sees_the_licensed_spanish_and_an_english_one_our
             text = screen_text(app)
             for words in shown:
                 assert words in text
+            assert hidden not in text
+
+
+# A few phrases of the official forms' wording, which is copyrighted: none of our files may hold
+# them (compared in lower case, punctuation and spacing aside).
+OFFICIAL_PHRASES = (
+    "I felt heard, understood, and respected",
+    "We worked on and talked about what I wanted to work on",
+    "The therapist's approach is a good fit for me",
+    "Overall, today's session was right for me",
+    "Looking back over the last week, including today",
+    "General sense of well-being",
+    "Personal well-being",
+    "Family, close relationships",
+    "Work, school, friendships",
+    "How am I doing",
+    "How are things in my family",
+    "How is everything going",
+    "I hope we do the same kind of things next time",
+)
+
+
+def _plain(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def test_no_data_file_holds_the_official_wording() -> None:
+    shipped = list((files("srs_tui.wording") / "data").iterdir())
+    assert len(shipped) == 12  # ORS and SRS: adult, child, young child; English and Spanish
+    for entry in shipped:
+        text = _plain(entry.read_text(encoding="utf-8"))
+        for phrase in OFFICIAL_PHRASES:
+            assert _plain(phrase) not in text, (entry.name, phrase)
+
+
+def test_each_form_has_words_of_its_own_and_the_adolescent_reads_the_adults() -> None:
+    for measure in MEASURES.values():
+        for language in LANGUAGES:
+            adult = built_in(measure, language)
+            child = built_in(measure, language, "child")
+            young = built_in(measure, language, "young child")
+            assert built_in(measure, language, "adolescent") == adult
+            assert len({adult.items, child.items, young.items}) == 3
+            assert all(wording.language == language for wording in (adult, child, young))
+    assert built_in(ORS, "en", "child").item("individually").label == "Me"
+    assert built_in(ORS, "es", "child").item("overall").label == "Todo"
+    assert built_in(SRS, "en", "child").item("relationship").label == "Listened to"
+    assert "last week" in built_in(ORS, "en").item("overall").description
+
+
+def test_no_item_key_reads_like_a_form_or_a_language() -> None:
+    """A licensed file's [srs.child.es.goals] is read by name: the three must never clash."""
+    for measure in MEASURES.values():
+        tokens = {name.replace(" ", "-") for name in measure.form_names}
+        assert not set(measure.keys) & (tokens | set(LANGUAGES) | set(PARTS))
+
+
+FORMS_SIDE_BY_SIDE = """\
+[srs.relationship]
+label = "Licensed adult relationship"
+
+[srs.adolescent.relationship]
+low = "licensed adolescent low"
+
+[srs.child.relationship]
+label = "Licensed child relationship"
+
+[srs.child.es.relationship]
+label = "Relación infantil con licencia"
+
+[ors.child.individually]
+label = "Licensed child me"
+
+[ors.young-child.total]
+cutoff = "licensed young cutoff"
+
+[ors.es.overall]
+label = "General con licencia"
+"""
+
+
+def test_a_licensed_file_gives_each_form_its_own_words() -> None:
+    licensed = parse_wording(FORMS_SIDE_BY_SIDE, "wording.toml")
+
+    def label(measure: Measure, language: str, form: str, key: str) -> str:
+        return wording_for(measure, language, licensed, form).item(key).label
+
+    assert label(SRS, "en", "adult", "relationship") == "Licensed adult relationship"
+    # The adolescent reads the adult form: its own licensed words over the adult's.
+    adolescent = wording_for(SRS, "en", licensed, "adolescent").item("relationship")
+    assert (adolescent.label, adolescent.low) == (
+        "Licensed adult relationship",
+        "licensed adolescent low",
+    )
+    assert wording_for(SRS, "en", licensed, "adult").item("relationship").low == "not heard"
+    # A child never sees the adult form's licensed words: its own, or ours for the child.
+    assert label(SRS, "en", "child", "relationship") == "Licensed child relationship"
+    assert label(SRS, "es", "child", "relationship") == "Relación infantil con licencia"
+    assert label(SRS, "en", "young child", "relationship") == "Listening"
+    assert not wording_for(SRS, "en", licensed, "young child").licensed
+    assert label(ORS, "en", "child", "individually") == "Licensed child me"
+    assert label(ORS, "es", "child", "individually") == "Licensed child me"  # every language
+    assert label(ORS, "es", "child", "overall") == "Todo"
+    assert label(ORS, "es", "adult", "overall") == "General con licencia"
+    assert label(ORS, "en", "adult", "overall") == "Overall"
+    young = wording_for(ORS, "es", licensed, "young child")
+    assert young.licensed
+    assert young.total["cutoff"] == "licensed young cutoff"
+    assert young.item("individually").label == "Yo"
+    # [srs.adult.x] is the same as [srs.x].
+    adult = parse_wording("[srs.adult.goals]\nlabel = 'G'\n", "wording.toml")
+    assert adult == parse_wording("[srs.goals]\nlabel = 'G'\n", "wording.toml")
+
+
+@pytest.mark.parametrize(
+    ("band", "language", "shown", "hidden"),
+    [
+        ("adult", "en", ["Relationship", "fully heard"], "Listened to"),
+        ("adolescent", "es", ["Relación", "muy escuchado"], "Me escuchó"),
+        ("child", "en", ["Listened to", "What we talked about", "0 of 4 done"], "Relationship"),
+        ("child", "es", ["Me escuchó", "De qué hablamos", "0 de 4 listas"], "Relación"),
+        ("young child", "en", ["Listening", "Did I listen to you?"], "Relationship"),
+        ("young child", "es", ["Escuchar", "¿Te escuché?"], "Relación"),
+    ],
+)
+async def test_a_client_sees_the_words_of_their_age_bands_form(
+    db_path: Path, band: str, language: str, shown: list[str], hidden: str
+) -> None:
+    with Store.open(db_path) as store:
+        store.add_client("Sam", now=NOW, language=language, age_band=band)
+    app = build_app(db_path, client="Sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        for words in shown:
+            assert words in text
+        assert hidden not in text
+        client = app.ctx.store.find_client("Sam")
+        assert client is not None
+        ors = app.ctx.wording(client, ORS)
+        assert ors.language == language
+        assert ors == built_in(ORS, language, ORS.form_for(band).name)
+        assert app.ctx.wording(client, ORS, "adult") == built_in(ORS, language)
+
+
+async def test_a_child_sees_the_licensed_child_words_and_an_adult_the_adult_ones(
+    db_path: Path,
+) -> None:
+    licensed = parse_wording(FORMS_SIDE_BY_SIDE, "wording.toml")
+    with Store.open(db_path) as store:
+        store.add_client("Kit", now=NOW, language="es", age_band="child")
+        store.add_client("Ann", now=NOW, language="en")
+    for alias, shown, hidden in (
+        ("Kit", "Relación infantil con licencia", "Licensed adult relationship"),
+        ("Ann", "Licensed adult relationship", "Licensed child relationship"),
+    ):
+        app = make_app(db_path, client_alias=alias, clock=frozen_clock, licensed_wording=licensed)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            text = screen_text(app)
+            assert shown in text
             assert hidden not in text

@@ -61,7 +61,7 @@ class AppContext:
     daily_backup: bool = False  # the day's backup on start: the command line turns it on
 
     def wording(self, client: Client, measure: Measure, form: str | None = None) -> Wording:
-        """The words of a measure for this client: licensed, or ours in their language, of the
-        form given (default: the form of the client's age band)."""
-        chosen = form or measure.form_for(client.age_band).name
+        """The words of a measure for this client: licensed, or ours in their language; of the
+        form given, by default the one for the client's age band (a child reads the child's)."""
+        chosen = form if form is not None else measure.form_for(client.age_band).name
         return wording_for(measure, client.language, self.licensed_wording, chosen)

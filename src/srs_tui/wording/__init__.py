@@ -5,7 +5,7 @@ name in lower case; the form's name, with "-" for a space, only for a form other
 measure's default), read on first use. The official wording of a measure is copyrighted by its
 authors and never shipped. A clinician who holds the licence can put their wording in
 wording.toml in the config folder: it is checked (a clear error names the key and its line) and
-then shown instead of ours.
+then shown instead of ours, form by form: a child is never shown an adult form's licensed words.
 """
 
 from __future__ import annotations
@@ -80,29 +80,60 @@ class Wording:
         return next(item for item in self.items if item.key == key)
 
 
+# A section's key in a licensed wording: (measure name, form name, language or None for all,
+# section).
+SectionKey = tuple[str, str, str | None, str]
+
+
 @dataclass(frozen=True)
 class LicensedWording:
-    """A licensed clinician's words, by (measure name, language or None for all, section)."""
+    """A licensed clinician's words, by measure, form, language (None: all) and section."""
 
-    sections: Mapping[tuple[str, str | None, str], Mapping[str, str]]
+    sections: Mapping[SectionKey, Mapping[str, str]]
 
-    def words(self, measure: str, language: str, section: str) -> dict[str, str]:
-        """The fields given for a section: the language's own over those for every language."""
-        merged = dict(self.sections.get((measure, None, section), {}))
-        merged.update(self.sections.get((measure, language, section), {}))
+    def words(
+        self, measure: str, language: str, section: str, forms: tuple[str, ...]
+    ) -> dict[str, str]:
+        """The fields given for a section: the later form's over the earlier's, and within a
+        form the language's own over those for every language."""
+        merged: dict[str, str] = {}
+        for form in forms:
+            merged.update(self.sections.get((measure, form, None, section), {}))
+            merged.update(self.sections.get((measure, form, language, section), {}))
         return merged
 
-    def covers(self, measure: str, language: str) -> bool:
-        """Whether any words are given for this measure in this language."""
-        return any(m == measure and lang in (None, language) for m, lang, _ in self.sections)
+    def covers(self, measure: str, language: str, forms: tuple[str, ...]) -> bool:
+        """Whether any words are given for this measure in these forms and this language."""
+        return any(
+            m == measure and form in forms and lang in (None, language)
+            for m, form, lang, _ in self.sections
+        )
+
+
+def form_token(form: str) -> str:
+    """A form's name as written in file names and wording.toml sections: "young-child"."""
+    return form.replace(" ", "-")
 
 
 def data_file_name(measure: Measure, form: str, language: str) -> str:
     """The name of the data file with our words for a measure's form in a language."""
     stem = measure.name.lower()
     if form != measure.default_form.name:
-        stem += "." + form.replace(" ", "-")
+        stem += "." + form_token(form)
     return f"{stem}.{language}.toml"
+
+
+def worded_forms(measure: Measure, form: str | None) -> tuple[str, ...]:
+    """The forms whose words a form shows, weakest first: a form with words of its own (the
+    child's) shows only those; one without (the adolescent's) shows the default form's, under
+    any given for it by name."""
+    default = measure.default_form.name
+    name = form or default
+    if name == default or any(
+        _data_file(data_file_name(measure, name, language)) is not None for language in LANGUAGES
+    ):
+        return (name,)
+    return (default, name)
 
 
 @cache
@@ -151,18 +182,24 @@ def wording_for(
     licensed: LicensedWording | None = None,
     form: str | None = None,
 ) -> Wording:
-    """The words to show a client: the licensed wording where there is one, else ours."""
+    """The words to show a client: the licensed wording where there is one, else ours; of the
+    form given (by default the measure's default form)."""
     base = built_in(measure, language, form)
-    if licensed is None or not licensed.covers(measure.name, language):
+    forms = worded_forms(measure, form)
+    if licensed is None or not licensed.covers(measure.name, language, forms):
         return base
     name = measure.name
-    items = tuple(replace(item, **licensed.words(name, language, item.key)) for item in base.items)
-    general = licensed.words(name, language, "general").get("question", base.general_question)
+
+    def given(section: str) -> dict[str, str]:
+        return licensed.words(name, language, section, forms)
+
+    items = tuple(replace(item, **given(item.key)) for item in base.items)
+    general = given("general").get("question", base.general_question)
     return Wording(
         measure=name,
         language=base.language,
         items=items,
-        total={**base.total, **licensed.words(name, language, "total")},
+        total={**base.total, **given("total")},
         general_question=general,
         guide=base.guide,
         licensed=True,
@@ -225,12 +262,104 @@ def _line_of(text: str, section: str, key: str | None = None) -> int:
     return 0
 
 
-def parse_wording(text: str, source: str) -> LicensedWording:
-    """Check a wording file: sections per measure and language, known keys, short plain strings.
+def _holds_tables(values: Any) -> bool:
+    return isinstance(values, Mapping) and any(
+        isinstance(value, Mapping) for value in values.values()
+    )
 
-    [<measure>.<section>] holds words for every language, [<measure>.<language>.<section>] for
-    one language only; a bare [<section>] is of BARE_SECTIONS_MEASURE. A section is an item's
-    key or one of LICENSED_PARTS.
+
+@dataclass(frozen=True)
+class _Place:
+    """Whose words a section of wording.toml gives: a measure's form, in a language or all."""
+
+    measure: Measure
+    form: str
+    language: str | None = None
+
+
+class _WordingReader:
+    """Reads the parsed tables of one wording.toml, naming the line of anything refused."""
+
+    def __init__(self, text: str, source: str) -> None:
+        self.text = text
+        self.source = source
+        self.sections: dict[SectionKey, dict[str, str]] = {}
+
+    def where(self, path: str, key: str | None = None) -> str:
+        line = _line_of(self.text, path, key)
+        parent, _, last = path.rpartition(".")
+        if not line and parent:  # written as a dotted key, [srs] relationship.label = ...
+            line = _line_of(self.text, parent, last if key is None else f"{last}.{key}")
+        return f"{self.source}, line {line}" if line else self.source
+
+    def section(self, place: _Place, path: str, name: str, values: Any) -> None:
+        """One [..<name>] section: an item's words or a licensed part."""
+        known = (*place.measure.keys, *LICENSED_PARTS)
+        if name not in known:
+            raise WordingError(
+                f"{self.where(path)}: unknown section [{terminal_safe(path)}] "
+                f"(the sections are {', '.join(known)})"
+            )
+        if not isinstance(values, Mapping):
+            raise WordingError(f"{self.where(path)}: {path} must be a [{path}] table")
+        fields = PARTS.get(name, ITEM_FIELDS)
+        key_of = (place.measure.name, place.form, place.language, name)
+        for key, value in values.items():
+            at = self.where(path, key)
+            if key not in fields:
+                raise WordingError(
+                    f"{at}: unknown key {terminal_safe(repr(key))} in [{path}] "
+                    f"(known: {', '.join(fields)})"
+                )
+            problem = field_problem(name, key, value)
+            if problem is not None:
+                raise WordingError(f"{at}: [{path}] {problem}")
+            self.sections.setdefault(key_of, {})[key] = value.strip()
+
+    def form(self, place: _Place, top: str, values: Mapping[str, Any]) -> None:
+        """The sections of one form: per language, or for every language."""
+        for name, inner in values.items():
+            path = f"{top}.{name}"
+            if name in LANGUAGES and _holds_tables(inner):
+                for section, fields in inner.items():
+                    self.section(
+                        replace(place, language=name), f"{path}.{section}", section, fields
+                    )
+            elif _holds_tables(inner):
+                known = f"languages: {', '.join(LANGUAGES)}"
+                if "." not in top:  # [<measure>.<name>.<section>]: a form could be meant
+                    tokens = ", ".join(form_token(each) for each in place.measure.form_names)
+                    what, known = "language or form", f"{known}; forms: {tokens}"
+                else:
+                    what = "language"
+                raise WordingError(
+                    f"{self.where(f'{path}.{next(iter(inner))}')}: unknown {what} "
+                    f"{terminal_safe(repr(name))} in [{terminal_safe(path)}] ({known})"
+                )
+            else:
+                self.section(place, path, name, inner)
+
+    def measure(self, measure: Measure, top: str, values: Mapping[str, Any]) -> None:
+        """A measure's sections: its default form's, and those of each form named."""
+        forms = {form_token(form): form for form in measure.form_names}
+        default_forms: dict[str, Any] = {}
+        for name, inner in values.items():
+            if name in forms and _holds_tables(inner):
+                self.form(_Place(measure, forms[name]), f"{top}.{name}", inner)
+            else:
+                default_forms[name] = inner
+        self.form(_Place(measure, measure.default_form.name), top, default_forms)
+
+
+def parse_wording(text: str, source: str) -> LicensedWording:
+    """Check a wording file: sections per measure, form and language, known keys, short plain
+    strings.
+
+    [<measure>.<section>] holds the words of the measure's default form for every language,
+    [<measure>.<language>.<section>] for one language only; [<measure>.<form>.<section>] and
+    [<measure>.<form>.<language>.<section>] those of another form (its name with "-" for a
+    space: young-child). A bare [<section>] is of BARE_SECTIONS_MEASURE's default form. A
+    section is an item's key or one of LICENSED_PARTS.
     """
     from srs_tui.toml_file import TomlProblem, parse_toml
 
@@ -240,67 +369,19 @@ def parse_wording(text: str, source: str) -> LicensedWording:
         raise WordingError(problem.within(source)) from None
     measures = {measure.name.lower(): measure for measure in MEASURES.values()}
     bare = MEASURES[BARE_SECTIONS_MEASURE]
-    sections: dict[tuple[str, str | None, str], dict[str, str]] = {}
-
-    def where(path: str, key: str | None = None) -> str:
-        line = _line_of(text, path, key)
-        parent, _, last = path.rpartition(".")
-        if not line and parent:  # written as a dotted key, [srs] relationship.label = ...
-            line = _line_of(text, parent, last if key is None else f"{last}.{key}")
-        return f"{source}, line {line}" if line else source
-
-    def read(measure: Measure, language: str | None, path: str, name: str, values: Any) -> None:
-        known = (*measure.keys, *LICENSED_PARTS)
-        if name not in known:
-            raise WordingError(
-                f"{where(path)}: unknown section [{terminal_safe(path)}] "
-                f"(the sections are {', '.join(known)})"
-            )
-        if not isinstance(values, Mapping):
-            raise WordingError(f"{where(path)}: {path} must be a [{path}] table")
-        fields = PARTS.get(name, ITEM_FIELDS)
-        for key, value in values.items():
-            at = where(path, key)
-            if key not in fields:
-                raise WordingError(
-                    f"{at}: unknown key {terminal_safe(repr(key))} in [{path}] "
-                    f"(known: {', '.join(fields)})"
-                )
-            problem = field_problem(name, key, value)
-            if problem is not None:
-                raise WordingError(f"{at}: [{path}] {problem}")
-            sections.setdefault((measure.name, language, name), {})[key] = value.strip()
-
-    def holds_tables(values: Any) -> bool:
-        return isinstance(values, Mapping) and any(
-            isinstance(value, Mapping) for value in values.values()
-        )
-
+    reader = _WordingReader(text, source)
     for top, values in data.items():
         if top.lower() in measures and isinstance(values, Mapping):
-            measure = measures[top.lower()]
-            for name, inner in values.items():
-                path = f"{top}.{name}"
-                if name in LANGUAGES and holds_tables(inner):
-                    for section, fields in inner.items():
-                        read(measure, name, f"{path}.{section}", section, fields)
-                elif holds_tables(inner):
-                    known = ", ".join(LANGUAGES)
-                    raise WordingError(
-                        f"{where(f'{path}.{next(iter(inner))}')}: unknown language "
-                        f"{terminal_safe(repr(name))} in [{terminal_safe(path)}] (known: {known})"
-                    )
-                else:
-                    read(measure, None, path, name, inner)
-        elif holds_tables(values):
+            reader.measure(measures[top.lower()], top, values)
+        elif _holds_tables(values):
             first = f"{top}.{next(iter(values))}"
             raise WordingError(
-                f"{where(first)}: unknown measure {terminal_safe(repr(top))} in "
+                f"{reader.where(first)}: unknown measure {terminal_safe(repr(top))} in "
                 f"[{terminal_safe(first)}] (known: {', '.join(measures)})"
             )
         else:
-            read(bare, None, top, top, values)
-    return LicensedWording(sections=sections)
+            reader.section(_Place(bare, bare.default_form.name), top, top, values)
+    return LicensedWording(sections=reader.sections)
 
 
 def default_wording_path() -> Path:

@@ -94,7 +94,16 @@ class Ack:
 class Window:
     """One app window: `python -m srs_tui --db DB --client ALIAS` in a 100x30 pty."""
 
-    def __init__(self, db: Path, client: str, home: Path, *, size: tuple[int, int] = (100, 30)):
+    def __init__(
+        self,
+        db: Path,
+        client: str,
+        home: Path,
+        *,
+        size: tuple[int, int] = (100, 30),
+        on_caseload: bool = False,
+    ):
+        """on_caseload: start on the caseload (client under the cursor), without --client."""
         import fcntl
         import struct
         import termios
@@ -104,8 +113,9 @@ class Window:
         self.controller, terminal = os.openpty()
         columns, rows = size
         fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        where = () if on_caseload else ("--client", client)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "srs_tui", "--db", str(db), "--client", client],
+            [sys.executable, "-m", "srs_tui", "--db", str(db), *where],
             stdin=terminal,
             stdout=terminal,
             stderr=terminal,

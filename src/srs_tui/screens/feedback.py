@@ -257,8 +257,7 @@ class FeedbackScreen(ClientScreen):
                 describe(
                     self.feedback,
                     self.ctx.wording(self.client, self.measure, self.saved.form),
-                    # No item threshold (the ORS, a form without norms): ask about the lowest.
-                    self.profile.values.get("soft_item", self.measure.item_max + 1),
+                    self._soft_item(),
                     judged=self.profile.judged,
                 ),
                 id="feedback-alerts",
@@ -269,6 +268,16 @@ class FeedbackScreen(ClientScreen):
                 yield Button("Done", id="done", variant="primary", compact=True, tooltip="Ctrl+S")
                 yield Static("", id="feedback-message", markup=False)
         yield KeyBar()
+
+    def _soft_item(self) -> int:
+        """Below it, an item's own question is asked, else the general one: the SRS's setting;
+        for the ORS an item below its share of the clinical cutoff; without norms, the lowest
+        item always."""
+        if "soft_item" in self.profile.values:
+            return self.profile.setting("soft_item")
+        if self.profile.cutoff is not None:
+            return -(-self.profile.cutoff // len(self.measure.items))
+        return self.measure.item_max + 1
 
     def _standing(self) -> Content:
         name = self.shown_name()

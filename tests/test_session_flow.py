@@ -59,7 +59,7 @@ async def test_the_caseload_offers_the_ors_then_the_srs_and_both_make_one_sessio
         text = screen_text(app)
         assert "ORS  ·  Ana  ·  session 1" in text
         assert "Outcome Rating Scale" in text
-        assert "Skip to SRS" in text
+        assert "^n SRS" in text  # the key that skips to the SRS
         assert "clinical cutoff 25.0" in text
         await pilot.press(*four("6", "5", "7", "6"), "ctrl+s")
         assert isinstance(app.screen, FeedbackScreen)
@@ -69,7 +69,7 @@ async def test_the_caseload_offers_the_ors_then_the_srs_and_both_make_one_sessio
         assert rating_measure(app) == "SRS"
         text = screen_text(app)
         assert "SRS  ·  Ana  ·  session 1" in text  # the same session, not a second one
-        assert "Skip to SRS" not in text
+        assert "^n SRS" not in text
         await pilot.press(*four("9", "9", "9", "9"), "ctrl+s")
         assert isinstance(app.screen, FeedbackScreen)
         assert "session 1  ·  SRS" in screen_text(app)
@@ -223,7 +223,7 @@ async def test_the_ors_feedback_shows_the_progress_since_intake(db_path: Path) -
         text = screen_text(app)
         assert "Saved  Ana  ·  session 2  ·  ORS" in text
         assert "20.0 (session 1) → 26.0 today: +6.0" in text
-        assert "reliable change 5.0 points" in text
+        assert "(reliable change: 5.0)" in text
         assert "Outcome so far  recovered" in text
         assert "out of the clinical range" in text
         assert "Recovered" in text

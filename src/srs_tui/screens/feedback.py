@@ -36,12 +36,18 @@ def describe(
     parts: list[str | tuple[str, str]] = []
     if not judged:
         parts += [("This form has no norms: no cutoff, no alerts.\n", "$text-muted")]
-    elif not feedback.needs_attention:
+    elif not feedback.alerts:
         parts += [("✓ ", "bold $text-success"), ("No alerts for this session.\n", "bold")]
+    elif not feedback.needs_attention:
+        # Good signs or notes only: said so before them, so a note never reads as an alarm.
+        parts += [("✓ ", "bold $text-success"), ("Nothing that needs attention.\n", "bold")]
     for alert in feedback.alerts:
-        symbol = (
-            ("↑ ", "bold $text-success") if alert.rule.positive else ("▲ ", "bold $text-warning")
-        )
+        if alert.rule.positive:
+            symbol = ("↑ ", "bold $text-success")
+        elif alert.rule.note:
+            symbol = ("● ", "bold $text-primary")  # worth a look, not counted
+        else:
+            symbol = ("▲ ", "bold $text-warning")
         parts += [
             symbol,
             (alert.rule.title, "bold"),
@@ -95,17 +101,21 @@ def progress_since_intake(
     the clinical range and the episode's outcome so far."""
     total, first = saved.scores.total, intake.scores.total
     at_intake = intake.id == saved.id
+    if at_intake and not profile.judged:
+        return Content.assemble(
+            ("Intake  ", "bold"),
+            "the first ORS of this episode: later sessions are compared with it.",
+        )
     if not profile.judged:  # no cutoff, no RCI: the numbers alone
         change = total - first
         return Content.assemble(
             ("Since intake  ", "bold"),
-            f"{format_tenths(first)} → {format_tenths(total)}: ",
+            f"{format_tenths(first)} (session {intake.session}) → {format_tenths(total)} today: ",
             (f"{'+' if change >= 0 else '−'}{format_tenths(abs(change))}", "bold"),
-            ("   (this form has no norms: not judged)", "$text-muted"),
         )
     found = progress(first, total, at_intake, profile)
     where = "in the clinical range" if found.clinical else "out of the clinical range"
-    reliable = f"reliable change {format_tenths(found.rci)} points"
+    reliable = f"reliable change: {format_tenths(found.rci)}"
     if at_intake:
         return Content.assemble(
             ("Intake  ", "bold"),
@@ -148,6 +158,10 @@ class FeedbackScreen(ClientScreen):
     }
     FeedbackScreen #feedback-progress {
         margin-top: 1;
+    }
+    /* A short window keeps the saved total, the progress and the note in view together. */
+    FeedbackScreen.-short #feedback-progress {
+        margin-top: 0;
     }
     FeedbackScreen #feedback-alerts {
         margin: 1 0;

@@ -285,7 +285,7 @@ async def test_the_client_dialog_sets_and_changes_the_age_band(db_path: Path) ->
         await pilot.press("e")
         await pilot.pause()
         said = " ".join(str(label.content) for label in app.screen.query(Label))
-        assert "a change applies to sessions to come" in said
+        assert "the forms of the sessions to come" in said
         band = next(b for b in app.screen.query(RadioButton) if b.name == "child")
         assert band.value
         next(b for b in app.screen.query(RadioButton) if b.name == "adolescent").value = True

@@ -19,6 +19,27 @@ from srs_tui.store.records import ALIAS_MAX, DISPLAY_NAME_MAX, LANGUAGES
 class AddClientScreen(Dialog[Client | None]):
     """Returns the added or edited client, or None if cancelled."""
 
+    # The choices side by side; in a window too short for it all, the dialog scrolls.
+    DEFAULT_CSS = """
+    AddClientScreen .dialog {
+        max-height: 100%;
+        overflow-y: auto;
+    }
+    AddClientScreen #language {
+        layout: horizontal;
+        width: 100%;
+    }
+    AddClientScreen #language RadioButton {
+        margin-right: 2;
+    }
+    AddClientScreen #age-band {
+        layout: grid;
+        grid-size: 2;
+        grid-rows: 1;
+        width: 100%;
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Change nothing", id="client.cancel"),
     ]
@@ -48,11 +69,7 @@ class AddClientScreen(Dialog[Client | None]):
             with RadioSet(id="language"):
                 for code, name in LANGUAGES.items():
                     yield RadioButton(name, value=code == language, name=code)
-            yield Label(
-                "Age band (chooses the forms; a change applies to sessions to come):"
-                if client
-                else "Age band (chooses the forms):"
-            )
+            yield Label("Age band: it chooses the forms of the sessions to come")
             with RadioSet(id="age-band"):
                 for name in AGE_BANDS:
                     yield RadioButton(f"{name} {AGE_SPANS[name]}", value=name == band, name=name)

@@ -182,6 +182,7 @@ async def test_clicking_and_dragging_the_track_sets_the_value(db_path: Path) -> 
 async def test_the_total_is_live(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.press(*typed("9", "8"))
         assert app.screen.query_one(TotalPanel).digits == "17.0"
         assert "2 of 4 items set" in screen_text(app)

@@ -323,3 +323,18 @@ async def test_a_saved_ors_is_corrected_with_its_own_items(db_path: Path) -> Non
     assert correction is not None
     assert correction.scores.measure == "ORS"
     assert correction.scores.as_dict()["socially"] == 35
+
+
+async def test_a_young_childs_srs_has_no_verdict_either(db_path: Path) -> None:
+    client_id = add(db_path, "Tot", age_band="young child")
+    app = build_app(db_path, client="Tot")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS, *four("3", "3", "3", "3"), "ctrl+s")
+        assert isinstance(app.screen, FeedbackScreen)
+        text = screen_text(app)
+        assert "cutoff 36.0" not in text
+        assert "below the cutoff" not in text
+        assert "no norms: no cutoff, no alerts" in text
+    with Store.open(db_path) as store:
+        (given,) = store.all_administrations(client_id)
+        assert (given.measure, given.form) == ("SRS", "young child")

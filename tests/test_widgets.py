@@ -41,6 +41,7 @@ async def test_key_bar_shows_the_keys_of_the_focused_widget_and_the_screen(
 async def test_a_click_on_the_key_bar_presses_that_key(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         bar = app.screen.query_one(KeyBar)
         save = next(cell for cell in bar.shown_keys() if cell.description == "Save")
@@ -132,6 +133,7 @@ async def test_enter_on_the_save_button_saves_after_four_numbers(db_path: Path) 
 async def test_a_click_on_save_says_what_is_missing(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         await pilot.press("9", "enter")
         await pilot.click("#save")

@@ -577,6 +577,7 @@ async def test_a_client_sees_the_words_of_their_age_bands_form(
         store.add_client("Sam", now=NOW, language=language, age_band=band)
     app = build_app(db_path, client="Sam")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         text = screen_text(app)
         for words in shown:
@@ -603,6 +604,7 @@ async def test_a_child_sees_the_licensed_child_words_and_an_adult_the_adult_ones
     ):
         app = make_app(db_path, client_alias=alias, clock=frozen_clock, licensed_wording=licensed)
         async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(SKIP_ORS)
             await pilot.pause()
             text = screen_text(app)
             assert shown in text

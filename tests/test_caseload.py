@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SKIP_ORS, build_app, screen_text
+from srs_tui.demo import DEMO_CLIENTS
 from srs_tui.screens.add_client import AddClientScreen
 from srs_tui.screens.caseload import CaseloadScreen
 from srs_tui.screens.history import HistoryScreen
@@ -22,7 +23,7 @@ async def test_the_caseload_lists_the_demo_clients(demo_db: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, CaseloadScreen)
         text = screen_text(app)
-        assert "8 clients" in text
+        assert f"{len(DEMO_CLIENTS)} clients" in text
         assert "Blake (demo)" in text
         assert "▼32.8" in text  # Blake's last total, below the cutoff
 
@@ -128,7 +129,7 @@ async def test_typing_a_filter_narrows_the_list(demo_db: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("escape")  # clears the filter
-        assert len(rows(app)) == 8
+        assert len(rows(app)) == len(DEMO_CLIENTS)
 
 
 async def test_archive_hides_and_unarchive_brings_back(demo_db: Path) -> None:
@@ -139,7 +140,7 @@ async def test_archive_hides_and_unarchive_brings_back(demo_db: Path) -> None:
         await pilot.press("x")
         await pilot.pause()
         assert first not in rows(app)
-        assert "7 clients" in screen_text(app)
+        assert f"{len(DEMO_CLIENTS) - 1} clients" in screen_text(app)
         await pilot.press("z")
         assert first in rows(app)
         assert "(archived shown)" in screen_text(app)
@@ -147,7 +148,7 @@ async def test_archive_hides_and_unarchive_brings_back(demo_db: Path) -> None:
         await pilot.press("x", "z")
         await pilot.pause()
         assert first in rows(app)
-        assert "8 clients" in screen_text(app)
+        assert f"{len(DEMO_CLIENTS)} clients" in screen_text(app)
 
 
 async def test_after_saving_the_caseload_shows_the_new_total(db_path: Path) -> None:

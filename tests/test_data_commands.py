@@ -42,16 +42,17 @@ def test_csv_export_has_one_row_per_session_with_alerts(demo_db: Path, tmp_path:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == [
         "client_id", "client", "episode", "session", "date", "measure", "form", "rater",
-        "relationship", "goals", "approach", "overall", "total", "alerts", "mode", "setting",
-        "note",
+        "individually", "interpersonally", "socially", "overall", "relationship", "goals",
+        "approach", "total", "alerts", "mode", "setting", "note",
     ]  # fmt: skip
     assert len(rows) == count(demo_db, "administrations")
-    blake = [row for row in rows if row["client"] == "Blake (demo)"]
+    blake = [row for row in rows if row["client"] == "Blake (demo)" and row["measure"] == "SRS"]
     assert [row["session"] for row in blake] == ["1", "2", "3", "4", "5"]
     last = blake[-1]
     assert last["total"] == "32.8"
     assert last["alerts"].split(";")[:2] == ["persistent_low", "below_cutoff"]
-    assert all(len(row[key].split(".")[1]) == 1 for row in rows for key in ("goals", "total"))
+    shown = [row[key] for row in rows for key in ("goals", "socially", "total") if row[key]]
+    assert all(len(value.split(".")[1]) == 1 for value in shown)
     assert last["date"].startswith("2026-11-30T")
     assert last["measure"] == "SRS"
 
@@ -165,16 +166,16 @@ def test_check_reports_health_and_loose_permissions(demo_db: Path, tmp_path: Pat
 
 
 def test_erase_removes_every_record_and_keeps_only_the_date(demo_db: Path, tmp_path: Path) -> None:
-    sessions = count(demo_db, "administrations")
+    ratings = count(demo_db, "administrations")
     wrong = srs("--db", str(demo_db), "erase", "Blake (demo)", stdin="Blake\n", home=tmp_path)
     assert wrong.returncode == 1
     assert "nothing was erased" in wrong.stderr
-    assert count(demo_db, "administrations") == sessions
+    assert count(demo_db, "administrations") == ratings
     right = srs(
         "--db", str(demo_db), "erase", "Blake (demo)", stdin="blake (demo)\n", home=tmp_path
     )
     assert right.returncode == 0, right.stderr
-    assert count(demo_db, "administrations") == sessions - 5
+    assert count(demo_db, "administrations") == ratings - 10  # 5 sessions: an ORS, an SRS
     conn = sqlite3.connect(demo_db)
     audit = conn.execute("SELECT at, event FROM audit").fetchall()
     conn.close()

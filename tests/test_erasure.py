@@ -153,7 +153,7 @@ def test_agreeing_erases_the_client_inside_each_backup_and_deletes_their_reports
         # Only this client's rows went; the audit says when, and nothing more.
         assert (clients, sessions, audit) == (
             before[path][0] - 1,
-            before[path][1] - 5,
+            before[path][1] - 10,  # 5 sessions, each an ORS and an SRS
             before[path][2] + 1,
         )
         conn = sqlite3.connect(path)

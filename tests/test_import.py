@@ -135,12 +135,12 @@ def test_json_round_trip_gives_the_same_bundle(demo_db: Path, tmp_path: Path) ->
 def test_a_tampered_bundle_is_refused(tmp_path: Path, demo_db: Path) -> None:
     with Store.open(demo_db) as store:
         bundle = json.loads(export_json(store, everyone(store), NOW))
-    bundle["administrations"][0]["ratings_tenths"]["goals"] = 101
+    bundle["administrations"][0]["ratings_tenths"]["socially"] = 101  # the first ORS
     path = tmp_path / "bundle.json"
     path.write_text(json.dumps(bundle), encoding="utf-8")
     with Store.open(tmp_path / "fresh.db") as fresh:
         plan = plan_file(fresh, path, NOW)
-        assert plan.errors == ["administration 1, ratings_tenths: goals: 101 is outside 0..100"]
+        assert plan.errors == ["administration 1, ratings_tenths: socially: 101 is outside 0..100"]
 
 
 ratings = st.integers(min_value=0, max_value=100)

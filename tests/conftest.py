@@ -88,6 +88,10 @@ def run_cli(*args: str, home: Path, stdin: str = "") -> subprocess.CompletedProc
     )
 
 
+# On the ORS offered first when a client is opened: the SRS alone, nothing saved.
+SKIP_ORS = "ctrl+n"
+
+
 def build_app(db_path: Path, client: str | None = None, *, daily_backup: bool = False) -> SrsApp:
     """The app as the command line builds it, on a frozen clock; the day's backup on start
     only for the tests about it."""

@@ -27,6 +27,8 @@ from conftest import FLAT, cli_env
 SAVED = re.compile(r"Saved  (\S[^\r\n]*?)  ·  session (\d+)")
 LOWEST = re.compile(r"Lowest item")
 RATE_READY = re.compile(r"Date & mode")  # the rating screen's key bar
+SRS_READY = re.compile(r"SRS  ·  ")  # the SRS rating screen's first line
+SKIP_ORS = b"\x0e"  # Ctrl+N on the ORS offered first: the SRS alone
 HISTORY_READY = re.compile(r"Items/total")  # the history screen's key bar
 # A save is over: the feedback screen, or the rating screen's message that it was not saved.
 SAVE_OVER = re.compile(r"Lowest item|nothing was saved|Not saved")
@@ -92,7 +94,16 @@ class Ack:
 class Window:
     """One app window: `python -m srs_tui --db DB --client ALIAS` in a 100x30 pty."""
 
-    def __init__(self, db: Path, client: str, home: Path, *, size: tuple[int, int] = (100, 30)):
+    def __init__(
+        self,
+        db: Path,
+        client: str,
+        home: Path,
+        *,
+        size: tuple[int, int] = (100, 30),
+        on_caseload: bool = False,
+    ):
+        """on_caseload: start on the caseload (client under the cursor), without --client."""
         import fcntl
         import struct
         import termios
@@ -102,8 +113,9 @@ class Window:
         self.controller, terminal = os.openpty()
         columns, rows = size
         fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        where = () if on_caseload else ("--client", client)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "srs_tui", "--db", str(db), "--client", client],
+            [sys.executable, "-m", "srs_tui", "--db", str(db), *where],
             stdin=terminal,
             stdout=terminal,
             stderr=terminal,
@@ -189,8 +201,15 @@ class Window:
         os.write(self.controller, keys)
 
     def started(self, timeout: float = START_TIMEOUT) -> None:
-        """Wait for the rating screen of the first start."""
+        """Wait for the rating screen of the first start, and go on to the SRS alone."""
         self.expect(RATE_READY, since=0, timeout=timeout)
+        self.skip_ors()
+
+    def skip_ors(self) -> None:
+        """From the ORS offered first to the SRS alone (these windows give only the SRS)."""
+        since = self.mark()
+        self.send(SKIP_ORS)
+        self.expect(SRS_READY, since=since)
 
     def type_rating(self, rating: Rating, items: int = 4) -> None:
         """Type the first items of rating, as a therapist does: number, Enter, in one burst."""
@@ -224,6 +243,7 @@ class Window:
         since = self.mark()
         self.send(b"r")
         self.expect(RATE_READY, since=since)
+        self.skip_ors()
 
     def quit(self, timeout: float = STEP_TIMEOUT) -> int:
         """Ctrl+Q, and the exit code once the app has gone."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_app, screen_text
+from conftest import SKIP_ORS, build_app, screen_text
 from srs_tui.demo import DEMO_CLIENTS
 from srs_tui.screens.add_client import AddClientScreen
 from srs_tui.screens.caseload import CaseloadScreen
@@ -154,6 +154,7 @@ async def test_archive_hides_and_unarchive_brings_back(demo_db: Path) -> None:
 async def test_after_saving_the_caseload_shows_the_new_total(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         for key in ("9", "enter", "8", "enter", "7", "enter", "1", "0", "enter", "ctrl+s"):
             await pilot.press(key)
         await pilot.pause()

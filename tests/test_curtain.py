@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from conftest import NOW, FakeMonotonic, frozen_clock, screen_text
+from conftest import NOW, SKIP_ORS, FakeMonotonic, frozen_clock, screen_text
 from srs_tui.app import SrsApp, make_app
 from srs_tui.config import Config
 from srs_tui.passphrase import check_passphrase, set_passphrase
@@ -51,6 +51,7 @@ async def test_the_curtain_hides_every_alias_and_restores_typed_ratings(
 ) -> None:
     app = make_app(two_clients, client_alias="Ben Example", clock=frozen_clock)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.press("9", "full_stop", "1", "enter", "8")
         before = screen_text(app)
         assert "Ben Example" in before
@@ -93,6 +94,7 @@ async def test_the_idle_lock_drops_the_curtain_and_a_key_lifts_it(two_clients: P
         two_clients, config, client_alias="Ben Example", clock=frozen_clock, monotonic=clock
     )
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.press("9")
         await idle_for(app, pilot, clock, 59)
         assert isinstance(app.screen, RateScreen)  # not yet

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_app, frozen_clock, screen_text
+from conftest import SKIP_ORS, build_app, frozen_clock, screen_text
 from srs_tui.app import make_app
 from srs_tui.config import Config
 from srs_tui.themes import HIGH_CONTRAST
@@ -26,6 +26,7 @@ def drawn_right_of(app: object, slider: RatingSlider) -> list[str]:
 async def test_each_item_shows_its_value_in_large_digits(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.press("9", "full_stop", "1", "enter")
         relationship = app.screen.query_one("#relationship", RatingSlider)
         assert drawn_right_of(app, relationship) == digit_rows(" 9.1")
@@ -36,6 +37,7 @@ async def test_each_item_shows_its_value_in_large_digits(db_path: Path) -> None:
 async def test_narrow_windows_keep_the_tracks_and_the_poles(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.press("9", "full_stop", "1", "enter")
         text = screen_text(app)
         for pole in ("not heard", "fully heard", "poor fit", "just right"):
@@ -63,6 +65,7 @@ async def test_without_colour_alerts_still_read_by_symbol_and_words(
     monkeypatch.setenv("NO_COLOR", "1")
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.press(SKIP_ORS)
         for key in ("8", "enter", "8", "enter", "8", "enter", "8", "enter", "ctrl+s"):
             await pilot.press(key)
         await pilot.pause()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import RadioSet
 
-from conftest import NOW, build_app, frozen_clock, screen_text
+from conftest import NOW, SKIP_ORS, build_app, frozen_clock, screen_text
 from srs_tui.app import SrsApp, make_app
 from srs_tui.measures import Scores
 from srs_tui.screens.caseload import CaseloadScreen
@@ -193,7 +193,7 @@ async def test_a_rating_after_the_end_is_session_1_of_episode_2(db_path: Path) -
         await pilot.click("#end")
         await pilot.pause()
         clock.now = NOW + timedelta(minutes=5)
-        await pilot.press("r")
+        await pilot.press("r", SKIP_ORS)
         await pilot.pause()
         assert isinstance(app.screen, RateScreen)
         assert "Ana  ·  session 1  ·  2026-12-01 14:10" in screen_text(app)

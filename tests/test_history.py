@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from conftest import FLAT, NOW, build_app, screen_text
+from conftest import FLAT, NOW, SKIP_ORS, build_app, screen_text
 from srs_tui.measures import Scores
 from srs_tui.screens.caseload import CaseloadScreen
 from srs_tui.screens.confirm import ConfirmScreen
@@ -163,7 +163,7 @@ async def test_r_rates_from_the_history_and_back_shows_the_new_session(db_path: 
     app = build_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_history(pilot)
-        await pilot.press("r")
+        await pilot.press("r", SKIP_ORS)
         assert isinstance(app.screen, RateScreen)
         for key in ("9", "enter", "9", "enter", "9", "enter", "9", "enter", "ctrl+s"):
             await pilot.press(key)

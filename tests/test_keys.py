@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from textual.widgets import Input
 
-from conftest import NOW, FakeMonotonic, Terminal, cli_env, frozen_clock, screen_text
+from conftest import NOW, SKIP_ORS, FakeMonotonic, Terminal, cli_env, frozen_clock, screen_text
 from srs_tui.app import make_app
 from srs_tui.config import Config
 from srs_tui.exchange.crypto import decrypt, encrypt
@@ -255,6 +255,7 @@ async def test_a_weak_lock_file_lifts_nothing_and_says_how_to_keep_the_screen(
         passphrase_file=secret_file,
     )
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.press("9")
         # While the app runs, someone writes a file with a passphrase they know, at n=2.
         secret_file.write_text(hash_line("intruder", 2, 8, 1))

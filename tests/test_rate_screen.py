@@ -9,7 +9,7 @@ from pathlib import Path
 from textual import events
 from textual.widgets import RadioButton, TextArea
 
-from conftest import FLAT, NOW, build_app, screen_text
+from conftest import FLAT, NOW, SKIP_ORS, build_app, screen_text
 from srs_tui.measures import Scores
 from srs_tui.screens.caseload import CaseloadScreen
 from srs_tui.screens.confirm import ConfirmScreen
@@ -54,6 +54,7 @@ def slider(app: object, key: str) -> RatingSlider:
 async def test_sliders_start_unset_with_focus_on_relationship(db_path: Path) -> None:
     app = build_app(db_path, client="Ana Example")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         assert isinstance(app.screen, RateScreen)
         assert [s.value for s in app.screen.query(RatingSlider)] == [None] * 4
@@ -66,6 +67,7 @@ async def test_typing_four_ratings_and_saving_stores_them_and_gives_feedback(
 ) -> None:
     app = build_app(db_path, client="Ana Example")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.press(*typed("9.1", "8.5", "7", "9.9"))
         assert app.focused is app.screen.query_one("#save", ActionButton)
         assert app.screen.query_one(TotalPanel).digits == "34.5"
@@ -83,6 +85,7 @@ async def test_typing_four_ratings_and_saving_stores_them_and_gives_feedback(
 async def test_enter_moves_focus_item_by_item(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         order = []
         for entry in ("9", "8", "7"):
             await pilot.press(*typed(entry))
@@ -94,6 +97,7 @@ async def test_enter_moves_focus_item_by_item(db_path: Path) -> None:
 async def test_out_of_range_and_malformed_entries_are_refused(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         first = slider(app, "relationship")
         await pilot.press(*typed("8"))
         first.focus()
@@ -112,6 +116,7 @@ async def test_out_of_range_and_malformed_entries_are_refused(db_path: Path) -> 
 async def test_save_with_a_missing_item_saves_nothing_and_says_which(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.press(*typed("9.1", "8.5"))
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -124,6 +129,7 @@ async def test_save_with_a_missing_item_saves_nothing_and_says_which(db_path: Pa
 async def test_keys_step_and_jump(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         first = slider(app, "relationship")
         await pilot.press("right")
         assert first.value == 50  # an unset slider starts from the middle
@@ -142,6 +148,7 @@ async def test_keys_step_and_jump(db_path: Path) -> None:
 async def test_backspace_and_escape_edit_the_typed_number(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         first = slider(app, "relationship")
         await pilot.press("9", "9", "backspace", "full_stop", "5", "enter")
         assert first.value == 95
@@ -155,6 +162,7 @@ async def test_backspace_and_escape_edit_the_typed_number(db_path: Path) -> None
 async def test_clicking_and_dragging_the_track_sets_the_value(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         goals = slider(app, "goals")
         layout = goals._layout()
         gutter = goals.gutter.left
@@ -174,6 +182,7 @@ async def test_clicking_and_dragging_the_track_sets_the_value(db_path: Path) -> 
 async def test_the_total_is_live(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.press(*typed("9", "8"))
         assert app.screen.query_one(TotalPanel).digits == "17.0"
         assert "2 of 4 items set" in screen_text(app)
@@ -184,6 +193,7 @@ async def test_the_total_is_live(db_path: Path) -> None:
 async def test_escape_with_unsaved_ratings_asks_first(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.press(*typed("9"))
         await pilot.press("escape")
         assert isinstance(app.screen, ConfirmScreen)
@@ -264,6 +274,7 @@ async def test_a_back_dated_form_says_it_goes_before_the_latest_sessions(db_path
                          setting="telehealth", now=NOW)  # fmt: skip
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         assert "session 3" in screen_text(app)
         await pilot.press("ctrl+d")
@@ -298,6 +309,7 @@ async def test_a_future_date_is_refused(db_path: Path) -> None:
 async def test_a_markup_alias_shows_as_typed(db_path: Path) -> None:
     app = build_app(db_path, client="[/]")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         assert "[/]  ·  session 1" in screen_text(app)
         await pilot.press(*typed("9", "9", "9", "9"), "ctrl+s")
@@ -333,6 +345,7 @@ async def test_a_fast_burst_of_keys_lands_item_by_item(db_path: Path) -> None:
 async def test_a_pasted_number_waits_for_enter(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         first = slider(app, "relationship")
         app.screen.query_one("#relationship").post_message(events.Paste(" 8.5\n"))
         await pilot.pause()
@@ -345,6 +358,7 @@ async def test_a_pasted_number_waits_for_enter(db_path: Path) -> None:
 async def test_tab_and_shift_tab_move_between_items(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.press("tab")
         assert app.focused is slider(app, "goals")
         await pilot.press("shift+tab")
@@ -356,6 +370,7 @@ async def test_ctrl_t_shows_the_history_and_keeps_the_typed_ratings(db_path: Pat
 
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.press(*typed("9"), "ctrl+t")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
@@ -379,6 +394,7 @@ async def test_the_settings_decide_whether_a_total_at_the_cutoff_is_below_it(
     config = load_config(settings)
     app = make_app(db_path, config, client_alias="Ana Example", clock=frozen_clock)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.press(*typed("9", "9", "9", "9"))
         assert "at or above the cutoff" not in screen_text(app)
         assert "below the cutoff" in screen_text(app)  # the live total, before saving

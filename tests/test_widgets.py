@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import build_app, screen_text
+from conftest import SKIP_ORS, build_app, screen_text
 from srs_tui.widgets.action_button import ActionButton
 from srs_tui.widgets.big_number import digit_rows
 from srs_tui.widgets.key_bar import KeyBar
@@ -41,6 +41,7 @@ async def test_key_bar_shows_the_keys_of_the_focused_widget_and_the_screen(
 async def test_a_click_on_the_key_bar_presses_that_key(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         bar = app.screen.query_one(KeyBar)
         save = next(cell for cell in bar.shown_keys() if cell.description == "Save")
@@ -64,6 +65,7 @@ async def test_the_total_follows_a_slider_at_once(db_path: Path) -> None:
     # Set in the same step as the slider, not a message later: so they reach the same frame.
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         app.screen.query_one("#goals", RatingSlider).value = 85
         assert app.screen.query_one(TotalPanel).digits == " 8.5"
@@ -92,6 +94,7 @@ async def test_the_total_is_drawn_in_large_digits_beside_the_bar(db_path: Path) 
 async def test_the_focus_bar_moves_with_enter_to_the_next_item(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
 
         def marked() -> list[str]:
@@ -130,6 +133,7 @@ async def test_enter_on_the_save_button_saves_after_four_numbers(db_path: Path) 
 async def test_a_click_on_save_says_what_is_missing(db_path: Path) -> None:
     app = build_app(db_path, client="Ana")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         await pilot.press("9", "enter")
         await pilot.click("#save")

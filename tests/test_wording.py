@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import Input, RadioButton
 
-from conftest import NOW, build_app, frozen_clock, screen_text
+from conftest import NOW, SKIP_ORS, build_app, frozen_clock, screen_text
 from srs_tui.app import make_app
 from srs_tui.measures import MEASURES, ORS, SRS, Measure, Scores
 from srs_tui.measures.registry import AGE_BANDS
@@ -303,6 +303,7 @@ async def test_a_spanish_client_sees_spanish_items_and_guide(db_path: Path) -> N
         store.add_client("Lucía", now=NOW, language="es")
     app = build_app(db_path, client="Lucía")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         text = screen_text(app)
         assert "Relación" in text
@@ -329,6 +330,7 @@ async def test_licensed_wording_replaces_ours(db_path: Path) -> None:
         licensed_wording=parse_wording(LICENSED, "wording.toml"),
     )
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         text = screen_text(app)
         assert "Licensed relationship label" in text
@@ -377,6 +379,7 @@ async def test_long_licensed_poles_go_under_the_track_without_breaking_lines(
         licensed_wording=parse_wording(long_poles, "wording.toml"),
     )
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         for slider in app.screen.query(RatingSlider):
             assert not slider._layout().poles_beside
@@ -437,6 +440,7 @@ async def test_a_spanish_client_sees_the_licensed_spanish_and_an_english_one_our
     ):
         app = make_app(db_path, client_alias=alias, clock=frozen_clock, licensed_wording=licensed)
         async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(SKIP_ORS)
             await pilot.pause()
             text = screen_text(app)
             for words in shown:
@@ -574,6 +578,7 @@ async def test_a_client_sees_the_words_of_their_age_bands_form(
         store.add_client("Sam", now=NOW, language=language, age_band=band)
     app = build_app(db_path, client="Sam")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
         await pilot.pause()
         text = screen_text(app)
         for words in shown:
@@ -600,6 +605,7 @@ async def test_a_child_sees_the_licensed_child_words_and_an_adult_the_adult_ones
     ):
         app = make_app(db_path, client_alias=alias, clock=frozen_clock, licensed_wording=licensed)
         async with app.run_test(size=SIZE) as pilot:
+            await pilot.press(SKIP_ORS)
             await pilot.pause()
             text = screen_text(app)
             assert shown in text

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from srs_tui.config import Config
 from srs_tui.context import NOT_SHARING, AppContext, Share, local_now
 from srs_tui.passphrase import check_passphrase, has_passphrase
+from srs_tui.screens import navigation
 from srs_tui.screens.base import ClientChooser, ClientScreen, SharingApp
 from srs_tui.screens.curtain import CurtainScreen
 from srs_tui.screens.navigation import LaunchScreen
@@ -133,9 +134,7 @@ class SrsApp(SharingApp):
         # The screens watch this value: each draws its names again, and shows its banner.
         self.share = Share(client.id, client.display_name)
         if open_rating:
-            from srs_tui.screens.rate import RateScreen
-
-            self.push_screen(RateScreen(self.ctx, client))
+            navigation.open_rating(self, self.ctx, client)
 
     def stop_sharing(self) -> None:
         """Back to the therapist's own view."""
@@ -263,9 +262,7 @@ class SrsApp(SharingApp):
         # Started for one client, the app opens on the rating screen alone: the caseload
         # (every other client's alias) is built only if the therapist goes back to it.
         if self.start_client is not None:
-            from srs_tui.screens.rate import RateScreen
-
-            self.push_screen(RateScreen(self.ctx, self.start_client))
+            navigation.open_rating(self, self.ctx, self.start_client)
 
     def _after_first_frame(self) -> None:
         # What start-up built (Textual, the styles, the first screen) lives as long as the app.

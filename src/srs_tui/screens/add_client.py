@@ -1,5 +1,6 @@
 """Add or edit a client: an alias or a code (not necessarily a real name), the language of the
-client-facing text, and a name to show while the screen is shared."""
+client-facing text, the age band that chooses each measure's form, and a name to show while the
+screen is shared."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from srs_tui.context import AppContext
+from srs_tui.measures import AGE_BANDS, AGE_SPANS
 from srs_tui.screens.dialog import Dialog
 from srs_tui.store import Client, StoreError
 from srs_tui.store.records import ALIAS_MAX, DISPLAY_NAME_MAX, LANGUAGES
@@ -16,6 +18,27 @@ from srs_tui.store.records import ALIAS_MAX, DISPLAY_NAME_MAX, LANGUAGES
 
 class AddClientScreen(Dialog[Client | None]):
     """Returns the added or edited client, or None if cancelled."""
+
+    # The choices side by side; in a window too short for it all, the dialog scrolls.
+    DEFAULT_CSS = """
+    AddClientScreen .dialog {
+        max-height: 100%;
+        overflow-y: auto;
+    }
+    AddClientScreen #language {
+        layout: horizontal;
+        width: 100%;
+    }
+    AddClientScreen #language RadioButton {
+        margin-right: 2;
+    }
+    AddClientScreen #age-band {
+        layout: grid;
+        grid-size: 2;
+        grid-rows: 1;
+        width: 100%;
+    }
+    """
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="Change nothing", id="client.cancel"),
@@ -29,6 +52,7 @@ class AddClientScreen(Dialog[Client | None]):
     def compose(self) -> ComposeResult:
         client = self.client
         language = client.language if client else "en"
+        band = client.age_band if client else AGE_BANDS[0]
         with Vertical(classes="dialog"):
             yield Label("Edit the client" if client else "Add a client", classes="dialog-title")
             yield Static(
@@ -45,6 +69,10 @@ class AddClientScreen(Dialog[Client | None]):
             with RadioSet(id="language"):
                 for code, name in LANGUAGES.items():
                     yield RadioButton(name, value=code == language, name=code)
+            yield Label("Age band: it chooses the forms of the sessions to come")
+            with RadioSet(id="age-band"):
+                for name in AGE_BANDS:
+                    yield RadioButton(f"{name} {AGE_SPANS[name]}", value=name == band, name=name)
             yield Label("Name to show while sharing the screen (optional: initials, first name):")
             yield Input(
                 (client.display_name or "") if client else "",
@@ -75,6 +103,10 @@ class AddClientScreen(Dialog[Client | None]):
         pressed = self.query_one("#language", RadioSet).pressed_button
         return pressed.name if pressed is not None and pressed.name else "en"
 
+    def _age_band(self) -> str:
+        pressed = self.query_one("#age-band", RadioSet).pressed_button
+        return pressed.name if pressed is not None and pressed.name else AGE_BANDS[0]
+
     def _save(self) -> None:
         alias = self.query_one("#alias", Input).value
         name = self.query_one("#display-name", Input).value
@@ -82,11 +114,19 @@ class AddClientScreen(Dialog[Client | None]):
         try:
             if self.client is None:
                 saved = store.add_client(
-                    alias, now=self.ctx.clock(), language=self._language(), display_name=name
+                    alias,
+                    now=self.ctx.clock(),
+                    language=self._language(),
+                    display_name=name,
+                    age_band=self._age_band(),
                 )
             else:
                 saved = store.edit_client(
-                    self.client.id, alias=alias, language=self._language(), display_name=name
+                    self.client.id,
+                    alias=alias,
+                    language=self._language(),
+                    display_name=name,
+                    age_band=self._age_band(),
                 )
         except StoreError as error:
             self.query_one("#alias-error", Static).update(str(error))

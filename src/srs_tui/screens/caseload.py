@@ -337,9 +337,9 @@ class CaseloadScreen(ClientChooser):
         client = self._selected_client()
         if client is None:
             return
-        from srs_tui.screens.rate import RateScreen
+        from srs_tui.screens.navigation import open_rating
 
-        self.app.push_screen(RateScreen(self.ctx, client))
+        open_rating(self.app, self.ctx, client)
 
     def action_archive(self) -> None:
         """Archive the client under the cursor (nothing is deleted), or bring them back."""

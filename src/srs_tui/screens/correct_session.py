@@ -1,4 +1,4 @@
-"""Correct a mistaken session: its four ratings or its date."""
+"""Correct a mistaken session: the four ratings of one of its measures, or its date."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from srs_tui.details import DISPLAY_FORMAT, parse_session_time
-from srs_tui.measures import SRS, RatingError, Scores, format_tenths, parse_rating
+from srs_tui.measures import RatingError, Scores, format_tenths, measure_named, parse_rating
 from srs_tui.screens.dialog import Dialog
 from srs_tui.store import Administration
 
@@ -34,13 +34,17 @@ class CorrectSessionScreen(Dialog[Correction | None]):
     def __init__(self, administration: Administration, now: datetime) -> None:
         super().__init__()
         self.administration = administration
+        self.measure = measure_named(administration.measure)
         self.now = now
 
     def compose(self) -> ComposeResult:
         values = self.administration.scores.as_dict()
         with Vertical(classes="dialog"):
-            yield Label(f"Correct session {self.administration.session}", classes="dialog-title")
-            for item in SRS.items:
+            yield Label(
+                f"Correct session {self.administration.session}: {self.measure.name}",
+                classes="dialog-title",
+            )
+            for item in self.measure.items:
                 with Horizontal(classes="field"):
                     yield Label(item.label, classes="field-label")
                     yield Input(format_tenths(values[item.key]), id=f"fix-{item.key}")
@@ -56,7 +60,7 @@ class CorrectSessionScreen(Dialog[Correction | None]):
 
     def _correction(self) -> Correction | str:
         values: dict[str, int] = {}
-        for item in SRS.items:
+        for item in self.measure.items:
             typed = self.query_one(f"#fix-{item.key}", Input).value
             try:
                 values[item.key] = parse_rating(typed)
@@ -73,7 +77,7 @@ class CorrectSessionScreen(Dialog[Correction | None]):
             DISPLAY_FORMAT
         ):
             moment = self.administration.administered_at  # unchanged: keep its seconds and zone
-        return Correction(scores=Scores.of(SRS, values), administered_at=moment)
+        return Correction(scores=Scores.of(self.measure, values), administered_at=moment)
 
     def _save(self) -> None:
         result = self._correction()

@@ -1,4 +1,5 @@
-"""Feedback right after saving: the total, the alerts with their reasons, what to ask, a note."""
+"""Feedback right after saving: the total, for the ORS the progress since intake, the alerts with
+their reasons, what to ask, a note; after an ORS, the SRS of the same session is one key away."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from textual.content import Content
 from textual.widgets import Button, Header, Label, Static, TextArea
 
 from srs_tui.context import AppContext
-from srs_tui.measures import format_tenths, measure_named
+from srs_tui.details import SessionDetails
+from srs_tui.measures import OUTCOME, SRS, format_tenths, measure_named
 from srs_tui.rules import Feedback, Profile
+from srs_tui.rules.outcome import progress
 from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.navigation import go_back, screen_below
@@ -23,18 +26,28 @@ from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.wording import Wording
 
 
-def describe(feedback: Feedback, wording: Wording, soft_item: int) -> Content:
+def describe(
+    feedback: Feedback, wording: Wording, soft_item: int, *, judged: bool = True
+) -> Content:
     """The alerts, each with a symbol and words (never colour alone), and what to ask, in the
-    client's words and language."""
+    client's words and language. judged: False for a form without norms, which has none."""
     lowest = wording.item(feedback.lowest_key)
     question = lowest.question if feedback.lowest_value < soft_item else wording.general_question
     parts: list[str | tuple[str, str]] = []
-    if not feedback.needs_attention:
+    if not judged:
+        parts += [("This form has no norms: no cutoff, no alerts.\n", "$text-muted")]
+    elif not feedback.alerts:
         parts += [("✓ ", "bold $text-success"), ("No alerts for this session.\n", "bold")]
+    elif not feedback.needs_attention:
+        # Good signs or notes only: said so before them, so a note never reads as an alarm.
+        parts += [("✓ ", "bold $text-success"), ("Nothing that needs attention.\n", "bold")]
     for alert in feedback.alerts:
-        symbol = (
-            ("↑ ", "bold $text-success") if alert.rule.positive else ("▲ ", "bold $text-warning")
-        )
+        if alert.rule.positive:
+            symbol = ("↑ ", "bold $text-success")
+        elif alert.rule.note:
+            symbol = ("● ", "bold $text-primary")  # worth a look, not counted
+        else:
+            symbol = ("▲ ", "bold $text-warning")
         parts += [
             symbol,
             (alert.rule.title, "bold"),
@@ -51,25 +64,79 @@ def describe(feedback: Feedback, wording: Wording, soft_item: int) -> Content:
 
 
 def standing(feedback: Feedback, name: str, saved: Administration, profile: Profile) -> Content:
-    """Beside the large total: whose session this was, and the total against the cutoff."""
+    """Beside the large total: whose session this was, and the total against the form's cutoff
+    (for the ORS, in or out of the clinical range; nothing for a form without norms)."""
+    outcome = profile.measure.kind == OUTCOME
     below = profile.below_cutoff(feedback.total)
-    verdict = (
-        ("▲ below the cutoff", "bold $text-warning")
-        if below
-        else ("✓ at or above the cutoff", "bold $text-success")
-    )
+    verdict: tuple[str, str] | str
+    if profile.cutoff is None:
+        verdict = ""
+    elif outcome:
+        verdict = (
+            ("▲ in the clinical range", "bold $text-warning")
+            if below
+            else ("✓ out of the clinical range", "bold $text-success")
+        )
+    else:
+        verdict = (
+            ("▲ below the cutoff", "bold $text-warning")
+            if below
+            else ("✓ at or above the cutoff", "bold $text-success")
+        )
+    line = "clinical cutoff" if outcome else "cutoff"
     return Content.assemble(
         ("Saved  ", "bold"),
         (name, "bold"),
-        f"  ·  session {saved.session}\n",
-        ("/ 40", "bold"),
-        f"   cutoff {format_tenths(profile.cutoff)}\n" if profile.cutoff is not None else "\n",
+        f"  ·  session {saved.session}  ·  {saved.measure}\n",
+        (f"/ {profile.measure.total_max // 10}", "bold"),
+        f"   {line} {format_tenths(profile.cutoff)}\n" if profile.cutoff is not None else "\n",
         verdict,
     )
 
 
+def progress_since_intake(
+    saved: Administration, intake: Administration, profile: Profile
+) -> Content:
+    """After an ORS: the intake, today, the change, the reliable change index, in or out of
+    the clinical range and the episode's outcome so far."""
+    total, first = saved.scores.total, intake.scores.total
+    at_intake = intake.id == saved.id
+    if at_intake and not profile.judged:
+        return Content.assemble(
+            ("Intake  ", "bold"),
+            "the first ORS of this episode: later sessions are compared with it.",
+        )
+    if not profile.judged:  # no cutoff, no RCI: the numbers alone
+        change = total - first
+        return Content.assemble(
+            ("Since intake  ", "bold"),
+            f"{format_tenths(first)} (session {intake.session}) → {format_tenths(total)} today: ",
+            (f"{'+' if change >= 0 else '−'}{format_tenths(abs(change))}", "bold"),
+        )
+    found = progress(first, total, at_intake, profile)
+    where = "in the clinical range" if found.clinical else "out of the clinical range"
+    reliable = f"reliable change: {format_tenths(found.rci)}"
+    if at_intake:
+        return Content.assemble(
+            ("Intake  ", "bold"),
+            "the first ORS of this episode: later sessions are compared with it.\n",
+            f"{format_tenths(total)}, {where}  ·  {reliable}",
+        )
+    sign = "+" if found.change >= 0 else "−"
+    return Content.assemble(
+        ("Since intake  ", "bold"),
+        f"{format_tenths(first)} (session {intake.session}) → {format_tenths(total)} today: ",
+        (f"{sign}{format_tenths(abs(found.change))}", "bold"),
+        f"  ({reliable})\n",
+        ("Outcome so far  ", "bold"),
+        (found.outcome or "", "bold"),
+        f"  ·  {where}",
+    )
+
+
 class FeedbackScreen(ClientScreen):
-    """What the SRS said, and the note of what was discussed."""
+    """What the measure said (for the ORS, against intake), and the note of what was
+    discussed."""
 
     DEFAULT_CSS = """
     FeedbackScreen #feedback-body {
@@ -88,6 +155,13 @@ class FeedbackScreen(ClientScreen):
     FeedbackScreen #feedback-standing {
         width: 1fr;
         height: 3;
+    }
+    FeedbackScreen #feedback-progress {
+        margin-top: 1;
+    }
+    /* A short window keeps the saved total, the progress and the note in view together. */
+    FeedbackScreen.-short #feedback-progress {
+        margin-top: 0;
     }
     FeedbackScreen #feedback-alerts {
         margin: 1 0;
@@ -129,18 +203,54 @@ class FeedbackScreen(ClientScreen):
             tooltip="Save the note and show this client's trend",
             id="fb.history",
         ),
+        Binding(
+            "ctrl+n",
+            "srs",
+            "SRS now",
+            tooltip="Save the note and give the SRS of this session",
+            id="fb.srs",
+        ),
         Binding("escape", "leave", "Done", tooltip="Finish", id="fb.leave"),
     ]
 
     def __init__(
-        self, ctx: AppContext, client: Client, saved: Administration, feedback: Feedback
+        self,
+        ctx: AppContext,
+        client: Client,
+        saved: Administration,
+        feedback: Feedback,
+        *,
+        intake: Administration | None = None,
     ) -> None:
+        """intake: the first administration of the measure in the saved one's episode (the
+        saved one itself, or None, when it is the first)."""
         super().__init__(ctx, client)
         preset_breakpoints(self)
         self.saved = saved
         self.feedback = feedback
-        self.profile = ctx.config.profiles.of(saved.measure)
-        self.sub_title = "Feedback"
+        self.intake = intake or saved
+        self.measure = measure_named(saved.measure)
+        self.profile = ctx.config.profiles.of(saved.measure, saved.form)
+        self.sub_title = f"{saved.measure} feedback"
+        self._srs_next = self.measure.kind == OUTCOME and not self._session_has(SRS.name)
+
+    def _session_has(self, measure: str) -> bool:
+        """Whether the saved session already has this measure (then no key leads to it)."""
+        try:
+            visit = self.ctx.store.visit(self.client.id, self.saved.administered_at.date())
+        except StoreError:
+            return False
+        return (
+            visit is not None
+            and visit.session_id == self.saved.session_id
+            and (measure in visit.measures)
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
+        # After an ORS, the SRS of the same session; after an SRS, nothing follows.
+        if action == "srs":
+            return self._srs_next
+        return True
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -152,13 +262,17 @@ class FeedbackScreen(ClientScreen):
                     self._standing(),
                     id="feedback-standing",
                 )
+            if self.measure.kind == OUTCOME:
+                yield Static(
+                    progress_since_intake(self.saved, self.intake, self.profile),
+                    id="feedback-progress",
+                )
             yield Static(
                 describe(
                     self.feedback,
-                    self.ctx.wording(
-                        self.client, measure_named(self.saved.scores.measure), self.saved.form
-                    ),
-                    self.profile.setting("soft_item"),
+                    self.ctx.wording(self.client, self.measure, self.saved.form),
+                    self._soft_item(),
+                    judged=self.profile.judged,
                 ),
                 id="feedback-alerts",
             )
@@ -168,6 +282,16 @@ class FeedbackScreen(ClientScreen):
                 yield Button("Done", id="done", variant="primary", compact=True, tooltip="Ctrl+S")
                 yield Static("", id="feedback-message", markup=False)
         yield KeyBar()
+
+    def _soft_item(self) -> int:
+        """Below it, an item's own question is asked, else the general one: the SRS's setting;
+        for the ORS an item below its share of the clinical cutoff; without norms, the lowest
+        item always."""
+        if "soft_item" in self.profile.values:
+            return self.profile.setting("soft_item")
+        if self.profile.cutoff is not None:
+            return -(-self.profile.cutoff // len(self.measure.items))
+        return self.measure.item_max + 1
 
     def _standing(self) -> Content:
         name = self.shown_name()
@@ -226,6 +350,16 @@ class FeedbackScreen(ClientScreen):
             go_back(self, self.ctx)  # the history the rating was started from
         else:
             self.app.switch_screen(HistoryScreen(self.ctx, self.client))
+
+    def action_srs(self) -> None:
+        """Save the note, then the SRS of the same session in place of this feedback."""
+        if not self._srs_next or not self._save_note():
+            return
+        from srs_tui.screens.rate import RateScreen
+
+        saved = self.saved
+        details = SessionDetails(saved.administered_at, saved.mode, saved.setting)
+        self.app.switch_screen(RateScreen(self.ctx, self.client, SRS, details=details))
 
     def action_leave(self) -> None:
         """Finish, asking first if a typed note would be lost."""

@@ -367,10 +367,10 @@ class HistoryScreen(ClientScreen):
 
     def action_rate(self) -> None:
         """Give the SRS to this client now."""
-        from srs_tui.screens.rate import RateScreen
+        from srs_tui.screens.navigation import open_rating
 
         self.chosen_episode = None  # back here, show where the new session went
-        self.app.push_screen(RateScreen(self.ctx, self.client))
+        open_rating(self.app, self.ctx, self.client)
 
     def action_rules(self) -> None:
         """Show the alert rules with their thresholds and sources."""

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.app import App
 from textual.screen import Screen
 
 from srs_tui.context import AppContext
 from srs_tui.screens.base import ClientScreen, share_of
+from srs_tui.store import Client, StoreError
 
 
 class LaunchScreen(Screen[None]):
@@ -54,3 +56,17 @@ def _back_while_sharing(screen: Screen[Any], ctx: AppContext, client_id: str | N
         screen.notify("Sharing: this client's screens only. Ctrl+O stops sharing.")
     elif client_id is not None:
         screen.app.switch_screen(HistoryScreen(ctx, ctx.store.client(client_id)))
+
+
+def open_rating(app: App[Any], ctx: AppContext, client: Client) -> None:
+    """Open the rating screen for client with the measure this moment of their visit needs:
+    the ORS when today's session has none (the start of a visit), the SRS when it has an ORS
+    and no SRS (its end). Either can be skipped or given alone from there."""
+    from srs_tui.measures import ORS, measure_named
+    from srs_tui.screens.rate import RateScreen
+
+    try:
+        name = ctx.store.measure_to_offer(client.id, ctx.clock().date())
+    except StoreError:
+        name = ORS.name  # unreadable now: the start of a visit, and the save says what is wrong
+    app.push_screen(RateScreen(ctx, client, measure_named(name)))

@@ -1,8 +1,10 @@
-"""Rate: the four sliders, the live total, save. Client-facing: shows only this client."""
+"""Rate: the four sliders of one measure (the ORS or the SRS, in the client's form), the live
+total, save. Client-facing: shows only this client."""
 
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import datetime
 
 from rich.text import Text
 from textual import on
@@ -15,7 +17,7 @@ from textual.widgets import Header, Static
 
 from srs_tui.context import AppContext
 from srs_tui.details import DISPLAY_FORMAT, SessionDetails
-from srs_tui.measures import SRS, Scores, total_of
+from srs_tui.measures import ORS, SRS, Measure, Scores, total_of
 from srs_tui.rules import summarize
 from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.navigation import go_back
@@ -29,7 +31,7 @@ from srs_tui.wording import guide_text
 
 
 class RateScreen(ClientScreen):
-    """Administer one SRS to one client."""
+    """Administer one measure to one client, in the form of the client's age band."""
 
     DEFAULT_CSS = """
     RateScreen #session-info {
@@ -105,6 +107,14 @@ class RateScreen(ClientScreen):
             id="rate.history",
         ),
         Binding(
+            "ctrl+n",
+            "skip",
+            # Short, so that Escape keeps its place on an 80-column key bar.
+            "SRS",
+            tooltip="No ORS today: the SRS instead, nothing saved",
+            id="rate.skip",
+        ),
+        Binding(
             "escape",
             "leave",
             "Back",
@@ -113,22 +123,56 @@ class RateScreen(ClientScreen):
         ),
     ]
 
-    def __init__(self, ctx: AppContext, client: Client) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        client: Client,
+        measure: Measure = SRS,
+        *,
+        details: SessionDetails | None = None,
+    ) -> None:
+        """details: the date, mode and setting of the session this rating joins (the SRS after
+        a back-dated ORS); None: now, with the default mode and setting."""
         super().__init__(ctx, client)
         preset_breakpoints(self)
-        self.profile = ctx.config.profiles.of(SRS.name)
-        self.sub_title = "Rate"
-        self.details = SessionDetails(
+        self.measure = measure
+        self.form = measure.form_for(client.age_band).name
+        self.profile = ctx.config.profiles.of(measure.name, self.form)
+        self.sub_title = measure.title
+        self.details = details or SessionDetails(
             administered_at=ctx.clock(),
             mode=ctx.config.default_mode,
             setting=ctx.config.default_setting,
         )
-        self.wording = ctx.wording(client, SRS)
-        self._session = ctx.store.next_session(client.id)
+        self.wording = ctx.wording(client, measure, self.form)
         self._later = 0  # sessions held after the chosen date: a back-dated form goes before
+        # Until the therapist sets a date, the save time is used.
+        self._details_chosen = details is not None
+        self._session = 1
+        self._session = self._number(self.details.administered_at)
         self._saving = False
         self._said = ""
-        self._details_chosen = False  # until the therapist sets a date, the save time is used
+
+    def _number(self, held_at: datetime) -> int:
+        """The number the session will have: that of the session of the day this measure joins
+        (the SRS after the visit's ORS), else where a new session at held_at goes."""
+        store = self.ctx.store
+        with suppress(StoreError):  # unreadable: the save says what is wrong
+            visit = store.visit(self.client.id, held_at.date())
+            if visit is not None and self.measure.name not in visit.measures:
+                self._later = 0
+                return visit.number
+            if self._details_chosen:
+                number, self._later, _ = store.place(self.client.id, held_at)
+                return number
+            return store.next_session(self.client.id)
+        return self._session
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
+        # Skipping leads from the ORS to the SRS; on the SRS there is nothing to skip to.
+        if action == "skip":
+            return self.measure is ORS
+        return True
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -138,7 +182,7 @@ class RateScreen(ClientScreen):
             poles = max(len(p) for i in self.wording.items for p in (i.low, i.high))
             for item in self.wording.items:
                 yield RatingSlider(item, pole_width=poles)
-            yield TotalPanel(self.profile, self.wording.total, id="total")
+            yield TotalPanel(self.measure, self.profile, self.wording.total, id="total")
             with Horizontal(id="rate-actions"):
                 yield ActionButton("Save", id="save", tooltip="Ctrl+S")
                 yield Static("", id="rate-message", markup=False)
@@ -152,6 +196,8 @@ class RateScreen(ClientScreen):
 
     def _info(self) -> Text:
         info = Text(no_wrap=True, overflow="ellipsis")
+        info.append(self.measure.name, style="bold")
+        info.append("  ·  ")
         info.append(self.shown_name(), style="bold")
         info.append(f"  ·  session {self._session}")
         if self._later:
@@ -232,7 +278,9 @@ class RateScreen(ClientScreen):
             self._say(f"Not saved: set {names} first.")
             self.query_one(f"#{missing[0].key}", RatingSlider).focus()
             return
-        scores = Scores.of(SRS, {key: value for key, value in values.items() if value is not None})
+        scores = Scores.of(
+            self.measure, {key: value for key, value in values.items() if value is not None}
+        )
         store = self.ctx.store
         try:
             saved = store.record(
@@ -244,26 +292,34 @@ class RateScreen(ClientScreen):
                 mode=self.details.mode,
                 setting=self.details.setting,
                 now=self.ctx.clock(),
+                form=self.form,
             )
         except StoreError as error:
             self._say(str(error))
             return
         self._saving = True
-        feedback = summarize(self._history_to(saved), self.profile)
+        series = self._history_to(saved)
+        feedback = summarize(
+            [given.scores for given in series], self.profile, [given.session for given in series]
+        )
         from srs_tui.screens.feedback import FeedbackScreen  # its TextArea: only when needed
 
-        self.app.switch_screen(FeedbackScreen(self.ctx, self.client, saved, feedback))
+        self.app.switch_screen(
+            FeedbackScreen(self.ctx, self.client, saved, feedback, intake=series[0])
+        )
 
-    def _history_to(self, saved: Administration) -> list[Scores]:
-        """The saved session's episode in time order, up to and including it: a back-dated
-        form is judged against the sessions before it, not after."""
+    def _history_to(self, saved: Administration) -> list[Administration]:
+        """The measure's series in the saved session's episode in time order, up to and
+        including it: a back-dated form is judged against the sessions before it, not after."""
         try:
-            history = self.ctx.store.history(self.client.id, episode_id=saved.episode_id)
+            history = self.ctx.store.history(
+                self.client.id, measure=self.measure.name, episode_id=saved.episode_id
+            )
         except StoreError:
-            return [saved.scores]  # saved, but unreadable after: judged on its own
+            return [saved]  # saved, but unreadable after: judged on its own
         ids = [administration.id for administration in history]
         upto = ids.index(saved.id) + 1 if saved.id in ids else len(history)
-        return [administration.scores for administration in history[:upto]] or [saved.scores]
+        return history[:upto] or [saved]
 
     def action_details(self) -> None:
         """Open the date, mode and setting."""
@@ -273,14 +329,34 @@ class RateScreen(ClientScreen):
             if details is not None:
                 self._details_chosen = True
                 self.details = details
-                # Unreadable: the number stays as it was, and the save says what is wrong.
-                with suppress(StoreError):
-                    self._session, self._later, _ = self.ctx.store.place(
-                        self.client.id, details.administered_at
-                    )
+                self._session = self._number(details.administered_at)
                 self.query_one("#session-info", Static).update(self._info())
 
         self.app.push_screen(SessionDetailsScreen(self.details, self.ctx.clock()), apply)
+
+    def action_skip(self) -> None:
+        """No ORS today: the SRS in its place, with nothing saved (asking first if ratings
+        typed here would be lost)."""
+        if self.measure is not ORS:
+            return
+
+        def to_srs() -> None:
+            self._saving = True  # nothing to keep: the quit check must not ask about it
+            self.app.switch_screen(RateScreen(self.ctx, self.client, SRS))
+
+        if not self.has_unsaved():
+            to_srs()
+            return
+
+        from srs_tui.screens.confirm import confirm_then
+
+        confirm_then(
+            self.app,
+            "Discard the ORS ratings entered so far and give the SRS?",
+            to_srs,
+            yes="Discard",
+            no="Keep rating",
+        )
 
     def action_leave(self) -> None:
         """Back to the caseload, asking first if ratings would be lost."""

@@ -1,4 +1,5 @@
-"""TotalPanel: the live total in large digits, "/ 40", and where it stands against the cutoff.
+"""TotalPanel: the live total in large digits, "/ 40", and where it stands against the form's
+cutoff (none for a form without norms).
 
 One widget draws it all (the digits, then a 0-to-40 bar with the cutoff on it): every widget
 on the rating screen is styled twice and laid out before its first frame.
@@ -13,7 +14,7 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from srs_tui.measures import SRS, format_tenths
+from srs_tui.measures import Measure, format_tenths
 from srs_tui.rules import Profile
 from srs_tui.widgets.big_number import aligned_rows, digits_text
 from srs_tui.widgets.drawn import line_at
@@ -23,7 +24,7 @@ DIGITS_WIDTH = 14  # "40.0" in 3x3 glyphs (10 cells) and room, then the bar
 
 
 class TotalPanel(Widget):
-    """The SRS total of the items set so far, in the client's language."""
+    """The total of a measure's items set so far, in the client's language."""
 
     DEFAULT_CSS = """
     TotalPanel {
@@ -47,9 +48,15 @@ class TotalPanel(Widget):
     }
 
     def __init__(
-        self, profile: Profile, words: Mapping[str, str], *, id: str | None = None
+        self,
+        measure: Measure,
+        profile: Profile,
+        words: Mapping[str, str],
+        *,
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.measure = measure
         self.profile = profile
         self.words = words
         self.total = 0
@@ -79,21 +86,22 @@ class TotalPanel(Widget):
         """Three lines: "/ 40" and the cutoff, the bar, where the total stands."""
         cutoff = self.profile.cutoff
         cutoff_style, muted = self._style("cutoff"), self._style("muted")
-        head = [Segment("/ 40", self.rich_style + Style(bold=True))]
+        top = self.measure.total_max
+        head = [Segment(f"/ {top // POINT}", self.rich_style + Style(bold=True))]
         if cutoff is not None:
             head.append(Segment(f"   {self.words['cutoff']} {format_tenths(cutoff)}", cutoff_style))
         # One cell a point when there is room, so 35 and 36 never share a cell.
-        bar_width = min(max(width - 5, 10), SRS.total_max // POINT + 1)
-        filled_to = round(self.total * (bar_width - 1) / SRS.total_max) if self.items_set else -1
+        bar_width = min(max(width - 5, 10), top // POINT + 1)
+        filled_to = round(self.total * (bar_width - 1) / top) if self.items_set else -1
         if cutoff is None:  # a form without norms: the bar alone, no line to be below
             bar = [
                 Segment("0 ", muted),
                 Segment("█" * (filled_to + 1), self._style("accent")),
                 Segment("─" * (bar_width - filled_to - 1), muted),
-                Segment(" 40", muted),
+                Segment(f" {top // POINT}", muted),
             ]
         else:
-            cut_cell = round(cutoff * (bar_width - 1) / SRS.total_max)
+            cut_cell = round(cutoff * (bar_width - 1) / top)
             filled = min(filled_to + 1, cut_cell)
             after = max(filled_to - cut_cell, 0)
             bar = [
@@ -103,9 +111,9 @@ class TotalPanel(Widget):
                 Segment("┃", cutoff_style),
                 Segment("█" * after, self._style("accent")),
                 Segment("─" * (bar_width - cut_cell - 1 - after), muted),
-                Segment(" 40", muted),
+                Segment(f" {top // POINT}", muted),
             ]
-        count = len(SRS.items)
+        count = len(self.measure.items)
         if self.items_set < count:
             counted = self.words["items_set"].format(set=self.items_set, count=count)
             status = Segment(counted, muted)

@@ -232,4 +232,6 @@ def test_the_reasons_say_the_numbers_in_plain_words() -> None:
         "change: not on track. Change course together, or consult."
     )
     (worse,) = ADULT.latest_alerts([ors(200), ors(120)], [1, 2])
-    assert worse.reason == "Total is 8.0 below intake (20.0 to 12.0): reliably worse. Talk about it."
+    assert (
+        worse.reason == "Total is 8.0 below intake (20.0 to 12.0): reliably worse. Talk about it."
+    )

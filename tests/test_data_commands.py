@@ -294,7 +294,7 @@ def test_a_report_is_one_self_contained_html_file(demo_db: Path, tmp_path: Path)
     assert "cutoff 36.0" in html
     assert "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "src=" not in html
-    assert html.count("<tr>") == 1 + 5  # the heading and Casey's five sessions
+    assert html.count("<tr>") == 5  # Casey's five sessions (the heading rows have a class)
     assert "falling" in html
     tricky = tmp_path / "tricky.html"
     srs("--db", str(demo_db), "report", "--client", "<script>alert(1)</script>",

@@ -30,7 +30,7 @@ from srs_tui import commands
 from srs_tui.config import Config
 from srs_tui.exchange.export import export_json
 from srs_tui.exchange.importer import apply, plan_csv, plan_file
-from srs_tui.measures import Scores
+from srs_tui.measures import ORS, Scores
 from srs_tui.store import Store, StoreError
 
 Bundle = dict[str, Any]
@@ -39,7 +39,8 @@ OUTCOMES: Counter[str] = Counter()
 
 
 def build_source(path: Path) -> None:
-    """Three clients: one with notes that hold a tab and line ends, one archived, one new."""
+    """Four clients: one with notes that hold a tab and line ends, one archived, one new, a
+    child with both measures and a parent's ratings."""
     with Store.open(path) as store:
         ana = store.add_client("Ana", now=NOW - timedelta(days=30), display_name="A.")
         ben = store.add_client("Ben", now=NOW - timedelta(days=30), language="es")
@@ -69,7 +70,23 @@ def build_source(path: Path) -> None:
                 setting="in-person",
                 now=NOW,
             )
+        # Ben's first episode ended; he came back for a second.
+        store.close_episode(ben.id, "planned", at=NOW - timedelta(days=7))
+        store.record(ben.id, Scores.srs(70, 70, 70, 70), administered_at=NOW - timedelta(days=3),
+                     mode="paper", setting="in-person", now=NOW)  # fmt: skip
         store.set_archived(ben.id, True, now=NOW - timedelta(days=1))
+        # A child with both measures a session, and a parent's ratings of her outcome.
+        dee = store.add_client("Dee", now=NOW - timedelta(days=20), age_band="child")
+        for day in range(2):
+            held = NOW - timedelta(days=14 - 7 * day)
+            store.record(dee.id, Scores.of(ORS, dict(zip(ORS.keys, (60, 70, 80, 90 - day),
+                         strict=True))), administered_at=held, mode="oral",
+                         setting="in-person", now=NOW)  # fmt: skip
+            store.record(dee.id, Scores.srs(90, 90, 95, 100), administered_at=held,
+                         mode="oral", setting="in-person", now=NOW)  # fmt: skip
+        store.record(dee.id, Scores.of(ORS, dict.fromkeys(ORS.keys, 50)), rater="parent",
+                     administered_at=NOW - timedelta(days=7), mode="paper",
+                     setting="in-person", now=NOW)  # fmt: skip
 
 
 def everyone(store: Store) -> list[Any]:
@@ -240,8 +257,19 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "updated_at": times,
     "administered_at": times,
     "archived_at": st.none() | times,
+    "opened_at": times,
+    "closed_at": st.none() | times,
+    "ending": st.sampled_from([None, "planned", "unplanned", "dropped out"]),
     "exported_at": times,
     "session": st.integers(1, 1_000_000) | st.sampled_from([1, 2, 3, 1_000_000]),
+    "age_band": st.sampled_from(["adult", "adolescent", "child", "young child", "group"]),
+    "form": st.sampled_from(["adult", "adolescent", "child", "young child", "group"]),
+    "rater": st.sampled_from(["client", "parent", "teacher"]),
+    "measure": st.sampled_from(["SRS", "ORS"]),
+    "version": st.sampled_from([1, 2, 3]),
+    "individually": st.integers(0, 100),
+    "interpersonally": st.integers(0, 100),
+    "socially": st.integers(0, 100),
     "relationship": st.integers(0, 100),
     "goals": st.integers(0, 100),
     "approach": st.integers(0, 100),
@@ -255,7 +283,7 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
 def places(bundle: Bundle) -> list[tuple[Any, Any]]:
     """Every (container, key) in the bundle that holds a value."""
     found: list[tuple[Any, Any]] = [(bundle, key) for key in bundle]
-    for part in ("clients", "administrations"):
+    for part in ("clients", "episodes", "administrations"):
         if isinstance(bundle.get(part), list):
             for record in bundle[part]:
                 if isinstance(record, dict):
@@ -293,7 +321,7 @@ def mutate(bundle: Bundle, data: st.DataObject) -> None:
     elif kind == "twice":
         container[f"@@twice:{key}@@"] = data.draw(raw_values)
     else:
-        part = data.draw(st.sampled_from(["clients", "administrations"]))
+        part = data.draw(st.sampled_from(["clients", "episodes", "administrations"]))
         records = bundle.get(part)
         if not isinstance(records, list) or not records:
             return
@@ -412,6 +440,14 @@ def drop(part: str, key: str) -> Edit:
     return edit
 
 
+def edit_all(*edits: Edit) -> Edit:
+    def edit(bundle: Bundle) -> None:
+        for each in edits:
+            each(bundle)
+
+    return edit
+
+
 ANA_FIRST = "administration 1"
 CRAFTED: list[tuple[str, Edit, str]] = [
     (
@@ -523,6 +559,42 @@ CRAFTED: list[tuple[str, Edit, str]] = [
     ("unknown-top-level-key", top("comment", "hi"), "bundle: unknown keys: 'comment'"),
     ("unknown-record-key", admin("total", 400), f"{ANA_FIRST}: unknown keys: 'total'"),
     ("missing-display-name", drop("clients", "display_name"), "client 1: missing display_name"),
+    (
+        "age-band-unknown",
+        client("age_band", "toddler"),
+        "client 1, age_band: 'toddler' is not one of adult, adolescent, child, young child",
+    ),
+    ("age-band-missing", drop("clients", "age_band"), "client 1: missing age_band"),
+    ("age-band-in-version-2", top("version", 2), "bundle: unknown keys: 'episodes'"),
+    ("episodes-missing", lambda b: b.pop("episodes"), "bundle: missing episodes"),
+    (
+        "episode-ending-without-end",
+        at("episodes", 0, "ending", "planned"),
+        "episode 1, ending: an ending is given with closed_at, and only then",
+    ),
+    (
+        "episode-ended-before-it-opened",
+        edit_all(
+            at("episodes", 0, "closed_at", "2020-01-01T10:00:00+00:00"),
+            at("episodes", 0, "ending", "planned"),
+        ),
+        "episode 1, closed_at: before opened_at",
+    ),
+    (
+        "episode-two-open",
+        edit_all(at("episodes", 1, "closed_at", None), at("episodes", 1, "ending", None)),
+        "episode 3, closed_at: the client has another open episode in the bundle",
+    ),
+    (
+        "episode-of-no-client",
+        at("episodes", 0, "client_id", "00000000-0000-4000-8000-000000000007"),
+        "episode 1, client_id: 00000000-0000-4000-8000-000000000007 is not among",
+    ),
+    (
+        "episode-ending-unknown",
+        at("episodes", 1, "ending", "dropped out"),
+        "episode 2, ending: 'dropped out' is not one of planned, unplanned",
+    ),
 ]
 
 
@@ -633,7 +705,9 @@ def test_importing_a_bundle_twice_adds_nothing_and_says_so(
     with Store.open(db) as store:
         plan = plan_file(store, path, NOW)
     assert (plan.errors, plan.clients, plan.sessions) == ([], [], [])
-    assert len(plan.duplicates) == len(source[1]["clients"]) + len(source[1]["administrations"])
+    assert len(plan.duplicates) == sum(
+        len(source[1][part]) for part in ("clients", "episodes", "administrations")
+    )
 
 
 def test_many_errors_are_listed_up_to_a_limit(source: tuple[Path, Bundle], tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from srs_tui import commands
 from srs_tui.config import Config
 from srs_tui.exchange.export import export_json
 from srs_tui.exchange.importer import apply, plan_csv, plan_file
-from srs_tui.measures import Scores
+from srs_tui.measures import ORS, Scores
 from srs_tui.store import Store, StoreError
 
 Bundle = dict[str, Any]
@@ -39,7 +39,8 @@ OUTCOMES: Counter[str] = Counter()
 
 
 def build_source(path: Path) -> None:
-    """Three clients: one with notes that hold a tab and line ends, one archived, one new."""
+    """Four clients: one with notes that hold a tab and line ends, one archived, one new, a
+    child with both measures and a parent's ratings."""
     with Store.open(path) as store:
         ana = store.add_client("Ana", now=NOW - timedelta(days=30), display_name="A.")
         ben = store.add_client("Ben", now=NOW - timedelta(days=30), language="es")
@@ -70,6 +71,18 @@ def build_source(path: Path) -> None:
                 now=NOW,
             )
         store.set_archived(ben.id, True, now=NOW - timedelta(days=1))
+        # A child with both measures a session, and a parent's ratings of her outcome.
+        dee = store.add_client("Dee", now=NOW - timedelta(days=20), age_band="child")
+        for day in range(2):
+            held = NOW - timedelta(days=14 - 7 * day)
+            store.record(dee.id, Scores.of(ORS, dict(zip(ORS.keys, (60, 70, 80, 90 - day),
+                         strict=True))), administered_at=held, mode="oral",
+                         setting="in-person", now=NOW)  # fmt: skip
+            store.record(dee.id, Scores.srs(90, 90, 95, 100), administered_at=held,
+                         mode="oral", setting="in-person", now=NOW)  # fmt: skip
+        store.record(dee.id, Scores.of(ORS, dict.fromkeys(ORS.keys, 50)), rater="parent",
+                     administered_at=NOW - timedelta(days=7), mode="paper",
+                     setting="in-person", now=NOW)  # fmt: skip
 
 
 def everyone(store: Store) -> list[Any]:
@@ -242,6 +255,14 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "archived_at": st.none() | times,
     "exported_at": times,
     "session": st.integers(1, 1_000_000) | st.sampled_from([1, 2, 3, 1_000_000]),
+    "age_band": st.sampled_from(["adult", "adolescent", "child", "young child", "group"]),
+    "form": st.sampled_from(["adult", "adolescent", "child", "young child", "group"]),
+    "rater": st.sampled_from(["client", "parent", "teacher"]),
+    "measure": st.sampled_from(["SRS", "ORS"]),
+    "version": st.sampled_from([1, 2, 3]),
+    "individually": st.integers(0, 100),
+    "interpersonally": st.integers(0, 100),
+    "socially": st.integers(0, 100),
     "relationship": st.integers(0, 100),
     "goals": st.integers(0, 100),
     "approach": st.integers(0, 100),
@@ -523,6 +544,13 @@ CRAFTED: list[tuple[str, Edit, str]] = [
     ("unknown-top-level-key", top("comment", "hi"), "bundle: unknown keys: 'comment'"),
     ("unknown-record-key", admin("total", 400), f"{ANA_FIRST}: unknown keys: 'total'"),
     ("missing-display-name", drop("clients", "display_name"), "client 1: missing display_name"),
+    (
+        "age-band-unknown",
+        client("age_band", "toddler"),
+        "client 1, age_band: 'toddler' is not one of adult, adolescent, child, young child",
+    ),
+    ("age-band-missing", drop("clients", "age_band"), "client 1: missing age_band"),
+    ("age-band-in-version-2", top("version", 2), "client 1: unknown keys: 'age_band'"),
 ]
 
 

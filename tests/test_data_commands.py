@@ -41,19 +41,26 @@ def test_csv_export_has_one_row_per_session_with_alerts(demo_db: Path, tmp_path:
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0]) == [
-        "client_id", "client", "episode", "session", "date", "measure", "form", "rater",
-        "relationship", "goals", "approach", "overall", "total", "alerts", "mode", "setting",
-        "note",
+        "client_id", "client", "episode", "session", "date", "rater", "form",
+        "ors_individually", "ors_interpersonally", "ors_socially", "ors_overall", "ors_total",
+        "srs_relationship", "srs_goals", "srs_approach", "srs_overall", "srs_total",
+        "alerts", "mode", "setting", "note",
     ]  # fmt: skip
-    assert len(rows) == count(demo_db, "administrations")
+    # One row per session and rater, whichever measures it holds.
+    assert len(rows) == count(demo_db, "(SELECT DISTINCT session_id, rater FROM administrations)")
     blake = [row for row in rows if row["client"] == "Blake (demo)"]
     assert [row["session"] for row in blake] == ["1", "2", "3", "4", "5"]
     last = blake[-1]
-    assert last["total"] == "32.8"
-    assert last["alerts"].split(";")[:2] == ["persistent_low", "below_cutoff"]
-    assert all(len(row[key].split(".")[1]) == 1 for row in rows for key in ("goals", "total"))
+    assert last["srs_total"] == "32.8"
+    assert "persistent_low" in last["alerts"].split(";")
+    assert "below_cutoff" in last["alerts"].split(";")
+    assert all(
+        len(row[key].split(".")[1]) == 1
+        for row in rows
+        for key in ("srs_goals", "srs_total")
+        if row[key]
+    )
     assert last["date"].startswith("2026-11-30T")
-    assert last["measure"] == "SRS"
 
 
 def test_cells_a_spreadsheet_would_run_are_escaped(db_path: Path, tmp_path: Path) -> None:
@@ -77,7 +84,7 @@ def test_an_export_file_is_private_and_never_overwritten(demo_db: Path, tmp_path
     assert first.returncode == 0, first.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     bundle = json.loads(out.read_text(encoding="utf-8"))
-    assert (bundle["format"], bundle["version"]) == ("srs-tui", 2)
+    assert (bundle["format"], bundle["version"]) == ("srs-tui", 3)
     assert len(bundle["clients"]) == count(demo_db, "clients")
     assert len(bundle["administrations"]) == count(demo_db, "administrations")
     before = digest(out)
@@ -218,7 +225,7 @@ def test_import_checks_first_then_writes_all_or_nothing(db_path: Path, tmp_path:
     assert not db_path.exists()  # nothing at all is made for a file with errors
     dry = srs("--db", str(db_path), "import", str(good), "--dry-run", home=tmp_path)
     assert dry.returncode == 0
-    assert "Would import: 1 sessions to add, 1 new clients" in dry.stdout
+    assert "Would import: 1 ratings to add, 1 new clients" in dry.stdout
     assert not db_path.exists()
     done = srs("--db", str(db_path), "import", str(good), home=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -287,7 +294,7 @@ def test_a_report_is_one_self_contained_html_file(demo_db: Path, tmp_path: Path)
     assert "cutoff 36.0" in html
     assert "http" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "src=" not in html
-    assert html.count("<tr>") == 1 + 5  # the heading and Casey's five sessions
+    assert html.count("<tr>") == 5  # Casey's five sessions (the heading rows have a class)
     assert "falling" in html
     tricky = tmp_path / "tricky.html"
     srs("--db", str(demo_db), "report", "--client", "<script>alert(1)</script>",

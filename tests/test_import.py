@@ -14,7 +14,7 @@ from conftest import NOW
 from srs_tui.config import Config
 from srs_tui.exchange.export import export_csv, export_json
 from srs_tui.exchange.importer import apply, plan_csv, plan_file
-from srs_tui.measures import Scores
+from srs_tui.measures import ORS, Scores
 from srs_tui.store import Store, StoreError
 
 HEADER = "client,date,relationship,goals,approach,overall"
@@ -223,10 +223,10 @@ def test_a_row_repeated_in_one_file_is_added_once(tmp_path: Path) -> None:
     with Store.open(tmp_path / "srs.db") as store:
         plan = plan_file(store, path, NOW)
         assert plan.errors == []
-        assert plan.summary() == "2 sessions to add, 2 new clients, 1 already there (skipped)"
+        assert plan.summary() == "2 ratings to add, 2 new clients, 1 already there (skipped)"
         apply(store, plan)
         assert (
-            plan.summary(done=True) == "2 sessions added, 2 new clients, 1 already there (skipped)"
+            plan.summary(done=True) == "2 ratings added, 2 new clients, 1 already there (skipped)"
         )
         assert len(sessions(store)) == 2
 
@@ -243,3 +243,71 @@ def test_a_file_changed_between_checking_and_writing_writes_nothing(tmp_path: Pa
         with pytest.raises(StoreError, match="changed after it was checked"):
             apply(store, plan)
         assert store.clients() == []
+
+
+def child_with_both_measures(store: Store) -> None:
+    """A child with the ORS and the SRS in one session, and an adult with the SRS alone."""
+    kid = store.add_client("Kid", now=NOW - timedelta(weeks=3), age_band="child")
+    adult = store.add_client("Lee", now=NOW - timedelta(weeks=3))
+    held = NOW - timedelta(weeks=2)
+    store.record(kid.id, Scores.of(ORS, dict.fromkeys(ORS.keys, 60)), administered_at=held,
+                 mode="oral", setting="in-person", now=NOW)  # fmt: skip
+    store.record(kid.id, Scores.srs(90, 90, 90, 90), administered_at=held, mode="oral",
+                 setting="in-person", now=NOW)  # fmt: skip
+    store.record(adult.id, Scores.srs(80, 80, 80, 80), administered_at=held, mode="self",
+                 setting="telehealth", now=NOW)  # fmt: skip
+
+
+def test_a_version_3_bundle_carries_the_age_bands_there_and_back(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "a.db") as store:
+        child_with_both_measures(store)
+        bundle = export_json(store, everyone(store), NOW)
+    parsed = json.loads(bundle)
+    assert parsed["version"] == 3
+    assert [(c["alias"], c["age_band"]) for c in parsed["clients"]] == [
+        ("Kid", "child"), ("Lee", "adult"),
+    ]  # fmt: skip
+    assert [(a["measure"], a["form"]) for a in parsed["administrations"]] == [
+        ("ORS", "child"), ("SRS", "child"), ("SRS", "adult"),
+    ]  # fmt: skip
+    path = tmp_path / "bundle.json"
+    path.write_text(bundle, encoding="utf-8")
+    with Store.open(tmp_path / "b.db") as fresh:
+        apply(fresh, plan_file(fresh, path, NOW))
+        assert {c.alias: c.age_band for c in everyone(fresh)} == {"Kid": "child", "Lee": "adult"}
+        kid = fresh.find_client("Kid")
+        assert kid is not None
+        ors, srs = fresh.all_administrations(kid.id)
+        assert ors.session_id == srs.session_id  # one session of two measures
+        assert export_json(fresh, everyone(fresh), NOW) == bundle
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_bundle_is_still_read_and_its_clients_are_adults(
+    tmp_path: Path, version: int
+) -> None:
+    with Store.open(tmp_path / "a.db") as store:
+        child_with_both_measures(store)
+        bundle = json.loads(export_json(store, everyone(store), NOW))
+    bundle["version"] = version
+    for record in bundle["clients"]:
+        del record["age_band"]
+    # Version 1 held the SRS alone, each administration a session of its own.
+    bundle["administrations"] = [a for a in bundle["administrations"] if a["measure"] == "SRS"]
+    if version == 1:
+        for record in bundle["administrations"]:
+            for key in ("session_id", "form", "rater"):
+                del record[key]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    with Store.open(tmp_path / "b.db") as fresh:
+        plan = plan_file(fresh, path, NOW)
+        assert plan.errors == []
+        apply(fresh, plan)
+        assert {c.alias: c.age_band for c in everyone(fresh)} == {"Kid": "adult", "Lee": "adult"}
+        assert [(r[0], r[3].total) for r in sessions(fresh)] == [("Kid", 360), ("Lee", 320)]
+        # The forms the version 2 bundle named are kept; version 1's are the default form.
+        kid = fresh.find_client("Kid")
+        assert kid is not None
+        (given,) = fresh.all_administrations(kid.id)
+        assert given.form == ("child" if version == 2 else "adult")

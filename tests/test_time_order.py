@@ -70,7 +70,7 @@ def test_a_shuffled_paper_log_is_numbered_and_judged_by_date(tmp_path: Path) -> 
     result = run_cli("--db", str(db), "export", "--format", "csv", home=tmp_path)
     assert result.returncode == 0, result.stderr
     exported = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [(row["session"], row["total"]) for row in exported] == [
+    assert [(row["session"], row["srs_total"]) for row in exported] == [
         ("1", "32.7"), ("2", "34.5"), ("3", "36.4"), ("4", "39.2"),
     ]  # fmt: skip
     assert "below_cutoff" in exported[0]["alerts"]

@@ -192,13 +192,14 @@ def report(
     db_path: Path, config: Config, *, alias: str, output: Path, force: bool, now: datetime
 ) -> int:
     """One client's self-contained HTML report."""
-    from srs_tui.exchange.report import report_html
+    from srs_tui.exchange.report import report_html, report_records
 
     try:
         _writable_output(output, db_path, force=force)
         with Store.open_read_only(db_path) as store:
             (client,) = _chosen_clients(store, alias)
-            html = report_html(client, store.history(client.id), config.profiles, now)
+            records = report_records(store, client.id)
+            html = report_html(client, records, config.profiles, now)
         write_private(output, html.encode("utf-8"), force=force)
     except StoreError as error:
         return _fail(str(error))

@@ -4,36 +4,51 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
-from srs_tui.measures import MEASURES, format_tenths
-from srs_tui.rules import Profiles
+from srs_tui.measures import MEASURES, RATERS, Measure, format_tenths
+from srs_tui.rules import Alerts, Profiles
 from srs_tui.store.records import Administration, Client, timestamp
 from srs_tui.store.store import Store
 
-# Every registered measure's item keys, each once: a row fills those of its own measure.
-ITEM_KEYS = tuple(dict.fromkeys(key for measure in MEASURES.values() for key in measure.keys))
+
+def item_column(measure: Measure, key: str) -> str:
+    """A measure's item as a CSV column: `ors_individually`, `srs_goals`."""
+    return f"{measure.name.lower()}_{key}"
+
+
+def total_column(measure: Measure) -> str:
+    """A measure's total as a CSV column: `ors_total`, `srs_total`."""
+    return f"{measure.name.lower()}_total"
+
+
+def measure_columns(measure: Measure) -> tuple[str, ...]:
+    """A measure's columns: its items in the order the form asks them, then its total."""
+    return (*(item_column(measure, key) for key in measure.keys), total_column(measure))
+
+
+# One row per session and rater: every registered measure's items and total side by side, in
+# the order a session gives them (the ORS first), each left empty when it was not given.
 CSV_COLUMNS = (
     "client_id",
     "client",
     "episode",
     "session",
     "date",
-    "measure",
-    "form",
     "rater",
-    *ITEM_KEYS,
-    "total",
+    "form",
+    *(column for measure in MEASURES.values() for column in measure_columns(measure)),
     "alerts",
     "mode",
     "setting",
     "note",
 )
 BUNDLE_FORMAT = "srs-tui"
-BUNDLE_VERSION = 2  # 2: each administration names its form and rater
+BUNDLE_VERSION = 3  # 2: each administration names its form and rater; 3: each client its age band
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -62,43 +77,61 @@ def _records(
         yield client, store.all_administrations(client.id)
 
 
-def _fired(history: Sequence[Administration], profiles: Profiles) -> list[str]:
-    """The rule ids that fire for each administration, each series judged on its own: one
-    measure, the client's own ratings, one episode, in time order."""
-    return [";".join(alert.rule_id for alert in found) for found in profiles.judge(history)]
+def _rows(
+    client: Client, history: Sequence[Administration], profiles: Profiles
+) -> Iterator[list[object]]:
+    """The client's rows: one per session and rater, in time order, the client's own first.
+
+    Each row's alerts are those of its administrations, each series judged on its own (one
+    measure, the client's own ratings, one episode, in time order), in the registry's order
+    (the ORS's, then the SRS's); another rater's row has none."""
+    fired = profiles.judge(history)
+    episodes = {episode_id: n for n, episode_id in enumerate(
+        dict.fromkeys(a.episode_id for a in history), start=1)}  # fmt: skip
+    alias = escape_cell(client.alias)
+    # A session's administrations come together in the time order: gathered one session at a
+    # time, so only one session's are ever held apart from the client's history.
+    for _, session in itertools.groupby(
+        zip(history, fired, strict=True), key=lambda pair: pair[0].session_id
+    ):
+        by_rater: dict[str, dict[str, tuple[Administration, Alerts]]] = {}
+        for administration, found in session:
+            by_rater.setdefault(administration.rater, {})[administration.measure] = (
+                administration,
+                found,
+            )
+        for rater in sorted(by_rater, key=RATERS.index):
+            given = by_rater[rater]
+            first = next(iter(given.values()))[0]
+            # Both measures of a session follow the client's age band, so they share a form;
+            # should they differ (a form chosen by hand, an import), the row names the form of
+            # the first measure given in it, the ORS's.
+            form = next(given[name][0].form for name in MEASURES if name in given)
+            cells: list[object] = [
+                client.id, alias, episodes[first.episode_id], first.session,
+                timestamp(first.administered_at), rater, form,
+            ]  # fmt: skip
+            rule_ids: list[str] = []
+            for name, measure in MEASURES.items():
+                if name not in given:
+                    cells += [""] * (len(measure.keys) + 1)
+                    continue
+                administration, alerts = given[name]
+                values = administration.scores.as_dict()
+                cells += [format_tenths(values[key]) for key in measure.keys]
+                cells.append(format_tenths(administration.scores.total))
+                rule_ids += (alert.rule_id for alert in alerts)
+            cells += [";".join(rule_ids), first.mode, first.setting, escape_cell(first.note)]
+            yield cells
 
 
 def write_csv(store: Store, clients: Sequence[Client], profiles: Profiles, out: TextIO) -> None:
-    """One row per administration, in time order, with the rule ids that fire for it,
+    """One row per session and rater, in time order, with the rule ids that fire in it,
     written to out as each client is read (out opened with newline="")."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for client, history in _records(store, clients):
-        episodes = {episode_id: n for n, episode_id in enumerate(
-            dict.fromkeys(a.episode_id for a in history), start=1)}  # fmt: skip
-        alias = escape_cell(client.alias)
-        rows = []
-        for administration, alerts in zip(history, _fired(history, profiles), strict=True):
-            values = administration.scores.as_dict()
-            rows.append(
-                [
-                    client.id,
-                    alias,
-                    episodes[administration.episode_id],
-                    administration.session,
-                    timestamp(administration.administered_at),
-                    administration.measure,
-                    administration.form,
-                    administration.rater,
-                    *(format_tenths(values[key]) if key in values else "" for key in ITEM_KEYS),
-                    format_tenths(administration.scores.total),
-                    alerts,
-                    administration.mode,
-                    administration.setting,
-                    escape_cell(administration.note),
-                ]
-            )
-        writer.writerows(rows)
+        writer.writerows(_rows(client, history, profiles))
 
 
 def export_csv(store: Store, clients: Sequence[Client], profiles: Profiles) -> str:
@@ -116,6 +149,7 @@ def _client_record(client: Client) -> dict[str, Any]:
         "archived_at": timestamp(client.archived_at) if client.archived_at else None,
         "language": client.language,
         "display_name": client.display_name,
+        "age_band": client.age_band,
     }
 
 

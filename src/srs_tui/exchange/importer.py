@@ -1,5 +1,11 @@
 """Bringing records in: the CSV srs-tui exports (or a spreadsheet's), or a JSON bundle.
 
+A CSV holds one session by one rater a row, each measure under its own columns (`ors_...`,
+`srs_...`, as exported; a measure left empty was not given); a file without those columns is
+read as srs-tui wrote it before the ORS and as a spreadsheet of SRS forms is typed: one
+measure a row (the SRS unless a `measure` column names another) under the bare item keys.
+Only `client`, `date` and the items given are needed.
+
 The whole file is checked first. Any error means nothing is written, and each error names the
 line, the column and why. Records already in the database are reported and skipped, so importing
 the same file twice adds nothing.
@@ -24,8 +30,15 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from srs_tui.details import EARLIEST, parse_session_time
-from srs_tui.exchange.export import BUNDLE_FORMAT, BUNDLE_VERSION, unescape_cell
+from srs_tui.exchange.export import (
+    BUNDLE_FORMAT,
+    BUNDLE_VERSION,
+    item_column,
+    total_column,
+    unescape_cell,
+)
 from srs_tui.measures import (
+    AGE_BANDS,
     CLIENT,
     MEASURES,
     MODES,
@@ -57,6 +70,9 @@ MAX_LISTED = 1000  # duplicates named one by one; beyond, counted
 MAX_FILE_BYTES = 2 * 1024**3
 BUNDLE_KEYS = ("format", "version", "exported_at", "clients", "administrations")
 CLIENT_KEYS = ("id", "alias", "created_at", "archived_at", "language", "display_name")
+# Version 3 gives each client's age band; an older bundle's clients are adults, as every
+# client was before age bands.
+CLIENT_KEYS_BY_VERSION = {1: CLIENT_KEYS, 2: CLIENT_KEYS, 3: (*CLIENT_KEYS, "age_band")}
 ADMINISTRATION_KEYS = (
     "id", "client_id", "measure", "session", "administered_at", "ratings_tenths", "mode",
     "setting", "note", "created_at", "updated_at",
@@ -67,6 +83,7 @@ ADMINISTRATION_KEYS = (
 ADMINISTRATION_KEYS_BY_VERSION = {
     1: ADMINISTRATION_KEYS,
     2: (*ADMINISTRATION_KEYS, "session_id", "form", "rater"),
+    3: (*ADMINISTRATION_KEYS, "session_id", "form", "rater"),
 }
 # Far beyond any real count. A session's number in a file is only checked, never kept: the
 # number is the session's place in time.
@@ -88,6 +105,7 @@ class NewClient:
     archived_at: str | None = None
     language: str = "en"
     display_name: str | None = None
+    age_band: str = "adult"
 
 
 @dataclass
@@ -106,10 +124,13 @@ class ImportPlan:
     now: datetime | None = None
     to_add: int = 0
     repeated: int = 0  # duplicates not listed one by one
+    # A CSV's new clients' age bands, found while checking (by alias, casefolded): the form
+    # of each one's latest row, for the second reading to create them with.
+    bands: dict[str, str] = field(default_factory=dict)
 
     @property
     def adding(self) -> int:
-        """How many administrations the plan adds."""
+        """How many administrations (one measure by one rater in a session) the plan adds."""
         return len(self.sessions) + self.to_add
 
     def duplicate(self, message: str) -> None:
@@ -123,7 +144,7 @@ class ImportPlan:
         """One line a person can read, before (would add) or after (added) the import."""
         verb = "added" if done else "to add"
         return (
-            f"{self.adding} sessions {verb}, {len(self.clients)} new clients, "
+            f"{self.adding} ratings {verb}, {len(self.clients)} new clients, "
             f"{len(self.duplicates) + self.repeated} already there (skipped)"
         )
 
@@ -136,6 +157,9 @@ class _Clients:
         self.plan = plan
         self.now = now
         self.by_alias: dict[str, str] = {}
+        self.bands: dict[str, str] = {}  # client id -> age band, of the clients met so far
+        self.new: dict[str, NewClient] = {}  # the file's new clients, by id
+        self.latest: dict[str, datetime] = {}  # new client id -> their latest row's moment
         self.unwritten = 0  # new clients not yet written (while an import is being written)
 
     def resolve(self, client_id: str, alias: str) -> str:
@@ -150,20 +174,44 @@ class _Clients:
         found = self.store.find_client(alias)
         if found is not None:
             self.by_alias[key] = found.id
+            self.bands[found.id] = found.age_band
             return found.id
         new_id = client_id or str(uuid.uuid4())
-        self.plan.clients.append(NewClient(new_id, alias, timestamp(self.now)))
+        # On the second reading the band found by the first is known from the start.
+        band = self.plan.bands.get(key, AGE_BANDS[0])
+        client = NewClient(new_id, alias, timestamp(self.now), age_band=band)
+        self.plan.clients.append(client)
+        self.new[new_id] = client
+        self.bands[new_id] = band
         self.unwritten += 1
         self.by_alias[key] = new_id
         return new_id
 
     def _known_id(self, client_id: str) -> str | None:
-        if any(c.id == client_id for c in self.plan.clients):
+        if client_id in self.new:
             return client_id
         try:
-            return self.store.client(client_id).id
+            found = self.store.client(client_id)
         except StoreError:
             return None
+        self.bands[found.id] = found.age_band
+        return found.id
+
+    def band(self, client_id: str) -> str:
+        """The client's age band: the database's, or for a new client the one the file gives."""
+        return self.bands.get(client_id, AGE_BANDS[0])
+
+    def note_form(self, client_id: str, form: str | None, moment: datetime) -> None:
+        """A new client's age band follows the form of their latest row that names one (a
+        file without forms: adult, as every client was before age bands)."""
+        client = self.new.get(client_id)
+        if client is None or form not in AGE_BANDS:
+            return
+        if client_id in self.latest and moment < self.latest[client_id]:
+            return
+        self.latest[client_id] = moment
+        client.age_band = form
+        self.plan.bands[client.alias.casefold()] = form
 
 
 def _existing(store: Store, client_id: str) -> set[tuple[str, str, str]]:
@@ -177,34 +225,147 @@ def _existing(store: Store, client_id: str) -> set[tuple[str, str, str]]:
 
 @dataclass(frozen=True)
 class _Row:
-    """One CSV row, checked."""
+    """One CSV row, checked: one session by one rater, with every measure given in it."""
 
     alias: str
     client_id: str
     moment: datetime
-    scores: Scores
-    form: str
+    given: tuple[Scores, ...]  # in the registry's order, at least one
+    form: str | None  # None: the client's age band's form
     rater: str
     mode: str
     setting: str
     note: str
 
 
-def _check_row(row: dict[str, str | None], line: int, now: datetime) -> _Row | list[str]:
+@dataclass(frozen=True)
+class _Columns:
+    """Where one measure's items and total are in a CSV's rows."""
+
+    measure: Measure | None  # None: the row's own `measure` cell names it (today's files)
+    items: tuple[str, ...]  # the columns, in the order of the measure's keys
+    total: str
+
+
+# Today's SRS-only files: the items under their bare keys, the measure named in a `measure`
+# column (or the SRS without it), the total in `total`.
+_BARE = _Columns(None, SRS.keys, "total")
+
+
+def _layout(fields: Sequence[str] | None) -> list[_Columns] | str:
+    """Where the CSV keeps each measure (first line's columns), or what its first line lacks.
+
+    A file with any `ors_...`/`srs_...` column holds one session by one rater a row, each
+    measure under its own columns (all of a measure's item columns, or none); a file
+    without holds one measure a row under the bare item keys, as srs-tui wrote before the
+    ORS and as a spreadsheet of SRS forms is typed."""
+    present = list(fields or [])
+    missing = [column for column in REQUIRED if column not in present]
+    prefixed = [
+        (measure, tuple(item_column(measure, key) for key in measure.keys))
+        for measure in MEASURES.values()
+    ]
+    named = {
+        column
+        for measure, items in prefixed
+        for column in (*items, total_column(measure))
+        if column in present
+    }
+    if not named:
+        if not missing and "measure" not in present:
+            missing = [key for key in SRS.keys if key not in present]
+        return f"line 1: missing columns: {', '.join(missing)}" if missing else [_BARE]
+    layout = []
+    for measure, items in prefixed:
+        found = [column for column in (*items, total_column(measure)) if column in present]
+        if found:
+            missing += [column for column in items if column not in present]
+            layout.append(_Columns(measure, items, total_column(measure)))
+    if missing:
+        return f"line 1: missing columns: {', '.join(missing)}"
+    bare = sorted({key for m in MEASURES.values() for key in m.keys} & set(present))
+    if bare:
+        return (
+            f"line 1: {', '.join(bare)}: a column of items must name its measure "
+            f"({', '.join(column for _, items in prefixed for column in items[:1])}, ...)"
+        )
+    return layout
+
+
+def _measure_in(
+    columns: _Columns, cell: Callable[[str], str], line: int
+) -> tuple[Measure, tuple[str, ...]] | list[str]:
+    """The measure a row gives in these columns, with its item columns; [] when it gives
+    none there, or the problems of one given in part."""
+    if columns.measure is None:  # today's files: one measure a row, named by its `measure` cell
+        name = cell("measure").strip() or SRS.name
+        if name not in MEASURES:
+            return [f"line {line}, measure: {name!r} is not one of {', '.join(MEASURES)}"]
+        return MEASURES[name], MEASURES[name].keys
+    measure, items = columns.measure, columns.items
+    filled = [column for column in items if cell(column).strip()]
+    if not filled:
+        if cell(columns.total).strip():
+            return [f"line {line}, {columns.total}: a total without its items"]
+        return []
+    if len(filled) < len(items):
+        empty = [column for column in items if column not in filled]
+        return [
+            f"line {line}, {', '.join(empty)}: the {measure.name} is only partly given "
+            f"({len(filled)} of {len(items)} items); give every item or none"
+        ]
+    return measure, items
+
+
+def _scores(
+    columns: _Columns, cell: Callable[[str], str], line: int
+) -> tuple[Scores | None, list[str]]:
+    """One measure of a row: its scores (None when not given) or its problems."""
+    found = _measure_in(columns, cell, line)
+    if isinstance(found, list):
+        return None, found
+    measure, items = found
+    problems = []
+    values: dict[str, int] = {}
+    for key, column in zip(measure.keys, items, strict=True):
+        try:
+            values[key] = parse_rating(cell(column), measure.item_max)
+        except RatingError as error:
+            problems.append(f"line {line}, {column}: {error}")
+    given = cell(columns.total)
+    if problems or not given.strip():
+        return (None, problems) if problems else (Scores.of(measure, values), [])
+    try:
+        stated = parse_rating(given, measure.total_max)
+    except RatingError as error:
+        return None, [f"line {line}, {columns.total}: {error}"]
+    total = sum(values.values())
+    if stated != total:
+        return None, [
+            f"line {line}, {columns.total}: {given} is not the sum of the items "
+            f"({format_tenths(total)})"
+        ]
+    return Scores.of(measure, values), []
+
+
+def _check_row(
+    row: dict[str, str | None], line: int, now: datetime, layout: Sequence[_Columns]
+) -> _Row | list[str]:
     """The row's values, or every problem it has (line, column and why)."""
 
     def cell(name: str) -> str:
         return unescape_cell(row.get(name) or "")
 
     problems = []
-    measure_name = cell("measure").strip() or SRS.name
-    measure: Measure = MEASURES.get(measure_name, SRS)
-    values: dict[str, int] = {}
-    for key in measure.keys:
-        try:
-            values[key] = parse_rating(cell(key), measure.item_max)
-        except RatingError as error:
-            problems.append(f"line {line}, {key}: {error}")
+    given: list[Scores] = []
+    for columns in layout:
+        scores, found = _scores(columns, cell, line)
+        problems += found
+        if scores is not None:
+            given.append(scores)
+    if not given and not problems:
+        names = " or ".join(c.measure.name for c in layout if c.measure is not None)
+        problems.append(f"line {line}: no ratings; fill in the items of the {names}")
     moment = now
     try:
         moment = parse_session_time(cell("date"), now)
@@ -215,7 +376,7 @@ def _check_row(row: dict[str, str | None], line: int, now: datetime) -> _Row | l
         alias = clean_alias(cell("client"))
     except StoreError as error:
         problems.append(f"line {line}, client: {error}")
-    form = cell("form").strip() or measure.default_form.name
+    form = cell("form").strip() or None
     rater = cell("rater").strip() or CLIENT
     mode = cell("mode") or IMPORT_MODE
     setting = cell("setting") or IMPORT_SETTING
@@ -226,56 +387,37 @@ def _check_row(row: dict[str, str | None], line: int, now: datetime) -> _Row | l
         note = clean_note(cell("note"))
     except StoreError as error:
         problems.append(f"line {line}, note: {error}")
+    for scores in given:
+        forms = MEASURES[scores.measure].form_names
+        if form is not None and form not in forms:
+            problems.append(f"line {line}, form: {form!r} is not one of {', '.join(forms)}")
+            break
     for ok, problem in (
-        (
-            measure_name in MEASURES,
-            f"measure: {measure_name!r} is not one of {', '.join(MEASURES)}",
-        ),
-        (
-            form in measure.form_names,
-            f"form: {form!r} is not one of {', '.join(measure.form_names)}",
-        ),
         (rater in RATERS, f"rater: {rater!r} is not one of {', '.join(RATERS)}"),
         (mode in MODES, f"mode: {mode!r} is not one of {', '.join(MODES)}"),
         (setting in SETTINGS, f"setting: {setting!r} is not one of {', '.join(SETTINGS)}"),
     ):
         if not ok:
             problems.append(f"line {line}, {problem}")
-    if not problems and cell("total").strip():
-        try:
-            given = parse_rating(cell("total"), measure.total_max)
-        except RatingError as error:
-            return [f"line {line}, total: {error}"]
-        total = sum(values.values())
-        if given != total:
-            return [
-                f"line {line}, total: {cell('total')} is not the sum of the items "
-                f"({format_tenths(total)})"
-            ]
     if problems:
         return problems
-    return _Row(alias, cell("client_id").strip(), moment, Scores.of(measure, values), form,
-                rater, mode, setting, note)  # fmt: skip
-
-
-def _header_problem(fields: Sequence[str] | None) -> str:
-    """What the CSV's first line lacks ('' if nothing)."""
-    present = fields or []
-    missing = [column for column in REQUIRED if column not in present]
-    if not missing and "measure" not in present:
-        missing = [key for key in SRS.keys if key not in present]
-    return f"line 1: missing columns: {', '.join(missing)}" if missing else ""
+    return _Row(alias, cell("client_id").strip(), moment, tuple(given), form, rater, mode,
+                setting, note)  # fmt: skip
 
 
 def _checked_rows(
-    reader: csv.DictReader[str], clients: _Clients, plan: ImportPlan, now: datetime
+    reader: csv.DictReader[str],
+    layout: Sequence[_Columns],
+    clients: _Clients,
+    plan: ImportPlan,
+    now: datetime,
 ) -> Iterator[tuple[int, _Row, str]]:
     """Each good row of the CSV with its line and its client's id; the errors go to plan."""
     for line, raw in enumerate(reader, start=2):
         if len(plan.errors) >= MAX_ERRORS:
             plan.errors.append("... and more; fix these first.")
             return
-        row = _check_row(raw, line, now)
+        row = _check_row(raw, line, now, layout)
         if isinstance(row, list):
             plan.errors += row
             continue
@@ -287,10 +429,11 @@ def _checked_rows(
         yield line, row, client_id
 
 
-def _planned(row: _Row, client_id: str, stamp: str) -> Planned:
+def _planned(row: _Row, scores: Scores, client_id: str, band: str, stamp: str) -> Planned:
+    form = row.form or MEASURES[scores.measure].form_for(band).name
     return Planned(
-        admin_id=str(uuid.uuid4()), client_id=client_id, held_at=row.moment, scores=row.scores,
-        form=row.form, rater=row.rater, mode=row.mode, setting=row.setting, note=row.note,
+        admin_id=str(uuid.uuid4()), client_id=client_id, held_at=row.moment, scores=scores,
+        form=form, rater=row.rater, mode=row.mode, setting=row.setting, note=row.note,
         created_at=stamp, updated_at=stamp,
     )  # fmt: skip
 
@@ -299,25 +442,29 @@ def plan_csv(store: Store, lines: Iterable[str] | str, now: datetime) -> ImportP
     """Check every row of a CSV (an open file, or its whole text) and count what its import
     would add, row by row; the rows themselves are read again by apply().
 
-    A session already stored is known by a query per row; one repeated in the file by an
-    8-byte fingerprint per row, compared once all are read, so memory stays nearly flat."""
+    A measure already stored is known by a query per measure in a row; one repeated in the
+    file by an 8-byte fingerprint, compared once all are read, so memory stays nearly flat."""
     plan = ImportPlan(now=now, source=lines if isinstance(lines, str) else None)
     reader = csv.DictReader(io.StringIO(lines) if isinstance(lines, str) else lines)
-    problem = _header_problem(reader.fieldnames)
-    if problem:
-        plan.errors.append(problem)
+    layout = _layout(reader.fieldnames)
+    if isinstance(layout, str):
+        plan.errors.append(layout)
         return plan
     clients = _Clients(store, plan, now)
     fingerprints = array("q")
     checked = 0
-    for line, row, client_id in _checked_rows(reader, clients, plan, now):
-        key = (instant_of(row.moment), row.scores.measure, row.rater)
-        if store.has_session(client_id, *key):
-            # The same client, time, measure and rater: the same session, in any row order.
-            plan.duplicate(f"line {line}: {row.alias} on {timestamp(row.moment)}")
-            continue
-        fingerprints.append(hash((client_id, *key)))
-        checked += 1
+    for line, row, client_id in _checked_rows(reader, layout, clients, plan, now):
+        clients.note_form(client_id, row.form, row.moment)
+        for scores in row.given:
+            key = (instant_of(row.moment), scores.measure, row.rater)
+            if store.has_session(client_id, *key):
+                # The same client, time, measure and rater: the same session, in any row order.
+                plan.duplicate(
+                    f"line {line}: {row.alias} on {timestamp(row.moment)}, {scores.measure}"
+                )
+                continue
+            fingerprints.append(hash((client_id, *key)))
+            checked += 1
     ordered = sorted(fingerprints)
     repeated = sum(1 for before, after in itertools.pairwise(ordered) if before == after)
     plan.repeated += repeated
@@ -328,23 +475,31 @@ def plan_csv(store: Store, lines: Iterable[str] | str, now: datetime) -> ImportP
 def _apply_csv(store: Store, plan: ImportPlan, source: Path | str, now: datetime) -> None:
     """Read the checked CSV again and write it, row by row, in one transaction."""
     stamp = timestamp(now)
-    again = ImportPlan(now=now)
+    again = ImportPlan(now=now, bands=plan.bands)
     clients = _Clients(store, again, now)
     added = 0
     with _open_text(source) as handle, store.write() as conn:
         reader = csv.DictReader(handle)
-        if _header_problem(reader.fieldnames):
+        layout = _layout(reader.fieldnames)
+        if isinstance(layout, str):
             again.errors.append("changed")
-        for _, row, client_id in _checked_rows(reader, clients, again, now):
+            layout = []
+        for _, row, client_id in _checked_rows(reader, layout, clients, again, now):
             if again.errors:
                 break
             _insert_clients(conn, again.clients[len(again.clients) - clients.unwritten :])
             clients.unwritten = 0
-            key = (instant_of(row.moment), row.scores.measure, row.rater)
-            if store.has_session(client_id, *key):
-                continue  # counted as already there when the file was checked
-            put_planned(conn, [_planned(row, client_id, stamp)], [])
-            added += 1
+            planned = [
+                _planned(row, scores, client_id, clients.band(client_id), stamp)
+                for scores in row.given
+                # Already stored: counted as already there when the file was checked.
+                if not store.has_session(
+                    client_id, instant_of(row.moment), scores.measure, row.rater
+                )
+            ]
+            # The measures of a row are one session: the first makes it, the others join it.
+            put_planned(conn, planned, [])
+            added += len(planned)
         if again.errors:
             raise StoreError(
                 f"{source}: the file changed after it was checked; nothing was imported."
@@ -519,10 +674,11 @@ class _Bundle:
 
     def client(self, where: str, value: object) -> None:
         try:
-            raw = _record(value, CLIENT_KEYS)
+            raw = _record(value, CLIENT_KEYS_BY_VERSION[self.version])
         except _Refused as error:
             self.error(f"{where}: {error}")
             return
+        raw.setdefault("age_band", AGE_BANDS[0])
         errors = self.refused
         client_id = self.new_id(where, raw)
         alias: str | None = self.field(where, raw, "alias", lambda v: clean_alias(_text(v)))
@@ -535,11 +691,15 @@ class _Bundle:
             where, raw, "display_name",
             lambda v: None if v is None else clean_display_name(_text(v)),
         )  # fmt: skip
+        age_band = self.field(where, raw, "age_band", lambda v: _choice(v, AGE_BANDS))
         if client_id is not None:
             self.clients.add(client_id)
         if self.refused > errors:
             return
-        if client_id is None or alias is None or created_at is None or language is None:
+        if (
+            client_id is None or alias is None or created_at is None or language is None
+            or age_band is None
+        ):  # fmt: skip
             return
         key = alias.translate(_ASCII_LOWER)  # what the UNIQUE COLLATE NOCASE column compares
         if key in self.aliases:
@@ -559,7 +719,7 @@ class _Bundle:
             return
         self.stored[client_id] = set()
         self.plan.clients.append(
-            NewClient(client_id, alias, created_at, archived_at, language, display_name)
+            NewClient(client_id, alias, created_at, archived_at, language, display_name, age_band)
         )
 
     def _session_of(
@@ -757,9 +917,9 @@ def apply(store: Store, plan: ImportPlan) -> None:
 def _insert_clients(conn: sqlite3.Connection, clients: Sequence[NewClient]) -> None:
     """New clients (inside the caller's write), each with an episode of care from intake."""
     conn.executemany(
-        "INSERT INTO clients (id, alias, created_at, archived_at, language, display_name) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        [(c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name)
+        "INSERT INTO clients (id, alias, created_at, archived_at, language, display_name, "
+        "age_band) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name, c.age_band)
          for c in clients],
     )  # fmt: skip
     for client in clients:

@@ -1,120 +1,357 @@
 """A client's report: one self-contained HTML file (no external resources), printable to PDF.
 
-The chart is inline SVG on a fixed 0-to-40 axis with the cutoff drawn across, like the app's.
-Every user-entered string is escaped.
+One episode of care (the current one unless another is named), every measure of it: a chart
+of each on its fixed 0-to-40 axis, sessions placed by their number in the episode so that the
+charts line up, the cutoff of the form drawn across (a form without norms draws none), and for
+an outcome measure the band of reliable change around intake and the episode's outcome so far.
+Then the sessions, both measures side by side, and the alerts with their reasons. Every
+user-entered string is escaped.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from srs_tui.measures import SRS, format_tenths
-from srs_tui.rules import Profile, Profiles
+from srs_tui.measures import AGE_SPANS, CLIENT, MEASURES, OUTCOME, Measure, format_tenths
+from srs_tui.rules import Alerts, Profile, Profiles
+from srs_tui.rules.outcome import episode_outcome, rci
 from srs_tui.store.erasure import client_meta
 from srs_tui.store.records import Administration, Client
+from srs_tui.store.store import Store
 
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 260, 40, 30, 10
+WIDTH, HEIGHT, LEFT, RIGHT, BOTTOM, TOP = 720, 240, 40, 20, 36, 10
+LINE_COLOURS = {"ORS": "#047857", "SRS": "#1d4ed8"}
+DEFAULT_COLOUR = "#1d4ed8"
+CUTOFF_COLOUR = "#b45309"
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em; color: #111; }
+body { font-family: system-ui, sans-serif; margin: 2em; color: #111; max-width: 60em; }
 h1 { font-size: 1.4em; margin-bottom: 0.2em; }
-table { border-collapse: collapse; margin-top: 1em; }
-th, td { border: 1px solid #999; padding: 0.2em 0.6em; text-align: right; }
-th:first-child, td:first-child, td.text { text-align: left; }
+h2 { font-size: 1.15em; margin: 1.4em 0 0.3em; }
+table { border-collapse: collapse; margin-top: 0.6em; font-size: 0.9em; }
+th, td { border: 1px solid #999; padding: 0.2em 0.5em; text-align: right; }
+th { background: #f3f4f6; }
+th.group { text-align: center; }
+th:first-child, td:first-child, td.text, th.text { text-align: left; }
+td, th { white-space: nowrap; }
+td.note { white-space: pre-wrap; max-width: 24em; }
+table.items { display: inline-table; margin-right: 1.5em; vertical-align: top; }
 .low { font-weight: bold; }
 .muted { color: #555; }
-@media print { body { margin: 0; } }
+.outcome { font-size: 1.05em; }
+@media print { body { margin: 0; } h2 { break-after: avoid; } svg { break-inside: avoid; } }
 """
 
 
-def _y(total: int) -> float:
-    return TOP + (1 - total / SRS.total_max) * (HEIGHT - TOP - BOTTOM)
+def report_records(
+    store: Store, client_id: str, episode_id: str | None = None
+) -> list[Administration]:
+    """Every administration of one episode (the client's current one unless named): every
+    measure, every rater, in time order."""
+    if episode_id is None:
+        episodes = store.episodes(client_id)
+        current = [e for e in episodes if e.closed_at is None] or episodes[-1:]
+        if not current:
+            return []
+        episode_id = current[0].id
+    return [a for a in store.all_administrations(client_id) if a.episode_id == episode_id]
 
 
-def chart_svg(history: list[Administration], profile: Profile) -> str:
-    """The totals on a fixed 0-to-40 axis, the cutoff line, a triangle for a low session."""
+@dataclass(frozen=True)
+class _Series:
+    """One measure's own ratings in the episode, with the profile that judges them."""
+
+    measure: Measure
+    given: list[Administration]
+    profile: Profile
+
+
+def _series(records: Sequence[Administration], profiles: Profiles) -> list[_Series]:
+    """Each registered measure the client rated, in the order a session gives them; judged
+    with the thresholds of the form of its latest administration, as the rules are."""
+    found = []
+    for name, measure in MEASURES.items():
+        given = [a for a in records if a.measure == name and a.rater == CLIENT]
+        if given:
+            found.append(_Series(measure, given, profiles.of(name, given[-1].form)))
+    return found
+
+
+class _Axes:
+    """The chart's coordinates: sessions by number across, tenths on a fixed scale up."""
+
+    def __init__(self, sessions: int, total_max: int) -> None:
+        self.sessions = max(sessions, 1)
+        self.total_max = total_max
+        self.step = (WIDTH - LEFT - RIGHT - 20) / max(self.sessions - 1, 1)
+
+    def x(self, session: int) -> float:
+        return LEFT + 10 + (session - 1) * self.step
+
+    def y(self, total: int) -> float:
+        clamped = min(max(total, 0), self.total_max)
+        return TOP + (1 - clamped / self.total_max) * (HEIGHT - TOP - BOTTOM)
+
+
+def _line(y: float, colour: str, label: str, *, dashed: bool = True) -> str:
+    dash = ' stroke-dasharray="6 4"' if dashed else ""
+    return (
+        f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="{colour}"'
+        f'{dash}/><text x="{WIDTH - RIGHT - 2}" y="{y - 4:.1f}" font-size="11" '
+        f'text-anchor="end" fill="{colour}">{escape(label)}</text>'
+    )
+
+
+def chart_svg(
+    history: Sequence[Administration],
+    profile: Profile,
+    *,
+    sessions: int | None = None,
+    dates: dict[int, datetime] | None = None,
+) -> str:
+    """The totals on the measure's fixed axis (0 to 40), sessions placed by number; the
+    cutoff of the form (none for a form without one); for an outcome measure the band of
+    reliable change around intake; a triangle for a total below the cutoff."""
+    measure = profile.measure
+    last = max([sessions or 0, *(a.session for a in history)])
+    axes = _Axes(last, measure.total_max)
+    colour = LINE_COLOURS.get(measure.name, DEFAULT_COLOUR)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="SRS totals">'
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{measure.name} totals">'
     ]
-    for tick in range(0, SRS.total_max + 1, 100):
-        y = _y(tick)
+    if measure.kind == OUTCOME and profile.judged and history:
+        # The band no change smaller than the reliable change index leaves: within it, the
+        # difference from intake may be the measure's own noise.
+        intake, reliable = history[0].scores.total, rci(profile)
+        high, low = axes.y(intake + reliable), axes.y(intake - reliable)
+        start = axes.x(history[0].session)
         parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH}" y2="{y:.1f}" stroke="#ddd"/>'
+            f'<rect x="{start:.1f}" y="{high:.1f}" width="{WIDTH - RIGHT - start:.1f}" '
+            f'height="{low - high:.1f}" fill="#dbeafe"/><text x="{start + 4:.1f}" '
+            f'y="{low - 4:.1f}" font-size="10" fill="#1e40af">intake '
+            f"{format_tenths(intake)} \u00b1 {format_tenths(reliable)}: no reliable change"
+            "</text>"
+        )
+    for tick in range(0, measure.total_max + 1, 100):
+        y = axes.y(tick)
+        parts.append(
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#ddd"/>'
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end">'
             f"{tick // 10}</text>"
         )
     if profile.cutoff is not None:
-        cutoff = _y(profile.cutoff)
         parts.append(
-            f'<line x1="{LEFT}" y1="{cutoff:.1f}" x2="{WIDTH}" y2="{cutoff:.1f}" '
-            f'stroke="#b45309" stroke-dasharray="6 4"/><text x="{WIDTH - 4}" '
-            f'y="{cutoff - 4:.1f}" font-size="11" text-anchor="end" fill="#b45309">'
-            f"cutoff {format_tenths(profile.cutoff)}</text>"
+            _line(axes.y(profile.cutoff), CUTOFF_COLOUR, f"cutoff {format_tenths(profile.cutoff)}")
         )
-    if history:
-        step = (WIDTH - LEFT - 20) / max(len(history) - 1, 1)
-        points = [(LEFT + 10 + i * step, _y(a.scores.total)) for i, a in enumerate(history)]
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="#1d4ed8" stroke-width="2"/>')
-        for (x, y), administration in zip(points, history, strict=True):
-            if profile.below_cutoff(administration.scores.total):
-                parts.append(
-                    f'<polygon points="{x - 5:.1f},{y - 4:.1f} {x + 5:.1f},{y - 4:.1f} '
-                    f'{x:.1f},{y + 5:.1f}" fill="#b45309"/>'
-                )
-            else:
-                parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1d4ed8"/>')
-            if len(history) <= 40:
-                parts.append(
-                    f'<text x="{x:.1f}" y="{HEIGHT - 10}" font-size="10" text-anchor="middle">'
-                    f"{administration.session}</text>"
-                )
+    points = [(axes.x(a.session), axes.y(a.scores.total), a) for a in history]
+    if points:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+    for x, y, administration in points:
+        if profile.below_cutoff(administration.scores.total):
+            parts.append(
+                f'<polygon points="{x - 5:.1f},{y - 4:.1f} {x + 5:.1f},{y - 4:.1f} '
+                f'{x:.1f},{y + 5:.1f}" fill="{CUTOFF_COLOUR}"/>'
+            )
+        else:
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
+    every = max(1, -(-axes.sessions // 20))  # at most about twenty labels across
+    shown = dates or {a.session: a.administered_at for a in history}
+    for number in range(1, axes.sessions + 1, every):
+        x = axes.x(number)
+        parts.append(
+            f'<text x="{x:.1f}" y="{HEIGHT - 20}" font-size="10" text-anchor="middle">'
+            f"{number}</text>"
+        )
+        if number in shown:
+            parts.append(
+                f'<text x="{x:.1f}" y="{HEIGHT - 6}" font-size="9" text-anchor="middle" '
+                f'fill="#555">{shown[number].strftime("%m-%d")}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def report_html(
-    client: Client, history: list[Administration], profiles: Profiles, now: datetime
+def _outcome_words(series: _Series) -> str:
+    """The episode's outcome so far, from intake to the latest total, with its numbers."""
+    profile, given = series.profile, series.given
+    intake, latest = given[0], given[-1]
+    if not profile.judged:
+        return (
+            f"The {profile.form.name} form has no norms: its totals are shown, never judged "
+            "(no cutoff, no reliable change)."
+        )
+    if len(given) == 1:
+        return f"Intake {format_tenths(intake.scores.total)} (session {intake.session}); " + (
+            "the outcome shows from the next session on."
+        )
+    change = latest.scores.total - intake.scores.total
+    sign = "+" if change >= 0 else "\u2212"
+    word = episode_outcome(intake.scores.total, latest.scores.total, profile)
+    cutoff = (
+        f"; cutoff {format_tenths(profile.cutoff)} ({profile.form.name} form)"
+        if profile.cutoff is not None
+        else ""
+    )
+    return (
+        f"<b>{word.capitalize()}</b>: intake {format_tenths(intake.scores.total)} (session "
+        f"{intake.session}), latest {format_tenths(latest.scores.total)} (session "
+        f"{latest.session}), change {sign}{format_tenths(abs(change))}; reliable change is "
+        f"{format_tenths(rci(profile))} points{cutoff}."
+    )
+
+
+def _section(series: _Series, sessions: int, dates: dict[int, datetime]) -> str:
+    measure = series.measure
+    words = (
+        f'<p class="outcome">Episode outcome so far: {_outcome_words(series)}</p>'
+        if measure.kind == OUTCOME
+        else ""
+    )
+    if series.profile.cutoff is None and measure.kind != OUTCOME:  # the outcome words say so
+        words += f'<p class="muted">The {series.profile.form.name} form has no cutoff.</p>'
+    return (
+        f"<h2>{escape(measure.title)} ({measure.name})</h2>{words}"
+        f"{chart_svg(series.given, series.profile, sessions=sessions, dates=dates)}"
+    )
+
+
+def _sessions(
+    records: Sequence[Administration], judged: Sequence[Alerts]
+) -> list[dict[str, tuple[Administration, Alerts]]]:
+    """The client's own administrations by session (time order), each with its alerts."""
+    sessions: dict[str, dict[str, tuple[Administration, Alerts]]] = {}
+    for administration, alerts in zip(records, judged, strict=True):
+        if administration.rater == CLIENT:
+            sessions.setdefault(administration.session_id, {})[administration.measure] = (
+                administration,
+                alerts,
+            )
+    return list(sessions.values())
+
+
+def _total_cell(series: _Series, administration: Administration) -> str:
+    total = administration.scores.total
+    low = series.profile.below_cutoff(total)
+    return f'<td class="{"low" if low else ""}">{"▼ " if low else ""}{format_tenths(total)}</td>'
+
+
+def _table(
+    sessions: Sequence[dict[str, tuple[Administration, Alerts]]], series: Sequence[_Series]
 ) -> str:
-    """The whole report: heading, chart, table of sessions, alerts with their reasons."""
-    alerts = profiles.judge(history)
+    """One row per session: each measure's total, the alerts of both, the note."""
     rows = []
-    for administration, fired in zip(history, alerts, strict=True):
-        values = administration.scores.as_dict()
-        total = administration.scores.total
-        low = profiles.of(administration.measure).below_cutoff(total)
+    for given in sessions:
+        first = next(iter(given.values()))[0]
+        cells: list[str] = []
+        fired: list[str] = []
+        for s in series:
+            if s.measure.name not in given:
+                cells.append("<td></td>")
+                continue
+            administration, alerts = given[s.measure.name]
+            cells.append(_total_cell(s, administration))
+            fired += (alert.rule_id for alert in alerts)
         rows.append(
             "<tr>"
-            f"<td>{administration.session}</td>"
-            f'<td class="text">{administration.administered_at.strftime("%Y-%m-%d")}</td>'
-            + "".join(f"<td>{format_tenths(values[key])}</td>" for key in SRS.keys)
-            + f'<td class="{"low" if low else ""}">{"▼ " if low else ""}{format_tenths(total)}</td>'
-            f'<td class="text">{escape(" ".join(a.rule_id for a in fired))}</td>'
-            f'<td class="text">{escape(administration.note)}</td>'
+            f"<td>{first.session}</td>"
+            f'<td class="text">{first.administered_at.strftime("%Y-%m-%d")}</td>'
+            + "".join(cells)
+            + f'<td class="text">{escape(" ".join(fired))}</td>'
+            f'<td class="text note">{escape(first.note)}</td>'
             "</tr>"
         )
+    heads = "".join(f"<th>{s.measure.name}</th>" for s in series)
+    return (
+        '<table><tr class="head"><th>#</th><th class="text">Date</th>'
+        f'{heads}<th class="text">Alerts</th><th class="text">Note</th></tr>'
+        f"{''.join(rows)}</table>"
+    )
+
+
+def _items(sessions: Sequence[dict[str, tuple[Administration, Alerts]]], series: _Series) -> str:
+    """One measure's items, session by session."""
+    rows = []
+    for given in sessions:
+        if series.measure.name not in given:
+            continue
+        administration = given[series.measure.name][0]
+        values = administration.scores.as_dict()
+        rows.append(
+            f'<tr class="items"><td>{administration.session}</td>'
+            + "".join(f"<td>{format_tenths(values[key])}</td>" for key in series.measure.keys)
+            + _total_cell(series, administration)
+            + "</tr>"
+        )
+    heads = "".join(f"<th>{escape(item.label)}</th>" for item in series.measure.items)
+    return (
+        f'<table class="items"><tr class="head"><th>{series.measure.name} #</th>{heads}'
+        f"<th>Total</th></tr>{''.join(rows)}</table>"
+    )
+
+
+def _others(records: Sequence[Administration]) -> str:
+    """Ratings by others (a parent, a teacher): shown, never judged."""
+    others = [a for a in records if a.rater != CLIENT]
+    if not others:
+        return ""
+    rows = "".join(
+        f'<tr class="other"><td>{a.session}</td>'
+        f'<td class="text">{a.administered_at.strftime("%Y-%m-%d")}</td>'
+        f'<td class="text">{escape(a.rater)}</td><td class="text">{a.measure}</td>'
+        f"<td>{format_tenths(a.scores.total)}</td></tr>"
+        for a in others
+    )
+    return (
+        "<h2>Ratings by others</h2>"
+        '<p class="muted">Their own series: shown, never part of the client\'s alerts.</p>'
+        '<table><tr class="head"><th>#</th><th class="text">Date</th><th class="text">Rater'
+        f'</th><th class="text">Measure</th><th>Total</th></tr>{rows}</table>'
+    )
+
+
+def report_html(
+    client: Client, records: Sequence[Administration], profiles: Profiles, now: datetime
+) -> str:
+    """The whole report of one episode's administrations (every measure and rater, time
+    order): heading, a chart of each measure, the sessions, the alerts with their reasons."""
+    judged = profiles.judge(records)
+    series = _series(records, profiles)
+    sessions = _sessions(records, judged)
+    last = max((a.session for a in records), default=0)
+    dates = {a.session: a.administered_at for a in records}
     reasons = []
-    for administration, fired in reversed(list(zip(history, alerts, strict=True))):
+    order = list(MEASURES)
+    # The latest session first; within a session, the measures in the order it gives them.
+    newest_first = sorted(
+        zip(records, judged, strict=True),
+        key=lambda pair: (-pair[0].session, order.index(pair[0].measure)),
+    )
+    for administration, fired in newest_first:
         for alert in fired:
             mark = "↑" if alert.rule.positive else "▲"
             reasons.append(
-                f"<li>Session {administration.session}: {mark} <b>{escape(alert.rule.title)}</b>"
-                f" ({alert.rule_id}): {escape(alert.reason)}</li>"
+                f"<li>Session {administration.session} ({administration.measure}): {mark} "
+                f"<b>{escape(alert.rule.title)}</b> ({alert.rule_id}): {escape(alert.reason)}"
+                "</li>"
             )
-    heads = "".join(f"<th>{escape(item.label)}</th>" for item in SRS.items)
+    band = f"{client.age_band} ({AGE_SPANS.get(client.age_band, '')})"
+    charts = "".join(_section(s, last, dates) for s in series)
+    items = f"<h2>Items</h2>{''.join(_items(sessions, s) for s in series)}" if series else ""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         # The client's id, so that erasing the client finds this report (its name has no
         # client data in it, and the alias in the heading can change).
-        f"{client_meta(client.id)}<title>SRS report</title><style>{STYLE}</style></head><body>"
-        f"<h1>Session Rating Scale: {escape(client.alias)}</h1>"
-        f'<p class="muted">{len(history)} sessions · report made {now.strftime("%Y-%m-%d %H:%M")}'
-        " · srs-tui</p>"
-        f"{chart_svg(history, profiles.of(SRS.name))}"
-        f"<table><tr><th>#</th><th>Date</th>{heads}<th>Total</th><th>Alerts</th>"
-        f"<th>Note</th></tr>{''.join(rows)}</table>"
+        f"{client_meta(client.id)}<title>Feedback report</title><style>{STYLE}</style>"
+        f"</head><body><h1>Feedback report: {escape(client.alias)}</h1>"
+        f'<p class="muted">{len(sessions)} sessions in this episode · age band {escape(band)} · '
+        f"report made {now.strftime('%Y-%m-%d %H:%M')} · srs-tui</p>"
+        f"{charts or '<p>No sessions in this episode yet.</p>'}"
+        f"<h2>Sessions</h2>{_table(sessions, series) if series else '<p>None.</p>'}"
         f"<h2>Alerts</h2><ul>{''.join(reasons) or '<li>None.</li>'}</ul>"
         '<p class="muted">The alerts are prompts for a conversation, not a diagnosis.</p>'
-        "</body></html>\n"
+        f"{_others(records)}{items}</body></html>\n"
     )

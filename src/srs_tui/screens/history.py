@@ -436,13 +436,16 @@ class HistoryScreen(ClientScreen):
         if self.share.active:
             self.notify("Sharing: reports are written when the screen is not shared.")
             return
-        from srs_tui.exchange.report import report_html
+        from srs_tui.exchange.report import report_html, report_records
         from srs_tui.store.files import write_private
 
         now = self.ctx.clock()
         folder = self.ctx.store.path.parent / "reports"
         target = folder / f"srs-tui-report-{now.strftime('%Y-%m-%d-%H%M%S')}.html"
-        html = report_html(self.client, self.history, self.ctx.config.profiles, now)
+        # The episode on the screen, every measure and rater of it.
+        episode_id = self.history[0].episode_id if self.history else None
+        records = report_records(self.ctx.store, self.client.id, episode_id)
+        html = report_html(self.client, records, self.ctx.config.profiles, now)
         try:
             folder.mkdir(mode=0o700, exist_ok=True)
             write_private(target, html.encode("utf-8"))

@@ -70,6 +70,10 @@ def build_source(path: Path) -> None:
                 setting="in-person",
                 now=NOW,
             )
+        # Ben's first episode ended; he came back for a second.
+        store.close_episode(ben.id, "planned", at=NOW - timedelta(days=7))
+        store.record(ben.id, Scores.srs(70, 70, 70, 70), administered_at=NOW - timedelta(days=3),
+                     mode="paper", setting="in-person", now=NOW)  # fmt: skip
         store.set_archived(ben.id, True, now=NOW - timedelta(days=1))
         # A child with both measures a session, and a parent's ratings of her outcome.
         dee = store.add_client("Dee", now=NOW - timedelta(days=20), age_band="child")
@@ -253,6 +257,9 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "updated_at": times,
     "administered_at": times,
     "archived_at": st.none() | times,
+    "opened_at": times,
+    "closed_at": st.none() | times,
+    "ending": st.sampled_from([None, "planned", "unplanned", "dropped out"]),
     "exported_at": times,
     "session": st.integers(1, 1_000_000) | st.sampled_from([1, 2, 3, 1_000_000]),
     "age_band": st.sampled_from(["adult", "adolescent", "child", "young child", "group"]),
@@ -276,7 +283,7 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
 def places(bundle: Bundle) -> list[tuple[Any, Any]]:
     """Every (container, key) in the bundle that holds a value."""
     found: list[tuple[Any, Any]] = [(bundle, key) for key in bundle]
-    for part in ("clients", "administrations"):
+    for part in ("clients", "episodes", "administrations"):
         if isinstance(bundle.get(part), list):
             for record in bundle[part]:
                 if isinstance(record, dict):
@@ -314,7 +321,7 @@ def mutate(bundle: Bundle, data: st.DataObject) -> None:
     elif kind == "twice":
         container[f"@@twice:{key}@@"] = data.draw(raw_values)
     else:
-        part = data.draw(st.sampled_from(["clients", "administrations"]))
+        part = data.draw(st.sampled_from(["clients", "episodes", "administrations"]))
         records = bundle.get(part)
         if not isinstance(records, list) or not records:
             return
@@ -429,6 +436,14 @@ def twice(part: str, keep: tuple[str, ...] = ()) -> Edit:
 def drop(part: str, key: str) -> Edit:
     def edit(bundle: Bundle) -> None:
         del bundle[part][0][key]
+
+    return edit
+
+
+def edit_all(*edits: Edit) -> Edit:
+    def edit(bundle: Bundle) -> None:
+        for each in edits:
+            each(bundle)
 
     return edit
 
@@ -550,7 +565,36 @@ CRAFTED: list[tuple[str, Edit, str]] = [
         "client 1, age_band: 'toddler' is not one of adult, adolescent, child, young child",
     ),
     ("age-band-missing", drop("clients", "age_band"), "client 1: missing age_band"),
-    ("age-band-in-version-2", top("version", 2), "client 1: unknown keys: 'age_band'"),
+    ("age-band-in-version-2", top("version", 2), "bundle: unknown keys: 'episodes'"),
+    ("episodes-missing", lambda b: b.pop("episodes"), "bundle: missing episodes"),
+    (
+        "episode-ending-without-end",
+        at("episodes", 0, "ending", "planned"),
+        "episode 1, ending: an ending is given with closed_at, and only then",
+    ),
+    (
+        "episode-ended-before-it-opened",
+        edit_all(
+            at("episodes", 0, "closed_at", "2020-01-01T10:00:00+00:00"),
+            at("episodes", 0, "ending", "planned"),
+        ),
+        "episode 1, closed_at: before opened_at",
+    ),
+    (
+        "episode-two-open",
+        edit_all(at("episodes", 1, "closed_at", None), at("episodes", 1, "ending", None)),
+        "episode 3, closed_at: the client has another open episode in the bundle",
+    ),
+    (
+        "episode-of-no-client",
+        at("episodes", 0, "client_id", "00000000-0000-4000-8000-000000000007"),
+        "episode 1, client_id: 00000000-0000-4000-8000-000000000007 is not among",
+    ),
+    (
+        "episode-ending-unknown",
+        at("episodes", 1, "ending", "dropped out"),
+        "episode 2, ending: 'dropped out' is not one of planned, unplanned",
+    ),
 ]
 
 
@@ -661,7 +705,9 @@ def test_importing_a_bundle_twice_adds_nothing_and_says_so(
     with Store.open(db) as store:
         plan = plan_file(store, path, NOW)
     assert (plan.errors, plan.clients, plan.sessions) == ([], [], [])
-    assert len(plan.duplicates) == len(source[1]["clients"]) + len(source[1]["administrations"])
+    assert len(plan.duplicates) == sum(
+        len(source[1][part]) for part in ("clients", "episodes", "administrations")
+    )
 
 
 def test_many_errors_are_listed_up_to_a_limit(source: tuple[Path, Bundle], tmp_path: Path) -> None:

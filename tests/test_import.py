@@ -290,6 +290,7 @@ def test_an_older_bundle_is_still_read_and_its_clients_are_adults(
         child_with_both_measures(store)
         bundle = json.loads(export_json(store, everyone(store), NOW))
     bundle["version"] = version
+    del bundle["episodes"]
     for record in bundle["clients"]:
         del record["age_band"]
     # Version 1 held the SRS alone, each administration a session of its own.
@@ -311,3 +312,30 @@ def test_an_older_bundle_is_still_read_and_its_clients_are_adults(
         assert kid is not None
         (given,) = fresh.all_administrations(kid.id)
         assert given.form == ("child" if version == 2 else "adult")
+
+
+def test_a_bundle_carries_the_episodes_of_care(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "a.db") as store:
+        child_with_both_measures(store)
+        kid = store.find_client("Kid")
+        assert kid is not None
+        store.close_episode(kid.id, "unplanned", at=NOW - timedelta(days=10))
+        store.record(kid.id, Scores.srs(70, 70, 70, 70), administered_at=NOW - timedelta(days=3),
+                     mode="oral", setting="in-person", now=NOW)  # fmt: skip
+        before = [(e.opened_at, e.closed_at, e.ending, e.sessions) for e in store.episodes(kid.id)]
+        bundle = export_json(store, everyone(store), NOW)
+    assert [e["ending"] for e in json.loads(bundle)["episodes"]] == ["unplanned", None, None]
+    path = tmp_path / "bundle.json"
+    path.write_text(bundle, encoding="utf-8")
+    with Store.open(tmp_path / "b.db") as fresh:
+        plan = plan_file(fresh, path, NOW)
+        assert plan.errors == []
+        apply(fresh, plan)
+        kid = fresh.find_client("Kid")
+        assert kid is not None
+        after = [(e.opened_at, e.closed_at, e.ending, e.sessions) for e in fresh.episodes(kid.id)]
+        assert after == before
+        assert [a.session for a in fresh.all_administrations(kid.id)] == [1, 1, 1]
+        assert export_json(fresh, everyone(fresh), NOW) == bundle
+        again = plan_file(fresh, path, NOW)
+        assert (again.errors, again.clients, again.sessions) == ([], [], [])

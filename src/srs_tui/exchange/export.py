@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from srs_tui.measures import MEASURES, RATERS, Measure, format_tenths
 from srs_tui.rules import Alerts, Profiles
-from srs_tui.store.records import Administration, Client, timestamp
+from srs_tui.store.records import Administration, Client, Episode, timestamp
 from srs_tui.store.store import Store
 
 
@@ -48,7 +48,9 @@ CSV_COLUMNS = (
     "note",
 )
 BUNDLE_FORMAT = "srs-tui"
-BUNDLE_VERSION = 3  # 2: each administration names its form and rater; 3: each client its age band
+# 2: each administration names its form and rater; 3: each client's age band, and the
+# episodes of care (a session goes to its episode by its time, as in the store).
+BUNDLE_VERSION = 3
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -153,6 +155,16 @@ def _client_record(client: Client) -> dict[str, Any]:
     }
 
 
+def _episode_record(episode: Episode) -> dict[str, Any]:
+    return {
+        "id": episode.id,
+        "client_id": episode.client_id,
+        "opened_at": timestamp(episode.opened_at),
+        "closed_at": timestamp(episode.closed_at) if episode.closed_at else None,
+        "ending": episode.ending,
+    }
+
+
 def _administration_record(client: Client, administration: Administration) -> dict[str, Any]:
     return {
         "id": administration.id,
@@ -189,14 +201,19 @@ def _records_list(out: TextIO, records: Iterator[dict[str, Any]]) -> None:
 
 
 def write_json(store: Store, clients: Sequence[Client], now: datetime, out: TextIO) -> None:
-    """A bundle of the clients and their administrations, complete enough to import again,
-    written to out as each client is read."""
+    """A bundle of the clients, their episodes and their administrations, complete enough to
+    import again, written to out as each client is read."""
     head = {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "exported_at": timestamp(now)}
     out.write("{\n")
     for key, value in head.items():
         out.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
     out.write('  "clients": ')
     _records_list(out, (_client_record(client) for client in clients))
+    out.write(',\n  "episodes": ')
+    _records_list(
+        out,
+        (_episode_record(episode) for client in clients for episode in store.episodes(client.id)),
+    )
     out.write(',\n  "administrations": ')
     _records_list(
         out,

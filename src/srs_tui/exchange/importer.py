@@ -53,6 +53,7 @@ from srs_tui.measures import (
 )
 from srs_tui.store.errors import StoreError
 from srs_tui.store.records import (
+    ENDINGS,
     LANGUAGES,
     clean_alias,
     clean_display_name,
@@ -69,6 +70,10 @@ MAX_LISTED = 1000  # duplicates named one by one; beyond, counted
 # Far above a million sessions as CSV (about 100 MB), far below what is sure to fit in memory.
 MAX_FILE_BYTES = 2 * 1024**3
 BUNDLE_KEYS = ("format", "version", "exported_at", "clients", "administrations")
+# Version 3 carries the episodes of care; before it, a new client's sessions went into one
+# episode opened when the client was created, as they still do for a bundle without them.
+BUNDLE_KEYS_BY_VERSION = {1: BUNDLE_KEYS, 2: BUNDLE_KEYS, 3: (*BUNDLE_KEYS, "episodes")}
+EPISODE_KEYS = ("id", "client_id", "opened_at", "closed_at", "ending")
 CLIENT_KEYS = ("id", "alias", "created_at", "archived_at", "language", "display_name")
 # Version 3 gives each client's age band; an older bundle's clients are adults, as every
 # client was before age bands.
@@ -106,6 +111,9 @@ class NewClient:
     language: str = "en"
     display_name: str | None = None
     age_band: str = "adult"
+    # The bundle's episodes of the client: (id, opened_at, closed_at, ending); none: one
+    # episode opened when the client was created.
+    episodes: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -627,6 +635,15 @@ def _record(value: object, keys: tuple[str, ...]) -> dict[str, Any]:
     return value
 
 
+def _episode_problem(opened: str, closed: str | None, ending: str | None) -> str:
+    """What makes an episode's times and ending disagree ('' if nothing)."""
+    if (closed is None) != (ending is None):
+        return "ending: an ending is given with closed_at, and only then"
+    if closed is not None and datetime.fromisoformat(closed) < datetime.fromisoformat(opened):
+        return "closed_at: before opened_at"
+    return ""
+
+
 class _Bundle:
     """Checks a parsed bundle record by record, field by field, and plans what is new."""
 
@@ -642,6 +659,7 @@ class _Bundle:
         self.stored: dict[str, set[tuple[str, str, str]]] = {}  # sessions already stored
         self.sessions: dict[tuple[str, str, str], str] = {}  # (session, measure, rater) -> where
         self.session_clients: dict[str, str] = {}  # session id -> its client
+        self.new_clients: dict[str, NewClient] = {}  # the clients the bundle adds, by id
         self.version = BUNDLE_VERSION
         self.refused = 0  # every error, also those past MAX_ERRORS that are not listed
 
@@ -718,9 +736,47 @@ class _Bundle:
             self.error(f"{where}, alias: another client already has the alias {_shown(alias)}")
             return
         self.stored[client_id] = set()
-        self.plan.clients.append(
-            NewClient(client_id, alias, created_at, archived_at, language, display_name, age_band)
+        new = NewClient(client_id, alias, created_at, archived_at, language, display_name, age_band)
+        self.plan.clients.append(new)
+        self.new_clients[client_id] = new
+
+    def episode(self, where: str, value: object) -> None:
+        try:
+            raw = _record(value, EPISODE_KEYS)
+        except _Refused as error:
+            self.error(f"{where}: {error}")
+            return
+        errors = self.refused
+        episode_id = self.new_id(where, raw)
+        client_id = self.field(where, raw, "client_id", _id)
+        if client_id is not None and client_id not in self.clients:
+            self.error(f"{where}, client_id: {client_id} is not among the bundle's clients")
+        opened = self.field(where, raw, "opened_at", lambda v: _when(v, self.skewed))
+        closed = self.field(
+            where, raw, "closed_at", lambda v: None if v is None else _when(v, self.skewed)
         )
+        ending = self.field(
+            where, raw, "ending", lambda v: None if v is None else _choice(v, ENDINGS)
+        )
+        if self.refused > errors or episode_id is None or client_id is None or opened is None:
+            return
+        problem = _episode_problem(opened, closed, ending)
+        if problem:
+            self.error(f"{where}, {problem}")
+            return
+        if self.store.episode_client(episode_id) is not None:
+            self.plan.duplicates.append(f"{where}: already there")
+            return
+        new = self.new_clients.get(client_id)
+        if new is None:
+            # Episodes are put in place with a new client only: an existing client's episodes
+            # stay as they are, and the bundle's sessions go to them by their time.
+            self.plan.duplicate(f"{where}: the client is already there; their episodes are kept")
+            return
+        if closed is None and any(other[2] is None for other in new.episodes):
+            self.error(f"{where}, closed_at: the client has another open episode in the bundle")
+            return
+        new.episodes.append((episode_id, opened, closed, ending))
 
     def _session_of(
         self, where: str, session_id: str, client_id: str, given: tuple[str, str]
@@ -829,12 +885,18 @@ def plan_bundle(store: Store, text: str, now: datetime) -> ImportPlan:
     """
     plan = ImportPlan()
     try:
-        bundle = _record(_parse_bundle(text), BUNDLE_KEYS)
-        if bundle["format"] != BUNDLE_FORMAT or not (
-            type(bundle["version"]) is int and bundle["version"] in ADMINISTRATION_KEYS_BY_VERSION
-        ):
+        parsed = _parse_bundle(text)
+        version = parsed.get("version") if isinstance(parsed, dict) else None
+        # bool is an int to Python: only a true JSON integer is a version.
+        number = version if isinstance(version, int) and not isinstance(version, bool) else 0
+        known = number in BUNDLE_KEYS_BY_VERSION
+        if isinstance(parsed, dict) and "version" in parsed and not known:
             raise _Refused("not an srs-tui bundle of a version this srs-tui reads")
-        for key in ("clients", "administrations"):
+        bundle = _record(parsed, BUNDLE_KEYS_BY_VERSION.get(number, BUNDLE_KEYS))
+        if bundle["format"] != BUNDLE_FORMAT or not known:
+            raise _Refused("not an srs-tui bundle of a version this srs-tui reads")
+        bundle.setdefault("episodes", [])
+        for key in ("clients", "episodes", "administrations"):
             if not isinstance(bundle[key], list):
                 raise _Refused(f"{key}: {_shown(bundle[key])} is not a list")
     except _Refused as error:
@@ -845,6 +907,8 @@ def plan_bundle(store: Store, text: str, now: datetime) -> ImportPlan:
     checker.field("bundle", bundle, "exported_at", lambda v: _when(v, checker.skewed))
     for index, raw in enumerate(bundle["clients"], start=1):
         checker.client(f"client {index}", raw)
+    for index, raw in enumerate(bundle["episodes"], start=1):
+        checker.episode(f"episode {index}", raw)
     for index, raw in enumerate(bundle["administrations"], start=1):
         checker.administration(f"administration {index}", raw)
     return plan
@@ -915,7 +979,8 @@ def apply(store: Store, plan: ImportPlan) -> None:
 
 
 def _insert_clients(conn: sqlite3.Connection, clients: Sequence[NewClient]) -> None:
-    """New clients (inside the caller's write), each with an episode of care from intake."""
+    """New clients (inside the caller's write), each with the bundle's episodes of care, or
+    one from intake."""
     conn.executemany(
         "INSERT INTO clients (id, alias, created_at, archived_at, language, display_name, "
         "age_band) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -923,4 +988,11 @@ def _insert_clients(conn: sqlite3.Connection, clients: Sequence[NewClient]) -> N
          for c in clients],
     )  # fmt: skip
     for client in clients:
-        open_episode(conn, client.id, client.created_at, client.created_at)
+        if not client.episodes:
+            open_episode(conn, client.id, client.created_at, client.created_at)
+        conn.executemany(
+            "INSERT INTO episodes (id, client_id, opened_at, closed_at, ending, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(episode_id, client.id, opened, closed, ending, opened)
+             for episode_id, opened, closed, ending in client.episodes],
+        )  # fmt: skip

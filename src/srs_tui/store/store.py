@@ -691,6 +691,14 @@ class Store:
             ).fetchone()
         return row is not None
 
+    def episode_client(self, episode_id: str) -> str | None:
+        """The client whose episode this is, if it is in the database."""
+        with _reading():
+            row = self._conn.execute(
+                "SELECT client_id FROM episodes WHERE id = ?", (episode_id,)
+            ).fetchone()
+        return row[0] if row else None
+
     def session_client(self, session_id: str) -> str | None:
         """The client whose session this is, if it is in the database."""
         with _reading():

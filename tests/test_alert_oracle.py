@@ -2,9 +2,10 @@
 
 Random ORS and SRS histories for adults, adolescents, children and young children (some
 sessions with the ORS alone, some with the SRS alone, some with both, some with a parent's
-ratings too) are written as one CSV, its rows shuffled, imported into a fresh database and
-exported again. Every row of the export must then carry the session number, the totals and the
-`alerts` cell that the oracle below computes from the rules as the design states them.
+ratings too) are written as CSV, its rows shuffled (and at times cut into two or three files,
+imported one after another), imported into a fresh database and exported again. Every row
+of the export must then carry the session number, the form, the totals and the `alerts` cell
+that the oracle below computes from the rules as the design states them.
 
 The oracle is written from the statement of the rules alone, not from srs_tui.rules: if the
 two disagree, one of them misreads the rules, and the failure shows the exact history.
@@ -18,7 +19,7 @@ import io
 import itertools
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -231,11 +232,9 @@ def tenths(value: int) -> str:
     return f"{value // 10}.{value % 10}"
 
 
-def csv_text(
-    histories: Sequence[History], order: Callable[[list[list[str]]], list[list[str]]]
-) -> str:
-    """The histories as the CSV a spreadsheet would hold, its rows in order(rows): only the
-    client, the date, the form and the items given (the totals too, as a check)."""
+def csv_rows(histories: Sequence[History]) -> list[list[str]]:
+    """The histories as the rows a spreadsheet would hold, in time order: only the client, the
+    date, the form, the rater and the items given (the totals too, as a check)."""
     rows: list[list[str]] = []
     for history in histories:
         for visit in history.visits:
@@ -255,10 +254,15 @@ def csv_text(
                         cells |= {key: tenths(v) for key, v in zip(keys, items, strict=True)}
                         cells[total] = tenths(sum(items))
                 rows.append([cells[column] for column in COLUMNS])
+    return rows
+
+
+def csv_text(rows: Iterable[list[str]]) -> str:
+    """The rows as a CSV file's text, under the header."""
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows(order(rows))
+    writer.writerows(rows)
     return out.getvalue()
 
 
@@ -386,12 +390,14 @@ def exported(text: str) -> dict[Key, Row]:
     return rows
 
 
-def import_and_export(folder: Path, text: str) -> str:
-    """The CSV imported into a fresh database and exported again, by the commands the command
-    line runs."""
-    source, db, out = folder / "in.csv", folder / "srs.db", folder / "out.csv"
-    source.write_text(text, encoding="utf-8", newline="")
-    assert commands.import_file(db, source, dry_run=False, now=NOW) == 0
+def import_and_export(folder: Path, texts: Sequence[str]) -> str:
+    """The CSV files imported one after the other into a fresh database, and everything
+    exported again, by the commands the command line runs."""
+    db, out = folder / "srs.db", folder / "out.csv"
+    for n, text in enumerate(texts):
+        source = folder / f"in{n}.csv"
+        source.write_text(text, encoding="utf-8", newline="")
+        assert commands.import_file(db, source, dry_run=False, now=NOW) == 0
     code = commands.export(db, Config(), form="csv", alias=None, output=out, force=False, now=NOW)
     assert code == 0
     return out.read_text(encoding="utf-8")
@@ -502,11 +508,15 @@ EXAMPLES = int(os.environ.get("SRS_TUI_ORACLE_EXAMPLES", "0"))
 
 def check_random_caseload(data: st.DataObject) -> None:
     histories = data.draw(caseload(), label="histories")
-    text = csv_text(histories, lambda rows: data.draw(st.permutations(rows), label="row order"))
+    rows = data.draw(st.permutations(csv_rows(histories)), label="row order")
+    # One file, or the rows cut into several imported one after another: a session imported
+    # later than the ones after it in time renumbers them, a parent's row joins its session.
+    cuts = sorted(data.draw(st.lists(st.integers(1, len(rows)), max_size=2), label="cuts"))
+    texts = [csv_text(rows[a:b]) for a, b in itertools.pairwise([0, *cuts, len(rows)]) if b > a]
     for rule in {r for row in expected(histories).values() for r in row.alerts}:
         event(rule)
     with tempfile.TemporaryDirectory() as name:
-        assert_matches(histories, import_and_export(Path(name), text))
+        assert_matches(histories, import_and_export(Path(name), texts))
 
 
 @pytest.mark.timeout(300)
@@ -589,7 +599,7 @@ def test_a_shuffled_csv_through_the_command_line_keeps_every_rule(tmp_path: Path
     fired = {rule for row in expected(histories).values() for rule in row.alerts}
     assert fired == set(ORS_ORDER) | set(SRS_ORDER), "the hand-made caseload lacks a rule"
     source, db, out = tmp_path / "in.csv", tmp_path / "srs.db", tmp_path / "out.csv"
-    source.write_text(csv_text(histories, lambda rows: rows[::-1]), encoding="utf-8", newline="")
+    source.write_text(csv_text(csv_rows(histories)[::-1]), encoding="utf-8", newline="")
     done = run_cli("--db", str(db), "import", str(source), home=tmp_path)
     assert done.returncode == 0, done.stderr
     done = run_cli("--db", str(db), "export", "--format", "csv", "-o", str(out), home=tmp_path)

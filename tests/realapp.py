@@ -366,21 +366,21 @@ def _tenths(text: str) -> int:
 
 
 def csv_ratings(text: str, alias: str) -> list[Rating]:
-    """The ratings of alias in a CSV export."""
+    """The SRS ratings of alias in a CSV export (a row per session and rater)."""
     return [
         (
-            _tenths(row["relationship"]),
-            _tenths(row["goals"]),
-            _tenths(row["approach"]),
-            _tenths(row["overall"]),
+            _tenths(row["srs_relationship"]),
+            _tenths(row["srs_goals"]),
+            _tenths(row["srs_approach"]),
+            _tenths(row["srs_overall"]),
         )
         for row in csv.DictReader(io.StringIO(text))
-        if row["client"] == alias
+        if row["client"] == alias and row["srs_total"]
     ]
 
 
 def json_ratings(text: str, alias: str) -> list[Rating]:
-    """The ratings of alias in a JSON bundle."""
+    """The SRS ratings of alias in a JSON bundle."""
     bundle = json.loads(text)
     ids = {client["id"] for client in bundle["clients"] if client["alias"] == alias}
     return [
@@ -391,5 +391,5 @@ def json_ratings(text: str, alias: str) -> list[Rating]:
             item["ratings_tenths"]["overall"],
         )
         for item in bundle["administrations"]
-        if item["client_id"] in ids
+        if item["client_id"] in ids and item["measure"] == "SRS"
     ]

@@ -291,3 +291,22 @@ def test_export_then_import_by_the_command_line(tmp_path: Path) -> None:
             (1, "SRS", 395, "child", "client"),
             (2, "ORS", 312, "child", "client"),
         ]
+
+
+def test_a_file_of_one_measure_a_row_can_name_the_ors_in_its_measure_column(store: Store) -> None:
+    # One measure a row under the bare keys, as the version before this one wrote both.
+    text = (
+        "client,date,measure,individually,interpersonally,socially,overall,relationship,goals,"
+        "approach,total\n"
+        "Ana,2026-11-03 10:00,ORS,5,5,5,5,,,,20\n"
+        "Ana,2026-11-03 10:00,SRS,,,,9,9,9,9,36\n"
+    )
+    plan = plan_csv(store, text, NOW)
+    assert plan.errors == []
+    apply(store, plan)
+    assert history(store, "Ana") == [
+        (1, "ORS", 200, "adult", "client"),
+        (1, "SRS", 360, "adult", "client"),
+    ]
+    (row,) = rows_of(exported(store))
+    assert (row["ors_total"], row["srs_total"]) == ("20.0", "36.0")

@@ -14,6 +14,7 @@ the same file twice adds nothing.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
@@ -64,6 +65,9 @@ from srs_tui.store.sessions import Planned, instant_of, open_episode, put_planne
 from srs_tui.store.store import Store
 
 T = TypeVar("T")
+# A file repeats the same few hundred ratings (0.0 to 10.0, totals to 40.0) over and over:
+# each text is parsed once. A refused one raises every time (exceptions are not cached).
+_rating = functools.lru_cache(maxsize=4096)(parse_rating)
 REQUIRED = ("client", "date")
 MAX_ERRORS = 20
 MAX_LISTED = 1000  # duplicates named one by one; beyond, counted
@@ -337,14 +341,14 @@ def _scores(
     values: dict[str, int] = {}
     for key, column in zip(measure.keys, items, strict=True):
         try:
-            values[key] = parse_rating(cell(column), measure.item_max)
+            values[key] = _rating(cell(column), measure.item_max)
         except RatingError as error:
             problems.append(f"line {line}, {column}: {error}")
     given = cell(columns.total)
     if problems or not given.strip():
         return (None, problems) if problems else (Scores.of(measure, values), [])
     try:
-        stated = parse_rating(given, measure.total_max)
+        stated = _rating(given, measure.total_max)
     except RatingError as error:
         return None, [f"line {line}, {columns.total}: {error}"]
     total = sum(values.values())
@@ -361,8 +365,11 @@ def _check_row(
 ) -> _Row | list[str]:
     """The row's values, or every problem it has (line, column and why)."""
 
+    # Each cell unescaped once: a measure's cells are read more than once.
+    cells = {name: unescape_cell(value or "") for name, value in row.items() if name}
+
     def cell(name: str) -> str:
-        return unescape_cell(row.get(name) or "")
+        return cells.get(name, "")
 
     problems = []
     given: list[Scores] = []

@@ -22,7 +22,8 @@ from srs_tui.store.erasure import client_meta
 from srs_tui.store.records import Administration, Client
 from srs_tui.store.store import Store
 
-WIDTH, HEIGHT, LEFT, RIGHT, BOTTOM, TOP = 720, 240, 40, 20, 36, 10
+# The right margin holds the cutoff's label, beside its line, clear of the points.
+WIDTH, HEIGHT, LEFT, RIGHT, BOTTOM, TOP = 760, 240, 40, 80, 36, 10
 LINE_COLOURS = {"ORS": "#047857", "SRS": "#1d4ed8"}
 DEFAULT_COLOUR = "#1d4ed8"
 CUTOFF_COLOUR = "#b45309"
@@ -99,8 +100,8 @@ def _line(y: float, colour: str, label: str, *, dashed: bool = True) -> str:
     dash = ' stroke-dasharray="6 4"' if dashed else ""
     return (
         f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="{colour}"'
-        f'{dash}/><text x="{WIDTH - RIGHT - 2}" y="{y - 4:.1f}" font-size="11" '
-        f'text-anchor="end" fill="{colour}">{escape(label)}</text>'
+        f'{dash}/><text x="{WIDTH - RIGHT + 6}" y="{y + 4:.1f}" font-size="11" '
+        f'fill="{colour}">{escape(label)}</text>'
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from caseload_data import both_measures
+from caseload_data import both_measures, seen
 from conftest import NOW, build_app, screen_text
 from srs_tui.screens.add_client import AddClientScreen
 from srs_tui.screens.caseload import CaseloadScreen
@@ -233,6 +233,17 @@ async def test_at_80_columns_the_trend_gives_way_to_the_alerts(both_db: Path) ->
         fay = next(line for line in lines if line.startswith(" Fay"))
         assert "▲ SRS <cutoff falling" in fay
         assert all(len(line) <= 80 for line in lines)
+
+
+async def test_at_80_columns_a_long_alias_leaves_room_for_the_alerts(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        seen(store, "Client code 2026-0417, second referral", [240, 180], [340, 330])
+    app = build_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        line = next(line for line in screen_text(app).splitlines() if "Client code" in line)
+        assert "…" in line  # the alias is cut short, and says so
+        assert "▲ ORS worse, SRS" in line
 
 
 async def test_an_archived_client_shows_with_both_measures_when_asked(both_db: Path) -> None:

@@ -229,7 +229,7 @@ class CaseloadScreen(ClientChooser):
         yield Input(placeholder="/ to filter by alias", id="filter", compact=True)
         yield RowTable(
             [
-                Column("Client"),
+                Column("Client", shrink_to=12),
                 Column("Last"),
                 Column("ORS", justify="right"),
                 Column("SRS", justify="right"),

@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 GAP = 2  # cells between columns
+STRETCH_ROOM = 24  # cells the stretch column keeps, if narrowing others can give them
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,9 @@ class Column:
     justify: str = "left"  # "left" or "right"
     stretch: bool = False  # the last, flexible column: truncated to what remains
     hide_below: int = 0  # left out when the table is narrower than this
+    # Narrowed, down to this, while the stretch column has fewer than STRETCH_ROOM cells
+    # (0: never narrowed): a long alias must not push the alerts off a narrow terminal.
+    shrink_to: int = 0
 
 
 class Row(Protocol):
@@ -239,9 +243,17 @@ class RowTable(ScrollView, can_focus=True):
         shown = [(w, c) for w, c in zip(widths, self.columns, strict=True) if w is not None]
         fixed = sum(w for w, c in shown if not c.stretch)
         gaps = GAP * (len(shown) - 1) + 1
+        left = width - fixed - gaps
+        for index, column in enumerate(self.columns):
+            cell_width = widths[index]
+            if column.shrink_to and cell_width is not None and left < STRETCH_ROOM:
+                given = min(cell_width - column.shrink_to, STRETCH_ROOM - left)
+                if given > 0:
+                    widths[index] = cell_width - given
+                    left += given
         for index, column in enumerate(self.columns):
             if column.stretch and widths[index] is not None:
-                widths[index] = max(width - fixed - gaps, 0)
+                widths[index] = max(left, 0)
         return widths
 
     def _line(

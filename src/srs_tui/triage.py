@@ -16,8 +16,8 @@ from srs_tui.rules.alliance import BELOW_CUTOFF, DROP, FALLING, PERSISTENT_LOW
 from srs_tui.rules.outcome import NOT_ON_TRACK, RELIABLE_DETERIORATION, episode_outcome
 from srs_tui.store.records import ClientSummary
 
-# What the caseload's small trend shows (widgets.mini_trend.CELLS): reading more SRS
-# sessions than it and the rules need costs a fifth more of the caseload's query per two.
+# What the caseload's small trend shows (widgets.mini_trend.CELLS); the rules need fewer. Eight
+# (two more than the trend drew) cost a fifth more of the SRS's half of the caseload's query.
 RECENT_SESSIONS = 6
 _NEVER_SEEN = float("inf")
 _NO_CONCERN = 99  # beyond every rule's severity

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from caseload_data import WEEK, both_measures, seen, spread
 from conftest import NOW
 from srs_tui.measures import Scores
-from srs_tui.rules import DEFAULT_PROFILES
+from srs_tui.rules import DEFAULT_PROFILES, Overrides, resolve_all
+from srs_tui.rules.outcome import episode_outcome
 from srs_tui.store import Store
 from srs_tui.triage import matching, recent_needed, triage
 
@@ -109,6 +110,21 @@ def test_the_outcome_so_far_runs_from_intake_to_the_latest_ors(store: Store) -> 
     }
 
 
+def test_the_outcome_does_not_depend_on_the_rules_turned_on(store: Store) -> None:
+    both_measures(store)
+    quiet = resolve_all(
+        {
+            ("ORS", "adult"): Overrides(
+                off=frozenset({"recovered", "reliable_improvement", "reliable_deterioration"})
+            )
+        }
+    )
+    entries = {e.summary.client.alias: e for e in triage(store.clients(), quiet)}
+    assert (entries["Ana"].outcome, entries["Ana"].ors_alerts) == ("recovered", ())
+    assert (entries["Cruz"].outcome, entries["Cruz"].ors_alerts) == ("deteriorated", ())
+    assert entries["Ben"].outcome == "unchanged"
+
+
 def test_each_side_is_judged_with_the_profile_of_its_latest_form(store: Store) -> None:
     # A child: ORS cutoff 32.0, so 30.0 is still in the clinical range; 25.0 to 30.0 is a
     # reliable improvement, not a recovery.
@@ -176,6 +192,8 @@ def test_the_caseload_judges_the_ors_as_the_history_does(
         assert (summary.intake, summary.intake_session) == (intake.scores, intake.session)
         assert (summary.ors, summary.ors_session) == (latest.scores, latest.session)
         assert [a.rule_id for a in entry.ors_alerts] == [a.rule_id for a in judged[ors[-1]]]
+        expected = episode_outcome(intake.scores.total, latest.scores.total, DEFAULT.of("ORS"))
+        assert entry.outcome == (expected if len(ors) > 1 else None)
     else:
         assert (summary.intake, summary.ors, entry.ors_alerts) == (None, None, ())
     if srs:

@@ -12,8 +12,15 @@ from srs_tui.store.records import timestamp
 
 
 def build(path: Path, clients: int, sessions: int, now: datetime, seed: int = 7) -> list[str]:
-    """A database of clients, each with sessions weekly SRS administrations; their ids."""
+    """A database of clients, each with sessions weekly sessions; their ids.
+
+    Every session has both measures, as a session of feedback-informed care does: the ORS at
+    the start, the SRS at the end.
+    """
     rng = random.Random(seed)
+    # The ORS from a generator of its own, so the SRS values (and the ids) are those the
+    # SRS-only databases had: figures before and after stay comparable.
+    outcome = random.Random(seed + 1)
 
     def new_id() -> str:
         return str(uuid.UUID(int=rng.getrandbits(128), version=4))
@@ -31,6 +38,9 @@ def build(path: Path, clients: int, sessions: int, now: datetime, seed: int = 7)
         client_rows.append((client_id, f"Client {number:04d}", timestamp(start)))
         episode_rows.append((episode_id, client_id, timestamp(start), timestamp(start)))
         level = rng.uniform(30.0, 39.5)
+        # From an intake in or near the clinical range, some rise, some stall, some fall.
+        well = outcome.uniform(12.0, 30.0)
+        course = outcome.choice((0.6, 0.3, 0.0, -0.3))
         for session in range(1, sessions + 1):
             level = min(40.0, max(20.0, level + rng.uniform(-1.2, 1.2)))
             items = [min(100, max(0, round(level * 10 / 4) + rng.randint(-4, 4))) for _ in range(4)]
@@ -38,6 +48,20 @@ def build(path: Path, clients: int, sessions: int, now: datetime, seed: int = 7)
             session_id = new_id()
             session_rows.append(
                 (session_id, episode_id, client_id, when, "oral", "telehealth", "", when, when)
+            )
+            well = min(40.0, max(0.0, well + course + outcome.uniform(-1.5, 1.5)))
+            ors = [
+                min(100, max(0, round(well * 10 / 4) + outcome.randint(-6, 6))) for _ in range(4)
+            ]
+            rows.append(
+                (
+                    str(uuid.UUID(int=outcome.getrandbits(128), version=4)),
+                    session_id,
+                    "ORS",
+                    *ors,
+                    when,
+                    when,
+                )
             )
             rows.append((new_id(), session_id, "SRS", *items, when, when))
     with Store.open(path) as store, store.write() as conn:

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SKIP_ORS, build_app, screen_text
+from caseload_data import both_measures, seen
+from conftest import NOW, SKIP_ORS, build_app, screen_text
 from srs_tui.demo import DEMO_CLIENTS
 from srs_tui.screens.add_client import AddClientScreen
 from srs_tui.screens.caseload import CaseloadScreen
 from srs_tui.screens.history import HistoryScreen
 from srs_tui.screens.rate import RateScreen
+from srs_tui.store import Store
 from srs_tui.widgets.row_table import RowTable
 
 SIZE = (100, 36)
@@ -102,17 +104,20 @@ async def test_most_urgent_first_with_the_reasons(demo_db: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         order = rows(app)
-        # Blake: low and staying low (persistent_low); Avery: high and steady, no alerts.
+        # Casey: reliably worse and a falling alliance; Blake: an alliance low and staying low;
+        # Avery: recovered, no alerts that count.
         assert order.index("Blake (demo)") < order.index("Avery (demo)")
-        assert order[0] == "Blake (demo)"
+        assert set(order[:2]) == {"Casey (demo)", "Blake (demo)"}
+        casey = next(line for line in screen_text(app).splitlines() if "Casey (demo)" in line)
+        assert "ORS worse" in casey
         assert order[-1] == "Finley (demo)"  # no session yet
         text = screen_text(app)
         assert "need attention" in text
         blake = next(line for line in text.splitlines() if "Blake (demo)" in line)
-        assert "▲ low-run" in blake
+        assert "▲ SRS low-run" in blake
         assert "<cutoff" in blake
         devon = next(line for line in text.splitlines() if "Devon (demo)" in line)
-        assert "↑ rising" in devon
+        assert "SRS rising" in devon.split("↑")[1]
         assert "<cutoff" not in devon
 
 
@@ -172,3 +177,91 @@ async def test_q_quits_from_the_caseload(db_path: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+@pytest.fixture
+def both_db(db_path: Path) -> Path:
+    with Store.open(db_path) as store:
+        both_measures(store)
+    return db_path
+
+
+def cells_of(app: object) -> dict[str, list[str]]:
+    """Each row's cells as a user reads them, by alias."""
+    from srs_tui.app import SrsApp
+
+    assert isinstance(app, SrsApp)
+    table = app.screen.query_one("#clients", RowTable)
+    return {table.row_text(index)[0]: table.row_text(index)[1:] for index in range(table.row_count)}
+
+
+async def test_the_caseload_shows_both_measures_the_outcome_and_each_sides_alerts(
+    both_db: Path,
+) -> None:
+    app = build_app(both_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert rows(app) == ["Cruz", "Ben", "Fay", "Lou", "Ana", "Dee", "Eli", "Ivy", "Gus"]
+        text = screen_text(app)
+        header = next(line for line in text.splitlines() if "Client" in line)
+        assert " ".join(header.split()) == "Client Last ORS SRS SRS trend Outcome Alerts"
+        assert "4 clients need attention" in text  # Cruz, Ben, Fay, Lou
+        cells = cells_of(app)
+        # Last, ORS, SRS, trend, outcome, alerts; ▼ marks a total below its form's cutoff.
+        last, ors, srs, _, outcome, alerts = cells["Cruz"]
+        assert (last, ors, srs, outcome) == ("2026-12-01", "▼18.0", "39.0", "deteriorated")
+        assert alerts == "▲ ORS worse"
+        assert cells["Ben"][4:] == ["unchanged", "▲ ORS off-track"]
+        # SRS only: no ORS, no outcome; the alliance's alerts named as the SRS's.
+        assert cells["Fay"][1:3] == ["–", "▼34.2"]
+        assert cells["Fay"][4:] == ["", "▲ SRS <cutoff falling item"]
+        # ORS only: a note, never counted.
+        assert cells["Eli"][1:3] == ["34.5", "–"]
+        assert cells["Eli"][4:] == ["", "• ORS high-in"]
+        assert cells["Dee"][4:] == ["unchanged", "• ORS no-change"]
+        assert cells["Ana"][1:3] == ["30.0", "39.0"]
+        assert cells["Ana"][4:] == ["recovered", "↑ ORS recovered"]
+        # The ended episode: its outcome, no call to act.
+        assert cells["Gus"][4:] == ["deteriorated", "episode ended"]
+        assert cells["Ivy"][:3] == ["no session", "–", "–"]
+        cruz = next(line for line in text.splitlines() if line.startswith(" Cruz"))
+        assert "▲ ORS worse" in cruz
+
+
+async def test_at_80_columns_the_trend_gives_way_to_the_alerts(both_db: Path) -> None:
+    app = build_app(both_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if "Client" in line)
+        assert " ".join(header.split()) == "Client Last ORS SRS Outcome Alerts"
+        fay = next(line for line in lines if line.startswith(" Fay"))
+        assert "▲ SRS <cutoff falling" in fay
+        assert all(len(line) <= 80 for line in lines)
+
+
+async def test_at_80_columns_a_long_alias_leaves_room_for_the_alerts(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        seen(store, "Client code 2026-0417, second referral", [240, 180], [340, 330])
+    app = build_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        line = next(line for line in screen_text(app).splitlines() if "Client code" in line)
+        assert "…" in line  # the alias is cut short, and says so
+        assert "▲ ORS worse, SRS" in line
+
+
+async def test_an_archived_client_shows_with_both_measures_when_asked(both_db: Path) -> None:
+    with Store.open(both_db) as store:
+        cruz = store.find_client("Cruz")
+        assert cruz is not None
+        store.set_archived(cruz.id, True, now=NOW)
+    app = build_app(both_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "Cruz" not in rows(app)
+        assert "3 clients need attention" in screen_text(app)
+        await pilot.press("z")
+        await pilot.pause()
+        assert rows(app)[0] == "Cruz"
+        assert cells_of(app)["Cruz"][4:] == ["deteriorated", "archived  ▲ ORS worse"]

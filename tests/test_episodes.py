@@ -324,3 +324,37 @@ def test_a_session_saved_in_the_second_its_episode_ended_starts_the_next(tmp_pat
                              mode="oral", setting="telehealth", now=NOW)  # fmt: skip
         assert saved.session == 1
         assert len(store.episodes(ana.id)) == 2
+
+
+def test_the_caseload_summary_reads_the_ors_of_the_current_episode_only(store: Store) -> None:
+    start = NOW - WEEK * 6
+    ana = store.add_client("Ana", now=start)
+
+    def given(week: int, measure: str, item: int, rater: str = "client") -> None:
+        store.record(
+            ana.id,
+            Scores(measure, (item,) * 4),
+            administered_at=start + WEEK * week,
+            mode="oral",
+            setting="telehealth",
+            now=NOW,
+            rater=rater,
+        )
+
+    given(0, "ORS", 50)
+    given(1, "SRS", 90)
+    given(2, "ORS", 10, rater="parent")  # shown elsewhere, never judged as the client's
+    given(3, "ORS", 60)
+    (summary,) = store.clients()
+    assert (summary.intake_session, summary.ors_session) == (1, 4)
+    assert summary.intake == Scores("ORS", (50, 50, 50, 50))
+    assert summary.ors_total == 240
+    assert (summary.ors_form, summary.last_form, summary.last_total) == ("adult", "adult", 360)
+    store.close_episode(ana.id, "planned", at=start + WEEK * 4)
+    (summary,) = store.clients()
+    assert summary.episode_closed
+    assert (summary.intake_session, summary.ors_session) == (1, 4)  # the ended episode's
+    given(5, "SRS", 95)  # the client came back: a new episode, no ORS in it yet
+    (summary,) = store.clients()
+    assert (summary.intake, summary.ors, summary.ors_session) == (None, None, 0)
+    assert summary.totals == (380,)

@@ -1,74 +1,189 @@
-"""Triage: the caseload ordered by who needs attention first. Pure, no Textual."""
+"""Triage: the caseload ordered by who needs attention first, on both measures. Pure, no
+Textual.
+
+The ORS side is judged on the episode's intake and latest ORS (all the outcome rules read);
+the SRS side on the latest SRS sessions (the alliance rules read the recent run).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from srs_tui.rules import Alert, Profile, Profiles, concerns
+from srs_tui.measures import ORS, SRS
+from srs_tui.rules import Alert, Alerts, Profile, Profiles, concerns
+from srs_tui.rules.alliance import BELOW_CUTOFF, DROP, FALLING, PERSISTENT_LOW
+from srs_tui.rules.outcome import (
+    DETERIORATED,
+    IMPROVED,
+    NOT_ON_TRACK,
+    RECOVERED,
+    RECOVERED_OUTCOME,
+    RELIABLE_DETERIORATION,
+    RELIABLE_IMPROVEMENT,
+    UNCHANGED,
+    episode_outcome,
+)
 from srs_tui.store.records import ClientSummary
 
-RECENT_SESSIONS = 8  # what the caseload's small trend shows
+# What the caseload's small trend shows (widgets.mini_trend.CELLS); the rules need fewer. Eight
+# (two more than the trend drew) cost a fifth more of the SRS's half of the caseload's query.
+RECENT_SESSIONS = 6
 _NEVER_SEEN = float("inf")
 _NO_CONCERN = 99  # beyond every rule's severity
 
+# What comes first: the outcome going wrong, and a low or falling alliance. The other alerts
+# that count (a low item) come after them; notes and good signs never count.
+URGENT = frozenset(
+    rule.id
+    for rule in (RELIABLE_DETERIORATION, NOT_ON_TRACK, PERSISTENT_LOW, DROP, BELOW_CUTOFF, FALLING)
+)
+_URGENT, _OTHER, _NONE = 0, 1, 2  # the tiers of the order
+
 
 class Triaged(NamedTuple):
-    """A client with the alerts of their latest session (none once their episode ended).
+    """A client with the alerts of their latest ORS and SRS (none once their episode ended).
 
     A named tuple, not a dataclass: a caseload of ten thousand makes one each, and a tuple is
     built in a fraction of the time and memory of a frozen dataclass.
     """
 
     summary: ClientSummary
-    alerts: tuple[Alert, ...]  # positive notes included
-    concerns: tuple[Alert, ...]  # the alerts that count: the positive notes left out
-    profile: Profile | None  # of the latest session's measure; None before the first
+    ors_alerts: Alerts  # the latest ORS against intake; notes and good signs included
+    srs_alerts: Alerts  # the latest SRS's; good signs included
+    concerns: Alerts  # the alerts of both that count, most urgent first
+    profile: Profile | None  # of the latest SRS's measure and form; None before the first
+    ors_profile: Profile | None  # of the latest ORS's form; None before the first
+    outcome: str | None  # the episode's so far (rules.outcome.OUTCOMES); None with one ORS
+
+    @property
+    def alerts(self) -> Alerts:
+        """The alerts of both sides: the ORS's, then the SRS's."""
+        return self.ors_alerts + self.srs_alerts
 
     @property
     def needs_attention(self) -> bool:
-        """Whether any alert other than a positive note fired."""
+        """Whether any alert that counts (not a note, not a good sign) fired."""
         return bool(self.concerns)
+
+    @property
+    def urgent(self) -> bool:
+        """Whether one of the alerts that come first fired."""
+        return any(alert.rule.id in URGENT for alert in self.concerns)
 
 
 def recent_needed(profiles: Profiles) -> int:
-    """How many latest sessions a client's row needs: the trend's and the rules' look-back."""
+    """How many latest SRS sessions a client's row needs: the trend's and the rules'
+    look-back."""
     return max(RECENT_SESSIONS, profiles.lookback)
+
+
+def outcome_alerts(summary: ClientSummary, profile: Profile) -> Alerts:
+    """The alerts of the latest ORS: only the intake and the latest are read."""
+    intake, latest = summary.intake, summary.ors
+    if intake is None or latest is None:
+        return ()
+    if summary.ors_session == summary.intake_session:  # one ORS so far: the intake itself
+        return profile.latest_alerts([intake], [summary.intake_session])
+    return profile.latest_alerts([intake, latest], [summary.intake_session, summary.ors_session])
+
+
+# The outcome each rule's alert already says, when it fired at the latest ORS.
+_OUTCOME_OF = {
+    RELIABLE_DETERIORATION.id: DETERIORATED,
+    RECOVERED.id: RECOVERED_OUTCOME,
+    RELIABLE_IMPROVEMENT.id: IMPROVED,
+}
+
+
+def _outcome_so_far(summary: ClientSummary, profile: Profile, alerts: Alerts) -> str | None:
+    intake, latest = summary.intake, summary.ors
+    if intake is None or latest is None or summary.ors_session == summary.intake_session:
+        return None
+    if not profile.judged:  # a form without norms has no reliable change to judge by
+        return None
+    # The alerts of the latest ORS compared it with intake already: read the outcome off them
+    # (a thousand clients' worth of the comparison again cost a tenth of the triage).
+    for alert in alerts:
+        said = _OUTCOME_OF.get(alert.rule.id)
+        if said is not None:
+            return said
+    if profile.off.isdisjoint(_OUTCOME_OF):
+        return UNCHANGED  # none of them fired, and none is turned off
+    return episode_outcome(intake.total, latest.total, profile)
+
+
+def _by_urgency(alert: Alert) -> tuple[int, int]:
+    return (_URGENT if alert.rule.id in URGENT else _OTHER, alert.rule.severity)
+
+
+def judged(
+    summary: ClientSummary,
+    profiles: Profiles,
+    forms: dict[tuple[str, str | None], Profile] | None = None,
+) -> Triaged:
+    """One client's alerts on both sides, and the episode's outcome so far.
+
+    forms: the profiles already looked up by (measure, form), kept across a caseload."""
+    found_forms = {} if forms is None else forms
+    srs_profile = ors_profile = None
+    if summary.last is not None:
+        key = (SRS.name, summary.last_form)
+        srs_profile = found_forms.get(key) or found_forms.setdefault(key, profiles.of(*key))
+    if summary.ors is not None:
+        key = (ORS.name, summary.ors_form)
+        ors_profile = found_forms.get(key) or found_forms.setdefault(key, profiles.of(*key))
+    ors_alerts = outcome_alerts(summary, ors_profile) if ors_profile is not None else ()
+    outcome = _outcome_so_far(summary, ors_profile, ors_alerts) if ors_profile is not None else None
+    if summary.episode_closed:
+        # Once the care has ended, its last alerts are history, no longer a call to act.
+        return Triaged(summary, (), (), (), srs_profile, ors_profile, outcome)
+    srs_alerts = (
+        srs_profile.alerts_of(summary.totals, summary.last)
+        if srs_profile is not None and summary.last is not None
+        else ()
+    )
+    ors_concerns = concerns(ors_alerts) if ors_alerts else ()
+    srs_concerns = concerns(srs_alerts) if srs_alerts else ()
+    # Each side's are in order already (by severity, which puts its urgent ones first).
+    if ors_concerns and srs_concerns:
+        found = tuple(sorted(ors_concerns + srs_concerns, key=_by_urgency))
+    else:
+        found = ors_concerns or srs_concerns
+    return Triaged(summary, ors_alerts, srs_alerts, found, srs_profile, ors_profile, outcome)
 
 
 def triage(summaries: Sequence[ClientSummary], profiles: Profiles) -> list[Triaged]:
     """The clients, most urgent first, then by latest session.
 
-    The order: clients in care before those whose episode ended; then the most urgent rule
-    that fired, more alerts, the latest session first, the alias; clients never seen come
-    last. The keys are made once a client.
+    The order: clients in care before those whose episode ended; then those with an urgent
+    alert (URGENT) on either side, then those with another alert that counts, then the rest;
+    within each, the most urgent rule that fired, more alerts, the latest session first, the
+    alias; clients never seen come last. The keys are made once a client.
     """
     entries = []
     keyed = []
+    forms: dict[tuple[str, str | None], Profile] = {}
     for index, summary in enumerate(summaries):
-        last = summary.last
-        ended = summary.episode_closed
-        if last is None:
-            entry = Triaged(summary, (), (), None)
-            keyed.append(
-                (ended, _NO_CONCERN, 0, _NEVER_SEEN, summary.client.alias.casefold(), index)
-            )
+        entry = judged(summary, profiles, forms)
+        found = entry.concerns
+        if found:
+            first = found[0].rule
+            tier, severity = (_URGENT if first.id in URGENT else _OTHER), first.severity
         else:
-            profile = profiles.of(last.measure)
-            # Once the care has ended, its last alerts are history, no longer a call to act.
-            alerts = () if ended else profile.alerts_of(summary.totals, last)
-            found = concerns(alerts)
-            entry = Triaged(summary, alerts, found, profile)
-            keyed.append(
-                (
-                    ended,
-                    min((alert.rule.severity for alert in found), default=_NO_CONCERN),
-                    -len(found),
-                    -summary.last_at.timestamp() if summary.last_at else _NEVER_SEEN,
-                    summary.client.alias.casefold(),
-                    index,
-                )
+            tier, severity = _NONE, _NO_CONCERN
+        last_at = summary.last_at
+        keyed.append(
+            (
+                summary.episode_closed,
+                tier,
+                severity,
+                -len(found),
+                -last_at.timestamp() if last_at is not None else _NEVER_SEEN,
+                summary.client.alias.casefold(),
+                index,
             )
+        )
         entries.append(entry)
     keyed.sort()
     return [entries[key[-1]] for key in keyed]

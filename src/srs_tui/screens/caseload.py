@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -15,7 +15,9 @@ from textual.binding import Binding
 from textual.widgets import Header, Input, Static
 
 from srs_tui.context import AppContext
-from srs_tui.measures import format_tenths
+from srs_tui.measures import ORS, SRS, format_tenths
+from srs_tui.rules import Alert, Profile
+from srs_tui.rules.outcome import DETERIORATED
 from srs_tui.screens.base import ClientChooser
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Client, StoreError
@@ -27,20 +29,51 @@ from srs_tui.widgets.row_table import Column, RowTable
 if TYPE_CHECKING:
     from srs_tui.store.erasure import Remains
 
+TREND_FROM = 100  # the table's width from which the SRS trend is shown
+
+
+def _by_side(entry: Triaged, alerts: Sequence[Alert]) -> str:
+    """Alerts as their badges after the side they come from, sides in the order of their
+    first alert: "ORS worse, SRS low-run <cutoff"."""
+    sides: dict[str, list[str]] = {}
+    for alert in alerts:
+        side = ORS.name if alert in entry.ors_alerts else SRS.name
+        sides.setdefault(side, []).append(alert.rule.badge)
+    return ", ".join(f"{side} {' '.join(shown)}" for side, shown in sides.items())
+
 
 def badges(entry: Triaged) -> Text:
-    """The latest session's alerts as short words with a symbol, most urgent first."""
+    """The latest ORS's and SRS's alerts as short words after the side they come from, with a
+    symbol for each kind (never colour alone): ▲ needs attention, most urgent first; • worth
+    a look; ↑ a good sign."""
     text = Text(no_wrap=True, overflow="ellipsis")
+    parts: list[tuple[str, str]] = []
     if entry.summary.client.archived_at is not None:
-        text.append("archived ", style="italic")
+        parts.append(("archived", "italic"))
     if entry.summary.episode_closed:
-        text.append("episode ended", style="italic")
+        parts.append(("episode ended", "italic"))
     if entry.concerns:
-        text.append("▲ ", style="bold")
-        text.append(" ".join(alert.rule.badge for alert in entry.concerns), style="bold")
-    if any(alert.rule.positive for alert in entry.alerts):
-        text.append("  ↑ rising" if entry.concerns else "↑ rising")
+        parts.append((f"▲ {_by_side(entry, entry.concerns)}", "bold"))
+    both = entry.alerts
+    notes = [alert for alert in both if alert.rule.note]
+    if notes:
+        parts.append((f"• {_by_side(entry, notes)}", ""))
+    good = [alert for alert in both if alert.rule.positive]
+    if good:
+        parts.append((f"↑ {_by_side(entry, good)}", ""))
+    for index, (words, style) in enumerate(parts):
+        text.append("  " if index else "")
+        text.append(words, style=style)
     return text
+
+
+def _total(total: int | None, profile: Profile | None, style: str) -> Text:
+    """A total, marked ▼ when below its form's cutoff; a dash when there is none."""
+    if total is None:
+        return Text("–")
+    if profile is not None and profile.below_cutoff(total):
+        return Text(f"▼{format_tenths(total)}", style)
+    return Text(format_tenths(total))
 
 
 class ClientRow:
@@ -55,28 +88,27 @@ class ClientRow:
 
     @property
     def cells(self) -> tuple[Text, ...]:
-        """Alias, last date, last total, trend and alerts."""
+        """Alias, last date, last ORS and SRS totals, the SRS trend, the outcome, alerts."""
         if self._cells is None:
             self._cells = self._make_cells()
         return self._cells
 
     def _make_cells(self) -> tuple[Text, ...]:
-        summary = self.entry.summary
+        entry = self.entry
+        summary = entry.summary
         totals = list(summary.totals)
-        profile = self.entry.profile
+        profile = entry.profile
         below = [profile is not None and profile.below_cutoff(total) for total in totals]
-        if summary.last_total is None:
-            total_cell = Text("–")
-        elif below[-1]:
-            total_cell = Text(f"▼{format_tenths(summary.last_total)}", "bold")
-        else:
-            total_cell = Text(format_tenths(summary.last_total))
+        outcome = entry.outcome or ""
         return (
             Text(summary.client.alias),
             Text(summary.last_at.strftime("%Y-%m-%d") if summary.last_at else "no session"),
-            total_cell,
+            # In the clinical range is a state, not an alert: marked, not bold.
+            _total(summary.ors_total, entry.ors_profile, ""),
+            _total(summary.last_total, profile, "bold"),
             mini_trend(totals, below),
-            badges(self.entry),
+            Text(outcome, "bold" if outcome == DETERIORATED else ""),
+            badges(entry),
         )
 
 
@@ -197,10 +229,13 @@ class CaseloadScreen(ClientChooser):
         yield Input(placeholder="/ to filter by alias", id="filter", compact=True)
         yield RowTable(
             [
-                Column("Client"),
+                Column("Client", shrink_to=12),
                 Column("Last"),
-                Column("Total", justify="right"),
-                Column("Trend"),
+                Column("ORS", justify="right"),
+                Column("SRS", justify="right"),
+                # The first to go on a narrow terminal: the alerts need the room more.
+                Column("SRS trend", hide_below=TREND_FROM),
+                Column("Outcome"),
                 Column("Alerts", stretch=True),
             ],
             empty="No client matches the filter.",
@@ -234,7 +269,10 @@ class CaseloadScreen(ClientChooser):
         rows = [ClientRow(entry) for entry in shown]
         # The widest cell of each column, from the aliases alone: no row is drawn unseen.
         alias_width = max((cell_len(row.entry.summary.client.alias) for row in rows), default=0)
-        table.set_rows(rows, keep=select, widths=(min(alias_width, 30), 10, 6, 8, 0))
+        outcome_width = max((len(row.entry.outcome or "") for row in rows), default=0)
+        table.set_rows(
+            rows, keep=select, widths=(min(alias_width, 30), 10, 5, 5, 8, outcome_width, 0)
+        )
         self._count_line(len(shown), query)
         empty = not self.entries
         self.query_one("#caseload-empty").display = empty

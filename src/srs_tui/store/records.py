@@ -42,18 +42,31 @@ class Client:
 
 @dataclass(frozen=True)
 class ClientSummary:
-    """A client with what the caseload shows: their latest sessions."""
+    """A client with what the caseload shows of their current episode: the latest SRS
+    sessions (the alliance rules read the recent run) and, of the ORS, the intake and the
+    latest (the outcome rules read only those two). Only the client's own ratings."""
 
     client: Client
-    last_at: datetime | None
-    totals: tuple[int, ...]  # the latest sessions' totals in tenths, oldest first
-    last: Scores | None  # the latest session's four ratings
+    last_at: datetime | None  # the latest session with either measure
+    totals: tuple[int, ...]  # the latest SRS sessions' totals in tenths, oldest first
+    last: Scores | None  # the latest SRS's four ratings
     episode_closed: bool = False  # the current episode has ended (none open)
+    last_form: str | None = None  # the form of the latest SRS
+    intake: Scores | None = None  # the episode's first ORS
+    intake_session: int = 0  # its session's number in the episode
+    ors: Scores | None = None  # the episode's latest ORS (the intake itself when only one)
+    ors_session: int = 0  # its session's number in the episode
+    ors_form: str | None = None  # the form of the latest ORS
 
     @property
     def last_total(self) -> int | None:
-        """The total of the latest session, if there is one."""
+        """The total of the latest SRS, if there is one."""
         return self.totals[-1] if self.totals else None
+
+    @property
+    def ors_total(self) -> int | None:
+        """The total of the latest ORS, if there is one."""
+        return self.ors.total if self.ors is not None else None
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,30 @@ _GONE = (
 )
 
 
+_ITEMS = ", ".join(f"a.{column}" for column in ITEM_COLUMNS)
+
+# The rowid of the first session of the current episode (cur) that has a measure by a rater,
+# in time order ({order} ""), or of the latest (" DESC").
+_FIRST_WITH = """
+SELECT s2.rowid FROM sessions AS s2
+WHERE s2.episode_id = cur.episode_id AND EXISTS (
+    SELECT 1 FROM administrations AS a2
+    WHERE a2.session_id = s2.id AND a2.measure = ? AND a2.rater = ?
+)
+ORDER BY s2.instant{order}, s2.created_at{order}, s2.rowid{order} LIMIT 1
+"""
+
+
+# A session's place in time order (TIME_ORDER) as a row value, for a table alias.
+_TIME_KEY = "{0}.instant, {0}.created_at, {0}.rowid"
+
+
+def _latest_held(*rows: tuple[Any, ...] | None) -> datetime | None:
+    """When the latest of these sessions (instant, then held_at at 1 and 2) was held."""
+    held = [row for row in rows if row is not None]
+    return datetime.fromisoformat(max(held, key=lambda row: row[1])[2]) if held else None
+
+
 @contextmanager
 def _reading() -> Iterator[None]:
     try:
@@ -344,12 +368,14 @@ class Store:
             return client_of(row)
 
     def clients(self, *, include_archived: bool = False, recent: int = 8) -> list[ClientSummary]:
-        """The clients with their latest sessions in their current episode, alphabetically.
+        """The clients with what the caseload shows of their current episode, alphabetically:
+        the latest SRS sessions (up to recent), the ORS intake and the latest ORS.
 
-        Two queries for the whole caseload, never one per client: whether the current episode
-        has ended is a lookup in the partial index of open ones; the latest sessions come from
-        the second query (see there). The session count is left out: counting every client's
-        sessions cost a fifth of the caseload's reading, and the caseload does not show it.
+        Three queries for the whole caseload, never one per client: whether the current
+        episode has ended is a lookup in the partial index of open ones; the SRS and the ORS
+        come from one query each (see there). No session count is shown; the outcome rules
+        need the number of the ORS's two sessions, and numbering the latest counts the
+        episode's sessions (in the index alone: a fifth of the ORS's query).
         """
         with _reading():
             clients = self._conn.execute(
@@ -365,50 +391,117 @@ class Store:
                 """,
                 (include_archived,),
             ).fetchall()
-            # Only totals for the older sessions: the rules need just the last one's items.
-            # From the clients out (CROSS JOIN keeps SQLite to that order): each client's
-            # current episode once, then its latest sessions by the (episode_id, instant)
-            # index, then their administrations by the (session_id, measure, rater) one.
-            latest = self._conn.execute(
-                f"""
-                WITH cur AS MATERIALIZED (
-                    SELECT c.id AS client_id, ({CURRENT_EPISODE}) AS episode_id
-                    FROM clients AS c WHERE ? OR c.archived_at IS NULL
-                )
-                SELECT s.client_id, s.held_at, {", ".join(f"a.{c}" for c in ITEM_COLUMNS)}
-                FROM cur
-                CROSS JOIN sessions AS s ON s.rowid IN (
-                    SELECT s2.rowid FROM sessions AS s2
-                    WHERE s2.episode_id = cur.episode_id AND EXISTS (
-                        SELECT 1 FROM administrations AS a2
-                        WHERE a2.session_id = s2.id AND a2.measure = ? AND a2.rater = ?
-                    )
-                    ORDER BY s2.instant DESC, s2.created_at DESC, s2.rowid DESC LIMIT ?
-                )
-                CROSS JOIN administrations AS a ON a.session_id = s.id
-                    AND a.measure = ? AND a.rater = ?
-                ORDER BY s.client_id, s.instant, s.created_at, s.rowid
-                """,
-                (include_archived, SRS.name, CLIENT, recent, SRS.name, CLIENT),
-            ).fetchall()
-            totals: dict[str, list[int]] = {}
-            last: dict[str, tuple[Any, ...]] = {}
-            for row in latest:
-                totals.setdefault(row[0], []).append(row[2] + row[3] + row[4] + row[5])
-                last[row[0]] = row
+            alliance = self._latest_srs(include_archived, recent)
+            outcome = self._ors_ends(include_archived)
             summaries = []
             for row in clients:
-                final = last.get(row[0])
+                client_id = row[0]
+                srs = alliance.get(client_id)
+                ors = outcome.get(client_id)
+                last = srs[-1] if srs else None
+                intake, latest = (ors[0], ors[-1]) if ors else (None, None)
                 summaries.append(
                     ClientSummary(
                         client=client_of(row),
-                        last_at=datetime.fromisoformat(final[1]) if final else None,
-                        totals=tuple(totals.get(row[0], ())),
-                        last=Scores.trusted(SRS.name, tuple(final[2:6])) if final else None,
+                        last_at=_latest_held(last, latest),
+                        totals=tuple(r[3] + r[4] + r[5] + r[6] for r in srs) if srs else (),
+                        last=Scores.trusted(SRS.name, last[3:7]) if last else None,
                         episode_closed=bool(row[7]),
+                        last_form=last[7] if last else None,
+                        intake=Scores.trusted(ORS.name, intake[3:7]) if intake else None,
+                        intake_session=intake[8] if intake else 0,
+                        ors=Scores.trusted(ORS.name, latest[3:7]) if latest else None,
+                        ors_session=latest[8] if latest else 0,
+                        ors_form=latest[7] if latest else None,
                     )
                 )
         return summaries
+
+    def _latest_srs(self, include_archived: bool, recent: int) -> dict[str, list[tuple[Any, ...]]]:
+        """Each client's latest SRS sessions in the current episode, oldest first, by client:
+        (client, instant, held_at, item1..item4, form)."""
+        # Only totals for the older sessions: the rules need just the last one's items.
+        # From the clients out (CROSS JOIN keeps SQLite to that order): each client's
+        # current episode once, then its latest sessions by the (episode_id, instant)
+        # index, then their administrations by the (session_id, measure, rater) one.
+        rows = self._conn.execute(
+            f"""
+            WITH cur AS MATERIALIZED (
+                SELECT c.id AS client_id, ({CURRENT_EPISODE}) AS episode_id
+                FROM clients AS c WHERE ? OR c.archived_at IS NULL
+            )
+            SELECT s.client_id, s.instant, s.held_at, {_ITEMS}, a.form
+            FROM cur
+            CROSS JOIN sessions AS s ON s.rowid IN (
+                SELECT s2.rowid FROM sessions AS s2
+                WHERE s2.episode_id = cur.episode_id AND EXISTS (
+                    SELECT 1 FROM administrations AS a2
+                    WHERE a2.session_id = s2.id AND a2.measure = ? AND a2.rater = ?
+                )
+                ORDER BY s2.instant DESC, s2.created_at DESC, s2.rowid DESC LIMIT ?
+            )
+            CROSS JOIN administrations AS a ON a.session_id = s.id
+                AND a.measure = ? AND a.rater = ?
+            ORDER BY s.client_id, s.instant, s.created_at, s.rowid
+            """,
+            (include_archived, SRS.name, CLIENT, recent, SRS.name, CLIENT),
+        ).fetchall()
+        by_client: dict[str, list[tuple[Any, ...]]] = {}
+        for row in rows:
+            by_client.setdefault(row[0], []).append(row)
+        return by_client
+
+    def _ors_ends(self, include_archived: bool) -> dict[str, list[tuple[Any, ...]]]:
+        """Each client's first (intake) and latest ORS in the current episode, by client, the
+        intake first: one row when they are the same session; (client, instant, held_at,
+        item1..item4, form, number), the number being the session's place in its episode."""
+        # Each end is the first session in time order, one way or the other, that has the
+        # client's ORS: a short walk of the (episode_id, instant) index from each end. Its
+        # number counts the episode's sessions up to it in the same order as the window
+        # function that numbers every read (TIME_ORDER). Counted from the far end for the
+        # latest: all of them (the index alone) less the few after it, since a count that
+        # compares the generated `instant` reads every session's row, three times the cost.
+        rows = self._conn.execute(
+            f"""
+            WITH cur AS MATERIALIZED (
+                SELECT c.id AS client_id, ({CURRENT_EPISODE}) AS episode_id
+                FROM clients AS c WHERE ? OR c.archived_at IS NULL
+            ),
+            ends AS MATERIALIZED (
+                SELECT cur.client_id,
+                    ({_FIRST_WITH.format(order="")}) AS first,
+                    ({_FIRST_WITH.format(order=" DESC")}) AS last
+                FROM cur
+            )
+            SELECT ends.client_id, s.instant, s.held_at, {_ITEMS}, a.form,
+                CASE WHEN s.rowid = ends.first THEN (
+                    SELECT count(*) FROM sessions AS s3
+                    WHERE s3.episode_id = s.episode_id
+                      AND ({_TIME_KEY.format("s3")}) <= ({_TIME_KEY.format("s")})
+                ) ELSE (
+                    SELECT count(*) FROM sessions AS s3 WHERE s3.episode_id = s.episode_id
+                ) - (
+                    SELECT count(*) FROM sessions AS s3
+                    WHERE s3.episode_id = s.episode_id
+                      AND ({_TIME_KEY.format("s3")}) > ({_TIME_KEY.format("s")})
+                ) END,
+                s.rowid = ends.first
+            FROM ends
+            CROSS JOIN sessions AS s ON s.rowid IN (ends.first, ends.last)
+            CROSS JOIN administrations AS a ON a.session_id = s.id
+                AND a.measure = ? AND a.rater = ?
+            """,
+            (include_archived, ORS.name, CLIENT, ORS.name, CLIENT, ORS.name, CLIENT),
+        ).fetchall()
+        by_client: dict[str, list[tuple[Any, ...]]] = {}
+        for row in rows:
+            ends = by_client.setdefault(row[0], [])
+            # No ORDER BY (a sort of every row): the intake is the row flagged so.
+            if row[9]:
+                ends.insert(0, row)
+            else:
+                ends.append(row)
+        return by_client
 
     def erase_client(self, client_id: str, *, now: datetime) -> bool:
         """Erase every record of a client, on their request; the audit keeps only the date.

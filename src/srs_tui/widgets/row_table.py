@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 GAP = 2  # cells between columns
+STRETCH_ROOM = 24  # cells the stretch column keeps, if narrowing others can give them
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class Column:
     label: str
     justify: str = "left"  # "left" or "right"
     stretch: bool = False  # the last, flexible column: truncated to what remains
+    hide_below: int = 0  # left out when the table is narrower than this
+    # Narrowed, down to this, while the stretch column has fewer than STRETCH_ROOM cells
+    # (0: never narrowed): a long alias must not push the alerts off a narrow terminal.
+    shrink_to: int = 0
 
 
 class Row(Protocol):
@@ -228,21 +233,40 @@ class RowTable(ScrollView, can_focus=True):
     def _style(self, part: str) -> Style:
         return self.get_component_rich_style(f"row-table--{part}")
 
-    def _fit(self, width: int) -> list[int]:
-        """Column widths for this width: the stretch column takes what is left."""
-        widths = list(self._widths)
-        fixed = sum(w for w, c in zip(widths, self.columns, strict=True) if not c.stretch)
-        gaps = GAP * (len(self.columns) - 1) + 1
+    def _fit(self, width: int) -> list[int | None]:
+        """Column widths for this width: the stretch column takes what is left; None for a
+        column left out at this width."""
+        widths: list[int | None] = [
+            None if width < column.hide_below else fitted
+            for fitted, column in zip(self._widths, self.columns, strict=True)
+        ]
+        shown = [(w, c) for w, c in zip(widths, self.columns, strict=True) if w is not None]
+        fixed = sum(w for w, c in shown if not c.stretch)
+        gaps = GAP * (len(shown) - 1) + 1
+        left = width - fixed - gaps
         for index, column in enumerate(self.columns):
-            if column.stretch:
-                widths[index] = max(width - fixed - gaps, 0)
+            cell_width = widths[index]
+            if column.shrink_to and cell_width is not None and left < STRETCH_ROOM:
+                given = min(cell_width - column.shrink_to, STRETCH_ROOM - left)
+                if given > 0:
+                    widths[index] = cell_width - given
+                    left += given
+        for index, column in enumerate(self.columns):
+            if column.stretch and widths[index] is not None:
+                widths[index] = max(left, 0)
         return widths
 
-    def _line(self, cells: Sequence[Text], widths: list[int], style: Style, width: int) -> Strip:
+    def _line(
+        self, cells: Sequence[Text], widths: list[int | None], style: Style, width: int
+    ) -> Strip:
         line = Text(" ", no_wrap=True, end="")
-        for index, (cell, column, cell_width) in enumerate(
-            zip(cells, self.columns, widths, strict=True)
-        ):
+        first = True
+        for cell, column, cell_width in zip(cells, self.columns, widths, strict=True):
+            if cell_width is None:
+                continue
+            if not first:
+                line.append(" " * GAP)
+            first = False
             piece = cell.copy()
             piece.truncate(cell_width, overflow="ellipsis")
             pad = cell_width - piece.cell_len
@@ -252,8 +276,6 @@ class RowTable(ScrollView, can_focus=True):
             else:
                 line.append_text(piece)
                 line.append(" " * pad)
-            if index < len(cells) - 1:
-                line.append(" " * GAP)
         line.truncate(width, pad=True)
         segments = list(line.render(self.app.console))
         return Strip(segments, width).apply_style(style)

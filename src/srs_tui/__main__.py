@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--client",
         metavar="ALIAS",
-        help="open the rating screen for this client straight away (added if new)",
+        help="rate this client straight away: the ORS, or the SRS after today's ORS (added if new)",
     )
     parser.add_argument(
         "--share",

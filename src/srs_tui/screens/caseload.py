@@ -172,7 +172,13 @@ class CaseloadScreen(ClientChooser):
             tooltip="This client's trend, sessions and alerts",
             id="caseload.history_h",
         ),
-        Binding("r", "rate", "Rate", tooltip="Give the SRS to this client", id="caseload.rate"),
+        Binding(
+            "r",
+            "rate",
+            "Rate",
+            tooltip="Give this client the ORS, or the SRS after today's ORS",
+            id="caseload.rate",
+        ),
         Binding("a", "add_client", "Add", tooltip="Add a client", id="caseload.add"),
         Binding(
             "e",

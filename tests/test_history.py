@@ -65,18 +65,17 @@ async def test_history_shows_the_sessions_and_the_cutoff(db_path: Path) -> None:
         assert "cutoff 36" in text
         assert "40 ┤" in text
         assert " 0 ┤" in text  # the axis is fixed: it reaches 0 whatever the data
-        chart = app.screen.query_one("#chart-total", TrendChart)
+        chart = app.screen.query_one("#chart-SRS", TrendChart)
         assert [p.value for p in chart.points] == [380, 375, 368, 351, 340]
-        plot = chart.render().plain.split("\n")[1:-1]  # the rows between title and axis
-        marks = "".join(plot)
+        marks = "\n".join(chart.render().plain.split("\n")[1:])  # below the title
         assert marks.count(MARK_LOW) == 2  # sessions 4 and 5, below the cutoff
         assert marks.count(MARK_OK) == 3
         table = app.screen.query_one("#sessions", RowTable)
         assert table.row_count == 5
         newest = table.row_text(0)
         assert newest[0] == "5"
-        assert newest[6] == "▼34.0"
-        assert newest[7] == "drop below_cutoff falling low_item"
+        assert newest[2:4] == ["–", "▼34.0"]  # no ORS that session
+        assert newest[5] == "drop below_cutoff falling low_item"
         assert "Session 5" in text
         assert "Total 34.0 is 1.1 below last session's 35.1." in text
 
@@ -86,13 +85,18 @@ async def test_the_items_view_shows_each_item_on_a_fixed_axis(db_path: Path) -> 
     app = build_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_history(pilot)
+        await pilot.press("i")  # the ORS's items first
+        text = screen_text(app)
+        for label in ("Individually", "Interpersonally", "Socially", "Overall"):
+            assert f"ORS · {label}, 0 to 10" in text
+        assert "prompt" not in text  # the ORS's items have no soft prompt
         await pilot.press("i")
         text = screen_text(app)
         for label in ("Relationship", "Goals and Topics", "Approach or Method", "Overall"):
-            assert f"{label}, 0 to 10" in text
+            assert f"SRS · {label}, 0 to 10" in text
         assert "prompt 9" in text
         await pilot.press("i")
-        assert "Total, 0 to 40" in screen_text(app)
+        assert "SRS, 0 to 40" in screen_text(app)
 
 
 async def test_correcting_a_session_changes_the_row_and_the_alerts(db_path: Path) -> None:
@@ -101,24 +105,24 @@ async def test_correcting_a_session_changes_the_row_and_the_alerts(db_path: Path
     async with app.run_test(size=SIZE) as pilot:
         await open_history(pilot)
         table = app.screen.query_one("#sessions", RowTable)
-        assert "drop" in table.row_text(0)[7]
+        assert "drop" in table.row_text(0)[5]
         await pilot.press("e")
         assert isinstance(app.screen, CorrectSessionScreen)
         fields = {f.id: f for f in app.screen.query(Input)}
-        assert fields["fix-goals"].value == "8.5"
-        fields["fix-goals"].value = "11"
+        assert fields["fix-srs-goals"].value == "8.5"
+        fields["fix-srs-goals"].value = "11"
         await pilot.click("#save")
         assert isinstance(app.screen, CorrectSessionScreen)
         assert "Goals and Topics: 11 is above 10.0." in screen_text(app)
         for key in ("relationship", "goals", "approach", "overall"):
-            fields[f"fix-{key}"].value = "9.5"
+            fields[f"fix-srs-{key}"].value = "9.5"
         fields["fix-date"].focus()
         await pilot.press("enter")  # Enter in a field saves, as the button does
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
         table = app.screen.query_one("#sessions", RowTable)
-        assert table.row_text(0)[6] == "38.0"
-        assert table.row_text(0)[7] == ""
+        assert table.row_text(0)[3] == "38.0"
+        assert table.row_text(0)[5] == ""
     assert stored_totals(db_path) == [(1, 380), (2, 380)]
     conn = sqlite3.connect(db_path)
     created, updated = conn.execute(
@@ -134,7 +138,7 @@ async def test_escape_in_the_correction_keeps_the_session(db_path: Path) -> None
     async with app.run_test(size=SIZE) as pilot:
         await open_history(pilot)
         await pilot.press("e")
-        app.screen.query_one("#fix-goals", Input).value = "1"
+        app.screen.query_one("#fix-srs-goals", Input).value = "1"
         await pilot.press("escape")
         assert isinstance(app.screen, HistoryScreen)
     assert stored_totals(db_path) == [(1, 380), (2, 340)]

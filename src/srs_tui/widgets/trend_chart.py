@@ -203,9 +203,12 @@ def _value_row(spec: ChartSpec, value: int, height: int) -> int:
     return round((1.0 - spec.height_of(value)) * (height - 1))
 
 
-def _labels(spec: ChartSpec, guides: list[tuple[Guide, int]], height: int) -> dict[int, int]:
-    """The axis labels: the cutoff on its row, then the ticks in the order wanted, each with a
-    free row from the next."""
+def _labels(
+    spec: ChartSpec, guides: list[tuple[Guide, int]], moved: set[int], height: int
+) -> dict[int, int]:
+    """The axis labels: the top and bottom, the cutoff on its row, then the ticks in the order
+    wanted, each with a free row from the next; none on a row a point was moved to (to its
+    side of a line), where a value would misname it."""
     wanted = [(_value_row(spec, tick, height), tick) for tick in spec.ticks[:2]]
     wanted += [(row, guide.value) for guide, row in guides if guide.kind == REFERENCE]
     wanted += [(_value_row(spec, tick, height), tick) for tick in spec.ticks[2:]]
@@ -215,7 +218,11 @@ def _labels(spec: ChartSpec, guides: list[tuple[Guide, int]], height: int) -> di
     edges = sorted(row for guide, row in guides if guide.kind == BAND)
     labels: dict[int, int] = {}
     for row, value in wanted:
-        if lines.get(row, value) != value or (edges and edges[0] < row < edges[-1]):
+        if row in moved and lines.get(row) != value:
+            continue
+        if lines.get(row, value) != value:
+            continue
+        if row not in lines and edges and edges[0] < row < edges[-1]:
             continue
         if all(abs(row - other) >= 2 for other in labels):
             labels[row] = value
@@ -234,6 +241,7 @@ def lay_out(
     placed = _guide_rows(spec, guides, [point.value for point in shown], height)
     rows: list[int] = []
     dot_rows: list[int] = []
+    moved: set[int] = set()
     for point in shown:
         top, bottom = 0, height - 1
         for guide, row in placed:
@@ -241,8 +249,10 @@ def lay_out(
                 bottom = min(bottom, row - 1)
             else:
                 top = max(top, row + 1)
-        row = min(max(_value_row(spec, point.value, height), top), max(bottom, top))
-        row = min(row, height - 1)
+        natural = _value_row(spec, point.value, height)
+        row = min(max(natural, top), max(bottom, top), height - 1)
+        if row != natural:
+            moved.add(row)
         rows.append(row)
         exact = round((1.0 - spec.height_of(point.value)) * (height * 4 - 1))
         dot_rows.append(min(max(exact, row * 4), row * 4 + 3))
@@ -261,7 +271,7 @@ def lay_out(
         rows=rows,
         dot_rows=dot_rows,
         guides=placed,
-        labels=_labels(spec, placed, height),
+        labels=_labels(spec, placed, moved, height),
         focus_rows=focus_rows,
         band_rows=(edges[0], edges[-1]) if len(edges) == 2 else None,
     )
@@ -408,7 +418,7 @@ class TrendChart(Widget):
         for part, run in itertools.groupby(zip(chars, parts, strict=True), key=lambda c: c[1]):
             style = styles[part] if part else Style()
             if band:
-                style = styles["band-fill"] + style
+                style = style + Style(bgcolor=styles["band-fill"].bgcolor)
             line.append("".join(char or " " for char, _ in run), style)
         return line
 
@@ -454,12 +464,16 @@ def _axis_cell(layout: Layout, row: int) -> str:
 
 
 def _date_labels(dated: list[tuple[date, int]]) -> list[tuple[str, int]]:
-    """Month and day under each session; the year with the first, and where it changes."""
+    """Month and day under each session; the year with the first, and where it changes; a
+    day said once (the sessions after it that day are left unlabelled)."""
     labels = []
     year = None
+    previous = None
     for when, column in dated:
+        if when == previous:
+            continue
         shown = when.strftime(FULL_DATE_FORMAT if when.year != year else DATE_FORMAT)
-        year = when.year
+        year, previous = when.year, when
         labels.append((shown, column))
     return labels
 
@@ -490,7 +504,13 @@ def total_spec(
     below_cutoff: Callable[[int], bool], cutoff: int | None, focus: tuple[int, int] | None = None
 ) -> ChartSpec:
     """The scale of a total: 0 to 40, the cutoff drawn across, and the rules' "below it"."""
-    inside = () if focus is None else tuple(range(focus[0], focus[1] + 1, 50))
+    inside: tuple[int, ...] = ()
+    if focus is not None:
+        # Round values: every 5 points in the focus range, then every 2 in a narrow one.
+        low, high = focus
+        inside = tuple(v for v in range(low, high + 1) if v % 50 == 0)
+        if high - low <= 100:
+            inside += tuple(v for v in range(low, high + 1) if v % 20 == 0 and v % 50)
     return ChartSpec(
         maximum=400,
         reference=cutoff,

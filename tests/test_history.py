@@ -411,3 +411,42 @@ async def test_deleting_a_session_deletes_both_of_its_measures(db_path: Path) ->
         ben = store.find_client("Ben")
         assert ben is not None
         assert len(store.all_administrations(ben.id)) == 4
+
+
+async def test_b_compares_with_the_practices_closed_episodes_that_began_alike(
+    db_path: Path,
+) -> None:
+    seed_both(db_path, "Ana", "adult", [182, 195, 210], [324, 341, 350])
+    app = build_app(db_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await history_of(app, pilot, "Ana")
+        await pilot.press("b")  # too few closed episodes yet: says so, keeps the band
+        await pilot.pause()
+        assert any("Fewer than 20 closed episodes" in n.message for n in app._notifications)
+        assert screen.query_one("#chart-ORS", TrendChart).practice is None
+    with Store.open(db_path) as store:
+        for n in range(20):
+            past = store.add_client(f"Past {n}", now=NOW - WEEK * 30)
+            for week, total in enumerate((170 + n, 190 + n, 220 + n), start=1):
+                at = NOW - WEEK * (30 - week)
+                store.record(
+                    past.id,
+                    Scores("ORS", (total // 4,) * 3 + (total - 3 * (total // 4),)),
+                    administered_at=at,
+                    mode="oral",
+                    setting="telehealth",
+                    now=at,
+                )
+            store.close_episode(past.id, "planned", at=NOW - WEEK * 25)
+    app = build_app(db_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await history_of(app, pilot, "Ana")
+        await pilot.press("b")
+        await pilot.pause()
+        practice = screen.query_one("#chart-ORS", TrendChart).practice
+        assert practice is not None
+        assert practice.cases == 20
+        assert "middle half, 20 alike here" in screen_text(app)
+        await pilot.press("b")
+        await pilot.pause()
+        assert screen.query_one("#chart-ORS", TrendChart).practice is None

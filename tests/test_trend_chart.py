@@ -8,10 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.app import App, ComposeResult
 
+from srs_tui.rules.practice import PracticeBand, practice_band
 from srs_tui.widgets.trend_chart import (
     BAND,
     MARK_LOW,
     MARK_OK,
+    PRACTICE_CHAR,
     ChartPoint,
     Guide,
     TrendChart,
@@ -171,3 +173,31 @@ def test_every_point_is_drawn_strictly_on_its_side_of_every_line(
     assert columns == sorted(columns)
     assert len(set(columns)) == len(columns)
     assert all(0 <= column < width for column in columns)
+
+
+def test_the_practice_band_needs_enough_closed_episodes_that_began_alike() -> None:
+    alike = [[(1, 180 + n), (2, 200 + n * 2), (3, 230 + n * 3)] for n in range(20)]
+    unlike = [[(1, 300), (2, 310)]] * 30  # intake 30.0: more than the RCI from 18.0
+    assert practice_band(alike[:19] + unlike, 180, 50) is None
+    band = practice_band(alike + unlike, 180, 50)
+    assert band is not None
+    assert band.cases == 20
+    assert set(band.by_session) == {1, 2, 3}
+    low, high = band.by_session[3]
+    assert low < high
+    assert 230 <= low <= 290
+    assert 230 <= high <= 290
+
+
+async def test_the_practice_band_is_shaded_at_its_rows_and_named_in_the_title() -> None:
+    chart = TrendChart(ORS_SPEC, title="ORS")
+    chart.points = weekly(182, 200, 232)
+    chart.band = (182, 50)
+    chart.practice = PracticeBand(cases=24, by_session={1: (170, 200), 2: (190, 230)})
+    lines = await drawn(chart, (100, 24))
+    assert "middle half, 24 alike here" in lines[0]
+    assert "intake ±" not in lines[0]  # instead of the band around intake
+    shaded = [row for row, line in enumerate(lines) if PRACTICE_CHAR in line]
+    assert shaded
+    columns = [column for _, column, _ in markers(lines)]
+    assert all(PRACTICE_CHAR not in line[columns[2] + 2 :] for line in lines[1:])  # none at 3

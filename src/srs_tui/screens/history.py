@@ -21,6 +21,7 @@ from srs_tui.measures import MEASURES, ORS, SRS, Measure, format_tenths
 from srs_tui.rules import Alert
 from srs_tui.rules.base import Profile
 from srs_tui.rules.outcome import episode_outcome, rci
+from srs_tui.rules.practice import MINIMUM_CASES, PracticeBand, practice_band
 from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
@@ -213,6 +214,16 @@ class HistoryScreen(ClientScreen):
             tooltip="The episode of care after this one",
             id="history.episode_later",
         ),
+        # Optional, off the bar: a comparison with the practice's own past clients.
+        Binding(
+            "b",
+            "practice_band",
+            "Practice band",
+            show=False,
+            tooltip="The middle half of this practice's closed episodes that began like this "
+            "one, on the ORS chart (needs 20 of them; else the band around intake)",
+            id="history.practice_band",
+        ),
         # Once a client, at the end of their care: kept off the bar, as the report is.
         Binding(
             "E",
@@ -247,6 +258,10 @@ class HistoryScreen(ClientScreen):
         self.chosen_episode: str | None = None
         # The measure whose items the charts show; None: the totals of both.
         self.items_of: str | None = None
+        # Whether the ORS chart compares with the practice's closed episodes, and those
+        # episodes' ORS series, read when first asked for.
+        self.practice_shown = False
+        self._closed_series: list[list[Administration]] | None = None
 
     def profile_of(self, measure: Measure) -> Profile:
         """The thresholds a measure's series is judged with: those of the form of its latest
@@ -406,12 +421,60 @@ class HistoryScreen(ClientScreen):
             chart.title = chart_title(measure, profile)
             chart.spec = chart_spec(measure, profile)
             chart.band = band
+            if measure.name == ORS.name:
+                chart.practice = self.practice() if self.practice_shown else None
             chart.points = self._points(measure.name)
             chart.refresh()
             for item_chart in self._item_charts(measure.name):
                 item_chart.points = self._points(
                     measure.name, str(item_chart.id).removeprefix(f"chart-{measure.name}-")
                 )
+
+    def practice(self) -> PracticeBand | None:
+        """The practice's own middle band for the episode shown: from closed episodes (not
+        this one) on the same form whose intake is within the RCI of this one's; None with
+        too few of them, while sharing (it is about other clients), or without norms."""
+        given = self.series[ORS.name]
+        profile = self.profile_of(ORS)
+        if self.share.active or not given or not profile.judged:
+            return None
+        if self._closed_series is None:
+            try:
+                self._closed_series = self.ctx.store.closed_series(ORS.name)
+            except StoreError as error:
+                self.notify(str(error), severity="error", markup=False)
+                self._closed_series = []
+        shown = given[0].episode_id
+        series = [
+            [(a.session, a.scores.total) for a in episode]
+            for episode in self._closed_series
+            if episode[0].episode_id != shown and episode[-1].form == profile.form.name
+        ]
+        return practice_band(series, given[0].scores.total, rci(profile))
+
+    def action_practice_band(self) -> None:
+        """Show or hide the practice's own middle band on the ORS chart."""
+        self.practice_shown = not self.practice_shown
+        self.load()
+        if not self.practice_shown:
+            return
+        shown = self.query_one("#chart-ORS", TrendChart).practice
+        if shown is None:
+            self.notify(
+                f"Fewer than {MINIMUM_CASES} closed episodes here began like this one (intake "
+                "within the reliable change): the band around intake is shown instead.",
+                markup=False,
+            )
+            self.practice_shown = False
+            return
+        self.notify(
+            f"Shaded: the middle half (25th to 75th percentile) of the totals of the "
+            f"{shown.cases} closed episodes of this practice whose intake was within the "
+            "reliable change of this one's, session by session. A description of past "
+            "clients here, not a norm or an expected course.",
+            markup=False,
+            timeout=10,
+        )
 
     def _show_table(self) -> None:
         rows: list[TextRow] = []

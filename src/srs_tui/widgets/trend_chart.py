@@ -17,7 +17,7 @@ above it: a marker never sits on a line, whatever the chart's height.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,6 +27,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from srs_tui.measures import format_tenths
+from srs_tui.rules.practice import PracticeBand
 
 BRAILLE_BASE = 0x2800
 # Dot bits of a braille cell, by (column, row) within the cell's 2 x 4 grid.
@@ -44,6 +45,7 @@ MARK_OK = "●"
 MARK_LOW = "▼"
 REFERENCE_CHAR = "┄"  # the cutoff
 BAND_CHAR = "┈"  # the edges of the reliable-change band
+PRACTICE_CHAR = "░"  # the middle half of the practice's similar closed episodes
 AXIS_WIDTH = 4  # "40 ┤"
 MARGIN = 2  # cells left free at each end of the plot, so the first and last dates fit
 DATE_FORMAT = "%m-%d"
@@ -129,6 +131,8 @@ class Layout:
     focus_rows: tuple[int, int] | None  # the rows of the focus range, top and bottom
     band_rows: tuple[int, int] | None = None  # the rows between the band's edges
     dots: list[list[int]] = field(default_factory=list)
+    # By column: the rows (top, bottom) of the practice's middle band there, if any.
+    practice: list[tuple[int, int] | None] = field(default_factory=list)
 
 
 def _line(x0: int, y0: int, x1: int, y1: int) -> list[tuple[int, int]]:
@@ -229,12 +233,39 @@ def _labels(
     return labels
 
 
+def _practice_rows(
+    spec: ChartSpec,
+    places: list[tuple[ChartPoint, int]],
+    practice: Mapping[int, tuple[int, int]],
+    size: tuple[int, int],
+) -> list[tuple[int, int] | None]:
+    """The practice band's rows at each column: at a session's column, its number's band;
+    between two sessions' columns, the line between their bands."""
+    width, height = size
+    rows: list[tuple[int, int] | None] = [None] * width
+    known = [
+        (column, practice[point.session]) for point, column in places if point.session in practice
+    ]
+    for (x0, (low0, high0)), (x1, (low1, high1)) in itertools.pairwise(known):
+        for column in range(x0, x1 + 1):
+            share = (column - x0) / (x1 - x0) if x1 > x0 else 0.0
+            low = round(low0 + (low1 - low0) * share)
+            high = round(high0 + (high1 - high0) * share)
+            rows[column] = (_value_row(spec, high, height), _value_row(spec, low, height))
+    if len(known) == 1:
+        column, (low, high) = known[0]
+        rows[column] = (_value_row(spec, high, height), _value_row(spec, low, height))
+    return rows
+
+
 def lay_out(
     spec: ChartSpec,
     points: Sequence[ChartPoint],
     guides: Sequence[Guide],
     width: int,
     height: int,
+    *,
+    practice: Mapping[int, tuple[int, int]] | None = None,
 ) -> Layout:
     """Where the markers, the line between them, the lines across and the labels fall."""
     shown, columns = visible(points, width)
@@ -275,6 +306,9 @@ def lay_out(
         focus_rows=focus_rows,
         band_rows=(edges[0], edges[-1]) if len(edges) == 2 else None,
     )
+    if practice:
+        at = list(zip(shown, columns, strict=True))
+        layout.practice = _practice_rows(spec, at, practice, (width, height))
     layout.dots = [[0] * width for _ in range(height)]
     places = list(zip(columns, dot_rows, strict=True))
     for (x0, y0), (x1, y1) in itertools.pairwise(places):
@@ -305,6 +339,7 @@ class TrendChart(Widget):
     TrendChart > .trend-chart--reference { color: $warning; text-style: bold; }
     TrendChart > .trend-chart--band { color: $text-muted; }
     TrendChart > .trend-chart--band-fill { background: $secondary 12%; }
+    TrendChart > .trend-chart--practice { color: $secondary 60%; }
     TrendChart > .trend-chart--axis { color: $text-muted; }
     TrendChart > .trend-chart--title { text-style: bold; }
     """
@@ -316,6 +351,7 @@ class TrendChart(Widget):
         "trend-chart--reference",
         "trend-chart--band",
         "trend-chart--band-fill",
+        "trend-chart--practice",
         "trend-chart--axis",
         "trend-chart--title",
     }
@@ -323,6 +359,8 @@ class TrendChart(Widget):
     points: reactive[tuple[ChartPoint, ...]] = reactive(())
     # The reliable-change band: (intake, RCI) in tenths; None: no band.
     band: reactive[tuple[int, int] | None] = reactive(None)
+    # The practice's own middle band, drawn instead of the reliable-change band when given.
+    practice: reactive[PracticeBand | None] = reactive(None)
     spec: reactive[ChartSpec] = reactive(ChartSpec(400, None, "", ()))
 
     def __init__(
@@ -347,7 +385,7 @@ class TrendChart(Widget):
                     equal_above=not spec.is_low(spec.reference),
                 )
             )
-        if self.band is not None and plot_height >= BAND_ROWS:
+        if self.band is not None and self.practice is None and plot_height >= BAND_ROWS:
             intake, rci = self.band
             words = format_tenths(rci).removesuffix(".0")
             # As the rules count it: a change of the RCI itself is a reliable change, so a
@@ -362,12 +400,25 @@ class TrendChart(Widget):
         # Looked up once a render: a component style lookup per cell costs more than the chart.
         return {
             part: self.get_component_rich_style(f"trend-chart--{part}")
-            for part in ("line", "mark", "low", "reference", "band", "band-fill", "axis", "title")
+            for part in (
+                "line",
+                "mark",
+                "low",
+                "reference",
+                "band",
+                "band-fill",
+                "practice",
+                "axis",
+                "title",
+            )
         }
 
     def layout_for(self, width: int, height: int) -> Layout:
         """The chart laid out in a plot of this many cells."""
-        return lay_out(self.spec, self.points, self.guides(height), width, height)
+        practice = self.practice.by_session if self.practice is not None else None
+        return lay_out(
+            self.spec, self.points, self.guides(height), width, height, practice=practice
+        )
 
     def render(self) -> Text:
         styles = self._styles()
@@ -385,15 +436,30 @@ class TrendChart(Widget):
             title = self.title
             if layout.band_rows is not None and self.band is not None:
                 title += f"  {BAND_CHAR} intake ±{format_tenths(self.band[1]).removesuffix('.0')}"
+            if self.practice is not None:
+                title += f"  {PRACTICE_CHAR} middle half, {self.practice.cases} alike here"
             lines.append(Text.assemble((title, styles["title"]), no_wrap=True))
         lines += [self._plot_row(layout, row, styles) for row in range(plot_height)]
         lines += self._x_axis(layout, styles["axis"], under)
+        for line in lines:
+            line.truncate(width, overflow="ellipsis")  # a line wrapped would push the chart down
         return Text("\n", no_wrap=True).join(lines)
 
     def _plot_row(self, layout: Layout, row: int, styles: dict[str, Style]) -> Text:
         line = Text(_axis_cell(layout, row), styles["axis"], no_wrap=True)
-        guide = next((guide for guide, at in layout.guides if at == row), None)
         band = layout.band_rows is not None and layout.band_rows[0] < row < layout.band_rows[1]
+        chars, parts = self._cells(layout, row)
+        # One span a run of cells in the same style, not one a cell: far less to render.
+        for part, run in itertools.groupby(zip(chars, parts, strict=True), key=lambda c: c[1]):
+            style = styles[part] if part else Style()
+            if band:
+                style = style + Style(bgcolor=styles["band-fill"].bgcolor)
+            line.append("".join(char or " " for char, _ in run), style)
+        return line
+
+    def _cells(self, layout: Layout, row: int) -> tuple[list[str], list[str]]:
+        """Each cell of a plot row and its style part: a marker, else the line between them,
+        else a line's tag or the line itself, else the practice band; "" for an empty one."""
         width = layout.width
         chars = [""] * width
         parts = [""] * width
@@ -405,6 +471,7 @@ class TrendChart(Widget):
             if not chars[column] and layout.dots[row][column]:
                 chars[column] = chr(BRAILLE_BASE + layout.dots[row][column])
                 parts[column] = "line"
+        guide = next((guide for guide, at in layout.guides if at == row), None)
         if guide is not None:
             start = _tag_start(chars, guide.tag)
             if start is not None:
@@ -414,13 +481,10 @@ class TrendChart(Widget):
             for column in range(width):
                 if not chars[column]:
                     chars[column], parts[column] = fill, guide.kind
-        # One span a run of cells in the same style, not one a cell: far less to render.
-        for part, run in itertools.groupby(zip(chars, parts, strict=True), key=lambda c: c[1]):
-            style = styles[part] if part else Style()
-            if band:
-                style = style + Style(bgcolor=styles["band-fill"].bgcolor)
-            line.append("".join(char or " " for char, _ in run), style)
-        return line
+        for column, rows in enumerate(layout.practice):
+            if rows is not None and rows[0] <= row <= rows[1] and not chars[column]:
+                chars[column], parts[column] = PRACTICE_CHAR, "practice"
+        return chars, parts
 
     @staticmethod
     def _x_axis(layout: Layout, style: Style, under: int) -> list[Text]:

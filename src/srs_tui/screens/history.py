@@ -187,7 +187,7 @@ class HistoryScreen(ClientScreen):
         Binding(
             "i",
             "toggle_items",
-            "Items",
+            "Items/total",
             tooltip="Each item of the ORS, then of the SRS, then the totals again",
             id="history.items",
         ),

@@ -450,3 +450,15 @@ async def test_b_compares_with_the_practices_closed_episodes_that_began_alike(
         await pilot.press("b")
         await pilot.pause()
         assert screen.query_one("#chart-ORS", TrendChart).practice is None
+
+
+async def test_a_young_childs_items_have_no_prompt_line(db_path: Path) -> None:
+    seed_both(db_path, "Dan", "young child", [200, 240], [300, 320])
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await history_of(app, pilot, "Dan")
+        await pilot.press("i", "i")  # the SRS's items
+        await pilot.pause()
+        text = screen_text(app)
+        assert "SRS · Overall, 0 to 10" in text
+        assert "prompt" not in text

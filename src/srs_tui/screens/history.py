@@ -578,9 +578,11 @@ class HistoryScreen(ClientScreen):
         self.query_one("#chart-totals").display = self.items_of is None
 
     def _mount_item_charts(self, measure: Measure) -> None:
-        # The SRS asks about an item below its soft prompt; the ORS's items have no line.
+        # The SRS asks about an item below its soft prompt; the ORS's items have no line, nor
+        # has a form without norms.
+        profile = self.profile_of(measure)
         soft_item = (
-            self.profile_of(measure).setting("soft_item") if measure.name == SRS.name else None
+            profile.setting("soft_item") if measure.name == SRS.name and profile.judged else None
         )
         charts = []
         for item in measure.items:

@@ -478,16 +478,17 @@ class HistoryScreen(ClientScreen):
 
     def _show_table(self) -> None:
         rows: list[TextRow] = []
+        # As the charts and the rules see a series: by the form of its latest session.
+        profiles = {measure.name: self.profile_of(measure) for measure in MEASURES.values()}
         for row in reversed(self.history):
             totals = []
-            for measure in MEASURES.values():
-                administration = row.given.get(measure.name)
+            for name in MEASURES:
+                administration = row.given.get(name)
                 if administration is None:
                     totals.append(Text(NOT_GIVEN, style="dim"))
                     continue
                 total = administration.scores.total
-                profile = self.ctx.config.profiles.of(measure.name, administration.form)
-                if profile.below_cutoff(total):
+                if profiles[name].below_cutoff(total):
                     totals.append(Text(f"▼{format_tenths(total)}", style="bold"))
                 else:
                     totals.append(Text(format_tenths(total)))

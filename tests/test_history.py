@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from conftest import FLAT, NOW, SKIP_ORS, build_app, screen_text
+from conftest import FLAT, NOW, SKIP_ORS, build_app, frozen_clock, screen_text
+from srs_tui.app import SrsApp, make_app
 from srs_tui.measures import Scores
 from srs_tui.screens.caseload import CaseloadScreen
 from srs_tui.screens.confirm import ConfirmScreen
@@ -20,6 +23,7 @@ from srs_tui.widgets.row_table import RowTable
 from srs_tui.widgets.trend_chart import MARK_LOW, MARK_OK, TrendChart
 
 SIZE = (100, 36)
+HOUR = timedelta(hours=1)
 
 
 def seed_history(db_path: Path, totals: list[int]) -> None:
@@ -65,18 +69,17 @@ async def test_history_shows_the_sessions_and_the_cutoff(db_path: Path) -> None:
         assert "cutoff 36" in text
         assert "40 ┤" in text
         assert " 0 ┤" in text  # the axis is fixed: it reaches 0 whatever the data
-        chart = app.screen.query_one("#chart-total", TrendChart)
+        chart = app.screen.query_one("#chart-SRS", TrendChart)
         assert [p.value for p in chart.points] == [380, 375, 368, 351, 340]
-        plot = chart.render().plain.split("\n")[1:-1]  # the rows between title and axis
-        marks = "".join(plot)
+        marks = "\n".join(chart.render().plain.split("\n")[1:])  # below the title
         assert marks.count(MARK_LOW) == 2  # sessions 4 and 5, below the cutoff
         assert marks.count(MARK_OK) == 3
         table = app.screen.query_one("#sessions", RowTable)
         assert table.row_count == 5
         newest = table.row_text(0)
         assert newest[0] == "5"
-        assert newest[6] == "▼34.0"
-        assert newest[7] == "drop below_cutoff falling low_item"
+        assert newest[2:4] == ["–", "▼34.0"]  # no ORS that session
+        assert newest[5] == "drop below_cutoff falling low_item"
         assert "Session 5" in text
         assert "Total 34.0 is 1.1 below last session's 35.1." in text
 
@@ -86,13 +89,18 @@ async def test_the_items_view_shows_each_item_on_a_fixed_axis(db_path: Path) -> 
     app = build_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_history(pilot)
+        await pilot.press("i")  # the ORS's items first
+        text = screen_text(app)
+        for label in ("Individually", "Interpersonally", "Socially", "Overall"):
+            assert f"ORS · {label}, 0 to 10" in text
+        assert "prompt" not in text  # the ORS's items have no soft prompt
         await pilot.press("i")
         text = screen_text(app)
         for label in ("Relationship", "Goals and Topics", "Approach or Method", "Overall"):
-            assert f"{label}, 0 to 10" in text
+            assert f"SRS · {label}, 0 to 10" in text
         assert "prompt 9" in text
         await pilot.press("i")
-        assert "Total, 0 to 40" in screen_text(app)
+        assert "SRS, 0 to 40" in screen_text(app)
 
 
 async def test_correcting_a_session_changes_the_row_and_the_alerts(db_path: Path) -> None:
@@ -101,24 +109,24 @@ async def test_correcting_a_session_changes_the_row_and_the_alerts(db_path: Path
     async with app.run_test(size=SIZE) as pilot:
         await open_history(pilot)
         table = app.screen.query_one("#sessions", RowTable)
-        assert "drop" in table.row_text(0)[7]
+        assert "drop" in table.row_text(0)[5]
         await pilot.press("e")
         assert isinstance(app.screen, CorrectSessionScreen)
         fields = {f.id: f for f in app.screen.query(Input)}
-        assert fields["fix-goals"].value == "8.5"
-        fields["fix-goals"].value = "11"
+        assert fields["fix-srs-goals"].value == "8.5"
+        fields["fix-srs-goals"].value = "11"
         await pilot.click("#save")
         assert isinstance(app.screen, CorrectSessionScreen)
         assert "Goals and Topics: 11 is above 10.0." in screen_text(app)
         for key in ("relationship", "goals", "approach", "overall"):
-            fields[f"fix-{key}"].value = "9.5"
+            fields[f"fix-srs-{key}"].value = "9.5"
         fields["fix-date"].focus()
         await pilot.press("enter")  # Enter in a field saves, as the button does
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
         table = app.screen.query_one("#sessions", RowTable)
-        assert table.row_text(0)[6] == "38.0"
-        assert table.row_text(0)[7] == ""
+        assert table.row_text(0)[3] == "38.0"
+        assert table.row_text(0)[5] == ""
     assert stored_totals(db_path) == [(1, 380), (2, 380)]
     conn = sqlite3.connect(db_path)
     created, updated = conn.execute(
@@ -134,7 +142,7 @@ async def test_escape_in_the_correction_keeps_the_session(db_path: Path) -> None
     async with app.run_test(size=SIZE) as pilot:
         await open_history(pilot)
         await pilot.press("e")
-        app.screen.query_one("#fix-goals", Input).value = "1"
+        app.screen.query_one("#fix-srs-goals", Input).value = "1"
         await pilot.press("escape")
         assert isinstance(app.screen, HistoryScreen)
     assert stored_totals(db_path) == [(1, 380), (2, 340)]
@@ -200,3 +208,257 @@ async def test_the_rules_screen_lists_every_rule_with_its_threshold(db_path: Pat
         assert "young child (under 6): no cutoff and no alerts" in text
         await pilot.press("escape")
         assert isinstance(app.screen, CaseloadScreen)
+
+
+WEEK = timedelta(weeks=1)
+
+
+def seed_both(db_path: Path, name: str, age_band: str, ors: list[int], srs: list[int]) -> None:
+    """A client with one session a week, the ORS at its start and the SRS at its end."""
+    with Store.open(db_path) as store:
+        start = NOW - WEEK * (len(ors) + 1)
+        client = store.add_client(name, now=start, age_band=age_band)
+        for week, (outcome, alliance) in enumerate(zip(ors, srs, strict=True), start=1):
+            at = start + WEEK * week
+            for measure, total, when in (("ORS", outcome, at), ("SRS", alliance, at + HOUR)):
+                base, extra = divmod(total, 4)
+                values = tuple(base + (1 if i < extra else 0) for i in range(4))
+                store.record(
+                    client.id,
+                    Scores(measure, values),
+                    administered_at=when,
+                    mode="oral",
+                    setting="telehealth",
+                    now=when,
+                )
+
+
+async def history_of(app: SrsApp, pilot: Pilot[None], name: str) -> HistoryScreen:
+    await pilot.pause()
+    client = app.ctx.store.find_client(name)
+    assert client is not None
+    await app.push_screen(HistoryScreen(app.ctx, client))
+    await pilot.pause()
+    assert isinstance(app.screen, HistoryScreen)
+    return app.screen
+
+
+def chart_lines(screen: HistoryScreen, measure: str) -> list[str]:
+    return screen.query_one(f"#chart-{measure}", TrendChart).render().plain.split("\n")
+
+
+def marker_places(lines: list[str]) -> list[tuple[int, int]]:
+    """(row, column) of each session's marker, left to right."""
+    return sorted(
+        (
+            (row, column)
+            for row, line in enumerate(lines)
+            for column, char in enumerate(line)
+            if char in (MARK_OK, MARK_LOW)
+        ),
+        key=lambda place: place[1],
+    )
+
+
+STALLED_ORS = [221, 230, 218, 225, 231, 226, 219]
+STALLED_SRS = [372, 368, 359, 355, 361, 349, 352]
+
+
+async def test_the_history_shows_both_measures_one_row_a_session(db_path: Path) -> None:
+    seed_both(db_path, "Ben", "adult", STALLED_ORS, STALLED_SRS)
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await history_of(app, pilot, "Ben")
+        text = screen_text(app)
+        assert "Ben  ·  7 sessions  ·  outcome: unchanged  ·  ORS 21.9  ·  SRS 35.2" in text
+        assert "cutoff 25" in text
+        assert "cutoff 36" in text
+        assert "intake ±5" in text  # the reliable-change band around the ORS's intake
+        table = app.screen.query_one("#sessions", RowTable)
+        assert table.row_count == 7
+        newest, first = table.row_text(0), table.row_text(6)
+        assert newest[:5] == ["7", "2026-11-24", "▼21.9", "▼35.2", "oral"]
+        # Both sides' alerts in one row: the outcome's, then the alliance's.
+        assert newest[5] == "not_on_track below_cutoff low_item"
+        assert first[:4] == ["1", "2026-10-13", "▼22.1", "37.2"]
+        assert "Not on track" in text
+        assert "Below the cutoff" in text
+        ors = screen.query_one("#chart-ORS", TrendChart)
+        assert [point.value for point in ors.points] == STALLED_ORS
+        assert ors.band == (221, 50)
+        assert len(marker_places(chart_lines(screen, "ORS")[1:])) == 7
+        assert len(marker_places(chart_lines(screen, "SRS")[1:])) == 7
+
+
+async def test_the_charts_at_160_by_45_spread_the_sessions_and_part_close_totals(
+    db_path: Path,
+) -> None:
+    seed_both(db_path, "Ana", "adult", [182, 195, 210, 243, 268], [324, 341, 350, 365, 372])
+    app = build_app(db_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await history_of(app, pilot, "Ana")
+        lines = chart_lines(screen, "SRS")
+        places = marker_places(lines[1:])
+        assert places[0][0] != places[1][0]  # 32.4 and 34.1 on rows of their own
+        assert places[0][0] > places[1][0]
+        width = screen.query_one("#chart-SRS", TrendChart).content_size.width
+        assert places[-1][1] - places[0][1] >= 0.8 * width  # five sessions, the whole width
+        dates = next(line for line in lines if "2026-10-27" in line)
+        for day in ("11-03", "11-10", "11-17", "11-24"):
+            assert day in dates
+        text = screen_text(app)
+        assert "outcome: recovered" in text
+
+
+async def test_a_childs_ors_is_drawn_against_the_childs_cutoff(db_path: Path) -> None:
+    seed_both(db_path, "Cara", "child", [254, 268, 301], [330, 352, 360])
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await history_of(app, pilot, "Cara")
+        lines = chart_lines(screen, "ORS")
+        assert "▼ below 32" in lines[0]
+        cutoff = next(row for row, line in enumerate(lines) if "cutoff 32" in line)
+        assert all(row > cutoff for row, _ in marker_places(lines[1:]) if row >= 0)
+        assert "".join(lines[1:]).count(MARK_LOW) == 3  # 25.4, 26.8, 30.1: all below 32
+
+
+async def test_a_young_childs_charts_have_no_cutoff_and_no_band(db_path: Path) -> None:
+    seed_both(db_path, "Dan", "young child", [200, 240, 260], [300, 320, 350])
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await history_of(app, pilot, "Dan")
+        for measure in ("ORS", "SRS"):
+            drawn = "\n".join(chart_lines(screen, measure))
+            assert "cutoff" not in drawn
+            assert "┄" not in drawn
+            assert "┈" not in drawn
+            assert MARK_LOW not in drawn
+        text = screen_text(app)
+        assert "outcome" not in text
+        assert "No alerts" in text
+
+
+async def test_a_shared_history_shows_the_clients_own_charts_and_no_one_else(
+    db_path: Path,
+) -> None:
+    seed_both(db_path, "Ana Example", "adult", STALLED_ORS, STALLED_SRS)
+    seed_both(db_path, "Ben Example", "adult", [300, 310], [380, 390])
+    app = make_app(db_path, client_alias="Ben Example", clock=frozen_clock, share=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")  # from the rating screen to the client's history
+        await pilot.pause()
+        if not isinstance(app.screen, HistoryScreen):
+            await pilot.press("ctrl+t")
+            await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        text = screen_text(app)
+        assert "SHARING" in text
+        assert "ORS, 0 to 40" in text
+        assert "SRS, 0 to 40" in text
+        assert "Ana" not in text
+        assert "outcome" not in text  # a verdict is the therapist's
+        assert "reliable" not in text
+        assert "Alerts" in text
+        assert len(marker_places(chart_lines(app.screen, "ORS")[1:])) == 2
+
+
+async def test_correcting_a_session_corrects_each_measure_given_in_it(db_path: Path) -> None:
+    seed_both(db_path, "Ben", "adult", [221, 230], [372, 368])
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await history_of(app, pilot, "Ben")
+        await pilot.press("e")
+        assert isinstance(app.screen, CorrectSessionScreen)
+        fields = {f.id: f for f in app.screen.query(Input)}
+        assert fields["fix-ors-individually"].value == "5.8"
+        assert fields["fix-srs-overall"].value == "9.2"
+        assert "ORS Overall" in screen_text(app)
+        assert "SRS Overall" in screen_text(app)
+        fields["fix-ors-individually"].value = "12"
+        await pilot.click("#save")
+        assert "ORS Individually: 12 is above 10.0." in screen_text(app)
+        fields["fix-ors-individually"].value = "9.8"
+        fields["fix-date"].focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        table = app.screen.query_one("#sessions", RowTable)
+        assert table.row_text(0)[2:4] == ["27.0", "36.8"]
+        assert app.screen.query_one("#chart-ORS", TrendChart).points[-1].value == 270
+    with Store.open(db_path) as store:
+        ben = store.find_client("Ben")
+        assert ben is not None
+        assert [a.scores.total for a in store.history(ben.id, measure="ORS")] == [221, 270]
+
+
+async def test_deleting_a_session_deletes_both_of_its_measures(db_path: Path) -> None:
+    seed_both(db_path, "Ben", "adult", [221, 230, 240], [372, 368, 380])
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await history_of(app, pilot, "Ben")
+        await pilot.press("down", "delete")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Delete session 2 (2026-11-17, ORS 23.0, SRS 36.8)?" in screen_text(app)
+        await pilot.click("#yes")
+        await pilot.pause()
+        table = app.screen.query_one("#sessions", RowTable)
+        assert [table.row_text(i)[:4] for i in range(table.row_count)] == [
+            ["2", "2026-11-24", "▼24.0", "38.0"],
+            ["1", "2026-11-10", "▼22.1", "37.2"],
+        ]
+    with Store.open(db_path) as store:
+        ben = store.find_client("Ben")
+        assert ben is not None
+        assert len(store.all_administrations(ben.id)) == 4
+
+
+async def test_b_compares_with_the_practices_closed_episodes_that_began_alike(
+    db_path: Path,
+) -> None:
+    seed_both(db_path, "Ana", "adult", [182, 195, 210], [324, 341, 350])
+    app = build_app(db_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await history_of(app, pilot, "Ana")
+        await pilot.press("b")  # too few closed episodes yet: says so, keeps the band
+        await pilot.pause()
+        assert any("Fewer than 20 closed episodes" in n.message for n in app._notifications)
+        assert screen.query_one("#chart-ORS", TrendChart).practice is None
+    with Store.open(db_path) as store:
+        for n in range(20):
+            past = store.add_client(f"Past {n}", now=NOW - WEEK * 30)
+            for week, total in enumerate((170 + n, 190 + n, 220 + n), start=1):
+                at = NOW - WEEK * (30 - week)
+                store.record(
+                    past.id,
+                    Scores("ORS", (total // 4,) * 3 + (total - 3 * (total // 4),)),
+                    administered_at=at,
+                    mode="oral",
+                    setting="telehealth",
+                    now=at,
+                )
+            store.close_episode(past.id, "planned", at=NOW - WEEK * 25)
+    app = build_app(db_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await history_of(app, pilot, "Ana")
+        await pilot.press("b")
+        await pilot.pause()
+        practice = screen.query_one("#chart-ORS", TrendChart).practice
+        assert practice is not None
+        assert practice.cases == 20
+        assert "middle half, 20 alike here" in screen_text(app)
+        await pilot.press("b")
+        await pilot.pause()
+        assert screen.query_one("#chart-ORS", TrendChart).practice is None
+
+
+async def test_a_young_childs_items_have_no_prompt_line(db_path: Path) -> None:
+    seed_both(db_path, "Dan", "young child", [200, 240], [300, 320])
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await history_of(app, pilot, "Dan")
+        await pilot.press("i", "i")  # the SRS's items
+        await pilot.pause()
+        text = screen_text(app)
+        assert "SRS · Overall, 0 to 10" in text
+        assert "prompt" not in text

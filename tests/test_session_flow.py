@@ -308,12 +308,12 @@ async def test_a_saved_ors_is_corrected_with_its_own_items(db_path: Path) -> Non
     app = build_app(db_path)
     corrections: list[Correction | None] = []
     async with app.run_test(size=SIZE) as pilot:
-        app.push_screen(CorrectSessionScreen(saved, NOW), corrections.append)
+        app.push_screen(CorrectSessionScreen([saved], NOW), corrections.append)
         await pilot.pause()
         text = screen_text(app)
         assert "Correct session 1: ORS" in text
         assert "Interpersonally" in text
-        field = app.screen.query_one("#fix-socially", Input)
+        field = app.screen.query_one("#fix-ors-socially", Input)
         assert field.value == "7.0"
         field.value = "3.5"
         field.focus()
@@ -321,8 +321,9 @@ async def test_a_saved_ors_is_corrected_with_its_own_items(db_path: Path) -> Non
         await pilot.pause()
     (correction,) = corrections
     assert correction is not None
-    assert correction.scores.measure == "ORS"
-    assert correction.scores.as_dict()["socially"] == 35
+    (scores,) = correction.scores
+    assert scores.measure == "ORS"
+    assert scores.as_dict()["socially"] == 35
 
 
 async def test_a_young_childs_srs_has_no_verdict_either(db_path: Path) -> None:

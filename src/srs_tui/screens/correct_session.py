@@ -1,7 +1,8 @@
-"""Correct a mistaken session: the four ratings of one of its measures, or its date."""
+"""Correct a mistaken session: the four ratings of each measure given in it, or its date."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,9 +19,10 @@ from srs_tui.store import Administration
 
 @dataclass(frozen=True)
 class Correction:
-    """The corrected ratings and date of one session."""
+    """The corrected ratings (one Scores a measure given, in the order given) and date of one
+    session."""
 
-    scores: Scores
+    scores: tuple[Scores, ...]
     administered_at: datetime
 
 
@@ -31,23 +33,31 @@ class CorrectSessionScreen(Dialog[Correction | None]):
         Binding("escape", "cancel", "Cancel", tooltip="Keep the session", id="correct.cancel"),
     ]
 
-    def __init__(self, administration: Administration, now: datetime) -> None:
+    def __init__(self, given: Sequence[Administration], now: datetime) -> None:
         super().__init__()
-        self.administration = administration
-        self.measure = measure_named(administration.measure)
+        # The measures of one session, each with its own four fields; one date for them all.
+        self.given = list(given)
+        self.administration = self.given[0]
         self.now = now
 
     def compose(self) -> ComposeResult:
-        values = self.administration.scores.as_dict()
         with Vertical(classes="dialog"):
+            names = ", ".join(given.measure for given in self.given)
             yield Label(
-                f"Correct session {self.administration.session}: {self.measure.name}",
-                classes="dialog-title",
+                f"Correct session {self.administration.session}: {names}", classes="dialog-title"
             )
-            for item in self.measure.items:
-                with Horizontal(classes="field"):
-                    yield Label(item.label, classes="field-label")
-                    yield Input(format_tenths(values[item.key]), id=f"fix-{item.key}")
+            for administration in self.given:
+                measure = measure_named(administration.measure)
+                values = administration.scores.as_dict()
+                for item in measure.items:
+                    with Horizontal(classes="field"):
+                        label = item.label
+                        if len(self.given) > 1:
+                            label = f"{measure.name} {label}"
+                        yield Label(label, classes="field-label")
+                        yield Input(
+                            format_tenths(values[item.key]), id=_field_id(measure.name, item.key)
+                        )
             with Horizontal(classes="field"):
                 yield Label("Date", classes="field-label")
                 yield Input(
@@ -59,13 +69,18 @@ class CorrectSessionScreen(Dialog[Correction | None]):
                 yield Button("Save correction", id="save", variant="primary")
 
     def _correction(self) -> Correction | str:
-        values: dict[str, int] = {}
-        for item in self.measure.items:
-            typed = self.query_one(f"#fix-{item.key}", Input).value
-            try:
-                values[item.key] = parse_rating(typed)
-            except RatingError as error:
-                return f"{item.label}: {error}."
+        corrected: list[Scores] = []
+        for administration in self.given:
+            measure = measure_named(administration.measure)
+            values: dict[str, int] = {}
+            for item in measure.items:
+                typed = self.query_one(f"#{_field_id(measure.name, item.key)}", Input).value
+                try:
+                    values[item.key] = parse_rating(typed)
+                except RatingError as error:
+                    name = f"{measure.name} " if len(self.given) > 1 else ""
+                    return f"{name}{item.label}: {error}."
+            corrected.append(Scores.of(measure, values))
         typed_date = self.query_one("#fix-date", Input).value
         try:
             moment = parse_session_time(
@@ -77,7 +92,7 @@ class CorrectSessionScreen(Dialog[Correction | None]):
             DISPLAY_FORMAT
         ):
             moment = self.administration.administered_at  # unchanged: keep its seconds and zone
-        return Correction(scores=Scores.of(self.measure, values), administered_at=moment)
+        return Correction(scores=tuple(corrected), administered_at=moment)
 
     def _save(self) -> None:
         result = self._correction()
@@ -100,3 +115,8 @@ class CorrectSessionScreen(Dialog[Correction | None]):
     def action_cancel(self) -> None:
         """Keep the session as it was."""
         self.dismiss(None)
+
+
+def _field_id(measure: str, key: str) -> str:
+    """The id of an item's field: the measure's name in it, as both have an "overall"."""
+    return f"fix-{measure.lower()}-{key}"

@@ -1,19 +1,27 @@
-"""History: one client's trend on a fixed 0-to-40 axis, the items, the sessions and the alerts."""
+"""History: one client's two measures in one episode of care, on fixed 0-to-40 axes, the
+items, the sessions (one row each, both measures) and the alerts of both sides."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Header, Static
 
 from srs_tui.context import AppContext
 from srs_tui.details import DISPLAY_FORMAT
-from srs_tui.measures import SRS, format_tenths
+from srs_tui.measures import MEASURES, ORS, SRS, Measure, format_tenths
 from srs_tui.rules import Alert
+from srs_tui.rules.base import Profile
+from srs_tui.rules.outcome import episode_outcome, rci
+from srs_tui.rules.practice import MINIMUM_CASES, PracticeBand, practice_band
 from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
@@ -22,31 +30,71 @@ from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import Episode
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.row_table import Column, RowTable, TextRow
-from srs_tui.widgets.trend_chart import ChartPoint, TrendChart, item_spec, total_spec
-
-SHORT_LABELS = {"relationship": "Rel", "goals": "Goals", "approach": "Appr", "overall": "Over"}
-
+from srs_tui.widgets.trend_chart import ChartPoint, ChartSpec, TrendChart, item_spec, total_spec
 
 ALERT_SESSIONS_LISTED = 6  # older ones stay in the table's Alerts column; wrapping costs
+NOT_GIVEN = "–"
+# The range of totals given most of a chart's rows: where the SRS's totals live, and for the
+# ORS ten points either side of the form's cutoff. Fixed per form, never fitted to the data.
+SRS_FOCUS = (300, 400)
+ORS_FOCUS_REACH = 100
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One session of the episode: each measure the client rated in it, and their alerts."""
+
+    session: int
+    session_id: str
+    held_at: datetime
+    mode: str
+    given: dict[str, Administration]  # by measure name
+    alerts: tuple[Alert, ...]  # both sides', the outcome's first
+
+    @property
+    def administrations(self) -> list[Administration]:
+        """The measures given, in the order a session gives them."""
+        return [self.given[name] for name in MEASURES if name in self.given]
+
+
+def session_rows(
+    administrations: Sequence[Administration], alerts: Sequence[tuple[Alert, ...]]
+) -> list[SessionRow]:
+    """The administrations of one episode (time order, each with its alerts) as one row a
+    session, in time order."""
+    given: dict[str, dict[str, Administration]] = {}
+    fired: dict[str, dict[str, tuple[Alert, ...]]] = {}
+    for administration, found in zip(administrations, alerts, strict=True):
+        given.setdefault(administration.session_id, {})[administration.measure] = administration
+        fired.setdefault(administration.session_id, {})[administration.measure] = found
+    rows = []
+    for session_id, measures in given.items():
+        first = next(iter(measures.values()))
+        rows.append(
+            SessionRow(
+                session=first.session,
+                session_id=session_id,
+                held_at=first.administered_at,
+                mode=first.mode,
+                given=measures,
+                alerts=tuple(
+                    alert for name in MEASURES for alert in fired[session_id].get(name, ())
+                ),
+            )
+        )
+    return sorted(rows, key=lambda row: row.session)
 
 
 def alert_lines(
-    history: list[Administration],
-    alerts: list[tuple[Alert, ...]],
-    *,
-    none: str = "No alerts in this client's history.",
+    rows: list[SessionRow], *, none: str = "No alerts in this client's history."
 ) -> Content:
     """The alerts of the latest sessions that had any, newest first, each with its reason."""
     parts: list[str | tuple[str, str]] = []
-    with_alerts = [
-        (administration, fired)
-        for administration, fired in zip(history, alerts, strict=True)
-        if fired
-    ]
-    for administration, fired in reversed(with_alerts[-ALERT_SESSIONS_LISTED:]):
-        when = administration.administered_at.strftime("%Y-%m-%d")
-        parts.append((f"Session {administration.session} · {when}\n", "bold"))
-        for alert in fired:
+    with_alerts = [row for row in rows if row.alerts]
+    for row in reversed(with_alerts[-ALERT_SESSIONS_LISTED:]):
+        when = row.held_at.strftime("%Y-%m-%d")
+        parts.append((f"Session {row.session} · {when}\n", "bold"))
+        for alert in row.alerts:
             if alert.rule.positive:
                 parts.append(("  ↑ ", "bold $text-success"))
             else:
@@ -60,8 +108,30 @@ def alert_lines(
     return Content.assemble(*parts)
 
 
+def chart_spec(measure: Measure, profile: Profile) -> ChartSpec:
+    """The fixed scale of a measure's totals for a form: its cutoff, the rows where its totals
+    live (a form without norms: an even scale)."""
+    if measure.name == SRS.name:
+        focus: tuple[int, int] | None = SRS_FOCUS
+    elif profile.cutoff is None:
+        focus = None
+    else:
+        low = max(profile.cutoff - ORS_FOCUS_REACH, 0)
+        focus = (low, min(profile.cutoff + ORS_FOCUS_REACH, 400))
+    return total_spec(profile.below_cutoff, profile.cutoff, focus)
+
+
+def chart_title(measure: Measure, profile: Profile) -> str:
+    """A chart's title, with what its marks mean (shapes, not only colours); the chart adds
+    its band's."""
+    title = f"{measure.name}, 0 to 40"
+    if profile.cutoff is not None:
+        title += f"  ▼ below {format_tenths(profile.cutoff).removesuffix('.0')}"
+    return title
+
+
 class HistoryScreen(ClientScreen):
-    """How the alliance has moved, session by session, against the cutoff."""
+    """How the client has been (ORS) and how the sessions went (SRS), session by session."""
 
     DEFAULT_CSS = """
     HistoryScreen #history-info {
@@ -74,17 +144,25 @@ class HistoryScreen(ClientScreen):
         padding: 0 1;
     }
     HistoryScreen.-tall #history-charts {
-        height: 14;
+        height: 48%;
+        min-height: 14;
     }
-    HistoryScreen #chart-total {
+    HistoryScreen #chart-totals {
         height: 1fr;
     }
-    HistoryScreen #chart-items {
+    HistoryScreen #chart-totals TrendChart {
+        width: 1fr;
+        height: 1fr;
+    }
+    HistoryScreen #chart-ORS {
+        margin-right: 3;
+    }
+    HistoryScreen .chart-items {
         grid-size: 2 2;
-        grid-gutter: 0 2;
+        grid-gutter: 0 3;
         height: 1fr;
     }
-    HistoryScreen #chart-items TrendChart {
+    HistoryScreen .chart-items TrendChart {
         height: 1fr;
     }
     /* 3: a tall screen of 30 lines still holds the share banner (else it scrolls away) */
@@ -98,7 +176,7 @@ class HistoryScreen(ClientScreen):
         border-top: solid $panel;
     }
     HistoryScreen.-tall #history-alerts {
-        height: 9;
+        height: 7;
     }
     """
 
@@ -106,7 +184,13 @@ class HistoryScreen(ClientScreen):
 
     BINDINGS = [
         Binding("r", "rate", "Rate", tooltip="Give the SRS to this client now", id="history.rate"),
-        Binding("i", "toggle_items", "Items/total", tooltip="Show each item", id="history.items"),
+        Binding(
+            "i",
+            "toggle_items",
+            "Items/total",
+            tooltip="Each item of the ORS, then of the SRS, then the totals again",
+            id="history.items",
+        ),
         Binding("e", "correct", "Correct", tooltip="Correct this session", id="history.correct"),
         Binding("delete,d", "delete", "Delete", tooltip="Delete this session", id="history.delete"),
         Binding(
@@ -129,6 +213,16 @@ class HistoryScreen(ClientScreen):
             show=False,
             tooltip="The episode of care after this one",
             id="history.episode_later",
+        ),
+        # Optional, off the bar: a comparison with the practice's own past clients.
+        Binding(
+            "b",
+            "practice_band",
+            "Practice band",
+            show=False,
+            tooltip="The middle half of this practice's closed episodes that began like this "
+            "one, on the ORS chart (needs 20 of them; else the band around intake)",
+            id="history.practice_band",
         ),
         # Once a client, at the end of their care: kept off the bar, as the report is.
         Binding(
@@ -153,36 +247,54 @@ class HistoryScreen(ClientScreen):
     def __init__(self, ctx: AppContext, client: Client) -> None:
         super().__init__(ctx, client)
         preset_breakpoints(self)
-        # The charts and the items shown are the SRS's; each session is judged by its own
-        # measure's profile.
-        self.profile = ctx.config.profiles.of(SRS.name)
         self.sub_title = "History"
-        self.history: list[Administration] = []
+        # One row a session of the episode shown, in time order.
+        self.history: list[SessionRow] = []
+        # The client's own ratings of each measure in the episode shown, in time order.
+        self.series: dict[str, list[Administration]] = {name: [] for name in MEASURES}
         self.episodes: list[Episode] = []
         # The episode stepped to; None follows the current one (the open one, else the
         # latest), so a session just rated, which may have opened a new one, is shown.
         self.chosen_episode: str | None = None
+        # The measure whose items the charts show; None: the totals of both.
+        self.items_of: str | None = None
+        # Whether the ORS chart compares with the practice's closed episodes, and those
+        # episodes' ORS series, read when first asked for.
+        self.practice_shown = False
+        self._closed_series: list[list[Administration]] | None = None
+
+    def profile_of(self, measure: Measure) -> Profile:
+        """The thresholds a measure's series is judged with: those of the form of its latest
+        session in the episode, else of the client's age band's form."""
+        given = self.series[measure.name]
+        form = given[-1].form if given else measure.form_for(self.client.age_band).name
+        return self.ctx.config.profiles.of(measure.name, form)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield self.share_banner()
         yield Static("", id="history-info")
         with Vertical(id="history-charts"):
-            yield TrendChart(
-                total_spec(self.profile.below_cutoff, self.profile.cutoff),
-                title="Total, 0 to 40  (▼ below the cutoff)",
-                id="chart-total",
-            )
-            yield Grid(id="chart-items")  # filled on first use: most visits look at the total
+            with Horizontal(id="chart-totals"):
+                for measure in MEASURES.values():
+                    profile = self.profile_of(measure)
+                    yield TrendChart(
+                        chart_spec(measure, profile),
+                        title=chart_title(measure, profile),
+                        id=f"chart-{measure.name}",
+                    )
+            for measure in MEASURES.values():
+                # Filled on first use: most visits look at the totals.
+                yield Grid(id=f"items-{measure.name}", classes="chart-items")
         yield RowTable(
             [
                 Column("#", justify="right"),
                 Column("Date"),
-                *(Column(SHORT_LABELS[item.key], justify="right") for item in SRS.items),
-                Column("Total", justify="right"),
+                *(Column(name, justify="right") for name in MEASURES),
+                Column("Mode"),
                 Column("Alerts", stretch=True),
             ],
-            empty="No sessions yet: press r to give the SRS.",
+            empty="No sessions yet: press r to rate.",
             id="sessions",
         )
         with VerticalScroll(id="history-alerts", can_focus=False):
@@ -190,13 +302,22 @@ class HistoryScreen(ClientScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#chart-items").display = False
+        for grid in self.query(".chart-items"):
+            grid.display = False
 
-    def _item_points(self, key: str) -> tuple[ChartPoint, ...]:
-        return tuple(ChartPoint(a.session, a.scores.as_dict()[key]) for a in self.history)
+    def _points(self, measure: str, key: str | None = None) -> tuple[ChartPoint, ...]:
+        """A measure's totals (or one item's values) in the episode, each with its date."""
+        return tuple(
+            ChartPoint(
+                a.session,
+                a.scores.total if key is None else a.scores.as_dict()[key],
+                a.administered_at.date(),
+            )
+            for a in self.series[measure]
+        )
 
-    def _item_charts(self) -> list[TrendChart]:
-        return list(self.query_one("#chart-items").query(TrendChart))
+    def _item_charts(self, measure: str) -> list[TrendChart]:
+        return list(self.query_one(f"#items-{measure}").query(TrendChart))
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: the one place the history is read.
@@ -230,19 +351,46 @@ class HistoryScreen(ClientScreen):
             text += f", {episode.ending}"
         return text
 
+    def outcome(self) -> str | None:
+        """The episode's outcome so far (Jacobson-Truax), from intake to the latest ORS; None
+        before a second ORS, or for a form without norms."""
+        given = self.series[ORS.name]
+        profile = self.profile_of(ORS)
+        if len(given) < 2 or not profile.judged:
+            return None
+        return episode_outcome(given[0].scores.total, given[-1].scores.total, profile)
+
     def load(self) -> None:
-        """Read the client's sessions and show them, the charts and the alerts."""
+        """Read the episode's sessions and show them, the charts and the alerts."""
         try:
             self.episodes = self.ctx.store.episodes(self.client.id)
             episode = self.episode
-            self.history = (
-                self.ctx.store.history(self.client.id, episode_id=episode.id) if episode else []
-            )
+            for name in MEASURES:
+                self.series[name] = (
+                    self.ctx.store.history(self.client.id, measure=name, episode_id=episode.id)
+                    if episode
+                    else []
+                )
         except StoreError as error:
             self.notify(str(error), severity="error", markup=False)
             return
         self.refresh_bindings()
-        alerts = self.ctx.config.profiles.judge(self.history)
+        records = [a for name in MEASURES for a in self.series[name]]
+        self.history = session_rows(records, self.ctx.config.profiles.judge(records))
+        self._show_info(episode)
+        self._show_charts()
+        self._show_table()
+        # Alerts name rules and verdicts: the therapist's, not for a shared screen.
+        alerts = self.query_one("#history-alerts")
+        alerts.display = not self.share.active
+        none = (
+            "No alerts in this episode."
+            if len(self.episodes) > 1
+            else "No alerts in this client's history."
+        )
+        self.query_one("#alert-list", Static).update(alert_lines(self.history, none=none))
+
+    def _show_info(self, episode: Episode | None) -> None:
         info = Text(no_wrap=True, overflow="ellipsis")
         info.append(self.shown_name(), style="bold")
         # Said only when there is something to tell apart: one open episode is just "care".
@@ -250,40 +398,110 @@ class HistoryScreen(ClientScreen):
             info.append(f"  ·  {self._episode_text(episode)}")
         count = len(self.history)
         info.append(f"  ·  {count} session{'s' if count != 1 else ''}")
+        # The outcome (a verdict: not on a shared screen) before what a narrow line loses.
+        outcome = self.outcome()
+        if outcome is not None and not self.share.active:
+            info.append("  ·  outcome: ")
+            info.append(outcome, style="bold")
+        for name in MEASURES:
+            if self.series[name]:
+                info.append(f"  ·  {name} {format_tenths(self.series[name][-1].scores.total)}")
         if self.history:
-            last = self.history[-1]
-            info.append(f"  ·  last {last.administered_at.strftime(DISPLAY_FORMAT)}")
-            info.append(f"  ·  total {format_tenths(last.scores.total)}")
+            info.append(f"  ·  last {self.history[-1].held_at.strftime(DISPLAY_FORMAT)}")
         self.query_one("#history-info", Static).update(info)
 
-        self.query_one("#chart-total", TrendChart).points = tuple(
-            ChartPoint(a.session, a.scores.total) for a in self.history
-        )
-        for chart in self._item_charts():
-            chart.points = self._item_points(str(chart.id).removeprefix("chart-"))
+    def _show_charts(self) -> None:
+        for measure in MEASURES.values():
+            profile = self.profile_of(measure)
+            chart = self.query_one(f"#chart-{measure.name}", TrendChart)
+            given = self.series[measure.name]
+            band = None
+            if measure.name == ORS.name and given and profile.judged:
+                band = (given[0].scores.total, rci(profile))
+            chart.title = chart_title(measure, profile)
+            chart.spec = chart_spec(measure, profile)
+            chart.band = band
+            if measure.name == ORS.name:
+                chart.practice = self.practice() if self.practice_shown else None
+            chart.points = self._points(measure.name)
+            chart.refresh()
+            for item_chart in self._item_charts(measure.name):
+                item_chart.points = self._points(
+                    measure.name, str(item_chart.id).removeprefix(f"chart-{measure.name}-")
+                )
 
-        rows: list[TextRow] = []
-        for administration, fired in reversed(list(zip(self.history, alerts, strict=True))):
-            values = administration.scores.as_dict()
-            total = administration.scores.total
-            total_cell = Text(format_tenths(total))
-            if self.ctx.config.profiles.of(administration.measure).below_cutoff(total):
-                total_cell = Text(f"▼{format_tenths(total)}", style="bold")
-            cells = (
-                Text(str(administration.session)),
-                Text(administration.administered_at.strftime("%Y-%m-%d")),
-                *(Text(format_tenths(values[key])) for key in SRS.keys),
-                total_cell,
-                Text(" ".join(alert.rule_id for alert in fired)),
+    def practice(self) -> PracticeBand | None:
+        """The practice's own middle band for the episode shown: from closed episodes (not
+        this one) on the same form whose intake is within the RCI of this one's; None with
+        too few of them, while sharing (it is about other clients), or without norms."""
+        given = self.series[ORS.name]
+        profile = self.profile_of(ORS)
+        if self.share.active or not given or not profile.judged:
+            return None
+        if self._closed_series is None:
+            try:
+                self._closed_series = self.ctx.store.closed_series(ORS.name)
+            except StoreError as error:
+                self.notify(str(error), severity="error", markup=False)
+                self._closed_series = []
+        shown = given[0].episode_id
+        series = [
+            [(a.session, a.scores.total) for a in episode]
+            for episode in self._closed_series
+            if episode[0].episode_id != shown and episode[-1].form == profile.form.name
+        ]
+        return practice_band(series, given[0].scores.total, rci(profile))
+
+    def action_practice_band(self) -> None:
+        """Show or hide the practice's own middle band on the ORS chart."""
+        self.practice_shown = not self.practice_shown
+        self.load()
+        if not self.practice_shown:
+            return
+        shown = self.query_one("#chart-ORS", TrendChart).practice
+        if shown is None:
+            self.notify(
+                f"Fewer than {MINIMUM_CASES} closed episodes here began like this one (intake "
+                "within the reliable change): the band around intake is shown instead.",
+                markup=False,
             )
-            rows.append(TextRow(key=administration.id, cells=cells))
-        self.query_one("#sessions", RowTable).set_rows(rows)
-        none = (
-            "No alerts in this episode."
-            if len(self.episodes) > 1
-            else "No alerts in this client's history."
+            self.practice_shown = False
+            return
+        self.notify(
+            f"Shaded: the middle half (25th to 75th percentile) of the totals of the "
+            f"{shown.cases} closed episodes of this practice whose intake was within the "
+            "reliable change of this one's, session by session. A description of past "
+            "clients here, not a norm or an expected course.",
+            markup=False,
+            timeout=10,
         )
-        self.query_one("#alert-list", Static).update(alert_lines(self.history, alerts, none=none))
+
+    def _show_table(self) -> None:
+        rows: list[TextRow] = []
+        # As the charts and the rules see a series: by the form of its latest session.
+        profiles = {measure.name: self.profile_of(measure) for measure in MEASURES.values()}
+        for row in reversed(self.history):
+            totals = []
+            for name in MEASURES:
+                administration = row.given.get(name)
+                if administration is None:
+                    totals.append(Text(NOT_GIVEN, style="dim"))
+                    continue
+                total = administration.scores.total
+                if profiles[name].below_cutoff(total):
+                    totals.append(Text(f"▼{format_tenths(total)}", style="bold"))
+                else:
+                    totals.append(Text(format_tenths(total)))
+            shown_alerts = "" if self.share.active else " ".join(a.rule_id for a in row.alerts)
+            cells = (
+                Text(str(row.session)),
+                Text(row.held_at.strftime("%Y-%m-%d")),
+                *totals,
+                Text(row.mode),
+                Text(shown_alerts),
+            )
+            rows.append(TextRow(key=row.session_id, cells=cells))
+        self.query_one("#sessions", RowTable).set_rows(rows)
 
     def show_names(self) -> None:
         """Show the client under the name for this moment (alias, or the name for sharing)."""
@@ -292,9 +510,9 @@ class HistoryScreen(ClientScreen):
     def _selected(self) -> str | None:
         return self.query_one("#sessions", RowTable).cursor_key
 
-    def _selected_session(self) -> Administration | None:
+    def _selected_session(self) -> SessionRow | None:
         selected = self._selected()
-        found = [a for a in self.history if a.id == selected]
+        found = [row for row in self.history if row.session_id == selected]
         if not found:
             self.notify("No session to work on yet.", markup=False)
             return None
@@ -350,20 +568,33 @@ class HistoryScreen(ClientScreen):
         self.app.push_screen(EndEpisodeScreen(self.client, episode, number), end)
 
     def action_toggle_items(self) -> None:
-        """Switch the chart between the total and the four items."""
-        items = self.query_one("#chart-items")
-        if not self._item_charts():
-            soft_item = self.profile.setting("soft_item")
-            charts = []
-            for item in SRS.items:
-                chart = TrendChart(
-                    item_spec(soft_item), title=f"{item.label}, 0 to 10", id=f"chart-{item.key}"
-                )
-                chart.points = self._item_points(item.key)
-                charts.append(chart)
-            items.mount_all(charts)
-        items.display = not items.display
-        self.query_one("#chart-total").display = not items.display
+        """Show each item of the ORS, then of the SRS, then the totals of both again."""
+        names = list(MEASURES)
+        place = names.index(self.items_of) + 1 if self.items_of in names else 0
+        self.items_of = names[place] if place < len(names) else None
+        if self.items_of is not None and not self._item_charts(self.items_of):
+            self._mount_item_charts(MEASURES[self.items_of])
+        for name in names:
+            self.query_one(f"#items-{name}").display = name == self.items_of
+        self.query_one("#chart-totals").display = self.items_of is None
+
+    def _mount_item_charts(self, measure: Measure) -> None:
+        # The SRS asks about an item below its soft prompt; the ORS's items have no line, nor
+        # has a form without norms.
+        profile = self.profile_of(measure)
+        soft_item = (
+            profile.setting("soft_item") if measure.name == SRS.name and profile.judged else None
+        )
+        charts = []
+        for item in measure.items:
+            chart = TrendChart(
+                item_spec(soft_item),
+                title=f"{measure.name} · {item.label}, 0 to 10",
+                id=f"chart-{measure.name}-{item.key}",
+            )
+            chart.points = self._points(measure.name, item.key)
+            charts.append(chart)
+        self.query_one(f"#items-{measure.name}").mount_all(charts)
 
     def action_rate(self) -> None:
         """Give the SRS to this client now."""
@@ -383,49 +614,56 @@ class HistoryScreen(ClientScreen):
         self.action_correct()
 
     def action_correct(self) -> None:
-        """Correct the values or the date of the selected session."""
-        administration = self._selected_session()
-        if administration is None:
+        """Correct the values (of each measure given) or the date of the selected session."""
+        row = self._selected_session()
+        if row is None:
             return
+        given = row.administrations
 
         def apply(correction: Correction | None) -> None:
             if correction is None:
                 return
             try:
-                self.ctx.store.correct(
-                    administration.id,
-                    correction.scores,
-                    administered_at=correction.administered_at,
-                    now=self.ctx.clock(),
-                )
+                for administration, scores in zip(given, correction.scores, strict=True):
+                    self.ctx.store.correct(
+                        administration.id,
+                        scores,
+                        administered_at=correction.administered_at,
+                        now=self.ctx.clock(),
+                    )
             except StoreError as error:
                 self.notify(str(error), severity="error", markup=False)
+                self.load()
                 return
             self.load()
-            self.notify(f"Session {administration.session} corrected.", markup=False)
+            self.notify(f"Session {row.session} corrected.", markup=False)
 
-        self.app.push_screen(CorrectSessionScreen(administration, self.ctx.clock()), apply)
+        self.app.push_screen(CorrectSessionScreen(given, self.ctx.clock()), apply)
 
     def action_delete(self) -> None:
-        """Delete the selected session, after a confirmation."""
-        administration = self._selected_session()
-        if administration is None:
+        """Delete the selected session (every measure given in it), after a confirmation."""
+        row = self._selected_session()
+        if row is None:
             return
-        when = administration.administered_at.strftime("%Y-%m-%d")
-        total = format_tenths(administration.scores.total)
+        when = row.held_at.strftime("%Y-%m-%d")
+        totals = ", ".join(
+            f"{a.measure} {format_tenths(a.scores.total)}" for a in row.administrations
+        )
 
         def delete() -> None:
             try:
-                self.ctx.store.delete_administration(administration.id)
+                for administration in row.administrations:
+                    self.ctx.store.delete_administration(administration.id)
             except StoreError as error:
                 self.notify(str(error), severity="error", markup=False)
+                self.load()
                 return
             self.load()
-            self.notify(f"Session {administration.session} deleted.", markup=False)
+            self.notify(f"Session {row.session} deleted.", markup=False)
 
         confirm_then(
             self.app,
-            f"Delete session {administration.session} ({when}, total {total})? "
+            f"Delete session {row.session} ({when}, {totals})? "
             "Its ratings and note are gone for good, and later sessions move up one.",
             delete,
             yes="Delete",
@@ -443,7 +681,7 @@ class HistoryScreen(ClientScreen):
         folder = self.ctx.store.path.parent / "reports"
         target = folder / f"srs-tui-report-{now.strftime('%Y-%m-%d-%H%M%S')}.html"
         # The episode on the screen, every measure and rater of it.
-        episode_id = self.history[0].episode_id if self.history else None
+        episode_id = self.episode.id if self.episode is not None else None
         records = report_records(self.ctx.store, self.client.id, episode_id)
         html = report_html(self.client, records, self.ctx.config.profiles, now)
         try:

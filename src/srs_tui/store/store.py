@@ -807,6 +807,21 @@ class Store:
         with _reading():
             return episodes_of(self._conn, client_id)
 
+    def closed_series(self, measure: str, rater: str = CLIENT) -> list[list[Administration]]:
+        """Every closed episode's administrations of one measure by one rater, an episode's in
+        time order, numbered within it (the practice's own comparison band reads them)."""
+        with _reading():
+            found = read_administrations(
+                self._conn,
+                episodes="SELECT id FROM episodes WHERE closed_at IS NOT NULL",
+                where="a.measure = ? AND a.rater = ?",
+                params=(measure, rater),
+            )
+        by_episode: dict[str, list[Administration]] = {}
+        for administration in found:
+            by_episode.setdefault(administration.episode_id, []).append(administration)
+        return list(by_episode.values())
+
     def close_episode(self, client_id: str, ending: str, *, at: datetime) -> Episode:
         """End the client's open episode, as planned or unplanned."""
         if ending not in ENDINGS:

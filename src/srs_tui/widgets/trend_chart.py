@@ -1,16 +1,25 @@
 """TrendChart: session values on a FIXED axis (0 to 40 for totals, 0 to 10 for items).
 
 Textual's Sparkline scales to the data, so a fall from 38 to 37 would look like a crash; a
-clinical trend needs the whole scale. The line is drawn in braille dots (2 x 4 to a cell), each
-session is a marker on it, and a session below the reference line (the cutoff) gets a different
-marker, so the chart never relies on colour alone.
+clinical trend needs the whole scale. The scale is fixed per measure, never fitted to the data,
+but it may give most of its rows to the range where the scores live (for the SRS, 30 to 40):
+the axis labels its values, and its rows outside that range are dashed (┊), so the bend in the
+scale is seen, not hidden.
+
+The sessions are spread over the whole width, in date order, with their dates under them. The
+line between them is drawn in braille dots (2 x 4 to a cell); each session is a marker on it,
+one shape at or above the cutoff and another below it, so the chart never relies on colour.
+Each reference line (the cutoff, the edges of the reliable-change band around intake) has a
+row of its own, and a session below a line is drawn on a row below it, one above on a row
+above it: a marker never sits on a line, whatever the chart's height.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
 
 from rich.style import Style
 from rich.text import Text
@@ -18,6 +27,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from srs_tui.measures import format_tenths
+from srs_tui.rules.practice import PracticeBand
 
 BRAILLE_BASE = 0x2800
 # Dot bits of a braille cell, by (column, row) within the cell's 2 x 4 grid.
@@ -33,15 +43,25 @@ DOT_BITS = {
 }
 MARK_OK = "●"
 MARK_LOW = "▼"
+REFERENCE_CHAR = "┄"  # the cutoff
+BAND_CHAR = "┈"  # the edges of the reliable-change band
+PRACTICE_CHAR = "░"  # the middle half of the practice's similar closed episodes
 AXIS_WIDTH = 4  # "40 ┤"
+MARGIN = 2  # cells left free at each end of the plot, so the first and last dates fit
+DATE_FORMAT = "%m-%d"
+FULL_DATE_FORMAT = "%Y-%m-%d"
+BAND_ROWS = 9  # the fewest rows of plot that show the band around intake
+REFERENCE = "reference"
+BAND = "band"
 
 
 @dataclass(frozen=True)
 class ChartPoint:
-    """One session: its number and its value in tenths."""
+    """One session: its number, its value in tenths and the day it was held."""
 
     session: int
     value: int
+    when: date | None = None
 
 
 @dataclass(frozen=True)
@@ -51,10 +71,14 @@ class ChartSpec:
     maximum: int  # tenths: 400 for totals, 100 for items
     reference: int | None  # tenths: the cutoff, or the soft prompt for an item
     reference_label: str
-    ticks: tuple[int, ...]  # tenths at which the axis is labelled
+    ticks: tuple[int, ...]  # tenths at which the axis may be labelled, the most wanted first
     # Whether a value is low, when the rules say it (a total at the cutoff may count as below
     # it); None: below the reference line.
     low: Callable[[int], bool] | None = None
+    # The range given most of the rows (focus_share of them), where the scores live; the rest
+    # of the scale shares what is left, in proportion. None: every value the same room.
+    focus: tuple[int, int] | None = None
+    focus_share: float = 0.7
 
     def is_low(self, value: int) -> bool:
         """Whether a value is low: below the reference line, or as the rules say."""
@@ -62,18 +86,53 @@ class ChartSpec:
             return self.low(value)
         return self.reference is not None and value < self.reference
 
+    def height_of(self, value: int) -> float:
+        """How high a value stands, from 0.0 (the bottom of the scale) to 1.0 (its top)."""
+        value = min(max(value, 0), self.maximum)
+        if self.focus is None:
+            return value / self.maximum
+        low, high = self.focus
+        rest = 1.0 - self.focus_share
+        outside = low + (self.maximum - high)
+        below = rest * low / outside if outside else 0.0
+        knots = [(0, 0.0), (low, below), (high, below + self.focus_share), (self.maximum, 1.0)]
+        for (v0, h0), (v1, h1) in itertools.pairwise(knots):
+            if value <= v1 and v1 > v0:
+                return h0 + (h1 - h0) * (value - v0) / (v1 - v0)
+        return 1.0
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A line across the chart: the cutoff, or an edge of the band around intake."""
+
+    value: int  # tenths
+    tag: str  # said at the line's end where there is room: "cutoff 25", "+5"
+    kind: str  # REFERENCE or BAND
+    equal_above: bool  # whether a value equal to it is drawn above it (else below)
+
+    def has_above(self, value: int) -> bool:
+        """Whether a value is drawn above this line."""
+        return value > self.value or (value == self.value and self.equal_above)
+
 
 @dataclass
-class _Plot:
-    """A chart laid out in cells, ready to be drawn row by row."""
+class Layout:
+    """Where everything of a chart falls, in cells of the plot (the axis not counted)."""
 
-    dots: list[list[int]]
-    marks: dict[tuple[int, int], ChartPoint]
-    labels: dict[int, int]
-    reference_row: int | None = None
-    reference_bits: int = 0
-    tag: str = ""
-    tag_start: int = 0
+    width: int
+    height: int
+    shown: list[ChartPoint]
+    columns: list[int]  # a marker's column, by point
+    rows: list[int]  # a marker's row, by point
+    dot_rows: list[int]  # the dot row (4 a cell) the line passes through at a marker
+    guides: list[tuple[Guide, int]]  # each line and its row
+    labels: dict[int, int]  # axis row -> the value (tenths) labelled there
+    focus_rows: tuple[int, int] | None  # the rows of the focus range, top and bottom
+    band_rows: tuple[int, int] | None = None  # the rows between the band's edges
+    dots: list[list[int]] = field(default_factory=list)
+    # By column: the rows (top, bottom) of the practice's middle band there, if any.
+    practice: list[tuple[int, int] | None] = field(default_factory=list)
 
 
 def _line(x0: int, y0: int, x1: int, y1: int) -> list[tuple[int, int]]:
@@ -95,17 +154,180 @@ def _line(x0: int, y0: int, x1: int, y1: int) -> list[tuple[int, int]]:
             y0 += sy
 
 
-def visible(points: Sequence[ChartPoint], plot_width: int) -> tuple[list[ChartPoint], int]:
-    """The latest points that fit, and the cells between two of them (at least 2)."""
+def visible(points: Sequence[ChartPoint], plot_width: int) -> tuple[list[ChartPoint], list[int]]:
+    """The latest points that fit at least two cells apart, and their columns, spread from
+    one end of the plot to the other."""
     if not points:
-        return [], 0
-    step = min(6, max(2, (plot_width - 1) // max(len(points) - 1, 1)))
-    fit = (plot_width - 1) // step + 1
-    return list(points[-fit:]), step
+        return [], []
+    margin = MARGIN if plot_width > 4 * MARGIN else 0
+    span = plot_width - 1 - 2 * margin
+    fit = max(span // 2 + 1, 1)
+    shown = list(points[-fit:])
+    if len(shown) == 1:
+        return shown, [plot_width // 2]
+    step = span / (len(shown) - 1)
+    return shown, [round(margin + index * step) for index in range(len(shown))]
+
+
+def _guide_rows(
+    spec: ChartSpec, guides: Sequence[Guide], values: Sequence[int], height: int
+) -> list[tuple[Guide, int]]:
+    """A row of its own for each line, as near its value as can be: a free row between two
+    lines when a value lies between them, and beyond the outer ones, so that every point has
+    a row on its own side of every line."""
+    ordered = sorted(guides, key=lambda guide: (-guide.value, guide.equal_above))
+    if not ordered:
+        return []
+    exact = [(1.0 - spec.height_of(guide.value)) * (height - 1) for guide in ordered]
+    gaps = [
+        2 if any(upper.has_above(v) is False and lower.has_above(v) for v in values) else 1
+        for upper, lower in itertools.pairwise(ordered)
+    ]
+    # At most three lines: every placement near their values is tried, the one that moves
+    # them least is kept.
+    reach = range(-3, 4)
+    best: tuple[float, list[int]] | None = None
+    for moves in itertools.product(reach, repeat=len(ordered)):
+        rows = [round(at) + move for at, move in zip(exact, moves, strict=True)]
+        if rows[0] < 1 or rows[-1] > height - 2:
+            continue
+        if any(b - a < gap for (a, b), gap in zip(itertools.pairwise(rows), gaps, strict=True)):
+            continue
+        cost = sum(abs(row - at) for row, at in zip(rows, exact, strict=True))
+        if best is None or cost < best[0]:
+            best = (cost, rows)
+    if best is None:  # too short a chart for them all: one after the other from the top
+        rows = [min(index * 2 + 1, height - 1) for index in range(len(ordered))]
+    else:
+        rows = best[1]
+    return list(zip(ordered, rows, strict=True))
+
+
+def _value_row(spec: ChartSpec, value: int, height: int) -> int:
+    return round((1.0 - spec.height_of(value)) * (height - 1))
+
+
+def _labels(
+    spec: ChartSpec, guides: list[tuple[Guide, int]], moved: set[int], height: int
+) -> dict[int, int]:
+    """The axis labels: the top and bottom, the cutoff on its row, then the ticks in the order
+    wanted, each with a free row from the next; none on a row a point was moved to (to its
+    side of a line), where a value would misname it."""
+    wanted = [(_value_row(spec, tick, height), tick) for tick in spec.ticks[:2]]
+    wanted += [(row, guide.value) for guide, row in guides if guide.kind == REFERENCE]
+    wanted += [(_value_row(spec, tick, height), tick) for tick in spec.ticks[2:]]
+    # A line sits near its value, not always on it: no other value is named on its row, nor
+    # inside the band, whose rows hold the points between its edges wherever they fall.
+    lines = {row: guide.value for guide, row in guides}
+    edges = sorted(row for guide, row in guides if guide.kind == BAND)
+    labels: dict[int, int] = {}
+    for row, value in wanted:
+        if row in moved and lines.get(row) != value:
+            continue
+        if lines.get(row, value) != value:
+            continue
+        if row not in lines and edges and edges[0] < row < edges[-1]:
+            continue
+        if all(abs(row - other) >= 2 for other in labels):
+            labels[row] = value
+    return labels
+
+
+def _practice_rows(
+    spec: ChartSpec,
+    places: list[tuple[ChartPoint, int]],
+    practice: Mapping[int, tuple[int, int]],
+    size: tuple[int, int],
+) -> list[tuple[int, int] | None]:
+    """The practice band's rows at each column: at a session's column, its number's band;
+    between two sessions' columns, the line between their bands."""
+    width, height = size
+    rows: list[tuple[int, int] | None] = [None] * width
+    known = [
+        (column, practice[point.session]) for point, column in places if point.session in practice
+    ]
+    for (x0, (low0, high0)), (x1, (low1, high1)) in itertools.pairwise(known):
+        for column in range(x0, x1 + 1):
+            share = (column - x0) / (x1 - x0) if x1 > x0 else 0.0
+            low = round(low0 + (low1 - low0) * share)
+            high = round(high0 + (high1 - high0) * share)
+            rows[column] = (_value_row(spec, high, height), _value_row(spec, low, height))
+    if len(known) == 1:
+        column, (low, high) = known[0]
+        rows[column] = (_value_row(spec, high, height), _value_row(spec, low, height))
+    return rows
+
+
+def lay_out(
+    spec: ChartSpec,
+    points: Sequence[ChartPoint],
+    guides: Sequence[Guide],
+    width: int,
+    height: int,
+    *,
+    practice: Mapping[int, tuple[int, int]] | None = None,
+) -> Layout:
+    """Where the markers, the line between them, the lines across and the labels fall."""
+    shown, columns = visible(points, width)
+    placed = _guide_rows(spec, guides, [point.value for point in shown], height)
+    rows: list[int] = []
+    dot_rows: list[int] = []
+    moved: set[int] = set()
+    for point in shown:
+        top, bottom = 0, height - 1
+        for guide, row in placed:
+            if guide.has_above(point.value):
+                bottom = min(bottom, row - 1)
+            else:
+                top = max(top, row + 1)
+        natural = _value_row(spec, point.value, height)
+        row = min(max(natural, top), max(bottom, top), height - 1)
+        if row != natural:
+            moved.add(row)
+        rows.append(row)
+        exact = round((1.0 - spec.height_of(point.value)) * (height * 4 - 1))
+        dot_rows.append(min(max(exact, row * 4), row * 4 + 3))
+    focus_rows = None
+    if spec.focus is not None:
+        focus_rows = (
+            _value_row(spec, spec.focus[1], height),
+            _value_row(spec, spec.focus[0], height),
+        )
+    edges = sorted(row for guide, row in placed if guide.kind == BAND)
+    layout = Layout(
+        width=width,
+        height=height,
+        shown=shown,
+        columns=columns,
+        rows=rows,
+        dot_rows=dot_rows,
+        guides=placed,
+        labels=_labels(spec, placed, moved, height),
+        focus_rows=focus_rows,
+        band_rows=(edges[0], edges[-1]) if len(edges) == 2 else None,
+    )
+    if practice:
+        at = list(zip(shown, columns, strict=True))
+        layout.practice = _practice_rows(spec, at, practice, (width, height))
+    layout.dots = [[0] * width for _ in range(height)]
+    places = list(zip(columns, dot_rows, strict=True))
+    for (x0, y0), (x1, y1) in itertools.pairwise(places):
+        for x, y in _line(x0 * 2, y0, x1 * 2, y1):
+            if 0 <= x // 2 < width and 0 <= y // 4 < height:
+                layout.dots[y // 4][x // 2] |= DOT_BITS[(x % 2, y % 4)]
+    return layout
+
+
+def _tag_start(cells: list[str], tag: str) -> int | None:
+    """Where a line's tag goes: its right end if free, else the rightmost free stretch."""
+    for start in range(len(cells) - len(tag), -1, -1):
+        if all(cell == "" for cell in cells[start : start + len(tag)]):
+            return start
+    return None
 
 
 class TrendChart(Widget):
-    """A line of session values on a fixed axis, with the reference line drawn across."""
+    """A line of session values on a fixed axis, with the reference lines drawn across."""
 
     DEFAULT_CSS = """
     TrendChart {
@@ -114,7 +336,10 @@ class TrendChart(Widget):
     TrendChart > .trend-chart--line { color: $primary; }
     TrendChart > .trend-chart--mark { color: $text; text-style: bold; }
     TrendChart > .trend-chart--low { color: $text-warning; text-style: bold; }
-    TrendChart > .trend-chart--reference { color: $warning; }
+    TrendChart > .trend-chart--reference { color: $warning; text-style: bold; }
+    TrendChart > .trend-chart--band { color: $text-muted; }
+    TrendChart > .trend-chart--band-fill { background: $secondary 12%; }
+    TrendChart > .trend-chart--practice { color: $secondary 60%; }
     TrendChart > .trend-chart--axis { color: $text-muted; }
     TrendChart > .trend-chart--title { text-style: bold; }
     """
@@ -124,135 +349,242 @@ class TrendChart(Widget):
         "trend-chart--mark",
         "trend-chart--low",
         "trend-chart--reference",
+        "trend-chart--band",
+        "trend-chart--band-fill",
+        "trend-chart--practice",
         "trend-chart--axis",
         "trend-chart--title",
     }
 
     points: reactive[tuple[ChartPoint, ...]] = reactive(())
+    # The reliable-change band: (intake, RCI) in tenths; None: no band.
+    band: reactive[tuple[int, int] | None] = reactive(None)
+    # The practice's own middle band, drawn instead of the reliable-change band when given.
+    practice: reactive[PracticeBand | None] = reactive(None)
+    spec: reactive[ChartSpec] = reactive(ChartSpec(400, None, "", ()))
 
     def __init__(
         self, spec: ChartSpec, *, title: str = "", id: str | None = None, classes: str = ""
     ) -> None:
         super().__init__(id=id, classes=classes)
-        self.spec = spec
+        self.set_reactive(TrendChart.spec, spec)
         self.title = title
+
+    def guides(self, plot_height: int = BAND_ROWS) -> list[Guide]:
+        """The lines across: the cutoff, and the band's edges inside the scale (not on a chart
+        too short to hold three lines and the rows between them)."""
+        spec = self.spec
+        found: list[Guide] = []
+        if spec.reference is not None:
+            value = format_tenths(spec.reference).removesuffix(".0")
+            found.append(
+                Guide(
+                    spec.reference,
+                    f" {spec.reference_label} {value} ",
+                    REFERENCE,
+                    equal_above=not spec.is_low(spec.reference),
+                )
+            )
+        if self.band is not None and self.practice is None and plot_height >= BAND_ROWS:
+            intake, rci = self.band
+            words = format_tenths(rci).removesuffix(".0")
+            # As the rules count it: a change of the RCI itself is a reliable change, so a
+            # total on an edge is drawn outside the band.
+            if intake + rci <= spec.maximum:
+                found.append(Guide(intake + rci, f" +{words} ", BAND, equal_above=True))
+            if intake - rci >= 0:
+                found.append(Guide(intake - rci, f" −{words} ", BAND, equal_above=False))
+        return found
 
     def _styles(self) -> dict[str, Style]:
         # Looked up once a render: a component style lookup per cell costs more than the chart.
         return {
             part: self.get_component_rich_style(f"trend-chart--{part}")
-            for part in ("line", "mark", "low", "reference", "axis", "title")
+            for part in (
+                "line",
+                "mark",
+                "low",
+                "reference",
+                "band",
+                "band-fill",
+                "practice",
+                "axis",
+                "title",
+            )
         }
 
-    def _row_of(self, value: int, dot_rows: int) -> int:
-        return round((self.spec.maximum - value) * (dot_rows - 1) / self.spec.maximum)
-
-    def _plot(self, shown: list[ChartPoint], step: int, width: int, height: int) -> _Plot:
-        """Where every dot, mark, label and the reference line fall, in cells."""
-        dot_rows = height * 4
-        dots = [[0] * width for _ in range(height)]
-        places = [(index * step, self._row_of(p.value, dot_rows)) for index, p in enumerate(shown)]
-        for (x0, y0), (x1, y1) in itertools.pairwise(places):
-            for x, y in _line(x0 * 2, y0, x1 * 2, y1):
-                if 0 <= x // 2 < width and 0 <= y // 4 < height:
-                    dots[y // 4][x // 2] |= DOT_BITS[(x % 2, y % 4)]
-        plot = _Plot(
-            dots=dots,
-            marks={(x, y // 4): point for (x, y), point in zip(places, shown, strict=True)},
-            labels={self._row_of(tick, dot_rows) // 4: tick for tick in self.spec.ticks},
+    def layout_for(self, width: int, height: int) -> Layout:
+        """The chart laid out in a plot of this many cells."""
+        practice = self.practice.by_session if self.practice is not None else None
+        return lay_out(
+            self.spec, self.points, self.guides(height), width, height, practice=practice
         )
-        if self.spec.reference is not None:
-            # On its exact dot row, dotted, so that on a short chart a point just below the
-            # line still reads as below it.
-            dot_row = self._row_of(self.spec.reference, dot_rows)
-            plot.reference_row = dot_row // 4
-            plot.reference_bits = DOT_BITS[(0, dot_row % 4)]
-            value = format_tenths(self.spec.reference).removesuffix(".0")
-            tag = f" {self.spec.reference_label} {value}"
-            start = width - len(tag)
-            row = plot.reference_row
-            # Named at its right end, unless a session's line or mark stands there.
-            if start > 0 and not any(
-                (c, row) in plot.marks or dots[row][c] for c in range(start, width)
-            ):
-                plot.tag = tag
-                plot.tag_start = start
-        return plot
-
-    def _plot_row(self, plot: _Plot, row: int, width: int, styles: dict[str, Style]) -> Text:
-        line = Text(no_wrap=True)
-        if row in plot.labels:
-            line.append(
-                f"{format_tenths(plot.labels[row]).removesuffix('.0'):>2} ┤", styles["axis"]
-            )
-        else:
-            line.append("   │", styles["axis"])
-        on_reference = row == plot.reference_row
-        cells: list[tuple[str, str]] = []  # (character, style part)
-        for column in range(width):
-            point = plot.marks.get((column, row))
-            bits = plot.dots[row][column]
-            if point is not None:
-                low = self.spec.is_low(point.value)
-                cells.append((MARK_LOW, "low") if low else (MARK_OK, "mark"))
-            elif bits:
-                extra = plot.reference_bits if on_reference else 0
-                cells.append((chr(BRAILLE_BASE + (bits | extra)), "line"))
-            elif on_reference and plot.tag and column >= plot.tag_start:
-                cells.append((plot.tag[column - plot.tag_start], "reference"))
-            elif on_reference:
-                cells.append((chr(BRAILLE_BASE + plot.reference_bits), "reference"))
-            else:
-                cells.append((" ", ""))
-        # One span a run of cells in the same style, not one a cell: far less to render.
-        for part, run in itertools.groupby(cells, key=lambda cell: cell[1]):
-            line.append("".join(char for char, _ in run), styles[part] if part else None)
-        return line
 
     def render(self) -> Text:
         styles = self._styles()
         width, height = self.content_size
         title_rows = 1 if self.title else 0
-        plot_height = max(height - 1 - title_rows, 2)
+        # Under the plot: the axis with a tick at each session, the dates, and the session
+        # numbers when the chart is tall enough to spare a row for them; a short chart has
+        # the dates alone.
+        under = 3 if height >= 14 else 2 if height >= 8 else 1
+        plot_height = max(height - under - title_rows, 3)
         plot_width = max(width - AXIS_WIDTH, 4)
-        shown, step = visible(self.points, plot_width)
-        plot = self._plot(shown, step, plot_width, plot_height)
+        layout = self.layout_for(plot_width, plot_height)
         lines: list[Text] = []
         if self.title:
-            lines.append(Text.assemble((self.title, styles["title"]), no_wrap=True))
-        lines += [self._plot_row(plot, row, plot_width, styles) for row in range(plot_height)]
-        lines.append(self._session_axis(shown, step, plot_width, styles["axis"]))
+            title = self.title
+            if layout.band_rows is not None and self.band is not None:
+                title += f"  {BAND_CHAR} intake ±{format_tenths(self.band[1]).removesuffix('.0')}"
+            if self.practice is not None:
+                title += f"  {PRACTICE_CHAR} middle half, {self.practice.cases} alike here"
+            lines.append(Text.assemble((title, styles["title"]), no_wrap=True))
+        lines += [self._plot_row(layout, row, styles) for row in range(plot_height)]
+        lines += self._x_axis(layout, styles["axis"], under)
+        for line in lines:
+            line.truncate(width, overflow="ellipsis")  # a line wrapped would push the chart down
         return Text("\n", no_wrap=True).join(lines)
 
+    def _plot_row(self, layout: Layout, row: int, styles: dict[str, Style]) -> Text:
+        line = Text(_axis_cell(layout, row), styles["axis"], no_wrap=True)
+        band = layout.band_rows is not None and layout.band_rows[0] < row < layout.band_rows[1]
+        chars, parts = self._cells(layout, row)
+        # One span a run of cells in the same style, not one a cell: far less to render.
+        for part, run in itertools.groupby(zip(chars, parts, strict=True), key=lambda c: c[1]):
+            style = styles[part] if part else Style()
+            if band:
+                style = style + Style(bgcolor=styles["band-fill"].bgcolor)
+            line.append("".join(char or " " for char, _ in run), style)
+        return line
+
+    def _cells(self, layout: Layout, row: int) -> tuple[list[str], list[str]]:
+        """Each cell of a plot row and its style part: a marker, else the line between them,
+        else a line's tag or the line itself, else the practice band; "" for an empty one."""
+        width = layout.width
+        chars = [""] * width
+        parts = [""] * width
+        for point, column, at in zip(layout.shown, layout.columns, layout.rows, strict=True):
+            if at == row:
+                low = self.spec.is_low(point.value)
+                chars[column], parts[column] = (MARK_LOW, "low") if low else (MARK_OK, "mark")
+        for column in range(width):
+            if not chars[column] and layout.dots[row][column]:
+                chars[column] = chr(BRAILLE_BASE + layout.dots[row][column])
+                parts[column] = "line"
+        guide = next((guide for guide, at in layout.guides if at == row), None)
+        if guide is not None:
+            start = _tag_start(chars, guide.tag)
+            if start is not None:
+                for offset, char in enumerate(guide.tag):
+                    chars[start + offset], parts[start + offset] = char, guide.kind
+            fill = REFERENCE_CHAR if guide.kind == REFERENCE else BAND_CHAR
+            for column in range(width):
+                if not chars[column]:
+                    chars[column], parts[column] = fill, guide.kind
+        for column, rows in enumerate(layout.practice):
+            if rows is not None and rows[0] <= row <= rows[1] and not chars[column]:
+                chars[column], parts[column] = PRACTICE_CHAR, "practice"
+        return chars, parts
+
     @staticmethod
-    def _session_axis(shown: list[ChartPoint], step: int, plot_width: int, style: Style) -> Text:
-        """Session numbers under their points, as many as fit without touching."""
-        cells = [" "] * plot_width
-        next_free = 0
-        for index, point in enumerate(shown):
-            label = str(point.session)
-            start = index * step
-            if start >= next_free and start + len(label) <= plot_width:
-                cells[start : start + len(label)] = list(label)
-                next_free = start + len(label) + 1
-        axis = Text("   └", style=style, no_wrap=True)
-        axis.append("".join(cells), style)
-        if not shown:
-            axis = Text.assemble(("    no sessions yet", style), no_wrap=True)
-        return axis
+    def _x_axis(layout: Layout, style: Style, under: int) -> list[Text]:
+        """The rows under the plot: the axis with a tick under each session, then each
+        session's date, then its number (as many rows as given; one: the dates on the axis)."""
+        if not layout.shown:
+            return [Text("   └ no sessions yet", style=style, no_wrap=True)]
+        dated = [
+            (point.when, column)
+            for point, column in zip(layout.shown, layout.columns, strict=True)
+            if point.when is not None
+        ]
+        dates = _spread_labels(_date_labels(dated), layout.width)
+        if under == 1:
+            return [Text("   └" + dates, style=style, no_wrap=True)]
+        ticks = ["─"] * layout.width
+        for column in layout.columns:
+            ticks[column] = "┬"
+        rows = [Text("   └" + "".join(ticks), style=style, no_wrap=True)]
+        rows.append(Text("    " + dates, style=style))
+        if under >= 3:
+            numbered = [
+                (f"#{point.session}", column)
+                for point, column in zip(layout.shown, layout.columns, strict=True)
+            ]
+            rows.append(Text("    " + _spread_labels(numbered, layout.width), style=style))
+        for row in rows:
+            row.no_wrap = True
+        return rows
 
 
-def total_spec(below_cutoff: Callable[[int], bool], cutoff: int | None) -> ChartSpec:
+def _axis_cell(layout: Layout, row: int) -> str:
+    """The axis at a row of the plot: a value's label, or the axis line, dashed where the
+    scale is compressed."""
+    if row in layout.labels:
+        label = format_tenths(layout.labels[row]).removesuffix(".0")
+        return f"{label:>2} ┤"
+    focus = layout.focus_rows
+    compressed = focus is not None and not focus[0] <= row <= focus[1]
+    return "   ┊" if compressed else "   │"
+
+
+def _date_labels(dated: list[tuple[date, int]]) -> list[tuple[str, int]]:
+    """Month and day under each session; the year with the first, and where it changes; a
+    day said once (the sessions after it that day are left unlabelled)."""
+    labels = []
+    year = None
+    previous = None
+    for when, column in dated:
+        if when == previous:
+            continue
+        shown = when.strftime(FULL_DATE_FORMAT if when.year != year else DATE_FORMAT)
+        year, previous = when.year, when
+        labels.append((shown, column))
+    return labels
+
+
+def _spread_labels(labels: list[tuple[str, int]], width: int) -> str:
+    """Labels centred under their columns, the latest first, then from the left, as many as
+    fit with a space between; a full date that does not fit is shortened to month and day."""
+    cells = [" "] * width
+    taken: list[tuple[int, int]] = []
+
+    def place(text: str, column: int) -> bool:
+        start = min(max(column - len(text) // 2, 0), width - len(text))
+        end = start + len(text)
+        if start < 0 or any(start <= b and a <= end for a, b in taken):
+            return False
+        cells[start:end] = list(text)
+        taken.append((start, end))
+        return True
+
+    order = labels[-1:] + labels[:-1]
+    for text, column in order:
+        if not place(text, column) and len(text) > len(DATE_FORMAT) + 2:
+            place(text[5:], column)  # "2026-03-14" -> "03-14"
+    return "".join(cells)
+
+
+def total_spec(
+    below_cutoff: Callable[[int], bool], cutoff: int | None, focus: tuple[int, int] | None = None
+) -> ChartSpec:
     """The scale of a total: 0 to 40, the cutoff drawn across, and the rules' "below it"."""
+    inside: tuple[int, ...] = ()
+    if focus is not None:
+        # Round values: every 5 points in the focus range, then every 2 in a narrow one.
+        low, high = focus
+        inside = tuple(v for v in range(low, high + 1) if v % 50 == 0)
+        if high - low <= 100:
+            inside += tuple(v for v in range(low, high + 1) if v % 20 == 0 and v % 50)
     return ChartSpec(
         maximum=400,
         reference=cutoff,
         reference_label="cutoff",
-        ticks=(0, 100, 200, 300, 400),
+        ticks=(400, 0, *inside, 100, 200, 300),
         low=below_cutoff,
+        focus=focus,
     )
 
 
-def item_spec(soft_item: int) -> ChartSpec:
-    """The scale of one item: 0 to 10, the soft prompt drawn across."""
-    return ChartSpec(maximum=100, reference=soft_item, reference_label="prompt", ticks=(0, 50, 100))
+def item_spec(soft_item: int | None) -> ChartSpec:
+    """The scale of one item: 0 to 10, the soft prompt (if any) drawn across."""
+    return ChartSpec(maximum=100, reference=soft_item, reference_label="prompt", ticks=(100, 0, 50))

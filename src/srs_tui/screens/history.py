@@ -183,7 +183,13 @@ class HistoryScreen(ClientScreen):
     AUTO_FOCUS = "#sessions"
 
     BINDINGS = [
-        Binding("r", "rate", "Rate", tooltip="Give the SRS to this client now", id="history.rate"),
+        Binding(
+            "r",
+            "rate",
+            "Rate",
+            tooltip="Rate this client now: the ORS, or the SRS after today's ORS",
+            id="history.rate",
+        ),
         Binding(
             "i",
             "toggle_items",
@@ -597,7 +603,7 @@ class HistoryScreen(ClientScreen):
         self.query_one(f"#items-{measure.name}").mount_all(charts)
 
     def action_rate(self) -> None:
-        """Give the SRS to this client now."""
+        """Rate this client now: the ORS, or the SRS after today's ORS."""
         from srs_tui.screens.navigation import open_rating
 
         self.chosen_episode = None  # back here, show where the new session went

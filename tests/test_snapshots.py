@@ -56,3 +56,28 @@ def test_history(snap_compare: Any, demo_db: Path, size: tuple[int, int]) -> Non
 
 def test_history_items(snap_compare: Any, demo_db: Path) -> None:
     assert snap_compare(build_app(demo_db), press=["enter", "i"], terminal_size=(120, 36))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_srs_rating_screen_after_skipping_the_ors(
+    snap_compare: Any, demo_db: Path, size: tuple[int, int]
+) -> None:
+    app = build_app(demo_db, client="Casey (demo)")
+    assert snap_compare(app, press=["ctrl+n", *PARTLY_RATED], terminal_size=size)
+
+
+def test_srs_feedback_after_the_ors(snap_compare: Any, demo_db: Path) -> None:
+    async def ors_then_srs(pilot: Pilot[Any]) -> None:
+        await pilot.press(*FULLY_RATED, "ctrl+s")
+        await pilot.pause()
+        await pilot.press("ctrl+n")  # from the ORS's feedback to the SRS of the same session
+        await pilot.pause()
+        await _rate_save_and_still_the_cursor(pilot)
+
+    app = build_app(demo_db, client="Casey (demo)")
+    assert snap_compare(app, terminal_size=(120, 36), run_before=ors_then_srs)
+
+
+def test_history_of_a_child(snap_compare: Any, demo_db: Path) -> None:
+    app = build_app(demo_db)
+    assert snap_compare(app, press=["slash", *"robin", "enter"], terminal_size=(120, 36))

@@ -34,6 +34,15 @@ SHOTS: list[tuple[str, tuple[int, int], str | None, list[str]]] = [
     ("rate-120x36", (120, 36), CLIENT, TYPED),
     ("feedback-80x24", (80, 24), CLIENT, [*ALL_FOUR, "ctrl+s"]),
     ("feedback-120x36", (120, 36), CLIENT, [*ALL_FOUR, "ctrl+s"]),
+    # The SRS at the end of the same visit: from the ORS's feedback, Ctrl+N.
+    ("rate-srs-120x36", (120, 36), CLIENT, [*ALL_FOUR, "ctrl+s", "ctrl+n", *TYPED]),
+    (
+        "feedback-srs-120x36",
+        (120, 36),
+        CLIENT,
+        [*ALL_FOUR, "ctrl+s", "ctrl+n", *ALL_FOUR, "ctrl+s"],
+    ),
+    ("history-child-120x36", (120, 36), None, ["slash", *"robin", "enter"]),
 ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from rich.text import Text
 from textual import on
@@ -29,7 +30,7 @@ from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import Episode
 from srs_tui.widgets.key_bar import KeyBar
-from srs_tui.widgets.row_table import Column, RowTable, TextRow
+from srs_tui.widgets.row_table import Column, RowTable
 from srs_tui.widgets.trend_chart import ChartPoint, ChartSpec, TrendChart, item_spec, total_spec
 
 ALERT_SESSIONS_LISTED = 6  # older ones stay in the table's Alerts column; wrapping costs
@@ -38,6 +39,40 @@ NOT_GIVEN = "–"
 # ORS ten points either side of the form's cutoff. Fixed per form, never fitted to the data.
 SRS_FOCUS = (300, 400)
 ORS_FOCUS_REACH = 100
+
+
+class _TableRow:
+    """A session as a row of the table, its cells made when it is first drawn."""
+
+    def __init__(self, row: SessionRow, profiles: dict[str, Profile], *, alerts: bool) -> None:
+        self.row = row
+        self.key = row.session_id
+        self.profiles = profiles
+        # Rule ids name verdicts: never on a shared screen.
+        self.alert_ids = " ".join(a.rule_id for a in row.alerts) if alerts else ""
+
+    @cached_property
+    def cells(self) -> tuple[Text, ...]:
+        """Number, date, each measure's total (▼ below its cutoff), mode, the rule ids."""
+        row = self.row
+        totals = []
+        for name in MEASURES:
+            administration = row.given.get(name)
+            if administration is None:
+                totals.append(Text(NOT_GIVEN, style="dim"))
+                continue
+            total = administration.scores.total
+            if self.profiles[name].below_cutoff(total):
+                totals.append(Text(f"▼{format_tenths(total)}", style="bold"))
+            else:
+                totals.append(Text(format_tenths(total)))
+        return (
+            Text(str(row.session)),
+            Text(row.held_at.strftime("%Y-%m-%d")),
+            *totals,
+            Text(row.mode),
+            Text(self.alert_ids),
+        )
 
 
 @dataclass(frozen=True)
@@ -483,31 +518,21 @@ class HistoryScreen(ClientScreen):
         )
 
     def _show_table(self) -> None:
-        rows: list[TextRow] = []
         # As the charts and the rules see a series: by the form of its latest session.
         profiles = {measure.name: self.profile_of(measure) for measure in MEASURES.values()}
-        for row in reversed(self.history):
-            totals = []
-            for name in MEASURES:
-                administration = row.given.get(name)
-                if administration is None:
-                    totals.append(Text(NOT_GIVEN, style="dim"))
-                    continue
-                total = administration.scores.total
-                if profiles[name].below_cutoff(total):
-                    totals.append(Text(f"▼{format_tenths(total)}", style="bold"))
-                else:
-                    totals.append(Text(format_tenths(total)))
-            shown_alerts = "" if self.share.active else " ".join(a.rule_id for a in row.alerts)
-            cells = (
-                Text(str(row.session)),
-                Text(row.held_at.strftime("%Y-%m-%d")),
-                *totals,
-                Text(row.mode),
-                Text(shown_alerts),
-            )
-            rows.append(TextRow(key=row.session_id, cells=cells))
-        self.query_one("#sessions", RowTable).set_rows(rows)
+        rows = [
+            _TableRow(row, profiles, alerts=not self.share.active) for row in reversed(self.history)
+        ]
+        # The widest cell of each column, worked out from the strings, so that a row's cells
+        # are made only when it is drawn: an episode of 200 sessions shows about 10 at once.
+        widths = [
+            max((len(str(row.session)) for row in self.history), default=1),
+            10,  # a date
+            *(5 for _ in MEASURES),  # "▼40.0"
+            max((len(row.mode) for row in self.history), default=1),
+            max((len(row.alert_ids) for row in rows), default=0),
+        ]
+        self.query_one("#sessions", RowTable).set_rows(rows, widths=widths)
 
     def show_names(self) -> None:
         """Show the client under the name for this moment (alias, or the name for sharing)."""

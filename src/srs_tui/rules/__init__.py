@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from srs_tui.measures import ALLIANCE, MEASURES, OUTCOME, Form, Measure
 from srs_tui.rules.alliance import RULE_SET as ALLIANCE_RULES
-from srs_tui.rules.alliance import Feedback, summarize
 from srs_tui.rules.base import (
     ITEM_POINTS,
     RELIABILITY,
@@ -21,6 +20,7 @@ from srs_tui.rules.base import (
     TOTAL_POINTS,
     Alert,
     Alerts,
+    Feedback,
     Judged,
     Profile,
     Profiles,
@@ -28,6 +28,7 @@ from srs_tui.rules.base import (
     RuleSet,
     Setting,
     concerns,
+    summarize,
 )
 from srs_tui.rules.outcome import RULE_SET as OUTCOME_RULES
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from srs_tui.measures import ALLIANCE, Scores, format_tenths
 from srs_tui.rules.base import (
@@ -21,7 +20,6 @@ from srs_tui.rules.base import (
     Rule,
     RuleSet,
     Setting,
-    concerns,
 )
 
 # The rule set's own numbers, beyond the cutoff every profile has; the settings file can
@@ -102,24 +100,6 @@ RISING = Rule(
     positive=True,
 )
 RULES: tuple[Rule, ...] = (PERSISTENT_LOW, DROP, BELOW_CUTOFF, FALLING, LOW_ITEM, RISING)
-
-
-@dataclass(frozen=True)
-class Feedback:
-    """What the therapist sees right after saving: total, alerts, the lowest item and its value.
-
-    What to ask about it is in the client's words and language: the screen asks the wording.
-    """
-
-    total: int
-    alerts: tuple[Alert, ...]
-    lowest_key: str
-    lowest_value: int
-
-    @property
-    def needs_attention(self) -> bool:
-        """Whether any rule other than a positive note fired."""
-        return bool(concerns(self.alerts))
 
 
 def _points(values: Sequence[int]) -> str:
@@ -299,20 +279,6 @@ def alerts_by_session(
         window = totals[max(0, end + 1 - keep) : end + 1]
         judged.append(alerts_of(window, scores, profile, low_run=run))
     return judged
-
-
-def summarize(
-    history: Sequence[Scores], profile: Profile, numbers: Sequence[int] | None = None
-) -> Feedback:
-    """The feedback for the last session of a non-empty history, by its profile's rules."""
-    scores = history[-1]
-    lowest_key, value = scores.lowest()
-    return Feedback(
-        total=scores.total,
-        alerts=profile.latest_alerts(history, numbers),
-        lowest_key=lowest_key,
-        lowest_value=value,
-    )
 
 
 RULE_SET = RuleSet(

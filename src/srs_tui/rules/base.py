@@ -306,3 +306,35 @@ class Profiles:
     def lookback(self) -> int:
         """The longest look-back of any profile's rules."""
         return max((profile.lookback for profile in self), default=0)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the therapist sees right after saving: total, alerts, the lowest item and its value.
+
+    What to ask about it is in the client's words and language: the screen asks the wording.
+    """
+
+    total: int
+    alerts: tuple[Alert, ...]
+    lowest_key: str
+    lowest_value: int
+
+    @property
+    def needs_attention(self) -> bool:
+        """Whether any rule that counts as needing attention fired (not a good sign or a note)."""
+        return bool(concerns(self.alerts))
+
+
+def summarize(
+    history: Sequence[Scores], profile: Profile, numbers: Sequence[int] | None = None
+) -> Feedback:
+    """The feedback for the last session of a non-empty history, by its profile's rules."""
+    scores = history[-1]
+    lowest_key, value = scores.lowest()
+    return Feedback(
+        total=scores.total,
+        alerts=profile.latest_alerts(history, numbers),
+        lowest_key=lowest_key,
+        lowest_value=value,
+    )

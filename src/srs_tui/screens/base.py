@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import events, on
 from textual.app import App
 from textual.dom import DOMNode
 from textual.reactive import reactive
@@ -11,6 +10,7 @@ from textual.screen import Screen
 from srs_tui.context import NOT_SHARING, AppContext, Share
 from srs_tui.store import Client
 from srs_tui.widgets.share_banner import ShareBanner
+from srs_tui.wording.ui import UiWords, ui_words
 
 
 class SharingApp(App[None]):
@@ -28,47 +28,47 @@ def share_of(node: DOMNode) -> Share:
 
 
 class ClientScreen(Screen[None]):
-    """One client's own screen: the only kind reachable while that client's screen is shared.
+    """One client's own screen: the therapist's, or, built with shared, a client view.
 
-    Subclasses draw the client's name with shown_name() and redraw it in show_names(), which
-    runs whenever sharing starts or stops."""
+    A client view lives in the app's share mode, a screen stack that holds only the shared
+    client's views: it is one from its birth to its end, shows the banner, the name chosen for
+    sharing and words in the client's language (self.say), and nothing a clinician would not
+    say to the client. A therapist's screen never shows while the window is shared, so it
+    needs no guard: its words are English (self.say in English), and the client's items in
+    the client's language.
+    """
 
-    def __init__(self, ctx: AppContext, client: Client) -> None:
+    def __init__(self, ctx: AppContext, client: Client, *, shared: Share | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.client = client
+        self.shared = shared if shared is not None and shared.active else None
+        self.say: UiWords = ui_words(client.language if self.shared else "en")
+
+    @property
+    def client_view(self) -> bool:
+        """Whether this is a client view, shown on a shared screen."""
+        return self.shared is not None
 
     @property
     def share(self) -> Share:
-        """Whether, and for which client, the screen is being shared now."""
-        return share_of(self)
+        """The share this screen was built for (not sharing: a therapist's screen)."""
+        return self.shared or NOT_SHARING
 
     def shown_name(self) -> str:
-        """The client's name for this moment: the alias, or the name chosen for sharing."""
+        """The client's name on this screen: the alias, or the name chosen for sharing."""
         return self.share.shown_name(self.client)
 
     def share_banner(self) -> ShareBanner:
-        """The banner to compose at the top: shown while the screen is shared."""
-        return ShareBanner(shown=self.share.active)
+        """The banner to compose at the top: a client view's, docked, never scrolled away."""
+        return ShareBanner(self.say("share.banner"), shown=self.client_view)
 
     def show_names(self) -> None:
-        """Draw the client's name again, as share mode now shows it."""
+        """Draw the client's name again (after a change of the client's record)."""
 
     def has_unsaved(self) -> bool:
         """Whether leaving now would lose what was typed."""
         return False
-
-    @on(events.Mount)
-    def _watch_share(self) -> None:
-        # Watched for as long as the screen lives, under other screens too: a name below the
-        # top is right when the screen comes back.
-        if isinstance(self.app, SharingApp):
-            self.watch(self.app, "share", self._share_changed, init=False)
-
-    def _share_changed(self, share: Share) -> None:
-        for banner in self.query(ShareBanner):
-            banner.display = share.active
-        self.show_names()
 
 
 class ClientChooser(Screen[None]):

@@ -15,7 +15,7 @@ from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Header, Static
 
-from srs_tui.context import AppContext
+from srs_tui.context import AppContext, Share
 from srs_tui.details import DISPLAY_FORMAT, SessionDetails
 from srs_tui.measures import ORS, SRS, Measure, Scores, total_of
 from srs_tui.rules import summarize
@@ -130,10 +130,12 @@ class RateScreen(ClientScreen):
         measure: Measure = SRS,
         *,
         details: SessionDetails | None = None,
+        shared: Share | None = None,
     ) -> None:
         """details: the date, mode and setting of the session this rating joins (the SRS after
-        a back-dated ORS); None: now, with the default mode and setting."""
-        super().__init__(ctx, client)
+        a back-dated ORS); None: now, with the default mode and setting. shared: a client
+        view, in share mode."""
+        super().__init__(ctx, client, shared=shared)
         preset_breakpoints(self)
         self.measure = measure
         self.form = measure.form_for(client.age_band).name

@@ -18,6 +18,8 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
+from srs_tui.wording.ui import UiWords
+
 
 class KeyCell(NamedTuple):
     """Where one key sits on the bar, and what it does."""
@@ -57,8 +59,11 @@ class KeyBar(Widget):
     """
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--hover"}
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, words: UiWords | None = None) -> None:
+        """words: a client view's: only the keys with a label in them are shown, in the
+        client's language (a therapist-only key has none); None: every key, as bound."""
         super().__init__(id=id)
+        self.words = words
         self._cells: list[KeyCell] = []
         self._hover: int | None = None
 
@@ -81,19 +86,25 @@ class KeyBar(Widget):
             binding = active.binding
             if not binding.show or binding.action in seen:
                 continue
+            description, tooltip = binding.description, active.tooltip or binding.tooltip
+            if self.words is not None:
+                label = self.words.key_label(binding.id) if binding.id else None
+                if label is None:
+                    continue
+                description, tooltip = label, ""
             seen.add(binding.action)
             display = self.app.get_key_display(binding)
             # Drawn as " key " then "description ".
-            width = cell_len(display) + cell_len(binding.description) + 3
+            width = cell_len(display) + cell_len(description) + 3
             cells.append(
                 KeyCell(
                     x,
                     x + width,
                     binding.key,
                     display,
-                    binding.description,
+                    description,
                     active.enabled,
-                    active.tooltip or binding.tooltip,
+                    tooltip,
                 )
             )
             x += width

@@ -1,19 +1,16 @@
-"""ShareBanner: the line that says the screen is being shared, on every client-facing screen."""
+"""ShareBanner: the line that says the screen is being shared, on every client view."""
 
 from __future__ import annotations
 
 from textual.widgets import Static
 
-TEXT = "● SHARING  ·  this client's screens only  ·  Ctrl+O to stop"
-
 
 class ShareBanner(Static):
-    """Shown while share mode is on; words and a symbol, not only a colour.
-
-    Its screen shows and hides it as sharing starts and stops."""
+    """Words and a symbol, not only a colour, docked at the top: never scrolled away."""
 
     DEFAULT_CSS = """
     ShareBanner {
+        dock: top;
         height: 1;
         padding: 0 1;
         background: $warning;
@@ -22,6 +19,6 @@ class ShareBanner(Static):
     }
     """
 
-    def __init__(self, *, shown: bool) -> None:
-        super().__init__(TEXT, markup=False, classes="share-banner")
+    def __init__(self, text: str, *, shown: bool) -> None:
+        super().__init__(text, markup=False, classes="share-banner")
         self.display = shown

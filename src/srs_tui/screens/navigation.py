@@ -7,9 +7,10 @@ from typing import Any
 from textual.app import App
 from textual.screen import Screen
 
-from srs_tui.context import AppContext
+from srs_tui.context import AppContext, Share
+from srs_tui.rules import Feedback
 from srs_tui.screens.base import ClientScreen, share_of
-from srs_tui.store import Client, StoreError
+from srs_tui.store import Administration, Client, StoreError
 
 
 class LaunchScreen(Screen[None]):
@@ -58,10 +59,13 @@ def _back_while_sharing(screen: Screen[Any], ctx: AppContext, client_id: str | N
         screen.app.switch_screen(HistoryScreen(ctx, ctx.store.client(client_id)))
 
 
-def open_rating(app: App[Any], ctx: AppContext, client: Client) -> None:
+def open_rating(
+    app: App[Any], ctx: AppContext, client: Client, *, shared: Share | None = None
+) -> None:
     """Open the rating screen for client with the measure this moment of their visit needs:
     the ORS when today's session has none (the start of a visit), the SRS when it has an ORS
-    and no SRS (its end). Either can be skipped or given alone from there."""
+    and no SRS (its end). Either can be skipped or given alone from there. shared: as a
+    client view, in share mode."""
     from srs_tui.measures import ORS, measure_named
     from srs_tui.screens.rate import RateScreen
 
@@ -69,4 +73,19 @@ def open_rating(app: App[Any], ctx: AppContext, client: Client) -> None:
         name = ctx.store.measure_to_offer(client.id, ctx.clock().date())
     except StoreError:
         name = ORS.name  # unreadable now: the start of a visit, and the save says what is wrong
-    app.push_screen(RateScreen(ctx, client, measure_named(name)))
+    app.push_screen(RateScreen(ctx, client, measure_named(name), shared=shared))
+
+
+def after_save(
+    screen: ClientScreen,
+    saved: Administration,
+    feedback: Feedback,
+    intake: Administration,
+) -> None:
+    """What follows a save, in place of the rating screen: the therapist's feedback (alerts,
+    what to ask, the note); on a shared screen, the client's thanks, while the therapist's
+    feedback waits for sharing to stop."""
+    from srs_tui.screens.feedback import FeedbackScreen  # its TextArea: only when needed
+
+    therapist = FeedbackScreen(screen.ctx, screen.client, saved, feedback, intake=intake)
+    screen.app.switch_screen(therapist)

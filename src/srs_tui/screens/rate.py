@@ -20,7 +20,7 @@ from srs_tui.details import DISPLAY_FORMAT, SessionDetails
 from srs_tui.measures import ORS, SRS, Measure, Scores, total_of
 from srs_tui.rules import summarize
 from srs_tui.screens.base import ClientScreen
-from srs_tui.screens.navigation import go_back
+from srs_tui.screens.navigation import after_save, go_back
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.widgets.action_button import ActionButton
@@ -304,11 +304,7 @@ class RateScreen(ClientScreen):
         feedback = summarize(
             [given.scores for given in series], self.profile, [given.session for given in series]
         )
-        from srs_tui.screens.feedback import FeedbackScreen  # its TextArea: only when needed
-
-        self.app.switch_screen(
-            FeedbackScreen(self.ctx, self.client, saved, feedback, intake=series[0])
-        )
+        after_save(self, saved, feedback, series[0])
 
     def _history_to(self, saved: Administration) -> list[Administration]:
         """The measure's series in the saved session's episode in time order, up to and

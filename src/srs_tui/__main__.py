@@ -196,6 +196,23 @@ def _run_command(args: argparse.Namespace) -> int:
         )
 
 
+# Clear the screen and the scrollback, cursor home: what the terminal showed before the app
+# (an export naming another client, a path) must not reappear on a window still shared.
+BLANK = "\x1b[H\x1b[2J\x1b[3J"
+
+
+def _blank_terminal() -> None:
+    """Leave the terminal blank, where it is one."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream.isatty():
+                stream.write(BLANK)
+                stream.flush()
+                return
+        except (OSError, ValueError):
+            continue
+
+
 def _run(
     db_path: Path,
     client: str | None,
@@ -225,7 +242,11 @@ def _run(
         )
     except (StoreError, ConfigError, WordingError) as error:
         return _fail(str(error))
-    app.run()
+    try:
+        app.run()
+    finally:
+        if app.ever_shared:
+            _blank_terminal()
     if app.crash is not None:
         return _fail(
             f"stopped on an internal error ({type(app.crash).__name__}). Saved sessions are "

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.binding import Binding
@@ -24,6 +25,10 @@ from srs_tui.store import Client, Store, StoreError
 from srs_tui.store.records import clean_alias
 from srs_tui.themes import HIGH_CONTRAST, THEMES
 from srs_tui.wording import LicensedWording
+from srs_tui.wording.ui import UiWords, ui_words
+
+if TYPE_CHECKING:
+    from srs_tui.screens.rate import RateScreen
 
 # What counts as the therapist being there, for the idle lock.
 INPUT_EVENTS = (
@@ -36,10 +41,20 @@ INPUT_EVENTS = (
 )
 
 
+SHARE_MODE = "share"
+
+
+class BlankScreen(Screen[None]):
+    """Nothing: what lies under the question of the name to share under."""
+
+
 class SrsApp(SharingApp):
     """srs-tui: the Session Rating Scale in the terminal."""
 
     TITLE = "srs-tui"
+    # The therapist's screens are a mode of their own, with a name, so that the app can switch
+    # back to them from share mode's stack.
+    DEFAULT_MODE = "therapist"
     ENABLE_COMMAND_PALETTE = False
     # Screen classes by terminal height: tall screens give the items room to breathe.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
@@ -78,9 +93,17 @@ class SrsApp(SharingApp):
         super().__init__()
         self.ctx = ctx
         self.start_client = start_client
-        if share and start_client is not None:
-            self.set_reactive(SrsApp.share, Share(start_client.id, start_client.display_name))
+        self._start_shared = share and start_client is not None
+        self.add_mode(self.DEFAULT_MODE, self.get_default_screen)
         self.last_input = ctx.monotonic()
+        # Share mode is a screen stack of its own (an App mode), built whole for each share
+        # and dropped whole when it stops: popping can never reach the therapist's screens.
+        self._share_mode: str | None = None
+        self._share_modes_made = 0
+        # The shared client's record as sharing started: a change from another window (an
+        # erase, a new alias) ends share mode. None once it has ended, or when not sharing.
+        self._shared_client: Client | None = None
+        self.ever_shared = False  # the terminal is cleared on leaving: it may still be shared
 
     def _fatal_error(self) -> None:
         # Textual's traceback shows local variables, which can hold client data: print it
@@ -129,16 +152,110 @@ class SrsApp(SharingApp):
             return screen.selected_client()
         return None
 
-    def start_sharing(self, client: Client, *, open_rating: bool = False) -> None:
-        """Share mode for client: from now on, only their client-facing screens."""
-        # The screens watch this value: each draws its names again, and shows its banner.
-        self.share = Share(client.id, client.display_name)
-        if open_rating:
-            navigation.open_rating(self, self.ctx, client)
+    def _say(self) -> UiWords:
+        """The app's own words: in the shared client's language while sharing, else English."""
+        client = self._shared_client
+        return ui_words(client.language if self.share.active and client else "en")
+
+    def _new_share_stack(self, base: Callable[[], Screen[Any]]) -> None:
+        """Show a new share mode stack on base, dropping the one before it, if any."""
+        self._share_modes_made += 1
+        name = f"{SHARE_MODE}-{self._share_modes_made}"
+        self.add_mode(name, base)
+        old, self._share_mode = self._share_mode, name
+        self.switch_mode(name)
+        if old is not None:
+            self.remove_mode(old)
+        # A toast raised on the therapist's screens is not for the shared one.
+        self.clear_notifications()
+
+    def start_sharing(self, client: Client, *, handed: RateScreen | None = None) -> None:
+        """Share mode for client: a screen stack of their client views only, on their history.
+
+        handed: a rating screen the therapist had open for the client, whose measure, date and
+        typed values the client's rating screen takes over (it is closed on the therapist's
+        side: the ratings live in one place)."""
+        from srs_tui.screens.client_history import ClientHistoryScreen
+
+        share = Share(client.id, client.display_name)
+        self.share = share
+        self._shared_client = client
+        self.ever_shared = True
+        self._new_share_stack(lambda: ClientHistoryScreen(self.ctx, client, share))
+        if handed is None:
+            return
+        from srs_tui.screens.rate import RateScreen
+
+        rating = RateScreen(
+            self.ctx, client, handed.measure, details=handed.chosen_details, shared=share
+        )
+        values = handed.values()
+        self.push_screen(rating)
+        self.call_after_refresh(rating.set_values, values)
 
     def stop_sharing(self) -> None:
-        """Back to the therapist's own view."""
+        """Back to the therapist's own screens, with the feedback on each save made while
+        sharing waiting on top, the first save's first."""
+        self._back_to_therapist()
+        held, self.held_feedback = self.held_feedback, []
+        if not held:
+            return
+        from srs_tui.screens.feedback import FeedbackScreen
+
+        for one in reversed(held):
+            self.push_screen(
+                FeedbackScreen(self.ctx, one.client, one.saved, one.feedback, intake=one.intake)
+            )
+
+    def _back_to_therapist(self) -> None:
+        self.switch_mode(self.DEFAULT_MODE)
+        if self._share_mode is not None:
+            self.remove_mode(self._share_mode)
+            self._share_mode = None
         self.share = NOT_SHARING
+        self._shared_client = None
+        self.clear_notifications()
+        # The therapist's screens of a client erased meanwhile (from another window) go.
+        while isinstance(self.screen, ClientScreen) and not self._still_there(self.screen.client):
+            self.pop_screen()
+        if isinstance(self.screen, LaunchScreen):
+            # Started in share mode: the client's own history, then back leads to the caseload.
+            client = self.start_client
+            if client is not None and self._still_there(client):
+                from srs_tui.screens.history import HistoryScreen
+
+                self.push_screen(HistoryScreen(self.ctx, self.ctx.store.client(client.id)))
+            else:
+                from srs_tui.screens.caseload import CaseloadScreen
+
+                self.push_screen(CaseloadScreen(self.ctx))
+
+    def _still_there(self, client: Client) -> bool:
+        try:
+            self.ctx.store.client(client.id)
+        except StoreError:
+            return False
+        return True
+
+    def check_shared_client(self) -> None:
+        """End share mode, with a neutral page, when the shared client is erased or changed
+        from another window (run every second): its screens would show what is no longer so."""
+        before = self._shared_client
+        if before is None or not self.share.active or self._curtain() is not None:
+            return
+        try:
+            now: Client | None = self.ctx.store.client(before.id)
+        except StoreError:
+            now = None
+        if now == before:
+            return
+        from srs_tui.screens.share_ended import ShareEndedScreen
+
+        self._shared_client = None
+        if now is None:  # erased: nothing of theirs is kept, not even the feedback
+            self.held_feedback = [h for h in self.held_feedback if h.client.id != before.id]
+        language = before.language
+        self._new_share_stack(lambda: ShareEndedScreen(language))
 
     def action_toggle_share(self) -> None:
         """Start share mode for the client on screen, or stop it after a confirmation."""
@@ -147,35 +264,57 @@ class SrsApp(SharingApp):
         from srs_tui.screens.confirm import confirm_then
 
         if self.share.active:
+            say = self._say()
             confirm_then(
                 self,
-                "Stop sharing? The caseload and other clients can be shown again, so "
-                "stop sharing the window first.",
+                say("share.stop_question"),
                 self.stop_sharing,
-                yes="Stop sharing",
-                no="Keep sharing",
+                yes=say("share.stop_yes"),
+                no=say("share.stop_no"),
             )
             return
         client = self._client_on_screen()
         if client is None:
             self.notify("Choose a client first.", markup=False)
             return
-        on_caseload = isinstance(self.screen, ClientChooser)
+        from srs_tui.screens.rate import RateScreen
+
+        screen = self.screen
+        handed = screen if isinstance(screen, RateScreen) else None
+        with_rating = handed is not None or isinstance(screen, ClientChooser)
 
         def chosen(name: str | None) -> None:
             if name is None or client is None:
+                self._back_to_therapist()
                 return
             try:
                 # The name alone: the alias as read may be shown escaped, never written back.
                 updated = self.ctx.store.set_display_name(client.id, name)
             except StoreError as error:
+                self._back_to_therapist()
                 self.notify(str(error), severity="error", markup=False)
                 return
-            self.start_sharing(updated, open_rating=on_caseload)
+            if handed is not None:
+                # Closed on the therapist's side before the client's takes its values over.
+                self.switch_mode(self.DEFAULT_MODE)
+                self.pop_screen()
+                self.start_sharing(updated, handed=handed)
+            else:
+                self.start_sharing(updated)
+                if with_rating:
+                    navigation.open_rating(self, self.ctx, updated, shared=self.share)
 
         from srs_tui.screens.share_start import ShareStartScreen
 
-        self.push_screen(ShareStartScreen(client), chosen)
+        # The name is asked for over a blank screen, not over the caseload: the window may
+        # already be shared.
+        self._new_share_stack(BlankScreen)
+
+        def answered(name: str | None) -> None:
+            # After the dialog has gone: the stack it was on is about to be replaced.
+            self.call_later(chosen, name)
+
+        self.push_screen(ShareStartScreen(client), answered)
 
     def _passphrase_check(self) -> Callable[[str], bool] | None:
         path = self.ctx.passphrase_file
@@ -259,10 +398,15 @@ class SrsApp(SharingApp):
         if timeout:
             self.set_interval(min(1.0, timeout / 4), self.check_idle_lock)
         self.set_interval(1.0, self.check_database_file)
+        self.set_interval(1.0, self.check_shared_client)
         # Started for one client, the app opens on the rating screen alone: the caseload
         # (every other client's alias) is built only if the therapist goes back to it.
-        if self.start_client is not None:
-            navigation.open_rating(self, self.ctx, self.start_client)
+        client = self.start_client
+        if client is not None and self._start_shared:
+            self.start_sharing(client)
+            navigation.open_rating(self, self.ctx, client, shared=self.share)
+        elif client is not None:
+            navigation.open_rating(self, self.ctx, client)
 
     def _after_first_frame(self) -> None:
         # What start-up built (Textual, the styles, the first screen) lives as long as the app.
@@ -279,8 +423,27 @@ class SrsApp(SharingApp):
     def on_unmount(self) -> None:
         self.ctx.store.close()
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C: on the therapist's screens, how to quit; on a shared screen, nothing."""
+        if not self.share.active:
+            super().action_help_quit()
+
     async def action_quit(self) -> None:
-        """Quit, asking first if typed ratings or a note would be lost."""
+        """Quit, asking first if typed ratings or a note would be lost; on a shared screen,
+        always asking (in the client's language): a slip of the finger ends the client's
+        view."""
+        from srs_tui.screens.confirm import confirm_then
+
+        if self.share.active:
+            say = self._say()
+            confirm_then(
+                self,
+                say("share.quit_question"),
+                self.exit,
+                yes=say("share.quit_yes"),
+                no=say("share.quit_no"),
+            )
+            return
         # Every screen in the stack: typed ratings may lie under the curtain or a dialog.
         if not any(
             isinstance(screen, ClientScreen) and screen.has_unsaved()
@@ -288,9 +451,6 @@ class SrsApp(SharingApp):
         ):
             self.exit()
             return
-
-        from srs_tui.screens.confirm import confirm_then
-
         confirm_then(self, "Quit and discard what was typed but not saved?", self.exit, yes="Quit")
 
 

@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import App
 from textual.dom import DOMNode
-from textual.reactive import reactive
 from textual.screen import Screen
 
 from srs_tui.context import NOT_SHARING, AppContext, Share
-from srs_tui.store import Client
+from srs_tui.rules import Feedback
+from srs_tui.store import Administration, Client
 from srs_tui.widgets.share_banner import ShareBanner
 from srs_tui.wording.ui import UiWords, ui_words
 
 
+@dataclass(frozen=True)
+class HeldFeedback:
+    """A save made on a shared screen: the therapist's feedback on it, shown when sharing
+    stops."""
+
+    client: Client
+    saved: Administration
+    feedback: Feedback
+    intake: Administration
+
+
 class SharingApp(App[None]):
-    """An app whose screen may be shared: the one place the share state lives.
+    """An app whose screen may be shared: the one place the share state lives."""
 
-    Screens read it and watch it; nothing else holds it, so no screen can miss a change."""
+    def __init__(self) -> None:
+        super().__init__()
+        self.share: Share = NOT_SHARING
+        # The therapist's feedback on each save made while sharing, in the order of saving.
+        self.held_feedback: list[HeldFeedback] = []
 
-    share: reactive[Share] = reactive(NOT_SHARING, init=False)
+    def hold_feedback(self, held: HeldFeedback) -> None:
+        """Keep the therapist's feedback on a save until sharing stops."""
+        self.held_feedback.append(held)
 
 
 def share_of(node: DOMNode) -> Share:

@@ -15,6 +15,7 @@ from srs_tui.details import SessionDetails
 from srs_tui.measures import OUTCOME, SRS, format_tenths, measure_named
 from srs_tui.rules import Feedback, Profile
 from srs_tui.rules.outcome import progress
+from srs_tui.screens.asking import question_to_ask
 from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.navigation import go_back, screen_below
@@ -26,13 +27,12 @@ from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.wording import Wording
 
 
-def describe(
-    feedback: Feedback, wording: Wording, soft_item: int, *, judged: bool = True
-) -> Content:
+def describe(feedback: Feedback, wording: Wording, profile: Profile) -> Content:
     """The alerts, each with a symbol and words (never colour alone), and what to ask, in the
-    client's words and language. judged: False for a form without norms, which has none."""
+    client's words and language; a form without norms has no alerts."""
+    judged = profile.judged
     lowest = wording.item(feedback.lowest_key)
-    question = lowest.question if feedback.lowest_value < soft_item else wording.general_question
+    question = question_to_ask(feedback, wording, profile)
     parts: list[str | tuple[str, str]] = []
     if not judged:
         parts += [("This form has no norms: no cutoff, no alerts.\n", "$text-muted")]
@@ -271,8 +271,7 @@ class FeedbackScreen(ClientScreen):
                 describe(
                     self.feedback,
                     self.ctx.wording(self.client, self.measure, self.saved.form),
-                    self._soft_item(),
-                    judged=self.profile.judged,
+                    self.profile,
                 ),
                 id="feedback-alerts",
             )
@@ -282,16 +281,6 @@ class FeedbackScreen(ClientScreen):
                 yield Button("Done", id="done", variant="primary", compact=True, tooltip="Ctrl+S")
                 yield Static("", id="feedback-message", markup=False)
         yield KeyBar()
-
-    def _soft_item(self) -> int:
-        """Below it, an item's own question is asked, else the general one: the SRS's setting;
-        for the ORS an item below its share of the clinical cutoff; without norms, the lowest
-        item always."""
-        if "soft_item" in self.profile.values:
-            return self.profile.setting("soft_item")
-        if self.profile.cutoff is not None:
-            return -(-self.profile.cutoff // len(self.measure.items))
-        return self.measure.item_max + 1
 
     def _standing(self) -> Content:
         name = self.shown_name()

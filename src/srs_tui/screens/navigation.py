@@ -9,7 +9,7 @@ from textual.screen import Screen
 
 from srs_tui.context import AppContext, Share
 from srs_tui.rules import Feedback
-from srs_tui.screens.base import ClientScreen, share_of
+from srs_tui.screens.base import ClientScreen, HeldFeedback, SharingApp
 from srs_tui.store import Administration, Client, StoreError
 
 
@@ -31,32 +31,22 @@ def go_back(screen: Screen[Any], ctx: AppContext) -> None:
     """Close screen, back to where the therapist came from; to the caseload, built only now,
     if the app started on this screen.
 
-    While the screen is shared, back never leads out of the client's own screens: it ends on
-    the client's history, which stays.
+    In share mode, back never leaves the shared client's screens: share mode's stack holds
+    nothing else, and its base (the client's history) stays.
     """
-    share = share_of(screen)
-    if share.active:
-        _back_while_sharing(screen, ctx, share.client_id)
-        return
     stack = screen.app.screen_stack
     below = stack[-2] if len(stack) > 1 else None
+    if isinstance(screen, ClientScreen) and screen.client_view:
+        if below is None:
+            screen.notify(screen.say("share.nothing_back"), markup=False)
+        else:
+            screen.dismiss(None)
+        return
     screen.dismiss(None)
     if isinstance(below, LaunchScreen):
         from srs_tui.screens.caseload import CaseloadScreen
 
         screen.app.push_screen(CaseloadScreen(ctx))
-
-
-def _back_while_sharing(screen: Screen[Any], ctx: AppContext, client_id: str | None) -> None:
-    from srs_tui.screens.history import HistoryScreen
-
-    below = screen_below(screen)
-    if isinstance(below, ClientScreen) and below.client.id == client_id:
-        screen.dismiss(None)  # another of this client's screens
-    elif isinstance(screen, HistoryScreen):
-        screen.notify("Sharing: this client's screens only. Ctrl+O stops sharing.")
-    elif client_id is not None:
-        screen.app.switch_screen(HistoryScreen(ctx, ctx.store.client(client_id)))
 
 
 def open_rating(
@@ -85,6 +75,15 @@ def after_save(
     """What follows a save, in place of the rating screen: the therapist's feedback (alerts,
     what to ask, the note); on a shared screen, the client's thanks, while the therapist's
     feedback waits for sharing to stop."""
+    app = screen.app
+    if screen.shared is not None and isinstance(app, SharingApp):
+        from srs_tui.screens.thanks import ThanksScreen
+
+        app.hold_feedback(HeldFeedback(screen.client, saved, feedback, intake))
+        app.switch_screen(
+            ThanksScreen(screen.ctx, screen.client, saved, feedback, shared=screen.shared)
+        )
+        return
     from srs_tui.screens.feedback import FeedbackScreen  # its TextArea: only when needed
 
     therapist = FeedbackScreen(screen.ctx, screen.client, saved, feedback, intake=intake)

@@ -3,6 +3,7 @@ total, save. Client-facing: shows only this client."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import suppress
 from datetime import datetime
 
@@ -221,6 +222,11 @@ class RateScreen(ClientScreen):
 
     def action_history(self) -> None:
         """This client's history, over the rating screen."""
+        if self.shared is not None:
+            from srs_tui.screens.client_history import ClientHistoryScreen
+
+            self.app.push_screen(ClientHistoryScreen(self.ctx, self.client, self.shared))
+            return
         from srs_tui.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(self.ctx, self.client))
@@ -340,7 +346,7 @@ class RateScreen(ClientScreen):
 
         def to_srs() -> None:
             self._saving = True  # nothing to keep: the quit check must not ask about it
-            self.app.switch_screen(RateScreen(self.ctx, self.client, SRS))
+            self.app.switch_screen(RateScreen(self.ctx, self.client, SRS, shared=self.shared))
 
         if not self.has_unsaved():
             to_srs()
@@ -371,3 +377,15 @@ class RateScreen(ClientScreen):
             yes="Discard",
             no="Keep rating",
         )
+
+    @property
+    def chosen_details(self) -> SessionDetails | None:
+        """The date, mode and setting the therapist chose (None: now, with the defaults)."""
+        return self.details if self._details_chosen else None
+
+    def set_values(self, values: Mapping[str, int | None]) -> None:
+        """Set the items to values: ratings handed over from another rating screen."""
+        for slider in self._sliders():
+            value = values.get(slider.item.key)
+            if value is not None:
+                slider.value = value

@@ -9,8 +9,11 @@ class ShareBanner(Static):
     """Words and a symbol, not only a colour, docked at the top: never scrolled away."""
 
     DEFAULT_CSS = """
+    /* Docked under the Header (docked widgets on one edge overlap: the margin keeps the
+       Header's line free). */
     ShareBanner {
         dock: top;
+        margin-top: 1;
         height: 1;
         padding: 0 1;
         background: $warning;

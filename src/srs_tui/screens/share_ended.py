@@ -1,0 +1,35 @@
+"""The page a shared screen shows when the shared client was erased or changed from another
+window: nothing of any client, in the client's language."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Center, Middle
+from textual.screen import Screen
+from textual.widgets import Header, Static
+
+from srs_tui.widgets.share_banner import ShareBanner
+from srs_tui.wording.ui import ui_words
+
+
+class ShareEndedScreen(Screen[None]):
+    """The base of a share mode that has nothing left to show; Ctrl+O (asking first) goes
+    back to the therapist's screens."""
+
+    DEFAULT_CSS = """
+    ShareEndedScreen #ended {
+        width: auto;
+        max-width: 60;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, language: str) -> None:
+        super().__init__()
+        self.say = ui_words(language)
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="")
+        yield ShareBanner(self.say("share.banner"), shown=True)
+        with Middle(), Center():
+            yield Static(self.say("share.ended"), id="ended", markup=False)

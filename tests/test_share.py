@@ -133,7 +133,8 @@ async def test_the_client_sees_thanks_and_the_therapists_feedback_waits(
         assert "Thank you, Ben Example." in text
         assert "/ 40" in text
         assert app.screen.query_one("#thanks-digits").value == "27.0"  # type: ignore[attr-defined]
-        assert "Relationship" in text and "3.0" in text
+        assert "Relationship" in text
+        assert "3.0" in text
         # The lowest item's own question, in the client's words.
         assert "Was there a moment today when you felt less heard?" in text
         for therapists in ("Ask", "Note", "alert", "cutoff", "attention", "persistent"):
@@ -154,7 +155,8 @@ async def test_the_client_sees_thanks_and_the_therapists_feedback_waits(
         assert isinstance(app.screen, FeedbackScreen)
         assert app.screen.saved.measure == "SRS"
         text = screen_text(app)
-        assert "Ask" in text and "SHARING" not in text
+        assert "Ask" in text
+        assert "SHARING" not in text
         app.screen.query_one("#note", TextArea).text = "talked about the pace"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -403,7 +405,8 @@ async def test_a_client_erased_from_another_window_ends_share_mode_neutrally(
         assert isinstance(app.screen, ShareEndedScreen)
         text = screen_text(app)
         assert "This page has closed" in text
-        assert "Ben" not in text and "Ana" not in text
+        assert "Ben" not in text
+        assert "Ana" not in text
         for key in ("escape", "enter", "r", "ctrl+t", "ctrl+s", "b"):
             await pilot.press(key)
             await pilot.pause()

@@ -25,7 +25,8 @@ def test_every_language_has_every_english_key_with_its_placeholders(language: st
 def test_no_words_hold_a_control_character(language: str) -> None:
     for key, text in catalog(language).items():
         assert not control_characters(text), key
-        assert text.strip() == text and text, key
+        assert text, key
+        assert text.strip() == text, key
 
 
 def test_a_missing_language_falls_back_to_english_and_fills_placeholders() -> None:

@@ -138,7 +138,7 @@ class SrsApp(SharingApp):
         """Drop the curtain over everything, or lift it."""
         curtain = self._curtain()
         if curtain is None:
-            self.push_screen(CurtainScreen(clock=self.ctx.monotonic))
+            self.push_screen(CurtainScreen(clock=self.ctx.monotonic, say=self._say()))
         elif self.screen is curtain:
             curtain.lift()
         else:
@@ -329,7 +329,7 @@ class SrsApp(SharingApp):
         idle = self.ctx.monotonic() - self.last_input
         if timeout and self._curtain() is None and idle >= timeout:
             curtain = CurtainScreen(
-                idle=True, check=self._passphrase_check(), clock=self.ctx.monotonic
+                idle=True, check=self._passphrase_check(), clock=self.ctx.monotonic, say=self._say()
             )
             self.push_screen(curtain)
 
@@ -345,11 +345,11 @@ class SrsApp(SharingApp):
         now = self.ctx.clock()
         rescue = store.path.with_name(f"{store.path.name}.rescued-{now:%Y%m%d-%H%M%S}")
         kept = store.abandon(rescue)
-        # No path, no alias: the screen may be shared.
-        where = f"What this window held is kept in {rescue.name}. " if kept else ""
+        # No path, no alias, in the client's language: the screen may be shared.
+        say = self._say()
+        where = say("app.kept_in", name=rescue.name) + " " if kept else ""
         self.notify(
-            "The database file was deleted or replaced by another program, so this window "
-            f"stopped using it and cannot save. {where}Quit and start srs-tui again.",
+            say("app.file_replaced", kept=where),
             severity="error",
             timeout=3600,
             markup=False,
@@ -376,19 +376,11 @@ class SrsApp(SharingApp):
             )
         except DamagedError:
             self.call_from_thread(
-                self.notify,
-                "The database may be damaged: today's backup of it failed its check. Run "
-                "srs-tui check now; restore a backup if it finds problems.",
-                severity="error",
-                timeout=600,
+                self.notify, self._say()("app.backup_damaged"), severity="error", timeout=600
             )
         except (StoreError, OSError):
             # No path or reason on screen, which may be shared; `srs-tui backup` says more.
-            self.call_from_thread(
-                self.notify,
-                "Today's automatic backup failed; run srs-tui backup to see why.",
-                severity="warning",
-            )
+            self.call_from_thread(self.notify, self._say()("app.backup_failed"), severity="warning")
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._after_first_frame)

@@ -22,16 +22,10 @@ from textual.widgets import Input, Static
 
 from srs_tui.passphrase import PassphraseError
 from srs_tui.screens.confirm import confirm_then
+from srs_tui.wording.ui import UiWords, ui_words
 
 FREE_TRIES = 3
 MAX_DELAY_S = 60
-# No path and nothing of any client: the screen may be shared.
-UNUSABLE_FILE = (
-    "The passphrase file cannot be used (missing, damaged, or not written by srs-tui), so no "
-    "passphrase lifts this lock. To keep this screen: in another terminal run "
-    "srs-tui passphrase, then type the new passphrase here. Ctrl+Q quits: ratings and notes "
-    "not yet saved are lost."
-)
 
 
 def delay_after(wrong: int) -> int:
@@ -79,9 +73,13 @@ class CurtainScreen(Screen[None]):
         clock: Callable[[], float],
         idle: bool = False,
         check: Callable[[str], bool] | None = None,
+        say: UiWords | None = None,
     ) -> None:
-        """clock: the app's monotonic seconds, for the waits after wrong passphrases."""
+        """clock: the app's monotonic seconds, for the waits after wrong passphrases. say:
+        the words, in the shared client's language on a shared screen (else English)."""
         super().__init__()
+        # No path and nothing of any client in them: the screen may be shared.
+        self.say = say or ui_words("en")
         self.idle = idle
         self.check = check
         self.clock = clock
@@ -97,14 +95,14 @@ class CurtainScreen(Screen[None]):
         with Middle(), Center():
             yield Static("srs-tui", id="curtain-name")
             if self.needs_passphrase:
-                yield Input(placeholder="passphrase", password=True, id="passphrase")
+                yield Input(
+                    placeholder=self.say("curtain.passphrase"), password=True, id="passphrase"
+                )
                 yield Static("", id="curtain-message", markup=False)
             elif self.idle:
-                yield Static(
-                    "Locked after a while without input. Press any key.", id="curtain-hint"
-                )
+                yield Static(self.say("curtain.idle"), id="curtain-hint", markup=False)
             else:
-                yield Static("Press Ctrl+L to show the screen again.", id="curtain-hint")
+                yield Static(self.say("curtain.hint"), id="curtain-hint", markup=False)
 
     def on_mount(self) -> None:
         if self.needs_passphrase:
@@ -128,13 +126,13 @@ class CurtainScreen(Screen[None]):
         field.value = ""
         wait = self.locked_until - self.clock()
         if wait > 0:
-            message.update(f"Wait {int(wait) + 1} s before the next try.")
+            message.update(self.say("curtain.wait", seconds=int(wait) + 1))
             return False
         assert self.check is not None
         try:
             lifted = self.check(typed)
         except PassphraseError:
-            message.update(UNUSABLE_FILE)
+            message.update(self.say("curtain.unusable"))
             return False
         if lifted:
             self.dismiss(None)
@@ -143,16 +141,16 @@ class CurtainScreen(Screen[None]):
         delay = delay_after(self.wrong)
         self.locked_until = self.clock() + delay
         if delay:
-            message.update(f"Wrong passphrase. Wait {delay} s before the next try.")
+            message.update(self.say("curtain.wrong_wait", seconds=delay))
         else:
-            message.update("Wrong passphrase.")
+            message.update(self.say("curtain.wrong"))
         return False
 
     def lift(self) -> None:
         """Lift the curtain, if no passphrase is needed."""
         if self.needs_passphrase:
             self.query_one("#passphrase", Input).focus()
-            self.query_one("#curtain-message", Static).update("Type the passphrase.")
+            self.query_one("#curtain-message", Static).update(self.say("curtain.type"))
             return
         self.dismiss(None)
 
@@ -164,8 +162,8 @@ class CurtainScreen(Screen[None]):
 
         confirm_then(
             self.app,
-            "Show the screen again?",
+            self.say("curtain.show_question"),
             lambda: self.dismiss(None),
-            yes="Show",
-            no="Keep it hidden",
+            yes=self.say("curtain.show_yes"),
+            no=self.say("curtain.show_no"),
         )

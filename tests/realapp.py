@@ -102,8 +102,10 @@ class Window:
         *,
         size: tuple[int, int] = (100, 30),
         on_caseload: bool = False,
+        options: tuple[str, ...] = (),
     ):
-        """on_caseload: start on the caseload (client under the cursor), without --client."""
+        """on_caseload: start on the caseload (client under the cursor), without --client;
+        options: more of the command line (--share)."""
         import fcntl
         import struct
         import termios
@@ -115,7 +117,7 @@ class Window:
         fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         where = () if on_caseload else ("--client", client)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "srs_tui", "--db", str(db), *where],
+            [sys.executable, "-m", "srs_tui", "--db", str(db), *where, *options],
             stdin=terminal,
             stdout=terminal,
             stderr=terminal,
@@ -248,6 +250,15 @@ class Window:
     def quit(self, timeout: float = STEP_TIMEOUT) -> int:
         """Ctrl+Q, and the exit code once the app has gone."""
         self.send(b"\x11")
+        deadline = time.monotonic() + timeout
+        while self.alive() and time.monotonic() < deadline:
+            self.pump(0.05)
+        code = self.process.wait(timeout=max(deadline - time.monotonic(), 1))
+        self.pump(0.2)
+        return code
+
+    def quit_wait(self, timeout: float = STEP_TIMEOUT) -> int:
+        """The exit code once the app has gone by itself (after a key already sent)."""
         deadline = time.monotonic() + timeout
         while self.alive() and time.monotonic() < deadline:
             self.pump(0.05)

@@ -1,0 +1,78 @@
+"""Share mode in a real terminal: what the shared window shows as the app leaves it.
+
+A pseudo-terminal, the real app (`python -m srs_tui --client ALIAS --share`), keys as bytes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import NOW
+from realapp import Window, private_dir
+from srs_tui.store import Store
+
+LEAVE_ALTERNATE_SCREEN = b"\x1b[?1049l"
+CLEAR_SCREEN = b"\x1b[2J"
+CLEAR_SCROLLBACK = b"\x1b[3J"
+CTRL_C, CTRL_Q, ESCAPE, TAB, ENTER = b"\x03", b"\x11", b"\x1b", b"\t", b"\r"
+
+
+def spanish_client(tmp_path: Path) -> Path:
+    db = private_dir(tmp_path / "data") / "srs.db"
+    with Store.open(db) as store:
+        store.add_client("Beatriz Ejemplo", now=NOW, language="es", display_name="B.")
+    return db
+
+
+def test_a_shared_window_is_left_blank_and_quitting_asks_first(tmp_path: Path) -> None:
+    db = spanish_client(tmp_path)
+    window = Window(db, "Beatriz Ejemplo", tmp_path, options=("--share",))
+    try:
+        since = window.mark()
+        window.expect(re.compile("COMPARTIENDO"), since=since, timeout=60)
+        window.pump(0.5)
+
+        since = window.mark()
+        window.send(CTRL_C)
+        window.pump(1.0)
+        assert "quit" not in window.text(since).lower()  # Textual's hint never shows
+
+        since = window.mark()
+        window.send(CTRL_Q)
+        window.expect(re.compile("Cerrar srs-tui"), since=since)
+        window.send(ESCAPE)  # the question's no
+        window.pump(1.0)
+        assert window.alive()
+
+        since = window.mark()
+        window.send(CTRL_Q)
+        window.expect(re.compile("Cerrar srs-tui"), since=since)
+        window.send(TAB)  # from "keep open" to "close"
+        window.pump(0.3)
+        window.send(ENTER)
+        code = window.quit_wait()
+        assert code == 0
+        raw = bytes(window.raw)
+        # After the app gave the terminal back, the screen and the scrollback are cleared,
+        # and nothing is written after that.
+        after = raw[raw.rindex(LEAVE_ALTERNATE_SCREEN) + len(LEAVE_ALTERNATE_SCREEN) :]
+        assert CLEAR_SCREEN in after
+        assert CLEAR_SCROLLBACK in after
+        tail = after[after.rindex(CLEAR_SCROLLBACK) + len(CLEAR_SCROLLBACK) :]
+        assert tail == b""
+        assert b"Traceback" not in raw
+    finally:
+        window.close()
+
+
+def test_a_therapists_window_keeps_the_terminals_own_output(tmp_path: Path) -> None:
+    db = spanish_client(tmp_path)
+    window = Window(db, "Beatriz Ejemplo", tmp_path)
+    try:
+        since = window.mark()
+        window.expect(re.compile("Beatriz Ejemplo"), since=since, timeout=60)
+        assert window.quit() == 0
+        after = bytes(window.raw)[bytes(window.raw).rindex(LEAVE_ALTERNATE_SCREEN) :]
+        assert CLEAR_SCROLLBACK not in after
+    finally:
+        window.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import App
-from textual.dom import DOMNode
 from textual.screen import Screen
 
 from srs_tui.context import NOT_SHARING, AppContext, Share
@@ -38,12 +37,6 @@ class SharingApp(App[None]):
     def hold_feedback(self, held: HeldFeedback) -> None:
         """Keep the therapist's feedback on a save until sharing stops."""
         self.held_feedback.append(held)
-
-
-def share_of(node: DOMNode) -> Share:
-    """The share state of node's app (not sharing in an app that never shares)."""
-    app = node.app
-    return app.share if isinstance(app, SharingApp) else NOT_SHARING
 
 
 class ClientScreen(Screen[None]):

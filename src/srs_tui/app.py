@@ -426,7 +426,8 @@ class SrsApp(SharingApp):
         view."""
         from srs_tui.screens.confirm import confirm_then
 
-        if self.share.active:
+        if self.current_mode != self.DEFAULT_MODE:
+            # Sharing, or about to: the therapist's screens below may hold typed ratings too.
             say = self._say()
             confirm_then(
                 self,

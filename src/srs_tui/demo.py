@@ -23,6 +23,7 @@ class DemoClient:
     weak_item: str | None = None  # an SRS item the client rates lower than the others
     outcome: tuple[float, ...] = ()  # the ORS, session by session; empty: no ORS given
     age_band: str = "adult"
+    language: str = "en"  # of what the client sees (their share mode's words)
 
     def __post_init__(self) -> None:
         assert not self.outcome or len(self.outcome) == len(self.totals), self.alias
@@ -46,8 +47,12 @@ DEMO_CLIENTS = (
         "Casey (demo)", (39.4, 39.0, 38.2, 37.1, 35.6), outcome=(24.1, 25.6, 23.0, 21.2, 18.4)
     ),
     # A low alliance rising; the outcome improving reliably but still in the clinical range.
+    # Spanish-speaking: what the client sees (share mode) is in Spanish.
     DemoClient(
-        "Devon (demo)", (29.5, 31.8, 33.9, 35.2, 36.8), outcome=(9.8, 12.6, 15.1, 17.9, 19.6)
+        "Devon (demo)",
+        (29.5, 31.8, 33.9, 35.2, 36.8),
+        outcome=(9.8, 12.6, 15.1, 17.9, 19.6),
+        language="es",
     ),
     DemoClient("Emery (demo)", (38.0, 38.6, 38.9, 33.7), outcome=(26.2, 27.5, 28.8, 28.1)),
     # Only the SRS: a client seen before the ORS was given.
@@ -141,7 +146,13 @@ def seed(store: Store, now: datetime) -> None:
         first = now - timedelta(days=1 + 7 * len(demo.totals), hours=rng.randint(0, 6))
         intake = timestamp(first)
         clients.append(
-            {"id": client_id, "alias": demo.alias, "created_at": intake, "age_band": demo.age_band}
+            {
+                "id": client_id,
+                "alias": demo.alias,
+                "created_at": intake,
+                "age_band": demo.age_band,
+                "language": demo.language,
+            }
         )
         episodes.append(
             {"id": episode_id, "client_id": client_id, "opened_at": intake, "created_at": intake}

@@ -4,6 +4,7 @@ characters, and a key bar label only where a client's key is meant."""
 from __future__ import annotations
 
 import pytest
+from rich.cells import cell_len
 
 from srs_tui.terminal_text import control_characters
 from srs_tui.wording import LANGUAGES
@@ -40,3 +41,9 @@ def test_an_unknown_key_is_a_programming_error() -> None:
     with pytest.raises(KeyError):
         ui_words("es")("no.such.key")
     assert ui_words("es").key_label("rate.no_such_binding") is None
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_share_banner_fits_an_80_column_terminal(language: str) -> None:
+    # One cell of padding each side: the banner is one line, never cut at 80 columns.
+    assert cell_len(ui_words(language)("share.banner")) <= 78

@@ -56,10 +56,6 @@ class ThanksScreen(ClientScreen):
         margin-top: 1;
         text-style: bold;
     }
-    ThanksScreen.-short #thanks-title, ThanksScreen.-short #thanks-items,
-    ThanksScreen.-short #thanks-question {
-        margin-top: 0;
-    }
     """
 
     BINDINGS = [

@@ -104,6 +104,7 @@ class SrsApp(SharingApp):
         # erase, a new alias) ends share mode. None once it has ended, or when not sharing.
         self._shared_client: Client | None = None
         self.ever_shared = False  # the terminal is cleared on leaving: it may still be shared
+        self._share_words = ui_words("en")  # the shared client's language, to the end
 
     def _fatal_error(self) -> None:
         # Textual's traceback shows local variables, which can hold client data: print it
@@ -154,8 +155,7 @@ class SrsApp(SharingApp):
 
     def _say(self) -> UiWords:
         """The app's own words: in the shared client's language while sharing, else English."""
-        client = self._shared_client
-        return ui_words(client.language if self.share.active and client else "en")
+        return self._share_words if self.share.active else ui_words("en")
 
     def _new_share_stack(self, base: Callable[[], Screen[Any]]) -> None:
         """Show a new share mode stack on base, dropping the one before it, if any."""
@@ -180,6 +180,7 @@ class SrsApp(SharingApp):
         share = Share(client.id, client.display_name)
         self.share = share
         self._shared_client = client
+        self._share_words = ui_words(client.language)
         self.ever_shared = True
         self._new_share_stack(lambda: ClientHistoryScreen(self.ctx, client, share))
         if handed is None:
@@ -254,8 +255,8 @@ class SrsApp(SharingApp):
         self._shared_client = None
         if now is None:  # erased: nothing of theirs is kept, not even the feedback
             self.held_feedback = [h for h in self.held_feedback if h.client.id != before.id]
-        language = before.language
-        self._new_share_stack(lambda: ShareEndedScreen(language))
+        words = self._share_words
+        self._new_share_stack(lambda: ShareEndedScreen(words))
 
     def action_toggle_share(self) -> None:
         """Start share mode for the client on screen, or stop it after a confirmation."""

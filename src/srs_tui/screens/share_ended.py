@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from srs_tui.widgets.share_banner import ShareBanner
-from srs_tui.wording.ui import ui_words
+from srs_tui.wording.ui import UiWords
 
 
 class ShareEndedScreen(Screen[None]):
@@ -24,9 +24,9 @@ class ShareEndedScreen(Screen[None]):
     }
     """
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, say: UiWords) -> None:
         super().__init__()
-        self.say = ui_words(language)
+        self.say = say
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")

@@ -157,7 +157,8 @@ def problems(app: SrsApp) -> list[str]:
 
 async def walk(app: SrsApp, keys: Iterable[str], pilot: Any) -> None:
     pressed: list[str] = []
-    for key in keys:
+    for chosen in keys:
+        key = chosen
         if isinstance(app.screen, CurtainScreen) and isinstance(app.focused, Input):
             key = "ctrl+l"  # a passphrase field would take the walk's keys as typing
         await pilot.press(key)

@@ -23,7 +23,7 @@ from srs_tui.store import Store
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.share_banner import ShareBanner
 from srs_tui.widgets.trend_chart import MARK_LOW, MARK_OK, TrendChart
-from srs_tui.wording.ui import catalog
+from srs_tui.wording.ui import catalog, ui_words
 
 SIZE = (100, 30)
 WEEK = timedelta(weeks=1)
@@ -207,9 +207,7 @@ async def test_back_at_the_base_of_the_clients_screens_says_so_in_their_language
         await pilot.pause()
         assert app.screen is screen
         shown = [str(notification.message) for notification in app._notifications]
-        assert shown == [
-            "Este es tu propio historial: no hay ninguna pantalla anterior a la que volver."
-        ]
+        assert shown == [ui_words("es")("share.nothing_back")]
 
 
 async def test_back_over_another_screen_closes_the_history(db_path: Path) -> None:
@@ -301,8 +299,9 @@ async def test_at_every_size_the_banner_the_name_and_the_charts_are_seen(
     async with app.run_test(size=size) as pilot:
         screen = await client_history(app, pilot, "Ben")
         lines = screen_text(app).split("\n")
-        assert "SHARING" in lines[0]
-        assert lines[1].startswith(" B.  ·  7 sessions")
+        assert "Your history" in lines[0]  # the Header
+        assert "SHARING" in lines[1]
+        assert lines[2].startswith(" B.  ·  7 sessions")
         parts = [
             screen.query_one(ShareBanner),
             screen.query_one("#client-history-info"),

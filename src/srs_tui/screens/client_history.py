@@ -150,8 +150,8 @@ class ClientHistoryScreen(ClientScreen):
         open_rating(self.app, self.ctx, self.client, shared=self.shared)
 
     def action_back(self) -> None:
-        """Back to the client's screen below; at the base of the stack, nowhere to go."""
-        if len(self.app.screen_stack) > 1:
-            self.dismiss()
-        else:
-            self.notify(self.say("history.own_screen"), markup=False)
+        """Back to the client's screen below; at the base of share mode's stack, a word that
+        there is nowhere further to go."""
+        from srs_tui.screens.navigation import go_back
+
+        go_back(self, self.ctx)

@@ -233,6 +233,18 @@ async def test_r_rates_as_a_client_view(db_path: Path) -> None:
         assert app.screen.shared == screen.shared
 
 
+async def test_a_name_chosen_for_sharing_is_shown_as_typed(db_path: Path) -> None:
+    seed(db_path, "Ben Example", [300], [380])
+    app = make_app(db_path, clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        client = app.ctx.store.find_client("Ben Example")
+        assert client is not None
+        await app.push_screen(ClientHistoryScreen(app.ctx, client, Share(client.id, "[b]B[/]")))
+        await pilot.pause()
+        assert "[b]B[/]  ·  1 session  ·" in screen_text(app)
+
+
 async def test_a_young_child_has_no_cutoff_line(db_path: Path) -> None:
     seed(db_path, "Dan", [200, 240, 260], [300, 320, 350], age_band="young child")
     app = make_app(db_path, clock=frozen_clock)

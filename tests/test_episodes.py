@@ -11,6 +11,7 @@ from conftest import NOW, SKIP_ORS, build_app, frozen_clock, screen_text
 from srs_tui.app import SrsApp, make_app
 from srs_tui.measures import Scores
 from srs_tui.screens.caseload import CaseloadScreen
+from srs_tui.screens.client_history import ClientHistoryScreen
 from srs_tui.screens.end_episode import EndEpisodeScreen
 from srs_tui.screens.feedback import FeedbackScreen
 from srs_tui.screens.history import HistoryScreen
@@ -250,13 +251,13 @@ async def test_the_end_key_does_nothing_while_sharing(db_path: Path) -> None:
     client_id = seed_ana(db_path, [380, 370])
     app = make_app(db_path, client_alias="Ana", clock=frozen_clock, share=True)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+t")  # the rating screen's history
+        await pilot.press("ctrl+t")  # the rating screen's history: the client's own
         await pilot.pause()
-        assert isinstance(app.screen, HistoryScreen)
+        assert isinstance(app.screen, ClientHistoryScreen)
         assert "SHARING" in screen_text(app)
         await pilot.press("E")
         await pilot.pause()
-        assert isinstance(app.screen, HistoryScreen)
+        assert isinstance(app.screen, ClientHistoryScreen)
         assert not any(isinstance(s, EndEpisodeScreen) for s in app.screen_stack)
     with Store.open(db_path) as store:
         (episode,) = store.episodes(client_id)
@@ -271,9 +272,11 @@ async def test_sharing_hides_how_an_episode_ended(db_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+t")
         await pilot.pause()
+        assert isinstance(app.screen, ClientHistoryScreen)
         text = screen_text(app)
-        assert "episode 1 · ended 2026-11-30" in text
+        assert "2 sessions" in text  # the ended episode's, the latest
         assert "unplanned" not in text
+        assert "ended" not in text
 
 
 def test_the_caseload_summary_says_when_the_current_episode_ended(store: Store) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from conftest import FLAT, NOW, SKIP_ORS, build_app, frozen_clock, screen_text
-from srs_tui.app import SrsApp, make_app
+from conftest import FLAT, NOW, SKIP_ORS, build_app, screen_text
+from srs_tui.app import SrsApp
 from srs_tui.measures import Scores
 from srs_tui.screens.caseload import CaseloadScreen
 from srs_tui.screens.confirm import ConfirmScreen
@@ -336,31 +336,6 @@ async def test_a_young_childs_charts_have_no_cutoff_and_no_band(db_path: Path) -
         text = screen_text(app)
         assert "outcome" not in text
         assert "No alerts" in text
-
-
-async def test_a_shared_history_shows_the_clients_own_charts_and_no_one_else(
-    db_path: Path,
-) -> None:
-    seed_both(db_path, "Ana Example", "adult", STALLED_ORS, STALLED_SRS)
-    seed_both(db_path, "Ben Example", "adult", [300, 310], [380, 390])
-    app = make_app(db_path, client_alias="Ben Example", clock=frozen_clock, share=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("escape")  # from the rating screen to the client's history
-        await pilot.pause()
-        if not isinstance(app.screen, HistoryScreen):
-            await pilot.press("ctrl+t")
-            await pilot.pause()
-        assert isinstance(app.screen, HistoryScreen)
-        text = screen_text(app)
-        assert "SHARING" in text
-        assert "ORS, 0 to 40" in text
-        assert "SRS, 0 to 40" in text
-        assert "Ana" not in text
-        assert "outcome" not in text  # a verdict is the therapist's
-        assert "reliable" not in text
-        assert "Alerts" in text
-        assert len(marker_places(chart_lines(app.screen, "ORS")[1:])) == 2
 
 
 async def test_correcting_a_session_corrects_each_measure_given_in_it(db_path: Path) -> None:

@@ -201,3 +201,21 @@ async def test_the_practice_band_is_shaded_at_its_rows_and_named_in_the_title() 
     assert shaded
     columns = [column for _, column, _ in markers(lines)]
     assert all(PRACTICE_CHAR not in line[columns[2] + 2 :] for line in lines[1:])  # none at 3
+
+
+async def test_every_word_the_chart_draws_is_in_the_language_it_is_given() -> None:
+    from srs_tui.wording.ui import ui_words
+
+    spanish = ui_words("es")
+    spec = total_spec(lambda total: total < 250, 250, (150, 350), words=spanish)
+    empty = await drawn(TrendChart(spec, title="ORS", words=spanish), (60, 10))
+    assert "aún no hay sesiones" in "".join(empty)
+    chart = TrendChart(spec, title="ORS", words=spanish)
+    chart.points = weekly(182, 200, 232)
+    chart.band = (182, 50)
+    lines = await drawn(chart, (100, 24))
+    text = "\n".join(lines)
+    assert "inicio ±5" in lines[0]
+    assert "corte 25" in text
+    for english in ("cutoff", "intake", "no sessions"):
+        assert english not in text

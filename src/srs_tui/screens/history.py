@@ -3,121 +3,33 @@ items, the sessions (one row each, both measures) and the alerts of both sides."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from functools import cached_property
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Header, Static
 
 from srs_tui.context import AppContext
 from srs_tui.details import DISPLAY_FORMAT
-from srs_tui.measures import MEASURES, ORS, SRS, Measure, format_tenths
-from srs_tui.rules import Alert
+from srs_tui.measures import MEASURES, ORS, Measure, format_tenths
 from srs_tui.rules.base import Profile
 from srs_tui.rules.outcome import episode_outcome, rci
 from srs_tui.rules.practice import MINIMUM_CASES, PracticeBand, practice_band
 from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
+from srs_tui.screens.history_charts import HistoryCharts, profile_of
+from srs_tui.screens.session_table import SessionRow, TableRow, row_widths, session_rows
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import Episode
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.row_table import Column, RowTable
-from srs_tui.widgets.trend_chart import ChartPoint, ChartSpec, TrendChart, item_spec, total_spec
+from srs_tui.widgets.trend_chart import TrendChart
 
 ALERT_SESSIONS_LISTED = 6  # older ones stay in the table's Alerts column; wrapping costs
-NOT_GIVEN = "–"
-# The range of totals given most of a chart's rows: where the SRS's totals live, and for the
-# ORS ten points either side of the form's cutoff. Fixed per form, never fitted to the data.
-SRS_FOCUS = (300, 400)
-ORS_FOCUS_REACH = 100
-
-
-class _TableRow:
-    """A session as a row of the table, its cells made when it is first drawn."""
-
-    def __init__(self, row: SessionRow, profiles: dict[str, Profile], *, alerts: bool) -> None:
-        self.row = row
-        self.key = row.session_id
-        self.profiles = profiles
-        # Rule ids name verdicts: never on a shared screen.
-        self.alert_ids = " ".join(a.rule_id for a in row.alerts) if alerts else ""
-
-    @cached_property
-    def cells(self) -> tuple[Text, ...]:
-        """Number, date, each measure's total (▼ below its cutoff), mode, the rule ids."""
-        row = self.row
-        totals = []
-        for name in MEASURES:
-            administration = row.given.get(name)
-            if administration is None:
-                totals.append(Text(NOT_GIVEN, style="dim"))
-                continue
-            total = administration.scores.total
-            if self.profiles[name].below_cutoff(total):
-                totals.append(Text(f"▼{format_tenths(total)}", style="bold"))
-            else:
-                totals.append(Text(format_tenths(total)))
-        return (
-            Text(str(row.session)),
-            Text(row.held_at.strftime("%Y-%m-%d")),
-            *totals,
-            Text(row.mode),
-            Text(self.alert_ids),
-        )
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    """One session of the episode: each measure the client rated in it, and their alerts."""
-
-    session: int
-    session_id: str
-    held_at: datetime
-    mode: str
-    given: dict[str, Administration]  # by measure name
-    alerts: tuple[Alert, ...]  # both sides', the outcome's first
-
-    @property
-    def administrations(self) -> list[Administration]:
-        """The measures given, in the order a session gives them."""
-        return [self.given[name] for name in MEASURES if name in self.given]
-
-
-def session_rows(
-    administrations: Sequence[Administration], alerts: Sequence[tuple[Alert, ...]]
-) -> list[SessionRow]:
-    """The administrations of one episode (time order, each with its alerts) as one row a
-    session, in time order."""
-    given: dict[str, dict[str, Administration]] = {}
-    fired: dict[str, dict[str, tuple[Alert, ...]]] = {}
-    for administration, found in zip(administrations, alerts, strict=True):
-        given.setdefault(administration.session_id, {})[administration.measure] = administration
-        fired.setdefault(administration.session_id, {})[administration.measure] = found
-    rows = []
-    for session_id, measures in given.items():
-        first = next(iter(measures.values()))
-        rows.append(
-            SessionRow(
-                session=first.session,
-                session_id=session_id,
-                held_at=first.administered_at,
-                mode=first.mode,
-                given=measures,
-                alerts=tuple(
-                    alert for name in MEASURES for alert in fired[session_id].get(name, ())
-                ),
-            )
-        )
-    return sorted(rows, key=lambda row: row.session)
 
 
 def alert_lines(
@@ -143,28 +55,6 @@ def alert_lines(
     return Content.assemble(*parts)
 
 
-def chart_spec(measure: Measure, profile: Profile) -> ChartSpec:
-    """The fixed scale of a measure's totals for a form: its cutoff, the rows where its totals
-    live (a form without norms: an even scale)."""
-    if measure.name == SRS.name:
-        focus: tuple[int, int] | None = SRS_FOCUS
-    elif profile.cutoff is None:
-        focus = None
-    else:
-        low = max(profile.cutoff - ORS_FOCUS_REACH, 0)
-        focus = (low, min(profile.cutoff + ORS_FOCUS_REACH, 400))
-    return total_spec(profile.below_cutoff, profile.cutoff, focus)
-
-
-def chart_title(measure: Measure, profile: Profile) -> str:
-    """A chart's title, with what its marks mean (shapes, not only colours); the chart adds
-    its band's."""
-    title = f"{measure.name}, 0 to 40"
-    if profile.cutoff is not None:
-        title += f"  ▼ below {format_tenths(profile.cutoff).removesuffix('.0')}"
-    return title
-
-
 class HistoryScreen(ClientScreen):
     """How the client has been (ORS) and how the sessions went (SRS), session by session."""
 
@@ -182,25 +72,6 @@ class HistoryScreen(ClientScreen):
         height: 48%;
         min-height: 14;
     }
-    HistoryScreen #chart-totals {
-        height: 1fr;
-    }
-    HistoryScreen #chart-totals TrendChart {
-        width: 1fr;
-        height: 1fr;
-    }
-    HistoryScreen #chart-ORS {
-        margin-right: 3;
-    }
-    HistoryScreen .chart-items {
-        grid-size: 2 2;
-        grid-gutter: 0 3;
-        height: 1fr;
-    }
-    HistoryScreen .chart-items TrendChart {
-        height: 1fr;
-    }
-    /* 3: a tall screen of 30 lines still holds the share banner (else it scrolls away) */
     HistoryScreen #sessions {
         height: 1fr;
         min-height: 3;
@@ -297,8 +168,6 @@ class HistoryScreen(ClientScreen):
         # The episode stepped to; None follows the current one (the open one, else the
         # latest), so a session just rated, which may have opened a new one, is shown.
         self.chosen_episode: str | None = None
-        # The measure whose items the charts show; None: the totals of both.
-        self.items_of: str | None = None
         # Whether the ORS chart compares with the practice's closed episodes, and those
         # episodes' ORS series, read when first asked for.
         self.practice_shown = False
@@ -307,26 +176,23 @@ class HistoryScreen(ClientScreen):
     def profile_of(self, measure: Measure) -> Profile:
         """The thresholds a measure's series is judged with: those of the form of its latest
         session in the episode, else of the client's age band's form."""
-        given = self.series[measure.name]
-        form = given[-1].form if given else measure.form_for(self.client.age_band).name
-        return self.ctx.config.profiles.of(measure.name, form)
+        return profile_of(
+            self.ctx.config.profiles.of, measure, self.series[measure.name], self.client.age_band
+        )
+
+    def profiles(self) -> dict[str, Profile]:
+        """Each measure's thresholds, as profile_of finds them."""
+        return {measure.name: self.profile_of(measure) for measure in MEASURES.values()}
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
-        yield self.share_banner()
         yield Static("", id="history-info")
-        with Vertical(id="history-charts"):
-            with Horizontal(id="chart-totals"):
-                for measure in MEASURES.values():
-                    profile = self.profile_of(measure)
-                    yield TrendChart(
-                        chart_spec(measure, profile),
-                        title=chart_title(measure, profile),
-                        id=f"chart-{measure.name}",
-                    )
-            for measure in MEASURES.values():
-                # Filled on first use: most visits look at the totals.
-                yield Grid(id=f"items-{measure.name}", classes="chart-items")
+        yield HistoryCharts(
+            self.say,
+            self.profiles(),
+            lambda measure, key: measure.item(key).label,
+            id="history-charts",
+        )
         yield RowTable(
             [
                 Column("#", justify="right"),
@@ -341,24 +207,6 @@ class HistoryScreen(ClientScreen):
         with VerticalScroll(id="history-alerts", can_focus=False):
             yield Static("", id="alert-list")
         yield KeyBar()
-
-    def on_mount(self) -> None:
-        for grid in self.query(".chart-items"):
-            grid.display = False
-
-    def _points(self, measure: str, key: str | None = None) -> tuple[ChartPoint, ...]:
-        """A measure's totals (or one item's values) in the episode, each with its date."""
-        return tuple(
-            ChartPoint(
-                a.session,
-                a.scores.total if key is None else a.scores.as_dict()[key],
-                a.administered_at.date(),
-            )
-            for a in self.series[measure]
-        )
-
-    def _item_charts(self, measure: str) -> list[TrendChart]:
-        return list(self.query_one(f"#items-{measure}").query(TrendChart))
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: the one place the history is read.
@@ -387,8 +235,7 @@ class HistoryScreen(ClientScreen):
         if episode.closed_at is None:
             return f"{text} · since {episode.opened_at.strftime('%Y-%m-%d')}"
         text += f" · ended {episode.closed_at.strftime('%Y-%m-%d')}"
-        # How it ended is the therapist's judgement: not on a shared screen.
-        if episode.ending and not self.share.active:
+        if episode.ending:
             text += f", {episode.ending}"
         return text
 
@@ -421,9 +268,6 @@ class HistoryScreen(ClientScreen):
         self._show_info(episode)
         self._show_charts()
         self._show_table()
-        # Alerts name rules and verdicts: the therapist's, not for a shared screen.
-        alerts = self.query_one("#history-alerts")
-        alerts.display = not self.share.active
         none = (
             "No alerts in this episode."
             if len(self.episodes) > 1
@@ -433,15 +277,15 @@ class HistoryScreen(ClientScreen):
 
     def _show_info(self, episode: Episode | None) -> None:
         info = Text(no_wrap=True, overflow="ellipsis")
-        info.append(self.shown_name(), style="bold")
+        info.append(self.client.alias, style="bold")
         # Said only when there is something to tell apart: one open episode is just "care".
         if episode is not None and (len(self.episodes) > 1 or episode.closed_at is not None):
             info.append(f"  ·  {self._episode_text(episode)}")
         count = len(self.history)
         info.append(f"  ·  {count} session{'s' if count != 1 else ''}")
-        # The outcome (a verdict: not on a shared screen) before what a narrow line loses.
+        # The outcome before what a narrow line loses.
         outcome = self.outcome()
-        if outcome is not None and not self.share.active:
+        if outcome is not None:
             info.append("  ·  outcome: ")
             info.append(outcome, style="bold")
         for name in MEASURES:
@@ -452,32 +296,21 @@ class HistoryScreen(ClientScreen):
         self.query_one("#history-info", Static).update(info)
 
     def _show_charts(self) -> None:
-        for measure in MEASURES.values():
-            profile = self.profile_of(measure)
-            chart = self.query_one(f"#chart-{measure.name}", TrendChart)
-            given = self.series[measure.name]
-            band = None
-            if measure.name == ORS.name and given and profile.judged:
-                band = (given[0].scores.total, rci(profile))
-            chart.title = chart_title(measure, profile)
-            chart.spec = chart_spec(measure, profile)
-            chart.band = band
-            if measure.name == ORS.name:
-                chart.practice = self.practice() if self.practice_shown else None
-            chart.points = self._points(measure.name)
-            chart.refresh()
-            for item_chart in self._item_charts(measure.name):
-                item_chart.points = self._points(
-                    measure.name, str(item_chart.id).removeprefix(f"chart-{measure.name}-")
-                )
+        given = self.series[ORS.name]
+        profile = self.profile_of(ORS)
+        band = (given[0].scores.total, rci(profile)) if given and profile.judged else None
+        practice = self.practice() if self.practice_shown else None
+        self.query_one(HistoryCharts).show(
+            self.series, self.profiles(), band=band, practice=practice
+        )
 
     def practice(self) -> PracticeBand | None:
         """The practice's own middle band for the episode shown: from closed episodes (not
         this one) on the same form whose intake is within the RCI of this one's; None with
-        too few of them, while sharing (it is about other clients), or without norms."""
+        too few of them, or without norms."""
         given = self.series[ORS.name]
         profile = self.profile_of(ORS)
-        if self.share.active or not given or not profile.judged:
+        if not given or not profile.judged:
             return None
         if self._closed_series is None:
             try:
@@ -519,23 +352,16 @@ class HistoryScreen(ClientScreen):
 
     def _show_table(self) -> None:
         # As the charts and the rules see a series: by the form of its latest session.
-        profiles = {measure.name: self.profile_of(measure) for measure in MEASURES.values()}
+        low = {name: profile.below_cutoff for name, profile in self.profiles().items()}
         rows = [
-            _TableRow(row, profiles, alerts=not self.share.active) for row in reversed(self.history)
+            TableRow(row, low, (row.mode, " ".join(alert.rule_id for alert in row.alerts)))
+            for row in reversed(self.history)
         ]
-        # The widest cell of each column, worked out from the strings, so that a row's cells
-        # are made only when it is drawn: an episode of 200 sessions shows about 10 at once.
-        widths = [
-            max((len(str(row.session)) for row in self.history), default=1),
-            10,  # a date
-            *(5 for _ in MEASURES),  # "▼40.0"
-            max((len(row.mode) for row in self.history), default=1),
-            max((len(row.alert_ids) for row in rows), default=0),
-        ]
-        self.query_one("#sessions", RowTable).set_rows(rows, widths=widths)
+        table = self.query_one("#sessions", RowTable)
+        table.set_rows(rows, widths=row_widths(rows, tails=2))
 
     def show_names(self) -> None:
-        """Show the client under the name for this moment (alias, or the name for sharing)."""
+        """Show the client's name again (after a change of the client's record)."""
         self.load()
 
     def _selected(self) -> str | None:
@@ -554,9 +380,9 @@ class HistoryScreen(ClientScreen):
         if action == "episode":
             return len(self.episodes) > 1
         if action == "end_episode":
-            # Therapist-only, and only for an episode still open.
+            # Only for an episode still open.
             episode = self.episode
-            return not self.share.active and episode is not None and episode.closed_at is None
+            return episode is not None and episode.closed_at is None
         return True
 
     def action_episode(self, step: int) -> None:
@@ -576,7 +402,7 @@ class HistoryScreen(ClientScreen):
     def action_end_episode(self) -> None:
         """End the episode shown, planned or unplanned, after asking; then show it ended."""
         episode = self.episode
-        if self.share.active or episode is None or episode.closed_at is not None:
+        if episode is None or episode.closed_at is not None:
             return
         from srs_tui.screens.end_episode import EndEpisodeScreen
 
@@ -600,32 +426,7 @@ class HistoryScreen(ClientScreen):
 
     def action_toggle_items(self) -> None:
         """Show each item of the ORS, then of the SRS, then the totals of both again."""
-        names = list(MEASURES)
-        place = names.index(self.items_of) + 1 if self.items_of in names else 0
-        self.items_of = names[place] if place < len(names) else None
-        if self.items_of is not None and not self._item_charts(self.items_of):
-            self._mount_item_charts(MEASURES[self.items_of])
-        for name in names:
-            self.query_one(f"#items-{name}").display = name == self.items_of
-        self.query_one("#chart-totals").display = self.items_of is None
-
-    def _mount_item_charts(self, measure: Measure) -> None:
-        # The SRS asks about an item below its soft prompt; the ORS's items have no line, nor
-        # has a form without norms.
-        profile = self.profile_of(measure)
-        soft_item = (
-            profile.setting("soft_item") if measure.name == SRS.name and profile.judged else None
-        )
-        charts = []
-        for item in measure.items:
-            chart = TrendChart(
-                item_spec(soft_item),
-                title=f"{measure.name} · {item.label}, 0 to 10",
-                id=f"chart-{measure.name}-{item.key}",
-            )
-            chart.points = self._points(measure.name, item.key)
-            charts.append(chart)
-        self.query_one(f"#items-{measure.name}").mount_all(charts)
+        self.query_one(HistoryCharts).toggle_items()
 
     def action_rate(self) -> None:
         """Rate this client now: the ORS, or the SRS after today's ORS."""
@@ -702,9 +503,6 @@ class HistoryScreen(ClientScreen):
 
     def action_report(self) -> None:
         """Write the client's report into the reports folder (a name without client data)."""
-        if self.share.active:
-            self.notify("Sharing: reports are written when the screen is not shared.")
-            return
         from srs_tui.exchange.report import report_html, report_records
         from srs_tui.store.files import write_private
 

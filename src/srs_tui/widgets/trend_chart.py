@@ -28,6 +28,7 @@ from textual.widget import Widget
 
 from srs_tui.measures import format_tenths
 from srs_tui.rules.practice import PracticeBand
+from srs_tui.wording.ui import UiWords, ui_words
 
 BRAILLE_BASE = 0x2800
 # Dot bits of a braille cell, by (column, row) within the cell's 2 x 4 grid.
@@ -53,6 +54,7 @@ FULL_DATE_FORMAT = "%Y-%m-%d"
 BAND_ROWS = 9  # the fewest rows of plot that show the band around intake
 REFERENCE = "reference"
 BAND = "band"
+ENGLISH = ui_words("en")
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class ChartSpec:
 
     maximum: int  # tenths: 400 for totals, 100 for items
     reference: int | None  # tenths: the cutoff, or the soft prompt for an item
-    reference_label: str
+    reference_label: str  # said at the reference line's end: "cutoff 25"
     ticks: tuple[int, ...]  # tenths at which the axis may be labelled, the most wanted first
     # Whether a value is low, when the rules say it (a total at the cutoff may count as below
     # it); None: below the reference line.
@@ -107,7 +109,7 @@ class Guide:
     """A line across the chart: the cutoff, or an edge of the band around intake."""
 
     value: int  # tenths
-    tag: str  # said at the line's end where there is room: "cutoff 25", "+5"
+    tag: str  # said at the line's end where there is room: " cutoff 25 ", " +5 "
     kind: str  # REFERENCE or BAND
     equal_above: bool  # whether a value equal to it is drawn above it (else below)
 
@@ -364,11 +366,20 @@ class TrendChart(Widget):
     spec: reactive[ChartSpec] = reactive(ChartSpec(400, None, "", ()))
 
     def __init__(
-        self, spec: ChartSpec, *, title: str = "", id: str | None = None, classes: str = ""
+        self,
+        spec: ChartSpec,
+        *,
+        title: str = "",
+        words: UiWords = ENGLISH,
+        id: str | None = None,
+        classes: str = "",
     ) -> None:
+        """words: the language of every word the chart draws itself (its title and its
+        reference line's words come with it, already in that language)."""
         super().__init__(id=id, classes=classes)
         self.set_reactive(TrendChart.spec, spec)
         self.title = title
+        self.words = words
 
     def guides(self, plot_height: int = BAND_ROWS) -> list[Guide]:
         """The lines across: the cutoff, and the band's edges inside the scale (not on a chart
@@ -376,11 +387,10 @@ class TrendChart(Widget):
         spec = self.spec
         found: list[Guide] = []
         if spec.reference is not None:
-            value = format_tenths(spec.reference).removesuffix(".0")
             found.append(
                 Guide(
                     spec.reference,
-                    f" {spec.reference_label} {value} ",
+                    f" {spec.reference_label} ",
                     REFERENCE,
                     equal_above=not spec.is_low(spec.reference),
                 )
@@ -435,12 +445,15 @@ class TrendChart(Widget):
         if self.title:
             title = self.title
             if layout.band_rows is not None and self.band is not None:
-                title += f"  {BAND_CHAR} intake ±{format_tenths(self.band[1]).removesuffix('.0')}"
+                rci = short_tenths(self.band[1])
+                title += f"  {BAND_CHAR} " + self.words("chart.band", rci=rci)
             if self.practice is not None:
-                title += f"  {PRACTICE_CHAR} middle half, {self.practice.cases} alike here"
+                title += f"  {PRACTICE_CHAR} " + self.words(
+                    "chart.practice", cases=self.practice.cases
+                )
             lines.append(Text.assemble((title, styles["title"]), no_wrap=True))
         lines += [self._plot_row(layout, row, styles) for row in range(plot_height)]
-        lines += self._x_axis(layout, styles["axis"], under)
+        lines += self._x_axis(layout, styles["axis"], under, self.words("chart.no_sessions"))
         for line in lines:
             line.truncate(width, overflow="ellipsis")  # a line wrapped would push the chart down
         return Text("\n", no_wrap=True).join(lines)
@@ -487,11 +500,12 @@ class TrendChart(Widget):
         return chars, parts
 
     @staticmethod
-    def _x_axis(layout: Layout, style: Style, under: int) -> list[Text]:
+    def _x_axis(layout: Layout, style: Style, under: int, empty: str) -> list[Text]:
         """The rows under the plot: the axis with a tick under each session, then each
-        session's date, then its number (as many rows as given; one: the dates on the axis)."""
+        session's date, then its number (as many rows as given; one: the dates on the axis);
+        empty: what the axis says with no session."""
         if not layout.shown:
-            return [Text("   └ no sessions yet", style=style, no_wrap=True)]
+            return [Text(f"   └ {empty}", style=style, no_wrap=True)]
         dated = [
             (point.when, column)
             for point, column in zip(layout.shown, layout.columns, strict=True)
@@ -564,10 +578,21 @@ def _spread_labels(labels: list[tuple[str, int]], width: int) -> str:
     return "".join(cells)
 
 
+def short_tenths(value: int) -> str:
+    """A value in tenths as the chart says it: "25", "25.5"."""
+    return format_tenths(value).removesuffix(".0")
+
+
 def total_spec(
-    below_cutoff: Callable[[int], bool], cutoff: int | None, focus: tuple[int, int] | None = None
+    below_cutoff: Callable[[int], bool],
+    cutoff: int | None,
+    focus: tuple[int, int] | None = None,
+    *,
+    words: UiWords = ENGLISH,
+    line: str = "chart.cutoff",
 ) -> ChartSpec:
-    """The scale of a total: 0 to 40, the cutoff drawn across, and the rules' "below it"."""
+    """The scale of a total: 0 to 40, the cutoff drawn across (its words: line in words),
+    and the rules' "below it"."""
     inside: tuple[int, ...] = ()
     if focus is not None:
         # Round values: every 5 points in the focus range, then every 2 in a narrow one.
@@ -578,13 +603,14 @@ def total_spec(
     return ChartSpec(
         maximum=400,
         reference=cutoff,
-        reference_label="cutoff",
+        reference_label=words(line, value=short_tenths(cutoff)) if cutoff is not None else "",
         ticks=(400, 0, *inside, 100, 200, 300),
         low=below_cutoff,
         focus=focus,
     )
 
 
-def item_spec(soft_item: int | None) -> ChartSpec:
+def item_spec(soft_item: int | None, *, words: UiWords = ENGLISH) -> ChartSpec:
     """The scale of one item: 0 to 10, the soft prompt (if any) drawn across."""
-    return ChartSpec(maximum=100, reference=soft_item, reference_label="prompt", ticks=(100, 0, 50))
+    label = words("chart.prompt", value=short_tenths(soft_item)) if soft_item is not None else ""
+    return ChartSpec(maximum=100, reference=soft_item, reference_label=label, ticks=(100, 0, 50))

@@ -107,8 +107,12 @@ def test_no_stray_data_file_and_no_item_named_like_a_part() -> None:
         for form in measure.forms
         for language in LANGUAGES
     }
-    shipped = {entry.name for entry in (files("srs_tui.wording") / "data").iterdir()}
+    data = files("srs_tui.wording") / "data"
+    shipped = {entry.name for entry in data.iterdir() if entry.is_file()}
     assert shipped <= known
+    # Beside the measures' files, one folder: the screens' words, a folder a language.
+    assert {entry.name for entry in data.iterdir() if not entry.is_file()} == {"ui"}
+    assert {entry.name for entry in (data / "ui").iterdir()} == set(LANGUAGES)
     assert all(not set(measure.keys) & set(PARTS) for measure in MEASURES.values())
 
 
@@ -150,13 +154,12 @@ def test_the_guide_asks_each_item_in_the_clients_language() -> None:
 
 def test_what_to_ask_is_the_lowest_items_question_or_the_general_one() -> None:
     profile = DEFAULT_PROFILES.of("SRS")
-    soft_item = profile.setting("soft_item")
     low = summarize([Scores.srs(91, 85, 70, 99)], profile)
-    shown = describe(low, wording_for(SRS, "en"), soft_item).plain
+    shown = describe(low, wording_for(SRS, "en"), profile).plain
     assert "Lowest item: Approach or Method 7.0" in shown
     assert "Ask: What could I do differently so the way we work suits you better?" in shown
     good = summarize([Scores.srs(95, 96, 97, 98)], profile)
-    shown = describe(good, wording_for(SRS, "es"), soft_item).plain
+    shown = describe(good, wording_for(SRS, "es"), profile).plain
     assert "Lowest item: Relación 9.5" in shown
     assert "Ask: ¿Qué habría hecho que hoy fuera aún mejor para ti?" in shown
 
@@ -473,9 +476,13 @@ def _plain(text: str) -> str:
 
 
 def test_no_data_file_holds_the_official_wording() -> None:
-    shipped = list((files("srs_tui.wording") / "data").iterdir())
+    data = files("srs_tui.wording") / "data"
+    shipped = [entry for entry in data.iterdir() if entry.is_file()]
     assert len(shipped) == 12  # ORS and SRS: adult, child, young child; English and Spanish
-    for entry in shipped:
+    # The screens' words are read by clients too.
+    screens = [entry for folder in (data / "ui").iterdir() for entry in folder.iterdir()]
+    assert len(screens) > 10
+    for entry in [*shipped, *screens]:
         text = _plain(entry.read_text(encoding="utf-8"))
         for phrase in OFFICIAL_PHRASES:
             assert _plain(phrase) not in text, (entry.name, phrase)

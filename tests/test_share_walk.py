@@ -128,12 +128,8 @@ def without_the_ors_line_label(text: str) -> str:
     """The text with the ORS chart's cutoff line label taken out: the one place a client may
     read of a cutoff."""
     for language in ("en", "es"):
-        words = catalog(language)
-        for key, label in words.items():
-            if key.startswith("chart.") and "{" in label and "cutoff" in key:
-                pattern = re.escape(label)
-                pattern = re.sub(r"\\\{[a-z_]+\\\}", r"[0-9.,]+", pattern)
-                text = re.sub(pattern, "", text)
+        label = re.escape(catalog(language)["chart.clinical_cutoff"])
+        text = re.sub(label.replace(r"\{value\}", r"[0-9.,]+"), "", text)
     return text
 
 

@@ -147,7 +147,7 @@ class RateScreen(ClientScreen):
         self.measure = measure
         self.form = measure.form_for(client.age_band).name
         self.profile = ctx.config.profiles.of(measure.name, self.form)
-        self.sub_title = self.say(f"rate.title.{measure.name.lower()}")
+        self.sub_title = self.say.get(f"rate.title.{measure.name.lower()}") or measure.title
         self.details = details or SessionDetails(
             administered_at=ctx.clock(),
             mode=ctx.config.default_mode,

@@ -130,6 +130,9 @@ class RateScreen(ClientScreen):
         ),
     ]
 
+    # The therapist's own: not there at all on a client's view.
+    THERAPIST_ACTIONS = frozenset({"guide", "details"})
+
     def __init__(
         self,
         ctx: AppContext,
@@ -176,9 +179,6 @@ class RateScreen(ClientScreen):
                 return number
             return store.next_session(self.client.id)
         return self._session
-
-    # The therapist's own: not there at all on a client's view.
-    THERAPIST_ACTIONS = frozenset({"guide", "details"})
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
         # Skipping leads from the ORS to the SRS; on the SRS there is nothing to skip to.

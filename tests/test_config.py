@@ -172,6 +172,11 @@ def test_a_total_at_the_cutoff_is_below_it_only_when_the_settings_say_so(
         ),
         ("[lock]\nidle_minutes = -1", "[lock] idle_minutes: -1 is outside 0 to 240"),
         ("[lock]\nidle_minutes = 'soon'", "[lock] idle_minutes: 'soon' is not a number"),
+        (
+            "[share]\nshow_cutoff_while_rating = 'yes'",
+            "[share] show_cutoff_while_rating: 'yes' is not true or false",
+        ),
+        ("[share]\nshow_cutoff = true", "unknown key 'show_cutoff' in [share]"),
     ],
 )
 def test_bad_settings_name_the_file_and_the_key(tmp_path: Path, text: str, message: str) -> None:
@@ -293,3 +298,10 @@ def test_the_readmes_settings_example_is_read_as_it_says(tmp_path: Path) -> None
     assert profiles.of("ORS", "adult").cutoff == 250
     assert profiles.of("ORS", "adolescent").setting("on_track_session") == 6
     assert profiles.of("SRS", "adult").cutoff == 360
+
+
+def test_a_client_rates_without_the_cutoff_unless_the_settings_show_it(tmp_path: Path) -> None:
+    assert Config().show_cutoff_while_rating is False
+    shown = load_config(write(tmp_path, "[share]\nshow_cutoff_while_rating = true\n"))
+    assert shown.show_cutoff_while_rating is True
+    assert shown.profiles == Config().profiles

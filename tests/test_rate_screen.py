@@ -6,6 +6,7 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.widgets import RadioButton, TextArea
 
@@ -404,3 +405,119 @@ async def test_the_settings_decide_whether_a_total_at_the_cutoff_is_below_it(
         text = screen_text(app)
         assert "▲ below the cutoff" in text
         assert "below_cutoff" not in text
+
+
+def keys_of(entry: str) -> list[str]:
+    """The keys that type entry, without Enter."""
+    return [{".": "full_stop"}.get(char, char) for char in entry]
+
+
+async def test_tab_sets_a_typed_number_and_moves_on(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
+        await pilot.press(*keys_of("8.5"), "tab", *keys_of("7"), "tab")
+        assert slider(app, "relationship").value == 85
+        assert slider(app, "goals").value == 70
+        assert app.focused is slider(app, "approach")
+        assert "15.5" in app.screen.query_one(TotalPanel).digits
+
+
+async def test_shift_tab_sets_a_typed_number_and_moves_back(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
+        await pilot.press("tab", *keys_of("6"), "shift+tab")
+        assert slider(app, "goals").value == 60
+        assert app.focused is slider(app, "relationship")
+        assert slider(app, "relationship").value is None
+
+
+async def test_a_click_on_another_item_sets_the_typed_number(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
+        await pilot.press(*keys_of("9.2"))
+        # On the heading of the next item: it takes the focus and sets nothing of its own.
+        await pilot.click(slider(app, "goals"), offset=(3, 0))
+        await pilot.pause()
+        assert app.focused is slider(app, "goals")
+        assert slider(app, "relationship").value == 92
+        assert slider(app, "goals").value is None
+        assert "9.2" in screen_text(app)
+
+
+async def test_a_click_on_save_sets_the_last_typed_number_then_saves(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
+        await pilot.press(*typed("9", "9", "9"), *keys_of("8"))
+        await pilot.click("#save")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackScreen)
+    assert [row[:4] for row in stored(db_path)] == [(90, 90, 90, 80)]
+
+
+async def test_a_number_that_cannot_be_set_is_refused_on_tab_and_stays_shown(
+    db_path: Path,
+) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
+        first = slider(app, "relationship")
+        await pilot.press("1", "2", "tab")
+        assert first.value is None
+        assert app.focused is first  # refused: the focus stays to type it again
+        assert "12 is above 10.0" in screen_text(app)
+        assert "0 of 4 items set" in screen_text(app)
+        await pilot.press("shift+tab")  # nothing typed now: Shift+Tab just moves
+        assert first.value is None
+
+
+async def test_a_number_that_cannot_be_set_is_refused_on_a_click_away(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
+        first = slider(app, "relationship")
+        await pilot.press("1", "2")
+        await pilot.click(slider(app, "overall"), offset=(3, 0))
+        await pilot.pause()
+        assert app.focused is slider(app, "overall")
+        assert first.value is None
+        assert "✗ 12 is above 10.0" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, RateScreen)
+    assert stored(db_path) == []
+
+
+async def test_a_partial_total_below_the_cutoff_has_no_verdict(db_path: Path) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
+        for entry, count in (("2", 1), ("3", 2), ("1", 3)):
+            await pilot.press(*typed(entry))
+            text = screen_text(app)
+            assert f"{count} of 4 items set" in text
+            assert "below" not in text
+            assert "▲" not in text
+        await pilot.press(*typed("1"))
+        assert "▲ below the cutoff" in screen_text(app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_the_guide_never_covers_the_header_or_the_session_line(
+    db_path: Path, size: tuple[int, int]
+) -> None:
+    app = build_app(db_path, client="Ana")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(SKIP_ORS, "ctrl+g")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert "Session Rating Scale" in lines[0]
+        assert "telehealth" in lines[1]  # the session line's end
+        assert "SRS" in lines[1]
+        assert "Ana" in lines[1]
+        assert any("Giving the scale aloud" in line for line in lines[2:])
+        guide = app.screen.query_one("#guide")
+        assert guide.region.y >= 2

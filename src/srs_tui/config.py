@@ -83,6 +83,9 @@ theme = "default"        # or "high-contrast"; F9 switches in the app
 
 [backup]
 keep_daily = 7           # the app makes a backup a day and keeps this many; 0 turns it off
+
+[share]
+show_cutoff_while_rating = false # true: a client's rating screen shows the cutoff and the standing
 """
 
 
@@ -106,6 +109,9 @@ class Config:
     idle_lock_seconds: int = 600  # 0: never lock
     theme: str = "default"  # or "high-contrast"
     keep_daily_backups: int = 7  # automatic daily backups kept; 0: none
+    # On a shared screen the client rates without a cutoff on the bar or a verdict beside the
+    # total, unless the therapist chooses to show them.
+    show_cutoff_while_rating: bool = False
 
 
 def default_config_path() -> Path:
@@ -212,6 +218,9 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[object], Any], str]]] = {
     },
     "backup": {
         "keep_daily": (_count(0, 365), "keep_daily_backups"),
+    },
+    "share": {
+        "show_cutoff_while_rating": (_flag, "show_cutoff_while_rating"),
     },
 }
 

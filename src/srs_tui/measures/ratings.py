@@ -18,7 +18,14 @@ TENTHS_PER_POINT = 10
 
 
 class RatingError(ValueError):
-    """A typed rating that is not a number from 0 to 10 with at most one decimal."""
+    """A typed rating that is not a number from 0 to 10 with at most one decimal.
+
+    kind names the reason (empty, not_a_number, decimals, above, below), so that a screen can
+    say it in the client's language."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 _NUMBER = re.compile(r"(?P<sign>[+-]?)(?P<whole>[0-9]*)(?:[.,](?P<fraction>[0-9]*))?")
@@ -34,21 +41,21 @@ def parse_rating(text: str, item_max: int = SRS.item_max) -> int:
     span = f"from 0 to {highest.removesuffix('.0')}"
     entry = text.strip()
     if not entry:
-        raise RatingError(f"type a number {span}")
+        raise RatingError(f"type a number {span}", "empty")
     match = _NUMBER.fullmatch(entry)
     if match is None or not (match["whole"] or match["fraction"]):
-        raise RatingError(f"{entry!r} is not a number {span}")
+        raise RatingError(f"{entry!r} is not a number {span}", "not_a_number")
     fraction = (match["fraction"] or "").rstrip("0")
     if len(fraction) > 1:
-        raise RatingError(f"{entry} has more than one decimal")
+        raise RatingError(f"{entry} has more than one decimal", "decimals")
     whole = match["whole"].lstrip("0")
     if len(whole) > 3:
-        raise RatingError(f"{entry} is above {highest}")
+        raise RatingError(f"{entry} is above {highest}", "above")
     tenths = int(whole or "0") * TENTHS_PER_POINT + int(fraction or "0")
     if match["sign"] == "-" and tenths > 0:
-        raise RatingError(f"{entry} is below 0")
+        raise RatingError(f"{entry} is below 0", "below")
     if tenths > item_max:
-        raise RatingError(f"{entry} is above {highest}")
+        raise RatingError(f"{entry} is above {highest}", "above")
     return tenths
 
 

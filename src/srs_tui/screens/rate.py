@@ -1,5 +1,7 @@
 """Rate: the four sliders of one measure (the ORS or the SRS, in the client's form), the live
-total, save. Client-facing: shows only this client."""
+total, save. Client-facing: shows only this client; as a client view (shared), in the client's
+language, with no cutoff or verdict while rating (unless the settings show them), and without
+the therapist's guide and date & mode dialog."""
 
 from __future__ import annotations
 
@@ -39,6 +41,11 @@ class RateScreen(ClientScreen):
         height: 1;
         padding: 0 1;
         background: $panel;
+    }
+    /* The items and the guide beside them, under the header and the session line, which the
+       guide never covers. */
+    RateScreen #rate-main {
+        height: 1fr;
     }
     RateScreen #rate-body {
         height: 1fr;
@@ -124,6 +131,9 @@ class RateScreen(ClientScreen):
         ),
     ]
 
+    # The therapist's own: not there at all on a client's view.
+    THERAPIST_ACTIONS = frozenset({"guide", "details"})
+
     def __init__(
         self,
         ctx: AppContext,
@@ -141,7 +151,7 @@ class RateScreen(ClientScreen):
         self.measure = measure
         self.form = measure.form_for(client.age_band).name
         self.profile = ctx.config.profiles.of(measure.name, self.form)
-        self.sub_title = measure.title
+        self.sub_title = self.say.get(f"rate.title.{measure.name.lower()}") or measure.title
         self.details = details or SessionDetails(
             administered_at=ctx.clock(),
             mode=ctx.config.default_mode,
@@ -175,25 +185,38 @@ class RateScreen(ClientScreen):
         # Skipping leads from the ORS to the SRS; on the SRS there is nothing to skip to.
         if action == "skip":
             return self.measure is ORS
+        if action in self.THERAPIST_ACTIONS:
+            return not self.client_view
         return True
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
         yield self.share_banner()
         yield Static(self._info(), id="session-info")
-        with VerticalScroll(id="rate-body", can_focus=False):
-            poles = max(len(p) for i in self.wording.items for p in (i.low, i.high))
-            for item in self.wording.items:
-                yield RatingSlider(item, pole_width=poles)
-            yield TotalPanel(self.measure, self.profile, self.wording.total, id="total")
-            with Horizontal(id="rate-actions"):
-                yield ActionButton("Save", id="save", tooltip="Ctrl+S")
-                yield Static("", id="rate-message", markup=False)
-        yield Static(guide_text(self.wording), id="guide", markup=False)
-        yield KeyBar()
+        show_cutoff = not self.client_view or self.ctx.config.show_cutoff_while_rating
+        with Horizontal(id="rate-main"):
+            with VerticalScroll(id="rate-body", can_focus=False):
+                poles = max(len(p) for i in self.wording.items for p in (i.low, i.high))
+                for item in self.wording.items:
+                    yield RatingSlider(item, pole_width=poles, words=self.say)
+                yield TotalPanel(
+                    self.measure,
+                    self.profile,
+                    self.wording.total,
+                    show_cutoff=show_cutoff,
+                    id="total",
+                )
+                with Horizontal(id="rate-actions"):
+                    yield ActionButton(self.say("rate.save"), id="save", tooltip="Ctrl+S")
+                    yield Static("", id="rate-message", markup=False)
+            if not self.client_view:
+                yield Static(guide_text(self.wording), id="guide", markup=False)
+        yield KeyBar(words=self.say) if self.client_view else KeyBar()
 
     def action_guide(self) -> None:
-        """Show or hide the script for giving the scale aloud."""
+        """Show or hide the script for giving the scale aloud (the therapist's view only)."""
+        if self.client_view:
+            return
         guide = self.query_one("#guide")
         guide.display = not guide.display
 
@@ -202,15 +225,22 @@ class RateScreen(ClientScreen):
         info.append(self.measure.name, style="bold")
         info.append("  ·  ")
         info.append(self.shown_name(), style="bold")
-        info.append(f"  ·  session {self._session}")
+        say = self.say
+        info.append("  ·  " + say("rate.session", number=self._session))
         if self._later:
             # Said before saving, early in the line so a narrow window keeps it: an older form
             # takes its place in time, not the next number.
-            sessions = "session" if self._later == 1 else f"{self._later} sessions"
-            info.append(f", before the latest {sessions}", style="bold")
+            later = (
+                say("rate.before_latest_one")
+                if self._later == 1
+                else say("rate.before_latest", count=self._later)
+            )
+            info.append(later, style="bold")
         info.append("  ·  ")
         info.append(self.details.administered_at.strftime(DISPLAY_FORMAT))
-        info.append(f"  ·  {self.details.mode}  ·  {self.details.setting}")
+        mode = say.get(f"session.mode.{self.details.mode}") or self.details.mode
+        setting = say.get(f"session.setting.{self.details.setting}") or self.details.setting
+        info.append(f"  ·  {mode}  ·  {setting}")
         return info
 
     def on_screen_resume(self) -> None:
@@ -221,7 +251,7 @@ class RateScreen(ClientScreen):
         self.query_one("#session-info", Static).update(self._info())
 
     def action_history(self) -> None:
-        """This client's history, over the rating screen."""
+        """This client's history, over the rating screen (a client view: the client's own)."""
         if self.shared is not None:
             from srs_tui.screens.client_history import ClientHistoryScreen
 
@@ -279,11 +309,17 @@ class RateScreen(ClientScreen):
         """Save when all four items are set; otherwise say which are missing."""
         if self._saving:
             return
+        for slider in self._sliders():
+            # A number typed and not yet set (Ctrl+S, or a click on Save, right after it) is
+            # set as Enter would; one that cannot be set stops the save, its error showing.
+            if not slider.commit_entry():
+                slider.focus()
+                return
         values = self.values()
         missing = [self.wording.item(key) for key, value in values.items() if value is None]
         if missing:
             names = ", ".join(item.label for item in missing)
-            self._say(f"Not saved: set {names} first.")
+            self._say(self.say("rate.not_saved", items=names))
             self.query_one(f"#{missing[0].key}", RatingSlider).focus()
             return
         scores = Scores.of(
@@ -303,7 +339,9 @@ class RateScreen(ClientScreen):
                 form=self.form,
             )
         except StoreError as error:
-            self._say(str(error))
+            # The reason is the therapist's (English, about files); the client reads that
+            # nothing was lost.
+            self._say(self.say("rate.not_saved_error") if self.client_view else str(error))
             return
         self._saving = True
         series = self._history_to(saved)
@@ -326,7 +364,9 @@ class RateScreen(ClientScreen):
         return history[:upto] or [saved]
 
     def action_details(self) -> None:
-        """Open the date, mode and setting."""
+        """Open the date, mode and setting (the therapist's view only)."""
+        if self.client_view:
+            return
         from srs_tui.screens.session_details import SessionDetailsScreen  # its radio buttons
 
         def apply(details: SessionDetails | None) -> None:
@@ -354,12 +394,13 @@ class RateScreen(ClientScreen):
 
         from srs_tui.screens.confirm import confirm_then
 
+        say = self.say
         confirm_then(
             self.app,
-            "Discard the ORS ratings entered so far and give the SRS?",
+            say("rate.discard_ors"),
             to_srs,
-            yes="Discard",
-            no="Keep rating",
+            yes=say("rate.discard_yes"),
+            no=say("rate.discard_no"),
         )
 
     def action_leave(self) -> None:
@@ -370,12 +411,13 @@ class RateScreen(ClientScreen):
 
         from srs_tui.screens.confirm import confirm_then
 
+        say = self.say
         confirm_then(
             self.app,
-            "Discard the ratings entered so far?",
+            say("rate.discard"),
             lambda: go_back(self, self.ctx),
-            yes="Discard",
-            no="Keep rating",
+            yes=say("rate.discard_yes"),
+            no=say("rate.discard_no"),
         )
 
     @property

@@ -18,9 +18,11 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from srs_tui.measures import RatingError, format_tenths, parse_rating
+from srs_tui.terminal_text import terminal_safe
 from srs_tui.widgets.big_number import aligned_rows, digits_text
 from srs_tui.widgets.drawn import line_at
 from srs_tui.wording import ItemWords
+from srs_tui.wording.ui import UiWords, ui_words
 
 ITEM_MAX = 100
 POLE_WIDTH = 13  # the longest built-in English pole label
@@ -130,10 +132,17 @@ class RatingSlider(Widget, can_focus=True):
     error: reactive[str] = reactive("")
 
     def __init__(
-        self, item: ItemWords, *, pole_width: int = POLE_WIDTH, id: str | None = None
+        self,
+        item: ItemWords,
+        *,
+        pole_width: int = POLE_WIDTH,
+        id: str | None = None,
+        words: UiWords | None = None,
     ) -> None:
+        """words: the screen's, for the slider's messages (English when not given)."""
         super().__init__(id=id or item.key)
         self.item = item
+        self.words = words or ui_words("en")
         # The same for all four items (the longest pole), so that the tracks line up.
         self.pole_width = pole_width
         self._dragging = False
@@ -147,23 +156,48 @@ class RatingSlider(Widget, can_focus=True):
         self.error = ""
         self.value = value
 
+    def commit_entry(self) -> bool:
+        """Set the typed entry, if any; False if it is refused (the error shows, the value
+        stays as it was)."""
+        if not self.entry:
+            return True
+        entry, self.entry = self.entry, ""
+        try:
+            value = parse_rating(entry, ITEM_MAX)
+        except RatingError as error:
+            self.error = self.words(
+                f"slider.error.{error.kind}",
+                entry=terminal_safe(entry),
+                top=format_tenths(ITEM_MAX).removesuffix(".0"),
+                highest=format_tenths(ITEM_MAX),
+            )
+            return False
+        self._set(value)
+        return True
+
     def action_commit(self) -> None:
         """Set the typed entry; with none, confirm the current value."""
         if self.entry:
-            try:
-                value = parse_rating(self.entry, ITEM_MAX)
-            except RatingError as error:
-                self.error = str(error)
-                self.entry = ""
+            if not self.commit_entry():
                 return
-            self.entry = ""
-            self._set(value)
         elif self.value is None:
-            self.error = "type a number from 0 to 10, then Enter"
+            self.error = self.words("slider.error.unset")
             return
         # Move on at once, not through a message: the client's next number may already be
         # in the input queue, and it belongs to the next item.
         self.screen.focus_next()
+
+    def _move_on(self, forward: bool) -> bool:
+        """Tab or Shift+Tab: a typed entry is set as Enter sets it, then the focus moves;
+        refused, it stays here with its error. True if the key was ours (an entry typed)."""
+        if not self.entry:
+            return False  # nothing typed: the screen's own Tab moves the focus
+        if self.commit_entry():
+            if forward:
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+        return True
 
     def action_step(self, tenths: int) -> None:
         """Move by a step; an unset slider starts from the middle."""
@@ -195,6 +229,8 @@ class RatingSlider(Widget, can_focus=True):
                 self.entry += event.character
                 self.error = ""
             return True
+        if event.key in ("tab", "shift+tab"):
+            return self._move_on(event.key == "tab")
         if event.key == "escape" and (self.entry or self.error):
             # Escape first drops a half-typed number; only a second one leaves the screen.
             self.entry = ""
@@ -230,7 +266,11 @@ class RatingSlider(Widget, can_focus=True):
         self.error = ""
 
     def on_blur(self) -> None:
-        self.entry = ""
+        # A click elsewhere, or any other move of the focus, sets what was typed as Enter
+        # would; a number that cannot be set leaves its error showing, and nothing set.
+        # Not when the terminal window itself loses the focus: it comes back here, to go on.
+        if self.app.app_focus:
+            self.commit_entry()
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         offset = event.get_content_offset(self)

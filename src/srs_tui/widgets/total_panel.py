@@ -1,5 +1,5 @@
 """TotalPanel: the live total in large digits, "/ 40", and where it stands against the form's
-cutoff (none for a form without norms).
+cutoff (none for a form without norms, nor on a client's view unless the settings say so).
 
 One widget draws it all (the digits, then a 0-to-40 bar with the cutoff on it): every widget
 on the rating screen is styled twice and laid out before its first frame.
@@ -53,12 +53,16 @@ class TotalPanel(Widget):
         profile: Profile,
         words: Mapping[str, str],
         *,
+        show_cutoff: bool = True,
         id: str | None = None,
     ) -> None:
+        """show_cutoff: the cutoff on the bar and, once every item is set, where the total
+        stands; False (a client's view while rating): the bar and the count alone."""
         super().__init__(id=id)
         self.measure = measure
         self.profile = profile
         self.words = words
+        self.show_cutoff = show_cutoff
         self.total = 0
         self.items_set = 0
         # The lines drawn, with the (width, total, items set) they were drawn for.
@@ -84,7 +88,7 @@ class TotalPanel(Widget):
 
     def _gauge(self, width: int) -> list[list[Segment]]:
         """Three lines: "/ 40" and the cutoff, the bar, where the total stands."""
-        cutoff = self.profile.cutoff
+        cutoff = self.profile.cutoff if self.show_cutoff else None
         cutoff_style, muted = self._style("cutoff"), self._style("muted")
         top = self.measure.total_max
         head = [Segment(f"/ {top // POINT}", self.rich_style + Style(bold=True))]
@@ -114,7 +118,8 @@ class TotalPanel(Widget):
                 Segment(f" {top // POINT}", muted),
             ]
         count = len(self.measure.items)
-        if self.items_set < count:
+        # The standing only once every item is set: a partial total is not below anything.
+        if self.items_set < count or not self.show_cutoff:
             counted = self.words["items_set"].format(set=self.items_set, count=count)
             status = Segment(counted, muted)
         elif not self.profile.judged:

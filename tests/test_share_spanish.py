@@ -1,7 +1,8 @@
 """A Spanish-speaking client's shared screen, every client view read: no English word of ours.
 
 The English words looked for are all of ours: every screen word (wording/data/ui/en) and every
-word of our English measure wording, less those that Spanish spells the same (ORS, total ...).
+word of our English measure wording, less the few that Spanish spells the same (ORS, total ...),
+listed here rather than read from the Spanish files, which are what is being tried.
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ from srs_tui.wording.ui import catalog
 
 ALIAS = "Beatriz Ejemplo"
 WORD = re.compile(r"[A-Za-zÁÉÍÓÚÜÑáéíóúüñ]{3,}")
-# Key names as Textual draws them on the key bar, the same in every language.
-KEY_NAMES = {"esc", "tab", "ctrl", "shift"}
+# Key names as Textual draws them on the key bar, the same in every language; the scales' and
+# the app's names; words Spanish spells as English does; the commands named in messages.
+SAME_IN_BOTH = {"esc", "tab", "ctrl", "shift", "ors", "srs", "tui", "rci", "total", "oral"}
+SAME_IN_BOTH |= {"terminal", "backup", "check", "passphrase", "has"}
+PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
 def _words(language: str) -> Iterator[str]:
@@ -39,10 +43,14 @@ def _words(language: str) -> Iterator[str]:
 
 
 def _vocabulary(language: str) -> set[str]:
-    return {word.lower() for text in _words(language) for word in WORD.findall(text)}
+    return {
+        word.lower()
+        for text in _words(language)
+        for word in WORD.findall(PLACEHOLDER.sub("", text))
+    }
 
 
-ENGLISH_ONLY = _vocabulary("en") - _vocabulary("es") - KEY_NAMES
+ENGLISH_ONLY = _vocabulary("en") - SAME_IN_BOTH
 
 
 def english_words(app: SrsApp) -> set[str]:
@@ -112,19 +120,9 @@ async def test_every_client_view_in_spanish_has_no_english_word(
         await reader.read("escape", step="kept rating")
         await reader.read("ctrl+n", step="skipping the ORS with ratings typed")
         await reader.read("escape", step="kept the ORS")
-        await reader.read(
-            "backspace",
-            "5",
-            "enter",
-            "6",
-            "enter",
-            "7",
-            "enter",
-            "8",
-            "enter",
-            step="the ORS, all set",
-        )
+        await reader.read("5", "enter", "6", "enter", step="the ORS, all set")
         await reader.read("ctrl+s", step="thanks after the ORS")
+        assert type(app.screen).__name__ == "ThanksScreen"
         await reader.read("ctrl+n", step="the SRS")
         await reader.read("9", "enter", "9", "enter", "3", "enter", "9", "enter", step="SRS set")
         await reader.read("ctrl+s", step="thanks after the SRS")

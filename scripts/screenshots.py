@@ -20,11 +20,15 @@ from srs_tui.store import Store
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 NOW = datetime(2026, 12, 1, 14, 5, tzinfo=timezone(timedelta(hours=1)))
 CLIENT = "Casey (demo)"
+SPANISH = "Devon (demo)"
 TYPED = ["9", "full_stop", "1", "enter", "8", "full_stop", "5", "enter", "7"]
 ALL_FOUR = [*TYPED, "enter", "9", "full_stop", "9", "enter"]
 
 SHOTS: list[tuple[str, tuple[int, int], str | None, list[str]]] = [
-    ("rate-share-120x36", (120, 36), CLIENT, ["ctrl+o", "enter", *TYPED, "ctrl+g"]),
+    # Share mode for Devon, who speaks Spanish: Ctrl+O on his rating screen, the name as is.
+    ("rate-share-es-120x36", (120, 36), SPANISH, ["ctrl+o", "enter", *TYPED]),
+    ("thanks-share-es-80x24", (80, 24), SPANISH, ["ctrl+o", "enter", *ALL_FOUR, "ctrl+s"]),
+    ("history-share-120x36", (120, 36), CLIENT, ["ctrl+o", "enter", "escape"]),
     ("caseload-80x24", (80, 24), None, []),
     ("caseload-120x36", (120, 36), None, []),
     ("history-80x24", (80, 24), None, ["enter"]),

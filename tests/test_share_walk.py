@@ -172,8 +172,7 @@ def rounds() -> int:
     return int(os.environ.get("SRS_TUI_SHARE_WALK_KEYS", "200"))
 
 
-@pytest.mark.parametrize("two_clients", ["en", "es"], indirect=True)
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize(("two_clients", "seed"), [("en", 1), ("es", 2)], indirect=["two_clients"])
 async def test_a_random_walk_of_keys_shows_the_client_nothing_of_the_therapists(
     two_clients: Path, seed: int
 ) -> None:

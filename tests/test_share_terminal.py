@@ -4,8 +4,12 @@ A pseudo-terminal, the real app (`python -m srs_tui --client ALIAS --share`), ke
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 from pathlib import Path
+
+import pytest
 
 from conftest import NOW
 from realapp import Window, private_dir
@@ -74,5 +78,40 @@ def test_a_therapists_window_keeps_the_terminals_own_output(tmp_path: Path) -> N
         assert window.quit() == 0
         after = bytes(window.raw)[bytes(window.raw).rindex(LEAVE_ALTERNATE_SCREEN) :]
         assert CLEAR_SCROLLBACK not in after
+    finally:
+        window.close()
+
+
+def _state(pid: int) -> str:
+    """The process's state letter from /proc (T: stopped)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_ending_a_shared_window_leaves_it_blank(
+    tmp_path: Path, ending: signal.Signals
+) -> None:
+    db = spanish_client(tmp_path)
+    window = Window(db, "Beatriz Ejemplo", tmp_path, options=("--share",))
+    try:
+        window.expect(re.compile("COMPARTIENDO"), since=window.mark(), timeout=60)
+        window.pump(0.5)
+        # Ctrl+Z's signal, from outside: a suspended app would show the terminal's own
+        # output on the shared window. Refused: the app goes on.
+        os.kill(window.pid, signal.SIGTSTP)
+        window.pump(1.0)
+        assert window.alive()
+        assert _state(window.pid) != "T"
+        since = window.mark()
+        window.send(b"7\r")
+        window.expect(re.compile("7.0"), since=since)
+
+        os.kill(window.pid, ending)
+        assert window.quit_wait() == 0
+        raw = bytes(window.raw)
+        after = raw[raw.rindex(LEAVE_ALTERNATE_SCREEN) + len(LEAVE_ALTERNATE_SCREEN) :]
+        assert after.endswith(CLEAR_SCREEN + CLEAR_SCROLLBACK)
+        assert b"Traceback" not in raw
     finally:
         window.close()

@@ -242,6 +242,7 @@ def _run(
         )
     except (StoreError, ConfigError, WordingError) as error:
         return _fail(str(error))
+    app.handle_signals = True
     try:
         app.run()
     finally:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
+import signal
+import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -105,6 +108,7 @@ class SrsApp(SharingApp):
         self._shared_client: Client | None = None
         self.ever_shared = False  # the terminal is cleared on leaving: it may still be shared
         self._share_words = ui_words("en")  # the shared client's language, to the end
+        self.handle_signals = False  # the command line sets it: signals in a real terminal
 
     def _fatal_error(self) -> None:
         # Textual's traceback shows local variables, which can hold client data: print it
@@ -383,7 +387,27 @@ class SrsApp(SharingApp):
             # No path or reason on screen, which may be shared; `srs-tui backup` says more.
             self.call_from_thread(self.notify, self._say()("app.backup_failed"), severity="warning")
 
+    def guard_signals(self) -> None:
+        """In a real terminal (the command line asks for it): SIGTERM and SIGHUP end the app as
+        Ctrl+Q would, so the terminal is restored (and left blank after sharing) rather than
+        left showing the client's screen; SIGTSTP (a suspend) is refused once the window has
+        been shared, as a suspended app shows the terminal's earlier output."""
+        if sys.platform == "win32":
+            return
+        loop = asyncio.get_running_loop()
+        suspend = signal.getsignal(signal.SIGTSTP)  # the terminal driver's, set by now
+
+        def suspend_unless_shared() -> None:
+            if not self.ever_shared and callable(suspend):
+                suspend(signal.SIGTSTP, None)
+
+        for ending in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(ending, self.exit)
+        loop.add_signal_handler(signal.SIGTSTP, suspend_unless_shared)
+
     def on_mount(self) -> None:
+        if self.handle_signals:
+            self.guard_signals()
         self.call_after_refresh(self._after_first_frame)
         self.register_theme(HIGH_CONTRAST)
         self.theme = THEMES[self.ctx.config.theme]

@@ -75,9 +75,6 @@ class ClientScreen(Screen[None]):
         """The banner to compose at the top: a client view's, docked, never scrolled away."""
         return ShareBanner(self.say("share.banner"), shown=self.client_view)
 
-    def show_names(self) -> None:
-        """Draw the client's name again (after a change of the client's record)."""
-
     def has_unsaved(self) -> bool:
         """Whether leaving now would lose what was typed."""
         return False

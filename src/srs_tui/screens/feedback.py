@@ -286,13 +286,6 @@ class FeedbackScreen(ClientScreen):
         name = self.shown_name()
         return standing(self.feedback, name, self.saved, self.profile)
 
-    def on_screen_resume(self) -> None:
-        self.show_names()
-
-    def show_names(self) -> None:
-        """Show the client under the name for this moment (alias, or the name for sharing)."""
-        self.query_one("#feedback-standing", Static).update(self._standing())
-
     def _note(self) -> str:
         return self.query_one("#note", TextArea).text
 

@@ -209,8 +209,9 @@ class HistoryScreen(ClientScreen):
         yield KeyBar()
 
     def on_screen_resume(self) -> None:
-        # Also sent when the screen is first shown: the one place the history is read.
-        self.show_names()
+        # Also sent when the screen is first shown: the one place the history is read (again
+        # after a rating over it, or when sharing stops).
+        self.load()
 
     @property
     def episode(self) -> Episode | None:
@@ -359,10 +360,6 @@ class HistoryScreen(ClientScreen):
         ]
         table = self.query_one("#sessions", RowTable)
         table.set_rows(rows, widths=row_widths(rows, tails=2))
-
-    def show_names(self) -> None:
-        """Show the client's name again (after a change of the client's record)."""
-        self.load()
 
     def _selected(self) -> str | None:
         return self.query_one("#sessions", RowTable).cursor_key

@@ -243,13 +243,6 @@ class RateScreen(ClientScreen):
         info.append(f"  ·  {mode}  ·  {setting}")
         return info
 
-    def on_screen_resume(self) -> None:
-        self.show_names()
-
-    def show_names(self) -> None:
-        """Show the client under the name for this moment (alias, or the name for sharing)."""
-        self.query_one("#session-info", Static).update(self._info())
-
     def action_history(self) -> None:
         """This client's history, over the rating screen (a client view: the client's own)."""
         if self.shared is not None:

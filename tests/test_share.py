@@ -232,6 +232,7 @@ async def test_sharing_from_the_caseload_asks_the_name_over_a_blank_screen(
         await pilot.pause()
         assert isinstance(app.screen, ShareStartScreen)
         assert "Ana" not in screen_text(app)  # the caseload is not behind the question
+        assert "Ben Example" not in screen_text(app)  # nor the alias, as a placeholder
         app.screen.query_one("#share-name", Input).value = "B."
         await pilot.press("enter")
         await pilot.pause()
@@ -327,7 +328,7 @@ async def test_ratings_typed_before_sharing_go_over_to_the_clients_screen(
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, RateScreen)
-        await pilot.press("7", "enter", "6", "enter")
+        await pilot.press("7", "enter", "6")
         await pilot.press("ctrl+o")
         app.screen.query_one("#share-name", Input).value = "B."
         await pilot.press("enter")
@@ -335,6 +336,7 @@ async def test_ratings_typed_before_sharing_go_over_to_the_clients_screen(
         rating = app.screen
         assert isinstance(rating, RateScreen)
         assert rating.client_view
+        # The number typed and not yet set goes over too.
         assert [v for v in rating.values().values() if v is not None] == [70, 60]
         await pilot.press("ctrl+o")
         await pilot.click("#yes")
@@ -431,12 +433,53 @@ async def test_a_client_renamed_from_another_window_ends_share_mode_and_keeps_fe
         with Store.open(ana_and_ben) as other:
             ben = other.find_client("Ben Example")
             assert ben is not None
-            other.set_display_name(ben.id, "Someone else")
+            other.edit_client(ben.id, alias="Benjamin Example", language="en", display_name="")
         app.check_shared_client()
         await pilot.pause()
         assert isinstance(app.screen, ShareEndedScreen)
-        assert "Someone" not in screen_text(app)
+        assert "Benjamin" not in screen_text(app)
         await pilot.press("ctrl+o")
         await pilot.click("#yes")
         await pilot.pause()
         assert isinstance(app.screen, FeedbackScreen)  # the save's feedback is not lost
+        assert "Benjamin Example" in screen_text(app)  # under the client's alias as it is now
+
+
+async def test_stopping_with_ratings_typed_says_they_are_lost(ana_and_ben: Path) -> None:
+    app = sharing_app(ana_and_ben)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "typed" not in app.screen.question
+        await pilot.press("escape", "7", "enter", "ctrl+o")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "ratings typed here and not saved are lost" in app.screen.question
+
+
+async def test_rating_from_the_history_over_a_rating_goes_back_to_it(ana_and_ben: Path) -> None:
+    app = sharing_app(ana_and_ben)
+    async with app.run_test(size=SIZE) as pilot:
+        rating = app.screen
+        await pilot.press("3", "enter", "ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientHistoryScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.screen is rating
+        assert isinstance(rating, RateScreen)
+        assert 30 in rating.values().values()
+
+
+async def test_the_name_is_asked_in_the_clients_language(ana_and_ben: Path) -> None:
+    with Store.open(ana_and_ben) as store:
+        ben = store.find_client("Ben Example")
+        assert ben is not None
+        store.edit_client(ben.id, alias=ben.alias, language="es", display_name="")
+    app = make_app(ana_and_ben, clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_bens_history(app, pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Compartir la pantalla" in text
+        assert "Share" not in text

@@ -27,6 +27,7 @@ from srs_tui.screens.navigation import LaunchScreen
 from srs_tui.store import Client, Store, StoreError
 from srs_tui.store.records import clean_alias
 from srs_tui.themes import HIGH_CONTRAST, THEMES
+from srs_tui.widgets.rating_slider import RatingSlider
 from srs_tui.wording import LicensedWording
 from srs_tui.wording.ui import UiWords, ui_words
 
@@ -194,6 +195,8 @@ class SrsApp(SharingApp):
         rating = RateScreen(
             self.ctx, client, handed.measure, details=handed.chosen_details, shared=share
         )
+        for slider in handed.query(RatingSlider):
+            slider.commit_entry()  # a number typed and not yet set goes over too
         values = handed.values()
         self.push_screen(rating)
         self.call_after_refresh(rating.set_values, values)
@@ -208,8 +211,12 @@ class SrsApp(SharingApp):
         from srs_tui.screens.feedback import FeedbackScreen
 
         for one in reversed(held):
+            try:
+                client = self.ctx.store.client(one.client.id)  # renamed meanwhile, perhaps
+            except StoreError:
+                client = one.client
             self.push_screen(
-                FeedbackScreen(self.ctx, one.client, one.saved, one.feedback, intake=one.intake)
+                FeedbackScreen(self.ctx, client, one.saved, one.feedback, intake=one.intake)
             )
 
     def _back_to_therapist(self) -> None:
@@ -270,9 +277,13 @@ class SrsApp(SharingApp):
 
         if self.share.active:
             say = self._say()
+            typed = any(
+                isinstance(screen, ClientScreen) and screen.has_unsaved()
+                for screen in self.screen_stack
+            )
             confirm_then(
                 self,
-                say("share.stop_question"),
+                say("share.stop_question_typed" if typed else "share.stop_question"),
                 self.stop_sharing,
                 yes=say("share.stop_yes"),
                 no=say("share.stop_no"),
@@ -319,7 +330,7 @@ class SrsApp(SharingApp):
             # After the dialog has gone: the stack it was on is about to be replaced.
             self.call_later(chosen, name)
 
-        self.push_screen(ShareStartScreen(client), answered)
+        self.push_screen(ShareStartScreen(client, ui_words(client.language)), answered)
 
     def _passphrase_check(self) -> Callable[[str], bool] | None:
         path = self.ctx.passphrase_file

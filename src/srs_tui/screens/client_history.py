@@ -144,9 +144,14 @@ class ClientHistoryScreen(ClientScreen):
         self.query_one(HistoryCharts).toggle_items()
 
     def action_rate(self) -> None:
-        """Rate now: the ORS, or the SRS after today's ORS, as a client view."""
-        from srs_tui.screens.navigation import open_rating
+        """Rate now: the ORS, or the SRS after today's ORS, as a client view; back to the
+        rating screen this history was opened over, if it was (its ratings stay)."""
+        from srs_tui.screens.navigation import open_rating, screen_below
+        from srs_tui.screens.rate import RateScreen
 
+        if isinstance(screen_below(self), RateScreen):
+            self.dismiss(None)
+            return
         open_rating(self.app, self.ctx, self.client, shared=self.shared)
 
     def action_back(self) -> None:

@@ -9,6 +9,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from srs_tui.screens.dialog import Dialog
 from srs_tui.store.records import DISPLAY_NAME_MAX, Client
+from srs_tui.wording.ui import UiWords
 
 
 class ShareStartScreen(Dialog[str | None]):
@@ -18,27 +19,26 @@ class ShareStartScreen(Dialog[str | None]):
         Binding("escape", "cancel", "Cancel", tooltip="Do not share", id="share.cancel"),
     ]
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, say: UiWords) -> None:
+        """say: the words, in the client's language: the window may already be shared."""
         super().__init__()
         self.client = client
+        self.say = say
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Share the screen for this client", classes="dialog-title")
-            yield Static(
-                "Only this client's rating, feedback and history can then be shown. "
-                "Name to show while sharing (initials or a first name; empty shows the alias):",
-                classes="dialog-text",
-            )
+            yield Label(self.say("share.start_title"), classes="dialog-title")
+            yield Static(self.say("share.start_text"), classes="dialog-text", markup=False)
+            # Not the alias, even as a placeholder: it may be what sharing is meant to hide.
             yield Input(
                 self.client.display_name or "",
-                placeholder=self.client.alias,
+                placeholder=self.say("share.start_placeholder"),
                 max_length=DISPLAY_NAME_MAX,
                 id="share-name",
             )
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button("Share", id="share", variant="primary")
+                yield Button(self.say("share.start_cancel"), id="cancel")
+                yield Button(self.say("share.start_share"), id="share", variant="primary")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -185,6 +185,7 @@ async def test_a_random_walk_of_keys_shows_the_client_nothing_of_the_therapists(
 
 
 @pytest.mark.long
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("two_clients", ["en", "es"], indirect=True)
 @pytest.mark.parametrize("seed", range(3, 13))
 async def test_long_random_walks(two_clients: Path, seed: int) -> None:

@@ -103,9 +103,11 @@ class Window:
         size: tuple[int, int] = (100, 30),
         on_caseload: bool = False,
         options: tuple[str, ...] = (),
+        program: tuple[str, ...] = ("-m", "srs_tui"),
     ):
         """on_caseload: start on the caseload (client under the cursor), without --client;
-        options: more of the command line (--share)."""
+        options: more of the command line (--share); program: what Python runs (a `-c` that
+        breaks the app on purpose, for the crash tests)."""
         import fcntl
         import struct
         import termios
@@ -117,7 +119,7 @@ class Window:
         fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         where = () if on_caseload else ("--client", client)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "srs_tui", "--db", str(db), *where, *options],
+            [sys.executable, *program, "--db", str(db), *where, *options],
             stdin=terminal,
             stdout=terminal,
             stderr=terminal,

@@ -18,6 +18,7 @@ import pytest
 from conftest import NOW, frozen_clock, screen_text
 from srs_tui.app import SrsApp, make_app
 from srs_tui.measures import AGE_BANDS, MEASURES, ORS, Scores, measure_named
+from srs_tui.screens.curtain import CurtainScreen
 from srs_tui.store import Store
 from srs_tui.wording import built_in
 from srs_tui.wording.ui import catalog
@@ -97,6 +98,9 @@ class Reader:
         english = english_words(self.app)
         if english:
             self.found[step] = english
+        # The banner on every screen but the curtain (which shows nothing), at 80x24 too.
+        if not any(isinstance(screen, CurtainScreen) for screen in self.app.screen_stack):
+            assert "COMPARTIENDO" in screen_text(self.app), step
 
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]

@@ -115,3 +115,39 @@ def test_a_signal_ending_a_shared_window_leaves_it_blank(
         assert b"Traceback" not in raw
     finally:
         window.close()
+
+
+# The app as the command line runs it, with one fault put in on purpose: saving raises.
+CRASHING = (
+    "-c",
+    "import sys\n"
+    "from srs_tui.__main__ import main\n"
+    "from srs_tui.screens.rate import RateScreen\n"
+    "def broken(self): raise RuntimeError('a fault put in by the test')\n"
+    "RateScreen.action_save = broken\n"
+    "sys.exit(main(sys.argv[1:]))\n",
+)
+
+
+def test_a_crash_on_a_shared_window_leaves_it_blank_with_one_plain_line(
+    tmp_path: Path,
+) -> None:
+    db = spanish_client(tmp_path)
+    window = Window(db, "Beatriz Ejemplo", tmp_path, options=("--share",), program=CRASHING)
+    try:
+        window.expect(re.compile("COMPARTIENDO"), since=window.mark(), timeout=60)
+        window.pump(0.5)
+        window.send(b"\x13")  # Ctrl+S
+        assert window.quit_wait() == 1
+        raw = bytes(window.raw)
+        after = raw[raw.rindex(LEAVE_ALTERNATE_SCREEN) + len(LEAVE_ALTERNATE_SCREEN) :]
+        assert CLEAR_SCROLLBACK in after
+        shown = after[after.rindex(CLEAR_SCROLLBACK) + len(CLEAR_SCROLLBACK) :].decode()
+        # What the blank window shows: one line, with no traceback and nothing of the client.
+        assert "internal error (RuntimeError)" in shown
+        assert len(shown.strip().splitlines()) == 1
+        assert "Traceback" not in raw.decode("utf-8", "replace")
+        assert "Beatriz" not in shown
+        assert "a fault put in by the test" not in shown
+    finally:
+        window.close()

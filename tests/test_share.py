@@ -483,3 +483,18 @@ async def test_the_name_is_asked_in_the_clients_language(ana_and_ben: Path) -> N
         text = screen_text(app)
         assert "Compartir la pantalla" in text
         assert "Share" not in text
+
+
+@pytest.mark.parametrize("name", ["", "B.", "  Ben  "])
+async def test_sharing_is_not_ended_by_its_own_name(ana_and_ben: Path, name: str) -> None:
+    app = make_app(ana_and_ben, clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_bens_history(app, pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        app.screen.query_one("#share-name", Input).value = name
+        await pilot.press("enter")
+        await pilot.pause()
+        app.check_shared_client()
+        await pilot.pause()
+        assert isinstance(app.screen, ClientHistoryScreen)

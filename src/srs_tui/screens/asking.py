@@ -1,9 +1,14 @@
-"""What to ask after a save, in the client's words: the therapist's feedback and the client's
-thanks ask the same question."""
+"""What follows a save, for the therapist's feedback and the client's thanks alike: the
+question to ask, in the client's words, and the SRS of the same session after an ORS."""
 
 from __future__ import annotations
 
+from srs_tui.context import AppContext
+from srs_tui.details import SessionDetails
+from srs_tui.measures import OUTCOME, SRS, measure_named
 from srs_tui.rules import Feedback, Profile
+from srs_tui.screens.base import ClientScreen
+from srs_tui.store import Administration, Client, StoreError
 from srs_tui.wording import Wording
 
 
@@ -23,3 +28,27 @@ def question_to_ask(feedback: Feedback, wording: Wording, profile: Profile) -> s
     if feedback.lowest_value < soft_item(profile):
         return wording.item(feedback.lowest_key).question
     return wording.general_question
+
+
+def srs_follows(ctx: AppContext, client: Client, saved: Administration) -> bool:
+    """Whether the SRS of the saved session is still to give: after an ORS whose session has
+    none (an unreadable store offers it: the save would say what is wrong)."""
+    if measure_named(saved.measure).kind != OUTCOME:
+        return False
+    try:
+        visit = ctx.store.visit(client.id, saved.administered_at.date())
+    except StoreError:
+        return True
+    return not (
+        visit is not None and visit.session_id == saved.session_id and SRS.name in visit.measures
+    )
+
+
+def give_srs_of(screen: ClientScreen, saved: Administration) -> None:
+    """The SRS of the saved session, in place of screen (a client view on a client view)."""
+    from srs_tui.screens.rate import RateScreen
+
+    details = SessionDetails(saved.administered_at, saved.mode, saved.setting)
+    screen.app.switch_screen(
+        RateScreen(screen.ctx, screen.client, SRS, details=details, shared=screen.shared)
+    )

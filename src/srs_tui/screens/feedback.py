@@ -11,11 +11,10 @@ from textual.content import Content
 from textual.widgets import Button, Header, Label, Static, TextArea
 
 from srs_tui.context import AppContext
-from srs_tui.details import SessionDetails
-from srs_tui.measures import OUTCOME, SRS, format_tenths, measure_named
+from srs_tui.measures import OUTCOME, format_tenths, measure_named
 from srs_tui.rules import Feedback, Profile
 from srs_tui.rules.outcome import progress
-from srs_tui.screens.asking import question_to_ask
+from srs_tui.screens.asking import give_srs_of, question_to_ask, srs_follows
 from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.navigation import go_back, screen_below
@@ -232,19 +231,7 @@ class FeedbackScreen(ClientScreen):
         self.measure = measure_named(saved.measure)
         self.profile = ctx.config.profiles.of(saved.measure, saved.form)
         self.sub_title = f"{saved.measure} feedback"
-        self._srs_next = self.measure.kind == OUTCOME and not self._session_has(SRS.name)
-
-    def _session_has(self, measure: str) -> bool:
-        """Whether the saved session already has this measure (then no key leads to it)."""
-        try:
-            visit = self.ctx.store.visit(self.client.id, self.saved.administered_at.date())
-        except StoreError:
-            return False
-        return (
-            visit is not None
-            and visit.session_id == self.saved.session_id
-            and (measure in visit.measures)
-        )
+        self._srs_next = srs_follows(ctx, client, saved)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
         # After an ORS, the SRS of the same session; after an SRS, nothing follows.
@@ -335,13 +322,8 @@ class FeedbackScreen(ClientScreen):
 
     def action_srs(self) -> None:
         """Save the note, then the SRS of the same session in place of this feedback."""
-        if not self._srs_next or not self._save_note():
-            return
-        from srs_tui.screens.rate import RateScreen
-
-        saved = self.saved
-        details = SessionDetails(saved.administered_at, saved.mode, saved.setting)
-        self.app.switch_screen(RateScreen(self.ctx, self.client, SRS, details=details))
+        if self._srs_next and self._save_note():
+            give_srs_of(self, self.saved)
 
     def action_leave(self) -> None:
         """Finish, asking first if a typed note would be lost."""

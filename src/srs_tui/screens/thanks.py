@@ -11,14 +11,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Static
 
 from srs_tui.context import AppContext, Share
-from srs_tui.details import SessionDetails
-from srs_tui.measures import OUTCOME, SRS, format_tenths, measure_named
+from srs_tui.measures import format_tenths, measure_named
 from srs_tui.rules import Feedback
-from srs_tui.screens.asking import question_to_ask
+from srs_tui.screens.asking import give_srs_of, question_to_ask, srs_follows
 from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.navigation import go_back
 from srs_tui.screens.sizing import preset_breakpoints
-from srs_tui.store import Administration, Client, StoreError
+from srs_tui.store import Administration, Client
 from srs_tui.widgets.big_number import BigNumber
 from srs_tui.widgets.key_bar import KeyBar
 
@@ -80,18 +79,7 @@ class ThanksScreen(ClientScreen):
         self.wording = ctx.wording(client, self.measure, saved.form)
         self.profile = ctx.config.profiles.of(saved.measure, saved.form)
         self.sub_title = self.say(f"thanks.title_{self.measure.name.lower()}")
-        self._srs_next = self.measure.kind == OUTCOME and not self._session_has(SRS.name)
-
-    def _session_has(self, measure: str) -> bool:
-        try:
-            visit = self.ctx.store.visit(self.client.id, self.saved.administered_at.date())
-        except StoreError:
-            return True  # unknown now: offer nothing the save might refuse
-        return (
-            visit is not None
-            and visit.session_id == self.saved.session_id
-            and measure in visit.measures
-        )
+        self._srs_next = srs_follows(ctx, client, saved)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
         if action == "srs":
@@ -134,12 +122,5 @@ class ThanksScreen(ClientScreen):
 
     def action_srs(self) -> None:
         """The SRS of the same session, in place of these thanks."""
-        if not self._srs_next:
-            return
-        from srs_tui.screens.rate import RateScreen
-
-        saved = self.saved
-        details = SessionDetails(saved.administered_at, saved.mode, saved.setting)
-        self.app.switch_screen(
-            RateScreen(self.ctx, self.client, SRS, details=details, shared=self.shared)
-        )
+        if self._srs_next:
+            give_srs_of(self, self.saved)

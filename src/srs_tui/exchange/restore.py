@@ -17,10 +17,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from srs_tui.store.copies import SQLITE_MAGIC, integrity, plain_header, write_copy
+from srs_tui.store.copies import (
+    SQLITE_MAGIC,
+    integrity,
+    plain_header,
+    replace_records,
+    write_copy,
+)
 from srs_tui.store.database import check_versions, connect, is_database_file, read_only
 from srs_tui.store.errors import StoreError, describe
-from srs_tui.store.schema import TABLES, migrate
+from srs_tui.store.schema import migrate
 from srs_tui.store.verify import row_problems
 
 # A backup is read whole into memory to be checked; a solo practice's database is a few MB.
@@ -102,19 +108,6 @@ class Restored:
     damaged: bool = False  # the database was damaged: not copied aside, overwritten whole
 
 
-def _replace_records(target: sqlite3.Connection, memory: sqlite3.Connection) -> None:
-    """Every record of target replaced by memory's, inside the caller's transaction."""
-    for table in reversed(TABLES):  # children first, for the foreign keys
-        target.execute(f"DELETE FROM {table}")
-    for table in TABLES:
-        columns = ", ".join(row[1] for row in memory.execute(f"PRAGMA table_info({table})"))
-        marks = ", ".join("?" * len(columns.split(", ")))
-        target.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-            memory.execute(f"SELECT {columns} FROM {table}"),
-        )
-
-
 def _restore_into(
     target: sqlite3.Connection, memory: sqlite3.Connection, db_path: Path, now: datetime
 ) -> Restored:
@@ -130,7 +123,7 @@ def _restore_into(
                 write_copy(reader, aside, force=False)
             finally:
                 reader.close()
-        _replace_records(target, memory)
+        replace_records(target, memory)
     except BaseException:
         target.execute("ROLLBACK")
         raise

@@ -20,9 +20,9 @@ from pathlib import Path
 from srs_tui.store.copies import (
     SQLITE_MAGIC,
     integrity,
+    keep_copy,
     plain_header,
     replace_records,
-    write_copy,
 )
 from srs_tui.store.database import check_versions, connect, is_database_file, read_only
 from srs_tui.store.errors import StoreError, describe
@@ -49,7 +49,11 @@ def _read_backup(path: Path, passphrase: Callable[[], str]) -> bytearray:
     except OSError as error:
         raise StoreError(f"{path}: cannot be read ({error.strerror}).") from None
     if is_encrypted(data):
-        data = decrypt(data, passphrase())
+        from srs_tui.store.vault import is_sealed, unseal
+
+        # A copy sealed by a vault this process has unlocked opens without asking again.
+        opened = unseal(data, None) if is_sealed(data) else None
+        data = opened if opened is not None else decrypt(data, passphrase())
     return bytearray(data)
 
 
@@ -120,7 +124,7 @@ def _restore_into(
             aside = _aside_path(db_path, now)
             reader = read_only(db_path)  # sees what is committed; nobody else can commit now
             try:
-                write_copy(reader, aside, force=False)
+                keep_copy(db_path, reader, aside, force=False)
             finally:
                 reader.close()
         replace_records(target, memory)
@@ -134,6 +138,13 @@ def _restore_into(
 def _overwrite_damaged(target: sqlite3.Connection, memory: sqlite3.Connection) -> Restored:
     """A damaged database cannot be copied aside nor have its rows deleted: every page is
     overwritten with the backup's instead, with the backup API, under the database's lock."""
+    from srs_tui.store.engine import is_keyed
+
+    if is_keyed(target):
+        raise StoreError(
+            "the vault is damaged: move it (and its -wal and -shm, never its .vault key file) "
+            "elsewhere with every srs-tui window closed, then restore again."
+        )
     page_size = target.execute("PRAGMA page_size").fetchone()[0]
     if memory.execute("PRAGMA page_size").fetchone()[0] != page_size:
         raise StoreError(

@@ -83,6 +83,30 @@ def write_copy(source: sqlite3.Connection, target: Path, *, force: bool) -> None
     put_in_place(temporary, target, force=force)
 
 
+def keep_copy(db_path: Path, source: sqlite3.Connection, target: Path, *, force: bool) -> None:
+    """A copy of what source sees (the database at db_path, or what a window kept of it) at
+    target: as write_copy, or sealed with the vault's keys when db_path is a vault, so that no
+    plaintext copy of a vault's records is ever written."""
+    from srs_tui.store import engine
+
+    if not engine.is_vault(db_path):
+        write_copy(source, target, force=force)
+        return
+    from srs_tui.store.files import write_private
+    from srs_tui.store.vault import seal
+
+    memory = to_memory(source)
+    try:
+        if integrity(memory) != "ok":
+            raise StoreError("the copy failed its integrity check; nothing was kept.")
+        image = bytearray(memory.serialize())
+    finally:
+        memory.close()
+    plain_header(image)
+    make_private_folder(target.parent)
+    write_private(target, seal(bytes(image), db_path), force=force)
+
+
 def plain_header(data: bytearray) -> None:
     """Mark an image as a rollback-journal database (bytes 18 and 19 of the header: 1, not
     WAL's 2): an image in memory or a single file has no write-ahead log beside it."""
@@ -135,6 +159,29 @@ def to_memory(source: sqlite3.Connection) -> sqlite3.Connection:
         memory.close()
         raise
     return memory
+
+
+def image_of(path: Path) -> bytes:
+    """A plain srs-tui database file (a backup, never the live one) as one checked image."""
+    try:
+        source = read_only(path)
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot be read ({describe(error)}).") from None
+    try:
+        check_versions(source, str(path))
+        memory = to_memory(source)
+        try:
+            if integrity(memory) != "ok":
+                raise StoreError(f"{path}: fails its integrity check.")
+            image = bytearray(memory.serialize())
+        finally:
+            memory.close()
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot be read ({describe(error)}).") from None
+    finally:
+        source.close()
+    plain_header(image)
+    return bytes(image)
 
 
 def snapshot(db_path: Path) -> bytes:

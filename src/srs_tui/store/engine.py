@@ -52,6 +52,11 @@ def keep_key(db_path: Path, key: bytes) -> None:
     _UNLOCKED[_slot(db_path)] = key
 
 
+def unlocked_keys() -> tuple[bytes, ...]:
+    """Every data key this process has unlocked (to open a sealed copy without asking)."""
+    return tuple(_UNLOCKED.values())
+
+
 def forget_keys() -> None:
     """Forget every unlocked key (the tests, between cases)."""
     _UNLOCKED.clear()

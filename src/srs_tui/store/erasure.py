@@ -87,7 +87,7 @@ class Remains:
         return not (self.holding or self.unchecked or self.encrypted or self.reports)
 
 
-def _plain_candidates(db_path: Path) -> list[Path]:
+def copies_of(db_path: Path) -> list[Path]:
     """Every file that is, or may be, a backup of the database at db_path."""
     folder = db_path.parent / BACKUP_FOLDER
     found: list[Path] = []
@@ -118,7 +118,8 @@ def _is_encrypted(path: Path) -> bool:
     # live database, whose locks a close() would drop.
     try:
         with path.open("rb") as handle:
-            return handle.read(len(ENCRYPTED_MAGIC)) == ENCRYPTED_MAGIC
+            # SRSTENC1: sealed by a passphrase; SRSTENC2: by a vault.
+            return handle.read(len(ENCRYPTED_MAGIC)).startswith(ENCRYPTED_MAGIC[:7])
     except OSError:
         return False
 
@@ -171,7 +172,7 @@ def find_remains(db_path: Path, client_id: str, alias: str) -> Remains:
     holding: list[Path] = []
     unchecked: list[Path] = []
     encrypted: list[Path] = []
-    for path in _plain_candidates(db_path):
+    for path in copies_of(db_path):
         if _is_encrypted(path):
             encrypted.append(path)
             continue

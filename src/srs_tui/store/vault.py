@@ -26,20 +26,10 @@ from pathlib import Path
 
 from srs_tui.key_cost import MIN_PASSPHRASE, N, P, R, cost_problem, derive
 from srs_tui.store import engine
-from srs_tui.store.engine import KEY_BYTES, is_vault, key_file, key_for, keep_key
-from srs_tui.store.errors import StoreError, VaultLocked
+from srs_tui.store.engine import KEY_BYTES, is_vault, keep_key, key_file, key_for
 
-__all__ = [
-    "VaultLocked",
-    "change_passphrase",
-    "check_secret",
-    "create_vault",
-    "is_unlocked",
-    "is_vault",
-    "key_file",
-    "unlock",
-    "unlock_remembered",
-]
+__all__ = ["VaultLocked", "is_vault", "key_file"]  # re-exported: callers need only this module
+from srs_tui.store.errors import StoreError, VaultLocked
 
 HEADER = "srs-tui vault 1"
 SALT_BYTES = 16
@@ -198,7 +188,7 @@ def read_key_file(db_path: Path) -> KeyFile:
     return parse_key_file(text, str(path))
 
 
-def _write_key_file(path: Path, keys: KeyFile) -> None:
+def write_key_file(path: Path, keys: KeyFile) -> None:
     """The key file written whole (a temporary beside it, synced, renamed over): a crash leaves
     the old one or the new one, never half of one."""
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
@@ -309,7 +299,7 @@ def change_passphrase(db_path: Path, secret: str, new: str) -> bool:
         raise StoreError(f"A passphrase needs at least {MIN_PASSPHRASE} characters.")
     salt = secrets.token_bytes(SALT_BYTES)
     wrap = _seal_key(_passphrase_kek(new, salt, N, R, P), data_key, _PASSPHRASE_LABEL)
-    _write_key_file(
+    write_key_file(
         key_file(db_path), replace(keys, n=N, r=R, p=P, passphrase=replace(wrap, salt=salt))
     )
     return True
@@ -327,7 +317,7 @@ def create_vault(db_path: Path, passphrase: str, *, cost: tuple[int, int, int] =
     make_private_folder(db_path.parent)
     data_key = secrets.token_bytes(KEY_BYTES)
     recovery = secrets.token_bytes(RECOVERY_BYTES)
-    _write_key_file(key_file(db_path), new_key_file(data_key, passphrase, recovery, cost=cost))
+    write_key_file(key_file(db_path), new_key_file(data_key, passphrase, recovery, cost=cost))
     keep_key(db_path, data_key)
     try:
         connect(db_path).close()
@@ -353,3 +343,140 @@ def save_recovery_key(target: Path, recovery_key: str, db_path: Path | None = No
         "It opens the vault when the passphrase is forgotten. Keep it away from the computer.\n"
     )
     write_private(Path(target), text.encode("ascii"))
+
+
+# -- remembered on this machine: the operating system's keychain (off unless asked for)
+
+KEYCHAIN_SERVICE = "srs-tui vault"
+
+
+def _keychain_name(db_path: Path) -> str:
+    """The keychain entry's name: a digest of the database's path, so the keychain holds no
+    path (which could name the practice or a folder) and each vault has its own entry."""
+    import hashlib
+
+    return hashlib.sha256(os.path.abspath(db_path).encode("utf-8")).hexdigest()[:32]
+
+
+def remember(db_path: Path) -> None:
+    """Keep the unlocked vault's data key in the OS keychain, so this machine's login opens it.
+
+    StoreError if the vault is not unlocked or the machine has no usable keychain."""
+    data_key = key_for(db_path)
+    if data_key is None:
+        raise VaultLocked(f"{db_path}: unlock the vault first.")
+    try:
+        import keyring
+
+        keyring.set_password(KEYCHAIN_SERVICE, _keychain_name(db_path), data_key.hex())
+    except Exception as error:  # keyring raises its own errors, and the backends theirs
+        raise StoreError(
+            f"no keychain to remember the vault in on this machine ({type(error).__name__})."
+        ) from None
+
+
+def forget(db_path: Path) -> bool:
+    """Remove the vault's key from the OS keychain; False if it was not there (or no keychain)."""
+    try:
+        import keyring
+
+        keyring.delete_password(KEYCHAIN_SERVICE, _keychain_name(db_path))
+    except Exception:  # not there, or no keychain: nothing remembered either way
+        return False
+    return True
+
+
+def unlock_remembered(db_path: Path) -> bool:
+    """Unlock the vault from the OS keychain, if it was remembered there and still opens it.
+    Never raises: anything amiss means asking for the passphrase."""
+    if not is_vault(db_path):
+        return False
+    try:
+        import keyring
+
+        stored = keyring.get_password(KEYCHAIN_SERVICE, _keychain_name(db_path))
+        data_key = bytes.fromhex(stored) if stored else b""
+    except Exception:
+        return False
+    if len(data_key) != KEY_BYTES or not _opens(Path(db_path), data_key):
+        return False
+    keep_key(db_path, data_key)
+    return True
+
+
+def is_remembered(db_path: Path) -> bool:
+    """Whether the OS keychain holds this vault's key."""
+    try:
+        import keyring
+
+        return keyring.get_password(KEYCHAIN_SERVICE, _keychain_name(db_path)) is not None
+    except Exception:
+        return False
+
+
+# -- sealed copies: backups made while the vault is on
+
+SEALED_MAGIC = b"SRSTENC2"
+_SEALED_LABEL = b"srs-tui vault 1 sealed copy"
+
+
+def _copy_key(data_key: bytes, nonce: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=nonce, info=_SEALED_LABEL).derive(
+        data_key
+    )
+
+
+def seal(image: bytes, db_path: Path) -> bytes:
+    """A copy of the records sealed for the unlocked vault at db_path: AES-GCM under a key drawn
+    from the vault's data key, with the vault's key file in its authenticated header, so it opens
+    with the passphrase or the recovery key of the day it was made, even with the vault gone."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    data_key = key_for(db_path)
+    if data_key is None:
+        raise VaultLocked(f"{db_path}: unlock the vault first.")
+    text = read_key_file(db_path).text().encode("ascii")
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    header = SEALED_MAGIC + len(text).to_bytes(2, "big") + text + nonce
+    return header + AESGCM(_copy_key(data_key, nonce)).encrypt(nonce, image, header)
+
+
+def is_sealed(data: bytes) -> bool:
+    """Whether data is a copy sealed by a vault."""
+    return data.startswith(SEALED_MAGIC)
+
+
+def unseal(data: bytes, secret: str | None = None) -> bytes | None:
+    """The image inside a sealed copy, opened by a vault key this process holds or by secret
+    (the passphrase or recovery key of the day it was made). None if neither opens it;
+    StoreError if it is not a sealed copy srs-tui can read."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    damaged = StoreError("not a sealed srs-tui backup, or a damaged one; nothing was restored.")
+    if not is_sealed(data) or len(data) < len(SEALED_MAGIC) + 2:
+        raise damaged
+    length = int.from_bytes(data[len(SEALED_MAGIC) : len(SEALED_MAGIC) + 2], "big")
+    start = len(SEALED_MAGIC) + 2
+    end = start + length + NONCE_BYTES
+    if length > MAX_KEY_FILE or len(data) < end + 16:
+        raise damaged
+    try:
+        keys = parse_key_file(data[start : start + length].decode("ascii"), "the backup")
+    except UnicodeDecodeError:
+        raise damaged from None
+    header, nonce = data[:end], data[start + length : end]
+    candidates = list(engine.unlocked_keys())
+    if secret is not None:
+        found = data_key_from(keys, secret)
+        if found is not None:
+            candidates.insert(0, found)
+    for data_key in candidates:
+        try:
+            return AESGCM(_copy_key(data_key, nonce)).decrypt(nonce, data[end:], header)
+        except InvalidTag:
+            continue
+    return None

@@ -154,6 +154,9 @@ def turn_on(
     recovery = secrets.token_bytes(RECOVERY_BYTES)
     keys = new_key_file(data_key, passphrase, recovery, cost=cost or (N, R, P))
     try:
+        # Made private before SQLCipher opens it, whatever the umask of the calling process.
+        fd = os.open(new, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
         target = engine.connect_keyed(str(new), data_key, isolation_level=None)
         try:
             _build(source, target, db_path)

@@ -84,6 +84,20 @@ def file_state(folder: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
+def assert_unchanged(folder: Path, before: dict[str, tuple[bytes, int]]) -> None:
+    """Every file as it was, bytes and modification time, and no new one but what any SQLite
+    reader leaves beside a database in write-ahead logging: an empty log and its index (a
+    read-only connection cannot remove them; they hold no record)."""
+    after = file_state(folder)
+    for name in set(after) - set(before):
+        if name.endswith("-shm") or (name.endswith("-wal") and not after[name][0]):
+            del after[name]
+    assert after == before, (
+        f"changed: {sorted(n for n in after if after.get(n) != before.get(n))}; "
+        f"gone: {sorted(set(before) - set(after))}"
+    )
+
+
 def plain_aliases(db: Path) -> list[str]:
     """The aliases in a plain database file, read with Python's own SQLite."""
     conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)

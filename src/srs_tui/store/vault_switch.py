@@ -50,10 +50,20 @@ class Switched:
 
 def _alone(conn: sqlite3.Connection, db_path: Path) -> None:
     """Take the file out of write-ahead logging, which SQLite allows only with no other
-    connection open, and keep it so: no other window can open it until this one is done."""
+    connection open, and keep it so: no other window can open it until this one is done.
+
+    Out of write-ahead logging a window starting now could still open the file, put it back
+    into it and save: a save acknowledged after the records were compared and before the new
+    file took the old one's place would be lost. So the write lock is taken at once and held
+    until the switch is over (the caller ends it by closing the connection): a window starting
+    meanwhile cannot put the file back into write-ahead logging, and says it is busy."""
     conn.execute(f"PRAGMA busy_timeout = {int(ALONE_TIMEOUT_S * 1000)}")
     try:
         mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        if str(mode).lower() == "delete":
+            conn.execute("BEGIN IMMEDIATE")
+            # Read again under the lock: a window may have opened it between the two.
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     except sqlite3.Error:
         mode = ""
     if str(mode).lower() != "delete":
@@ -127,6 +137,13 @@ def _overwrite(path: Path) -> bool:
     return True
 
 
+def _let_go_before_rename(source: sqlite3.Connection) -> None:
+    """Where a file open anywhere cannot be renamed over (Windows), the source's connection,
+    and its lock, must go first. Elsewhere it is held until the new file is in place."""
+    if os.name != "posix":
+        source.close()
+
+
 def _put_in_place(new: Path, db_path: Path) -> Path:
     """The new file renamed over the database; the old one kept under a hidden name (a hard
     link where the file system has them), returned for overwriting."""
@@ -162,8 +179,8 @@ def turn_on(
             _build(source, target, db_path)
         finally:
             target.close()
-        source.close()
         write_key_file(key_file(db_path), keys)
+        _let_go_before_rename(source)
         old = _put_in_place(new, db_path)
     except sqlite3.Error as error:
         raise StoreError(f"{db_path}: the vault could not be made ({describe(error)}).") from None
@@ -193,7 +210,7 @@ def turn_off(db_path: Path) -> Switched:
             _build(source, target, db_path)
         finally:
             target.close()
-        source.close()
+        _let_go_before_rename(source)
         old = _put_in_place(new, db_path)
     except sqlite3.Error as error:
         raise StoreError(

@@ -110,12 +110,14 @@ def vault_on(db_path: Path, recovery_file: Path | None) -> int:
     from srs_tui.store.database import check_file
     from srs_tui.store.vault_switch import turn_on
 
-    if vault.is_vault(db_path):
+    # A key file beside a plain database (an interrupted switch) is started over.
+    stale = vault.stale_key_file(db_path)
+    if vault.is_vault(db_path) and not stale:
         return _fail(f"{db_path}: the vault is already on; nothing was changed.")
     try:
         if recovery_file is not None and recovery_file.exists():
             return _fail(f"{recovery_file}: already exists; choose another file.")
-        missing = check_file(db_path)
+        missing = False if stale else check_file(db_path)
         passphrase = _new_passphrase()
         if missing:
             recovery = vault.create_vault(db_path, passphrase)

@@ -281,6 +281,31 @@ def _opens(db_path: Path, key: bytes) -> bool:
     return True
 
 
+def _plain_database(db_path: Path) -> bool:
+    """Whether db_path is a plain SQLite database, readable with no key (through SQLite)."""
+    from srs_tui.store.database import sqlite_uri
+
+    try:
+        conn = sqlite3.connect(sqlite_uri(db_path, mode="ro"), uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    return True
+
+
+def stale_key_file(db_path: Path) -> bool:
+    """Whether the key file beside db_path opens nothing there: the database is a plain SQLite
+    file. `vault on` writes the key file before the rename, `vault off` removes it after: either
+    interrupted in between leaves this. The key file is then worth nothing (a sealed backup
+    carries its own copy of the key file of its day)."""
+    return is_vault(db_path) and os.path.isfile(db_path) and _plain_database(db_path)
+
+
 def unlock(db_path: Path, secret: str) -> bool:
     """Unlock the vault at db_path with the passphrase or the recovery key: True, and its key
     is kept for this process; False for a wrong secret. About half a second (scrypt)."""
@@ -289,6 +314,12 @@ def unlock(db_path: Path, secret: str) -> bool:
     if data_key is None:
         return False
     if not _opens(db_path, data_key):
+        if stale_key_file(db_path):
+            raise StoreError(
+                f"{db_path}: a plain database with a vault key file beside it, left by an "
+                "interrupted `srs-tui vault on` or `vault off`. Run `srs-tui vault on` to "
+                "encrypt it again; nothing was read."
+            )
         raise StoreError(
             f"{db_path}: the vault's key does not open the database: it is damaged, or it was "
             "replaced by another file. Restore a backup."

@@ -162,9 +162,13 @@ def turn_on(
     """Encrypt the database at db_path into a vault; returns the recovery key, to show once."""
     from srs_tui.key_cost import N, P, R
     from srs_tui.store.engine import key_file
+    from srs_tui.store.vault import stale_key_file
 
     if engine.is_vault(db_path):
-        raise StoreError(f"{db_path}: the vault is already on; nothing was changed.")
+        if not stale_key_file(db_path):
+            raise StoreError(f"{db_path}: the vault is already on; nothing was changed.")
+        # An interrupted switch: starting over, as the module's docstring says.
+        key_file(db_path).unlink()
     source = _open_source(db_path)
     new = db_path.with_name(f".{db_path.name}.vault-{secrets.token_hex(4)}")
     data_key = secrets.token_bytes(engine.KEY_BYTES)

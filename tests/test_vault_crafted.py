@@ -23,13 +23,16 @@ from realapp import private_env
 from srs_tui.exchange.backup import backup
 from srs_tui.store import Store, StoreError, engine, vault
 from vaultkit import (
+    ASCII_ALIAS,
     OTHER_PASSPHRASE,
     PASSPHRASE,
     SECRETS,
+    WIDE_ALIAS,
     add_clients,
     assert_unchanged,
     file_state,
     files_under,
+    found_in,
     plain_aliases,
 )
 
@@ -244,9 +247,33 @@ def test_a_key_file_beside_a_plain_database_is_refused(tmp_path: Path, home: Pat
     engine.forget_keys()
     before = file_state(folder)
     for command in (["export"], ["check"], ["backup"], ["vault", "off"]):
-        assert_refused(run(db, *command, home=home), "does not open")
+        assert_refused(run(db, *command, home=home), "interrupted", "vault on")
     assert_unchanged(folder, before)
     assert len(plain_aliases(db)) == 2  # the records are still there, in the plain file
+
+
+def test_vault_on_starts_over_after_an_interrupted_one(tmp_path: Path, home: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o700)
+    db = folder / "srs.db"
+    with Store.open(db) as store:
+        add_clients(store)
+    other = new_vault(tmp_path / "other", OTHER_PASSPHRASE)
+    shutil.copyfile(vault.key_file(other), vault.key_file(db))
+    engine.forget_keys()
+    env = private_env(home)
+    env["SRS_TUI_NEW_PASSPHRASE"] = PASSPHRASE
+    turned = subprocess.run(
+        [sys.executable, "-m", "srs_tui", "--db", str(db), "vault", "on"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert turned.returncode == 0, turned.stderr
+    assert "The vault is on" in turned.stdout
+    assert not found_in(folder)
+    exported = run(db, "export", home=home)
+    assert exported.returncode == 0, exported.stderr
+    assert all(alias in exported.stdout for alias in (ASCII_ALIAS, WIDE_ALIAS))
+    assert_refused(run(db, "export", home=home, secret=OTHER_PASSPHRASE), "wrong passphrase")
 
 
 # -- sealed backups

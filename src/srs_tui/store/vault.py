@@ -433,12 +433,17 @@ def seal(image: bytes, db_path: Path) -> bytes:
     """A copy of the records sealed for the unlocked vault at db_path: AES-GCM under a key drawn
     from the vault's data key, with the vault's key file in its authenticated header, so it opens
     with the passphrase or the recovery key of the day it was made, even with the vault gone."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     data_key = key_for(db_path)
     if data_key is None:
         raise VaultLocked(f"{db_path}: unlock the vault first.")
-    text = read_key_file(db_path).text().encode("ascii")
+    return seal_with(image, data_key, read_key_file(db_path).text())
+
+
+def seal_with(image: bytes, data_key: bytes, key_text: str) -> bytes:
+    """image sealed under data_key, with key_text (the key file that wraps it) in the header."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    text = key_text.encode("ascii")
     nonce = secrets.token_bytes(NONCE_BYTES)
     header = SEALED_MAGIC + len(text).to_bytes(2, "big") + text + nonce
     return header + AESGCM(_copy_key(data_key, nonce)).encrypt(nonce, image, header)
@@ -449,10 +454,19 @@ def is_sealed(data: bytes) -> bool:
     return data.startswith(SEALED_MAGIC)
 
 
-def unseal(data: bytes, secret: str | None = None) -> bytes | None:
-    """The image inside a sealed copy, opened by a vault key this process holds or by secret
-    (the passphrase or recovery key of the day it was made). None if neither opens it;
-    StoreError if it is not a sealed copy srs-tui can read."""
+@dataclass(frozen=True)
+class Unsealed:
+    """A sealed copy opened: its image, and what seals it again the same way."""
+
+    image: bytes
+    data_key: bytes
+    key_text: str
+
+
+def open_sealed(data: bytes, secret: str | None = None) -> Unsealed | None:
+    """A sealed copy opened by a vault key this process holds or by secret (the passphrase or
+    recovery key of the day it was made). None if neither opens it; StoreError if it is not a
+    sealed copy srs-tui can read."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -465,9 +479,10 @@ def unseal(data: bytes, secret: str | None = None) -> bytes | None:
     if length > MAX_KEY_FILE or len(data) < end + 16:
         raise damaged
     try:
-        keys = parse_key_file(data[start : start + length].decode("ascii"), "the backup")
+        key_text = data[start : start + length].decode("ascii")
     except UnicodeDecodeError:
         raise damaged from None
+    keys = parse_key_file(key_text, "the backup")
     header, nonce = data[:end], data[start + length : end]
     candidates = list(engine.unlocked_keys())
     if secret is not None:
@@ -476,7 +491,14 @@ def unseal(data: bytes, secret: str | None = None) -> bytes | None:
             candidates.insert(0, found)
     for data_key in candidates:
         try:
-            return AESGCM(_copy_key(data_key, nonce)).decrypt(nonce, data[end:], header)
+            image = AESGCM(_copy_key(data_key, nonce)).decrypt(nonce, data[end:], header)
         except InvalidTag:
             continue
+        return Unsealed(image, data_key, key_text)
     return None
+
+
+def unseal(data: bytes, secret: str | None = None) -> bytes | None:
+    """The image inside a sealed copy (see open_sealed), or None if nothing here opens it."""
+    opened = open_sealed(data, secret)
+    return None if opened is None else opened.image

@@ -270,11 +270,34 @@ def unlock(db_path: Path, secret: str) -> bool:
     if data_key is None:
         return False
     if not _opens(db_path, data_key):
+        if _plain(db_path):
+            raise StoreError(
+                f"{db_path}: the database is not encrypted: turning the vault on was "
+                f"interrupted. Move {key_file(db_path).name} aside, then run "
+                "`srs-tui vault on` again."
+            )
         raise StoreError(
             f"{db_path}: the vault's key does not open the database: it is damaged, or it was "
             "replaced by another file. Restore a backup."
         )
     keep_key(db_path, data_key)
+    return True
+
+
+def _plain(db_path: Path) -> bool:
+    """Whether db_path reads as a plain SQLite database (Python's SQLite, read-only)."""
+    from srs_tui.store.database import sqlite_uri
+
+    try:
+        conn = sqlite3.connect(sqlite_uri(db_path, mode="ro"), uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
     return True
 
 

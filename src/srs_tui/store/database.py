@@ -30,7 +30,7 @@ from srs_tui.store.schema import (
 
 BUSY_TIMEOUT_S = 5.0
 # The files SQLite keeps beside a database: writing over any of them is writing over it.
-COMPANIONS = ("-wal", "-shm", "-journal")
+COMPANIONS = ("-wal", "-shm", "-journal", ".vault")  # .vault: a vault's key file
 
 
 def _refuse(path: Path, why: str) -> StoreError:

@@ -381,6 +381,12 @@ def _keychain_name(db_path: Path) -> str:
     return hashlib.sha256(os.path.abspath(db_path).encode("utf-8")).hexdigest()[:32]
 
 
+def _remembered_mark(db_path: Path) -> Path:
+    """An empty file beside the key file saying the keychain holds the key: the keychain is
+    asked only then (asking it can be slow where no keychain service runs)."""
+    return key_file(db_path).with_name(key_file(db_path).name + ".remembered")
+
+
 def remember(db_path: Path) -> None:
     """Keep the unlocked vault's data key in the OS keychain, so this machine's login opens it.
 
@@ -396,10 +402,16 @@ def remember(db_path: Path) -> None:
         raise StoreError(
             f"no keychain to remember the vault in on this machine ({type(error).__name__})."
         ) from None
+    fd = os.open(_remembered_mark(db_path), os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
 
 
 def forget(db_path: Path) -> bool:
     """Remove the vault's key from the OS keychain; False if it was not there (or no keychain)."""
+    marked = _remembered_mark(db_path)
+    if not marked.exists():
+        return False
+    marked.unlink(missing_ok=True)
     try:
         import keyring
 
@@ -412,7 +424,7 @@ def forget(db_path: Path) -> bool:
 def unlock_remembered(db_path: Path) -> bool:
     """Unlock the vault from the OS keychain, if it was remembered there and still opens it.
     Never raises: anything amiss means asking for the passphrase."""
-    if not is_vault(db_path):
+    if not is_vault(db_path) or not is_remembered(db_path):
         return False
     try:
         import keyring
@@ -428,13 +440,8 @@ def unlock_remembered(db_path: Path) -> bool:
 
 
 def is_remembered(db_path: Path) -> bool:
-    """Whether the OS keychain holds this vault's key."""
-    try:
-        import keyring
-
-        return keyring.get_password(KEYCHAIN_SERVICE, _keychain_name(db_path)) is not None
-    except Exception:
-        return False
+    """Whether the therapist asked this machine's keychain to remember the vault."""
+    return _remembered_mark(db_path).exists()
 
 
 # -- sealed copies: backups made while the vault is on

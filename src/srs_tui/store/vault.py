@@ -265,16 +265,18 @@ def _opens(db_path: Path, key: bytes) -> bool:
 def unlock(db_path: Path, secret: str) -> bool:
     """Unlock the vault at db_path with the passphrase or the recovery key: True, and its key
     is kept for this process; False for a wrong secret. About half a second (scrypt)."""
+    from srs_tui.store.vault_switch import clean_leftovers
+
     keys = read_key_file(db_path)
     data_key = data_key_from(keys, secret)
     if data_key is None:
         return False
+    clean_leftovers(db_path)  # a plaintext copy a killed `vault on` may have left
     if not _opens(db_path, data_key):
-        if _plain(db_path):
+        if is_plain(db_path):
             raise StoreError(
                 f"{db_path}: the database is not encrypted: turning the vault on was "
-                f"interrupted. Move {key_file(db_path).name} aside, then run "
-                "`srs-tui vault on` again."
+                "interrupted. Run `srs-tui vault on` again."
             )
         raise StoreError(
             f"{db_path}: the vault's key does not open the database: it is damaged, or it was "
@@ -284,7 +286,7 @@ def unlock(db_path: Path, secret: str) -> bool:
     return True
 
 
-def _plain(db_path: Path) -> bool:
+def is_plain(db_path: Path) -> bool:
     """Whether db_path reads as a plain SQLite database (Python's SQLite, read-only)."""
     from srs_tui.store.database import sqlite_uri
 

@@ -362,6 +362,12 @@ def save_recovery_key(target: Path, recovery_key: str, db_path: Path | None = No
         refuse_database_target(target, db_path)
         if os.path.abspath(target) == os.path.abspath(key_file(db_path)):
             raise StoreError(f"{target}: that is the vault's key file; choose another file.")
+        if os.path.abspath(Path(target).parent) == os.path.abspath(Path(db_path).parent):
+            # Beside the vault, whoever takes the folder takes the key that opens it.
+            raise StoreError(
+                f"{target}: beside the vault itself; save it away from the data folder "
+                "(a USB stick, a password manager) or write it down."
+            )
     text = (
         "srs-tui vault recovery key\n"
         f"{recovery_key}\n"

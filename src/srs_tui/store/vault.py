@@ -281,8 +281,32 @@ def _opens(db_path: Path, key: bytes) -> bool:
     return True
 
 
-def _plain_database(db_path: Path) -> bool:
-    """Whether db_path is a plain SQLite database, readable with no key (through SQLite)."""
+def unlock(db_path: Path, secret: str) -> bool:
+    """Unlock the vault at db_path with the passphrase or the recovery key: True, and its key
+    is kept for this process; False for a wrong secret. About half a second (scrypt)."""
+    from srs_tui.store.vault_switch import clean_leftovers
+
+    keys = read_key_file(db_path)
+    data_key = data_key_from(keys, secret)
+    if data_key is None:
+        return False
+    clean_leftovers(db_path)  # a plaintext copy a killed `vault on` may have left
+    if not _opens(db_path, data_key):
+        if is_plain(db_path):
+            raise StoreError(
+                f"{db_path}: the database is not encrypted: turning the vault on was "
+                "interrupted. Run `srs-tui vault on` again."
+            )
+        raise StoreError(
+            f"{db_path}: the vault's key does not open the database: it is damaged, or it was "
+            "replaced by another file. Restore a backup."
+        )
+    keep_key(db_path, data_key)
+    return True
+
+
+def is_plain(db_path: Path) -> bool:
+    """Whether db_path reads as a plain SQLite database (Python's SQLite, read-only)."""
     from srs_tui.store.database import sqlite_uri
 
     try:
@@ -295,36 +319,6 @@ def _plain_database(db_path: Path) -> bool:
         return False
     finally:
         conn.close()
-    return True
-
-
-def stale_key_file(db_path: Path) -> bool:
-    """Whether the key file beside db_path opens nothing there: the database is a plain SQLite
-    file. `vault on` writes the key file before the rename, `vault off` removes it after: either
-    interrupted in between leaves this. The key file is then worth nothing (a sealed backup
-    carries its own copy of the key file of its day)."""
-    return is_vault(db_path) and os.path.isfile(db_path) and _plain_database(db_path)
-
-
-def unlock(db_path: Path, secret: str) -> bool:
-    """Unlock the vault at db_path with the passphrase or the recovery key: True, and its key
-    is kept for this process; False for a wrong secret. About half a second (scrypt)."""
-    keys = read_key_file(db_path)
-    data_key = data_key_from(keys, secret)
-    if data_key is None:
-        return False
-    if not _opens(db_path, data_key):
-        if stale_key_file(db_path):
-            raise StoreError(
-                f"{db_path}: a plain database with a vault key file beside it, left by an "
-                "interrupted `srs-tui vault on` or `vault off`. Run `srs-tui vault on` to "
-                "encrypt it again; nothing was read."
-            )
-        raise StoreError(
-            f"{db_path}: the vault's key does not open the database: it is damaged, or it was "
-            "replaced by another file. Restore a backup."
-        )
-    keep_key(db_path, data_key)
     return True
 
 
@@ -387,6 +381,12 @@ def save_recovery_key(target: Path, recovery_key: str, db_path: Path | None = No
         refuse_database_target(target, db_path)
         if os.path.abspath(target) == os.path.abspath(key_file(db_path)):
             raise StoreError(f"{target}: that is the vault's key file; choose another file.")
+        if os.path.abspath(Path(target).parent) == os.path.abspath(Path(db_path).parent):
+            # Beside the vault, whoever takes the folder takes the key that opens it.
+            raise StoreError(
+                f"{target}: beside the vault itself; save it away from the data folder "
+                "(a USB stick, a password manager) or write it down."
+            )
     text = (
         "srs-tui vault recovery key\n"
         f"{recovery_key}\n"
@@ -408,6 +408,12 @@ def _keychain_name(db_path: Path) -> str:
     return hashlib.sha256(os.path.abspath(db_path).encode("utf-8")).hexdigest()[:32]
 
 
+def _remembered_mark(db_path: Path) -> Path:
+    """An empty file beside the key file saying the keychain holds the key: the keychain is
+    asked only then (asking it can be slow where no keychain service runs)."""
+    return key_file(db_path).with_name(key_file(db_path).name + ".remembered")
+
+
 def remember(db_path: Path) -> None:
     """Keep the unlocked vault's data key in the OS keychain, so this machine's login opens it.
 
@@ -423,10 +429,16 @@ def remember(db_path: Path) -> None:
         raise StoreError(
             f"no keychain to remember the vault in on this machine ({type(error).__name__})."
         ) from None
+    fd = os.open(_remembered_mark(db_path), os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
 
 
 def forget(db_path: Path) -> bool:
     """Remove the vault's key from the OS keychain; False if it was not there (or no keychain)."""
+    marked = _remembered_mark(db_path)
+    if not marked.exists():
+        return False
+    marked.unlink(missing_ok=True)
     try:
         import keyring
 
@@ -439,7 +451,7 @@ def forget(db_path: Path) -> bool:
 def unlock_remembered(db_path: Path) -> bool:
     """Unlock the vault from the OS keychain, if it was remembered there and still opens it.
     Never raises: anything amiss means asking for the passphrase."""
-    if not is_vault(db_path):
+    if not is_vault(db_path) or not is_remembered(db_path):
         return False
     try:
         import keyring
@@ -455,13 +467,8 @@ def unlock_remembered(db_path: Path) -> bool:
 
 
 def is_remembered(db_path: Path) -> bool:
-    """Whether the OS keychain holds this vault's key."""
-    try:
-        import keyring
-
-        return keyring.get_password(KEYCHAIN_SERVICE, _keychain_name(db_path)) is not None
-    except Exception:
-        return False
+    """Whether the therapist asked this machine's keychain to remember the vault."""
+    return _remembered_mark(db_path).exists()
 
 
 # -- sealed copies: backups made while the vault is on
@@ -483,12 +490,17 @@ def seal(image: bytes, db_path: Path) -> bytes:
     """A copy of the records sealed for the unlocked vault at db_path: AES-GCM under a key drawn
     from the vault's data key, with the vault's key file in its authenticated header, so it opens
     with the passphrase or the recovery key of the day it was made, even with the vault gone."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     data_key = key_for(db_path)
     if data_key is None:
         raise VaultLocked(f"{db_path}: unlock the vault first.")
-    text = read_key_file(db_path).text().encode("ascii")
+    return seal_with(image, data_key, read_key_file(db_path).text())
+
+
+def seal_with(image: bytes, data_key: bytes, key_text: str) -> bytes:
+    """image sealed under data_key, with key_text (the key file that wraps it) in the header."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    text = key_text.encode("ascii")
     nonce = secrets.token_bytes(NONCE_BYTES)
     header = SEALED_MAGIC + len(text).to_bytes(2, "big") + text + nonce
     return header + AESGCM(_copy_key(data_key, nonce)).encrypt(nonce, image, header)
@@ -499,10 +511,19 @@ def is_sealed(data: bytes) -> bool:
     return data.startswith(SEALED_MAGIC)
 
 
-def unseal(data: bytes, secret: str | None = None) -> bytes | None:
-    """The image inside a sealed copy, opened by a vault key this process holds or by secret
-    (the passphrase or recovery key of the day it was made). None if neither opens it;
-    StoreError if it is not a sealed copy srs-tui can read."""
+@dataclass(frozen=True)
+class Unsealed:
+    """A sealed copy opened: its image, and what seals it again the same way."""
+
+    image: bytes
+    data_key: bytes
+    key_text: str
+
+
+def open_sealed(data: bytes, secret: str | None = None) -> Unsealed | None:
+    """A sealed copy opened by a vault key this process holds or by secret (the passphrase or
+    recovery key of the day it was made). None if neither opens it; StoreError if it is not a
+    sealed copy srs-tui can read."""
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -515,9 +536,10 @@ def unseal(data: bytes, secret: str | None = None) -> bytes | None:
     if length > MAX_KEY_FILE or len(data) < end + 16:
         raise damaged
     try:
-        keys = parse_key_file(data[start : start + length].decode("ascii"), "the backup")
+        key_text = data[start : start + length].decode("ascii")
     except UnicodeDecodeError:
         raise damaged from None
+    keys = parse_key_file(key_text, "the backup")
     header, nonce = data[:end], data[start + length : end]
     candidates = list(engine.unlocked_keys())
     if secret is not None:
@@ -526,7 +548,14 @@ def unseal(data: bytes, secret: str | None = None) -> bytes | None:
             candidates.insert(0, found)
     for data_key in candidates:
         try:
-            return AESGCM(_copy_key(data_key, nonce)).decrypt(nonce, data[end:], header)
+            image = AESGCM(_copy_key(data_key, nonce)).decrypt(nonce, data[end:], header)
         except InvalidTag:
             continue
+        return Unsealed(image, data_key, key_text)
     return None
+
+
+def unseal(data: bytes, secret: str | None = None) -> bytes | None:
+    """The image inside a sealed copy (see open_sealed), or None if nothing here opens it."""
+    opened = open_sealed(data, secret)
+    return None if opened is None else opened.image

@@ -3,11 +3,8 @@ chooses, after the plain word that a report is not encrypted; the command line s
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from conftest import NOW, build_app, cli_env, run_cli, screen_text
+from conftest import NOW, build_app, run_cli, screen_text
 from srs_tui.app import make_app
 from srs_tui.exchange.report import PLAIN_FILE_WARNING
 from srs_tui.screens.history import HistoryScreen
@@ -24,13 +21,6 @@ from srs_tui.store import Store, engine
 from srs_tui.store.vault_switch import turn_on
 
 PASSPHRASE = "a long enough passphrase"
-
-
-@pytest.fixture(autouse=True)
-def no_keys_left() -> Iterator[None]:
-    # The unlocked keys are the process's: a case must not open another's vault unasked.
-    yield
-    engine.forget_keys()
 
 
 @pytest.fixture
@@ -191,24 +181,9 @@ async def test_no_report_key_while_the_screen_is_shared(vault_db: Path) -> None:
     assert reports_beside(vault_db) == []
 
 
-# The command line, in a process of its own: unlocked as every data command on a vault is,
-# then run through the real entry point.
-UNLOCK_THEN_RUN = (
-    "import os, sys; from pathlib import Path; from srs_tui.store import vault; "
-    "assert vault.unlock(Path(sys.argv[1]), os.environ['SRS_TUI_PASSPHRASE']); "
-    "from srs_tui.__main__ import main; sys.exit(main(sys.argv[2:]))"
-)
-
-
 def run_on_vault(db: Path, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", UNLOCK_THEN_RUN, str(db), "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        env=cli_env(home, SRS_TUI_PASSPHRASE=PASSPHRASE),
-        timeout=120,
-        check=False,
-    )
+    """srs-tui ARGS on the vault at db, in a process of its own, its passphrase given."""
+    return run_cli("--db", str(db), *args, home=home, env={"SRS_TUI_PASSPHRASE": PASSPHRASE})
 
 
 def first_alias(db: Path) -> str:
@@ -228,6 +203,21 @@ def test_the_report_command_on_a_vault_says_the_file_is_not_encrypted(
     assert f"Report written to {out}" in done.stdout
     assert alias in out.read_text(encoding="utf-8")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_the_report_command_on_a_vault_without_its_passphrase_writes_and_says_nothing(
+    vault_db: Path, tmp_path: Path
+) -> None:
+    alias = first_alias(vault_db)
+    engine.forget_keys()
+    out = tmp_path / "elsewhere" / "out.html"
+    out.parent.mkdir()
+    wrong = run_cli("--db", str(vault_db), "report", "--client", alias, "-o", str(out),
+                    home=tmp_path, env={"SRS_TUI_PASSPHRASE": "not the passphrase"})  # fmt: skip
+    assert wrong.returncode == 1
+    assert PLAIN_FILE_WARNING not in wrong.stderr
+    assert alias not in wrong.stdout + wrong.stderr
+    assert not out.exists()
 
 
 def test_the_report_command_keeps_a_report_out_of_the_vaults_folder(
@@ -253,19 +243,3 @@ def test_the_report_command_without_the_vault_has_no_warning(demo_db: Path, tmp_
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert out.is_file()
-
-
-def test_no_report_is_written_over_a_vaults_key_file_even_forced(tmp_path: Path) -> None:
-    # A plain process that has not unlocked the vault: refused before anything is read.
-    db = tmp_path / "srs.db"
-    with Store.open(db) as store:
-        store.add_client("Ana", now=NOW)
-    turn_on(db, PASSPHRASE)
-    engine.forget_keys()
-    keys = engine.key_file(db).read_bytes()
-    done = run_cli("--db", str(db), "report", "--client", "Ana", "-o", f"{db}.vault", "--force",
-                   home=tmp_path)  # fmt: skip
-    assert done.returncode == 1
-    assert "that is the database itself" in done.stderr
-    assert engine.key_file(db).read_bytes() == keys
-    assert os.path.getsize(db) > 0

@@ -127,15 +127,30 @@ class SrsApp(ShareMode):
         # A file that cannot be used raises PassphraseError: the curtain stays and says why.
         return lambda typed: check_passphrase(path, typed)
 
+    def locked(self) -> bool:
+        """Whether the passphrase lock is on screen (a curtain only the passphrase lifts)."""
+        curtain = self._curtain()
+        return curtain is not None and curtain.needs_passphrase
+
     def check_idle_lock(self) -> None:
-        """Lock the screen if no input came for the idle time (run every second or less)."""
+        """Lock the screen if no input came for the idle time (run every second or less).
+
+        With a passphrase, a curtain already down becomes the lock too: a manual curtain lifts
+        with Ctrl+L alone, so a window left behind one would stay open to anyone."""
         timeout = self.ctx.config.idle_lock_seconds
-        idle = self.ctx.monotonic() - self.last_input
-        if timeout and self._curtain() is None and idle >= timeout:
-            curtain = CurtainScreen(
-                idle=True, check=self._passphrase_check(), clock=self.ctx.monotonic, say=self._say()
-            )
-            self.push_screen(curtain)
+        if not timeout or self.ctx.monotonic() - self.last_input < timeout or self.locked():
+            return
+        check = self._passphrase_check()
+        curtain = self._curtain()
+        if curtain is not None and check is None:
+            return  # it hides everything already, and no passphrase would lock it better
+        lock = CurtainScreen(idle=True, check=check, clock=self.ctx.monotonic, say=self._say())
+        if curtain is None:
+            self.push_screen(lock)
+            return
+        while self.screen is not curtain:  # a question over it ("Show the screen again?")
+            self.pop_screen()
+        self.switch_screen(lock)
 
     def check_database_file(self) -> None:
         """Let go at once of a database file deleted or replaced by another program.
@@ -240,8 +255,9 @@ class SrsApp(ShareMode):
         self.ctx.store.close()
 
     def action_help_quit(self) -> None:
-        """Ctrl+C: on the therapist's screens, how to quit; on a shared screen, nothing."""
-        if not self.share.active:
+        """Ctrl+C: on the therapist's screens, how to quit; on a shared screen or the lock,
+        nothing."""
+        if not self.share.active and not self.locked():
             super().action_help_quit()
 
     async def action_quit(self) -> None:
@@ -250,6 +266,8 @@ class SrsApp(ShareMode):
         view."""
         from srs_tui.screens.confirm import confirm_then
 
+        if self.locked():
+            return  # the lock holds: only the passphrase, or a signal from outside, ends it
         if self.current_mode != self.DEFAULT_MODE:
             # Sharing, or about to: the therapist's screens below may hold typed ratings too.
             say = self._say()

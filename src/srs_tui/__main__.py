@@ -70,6 +70,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     secret.add_argument("--clear", action="store_true", help="remove the passphrase")
 
+    safe = commands.add_parser(
+        "vault",
+        help="encrypt the records at rest (on), decrypt them (off), change the passphrase",
+        description="The vault encrypts the database, its write-ahead log and every backup "
+        "(SQLCipher). It opens with a passphrase, or with the recovery key shown once when it is "
+        "made. Lose both and the records are gone.",
+    )
+    steps = safe.add_subparsers(dest="vault_command", metavar="ACTION", required=True)
+    turn_on = steps.add_parser("on", help="encrypt the database (a new vault if there is none)")
+    turn_on.add_argument(
+        "--recovery-file",
+        type=Path,
+        metavar="FILE",
+        help="also save the recovery key to FILE (keep it away from this computer)",
+    )
+    steps.add_parser("off", help="decrypt the vault back into a plain database")
+    steps.add_parser("passphrase", help="change the passphrase (the recovery key stays)")
+    steps.add_parser("status", help="whether the vault is on, and what opens it")
+    steps.add_parser("remember", help="keep the key in this machine's keychain (off by default)")
+    steps.add_parser("forget", help="remove the key from this machine's keychain")
+
     out = commands.add_parser("export", help="every record as CSV or a JSON bundle")
     out.add_argument("--format", choices=("csv", "json"), default="csv", dest="form")
     out.add_argument("--client", dest="export_client", metavar="ALIAS", help="one client only")
@@ -121,6 +142,13 @@ def _data_command(args: argparse.Namespace) -> int:
     from srs_tui.store import default_data_dir, default_db_path
 
     db_path = args.db if args.db is not None else default_db_path()
+    if args.command == "vault":
+        return _vault_command(args, db_path)
+    from srs_tui.vault_commands import unlock_for_command
+
+    refused = unlock_for_command(db_path)
+    if refused is not None:
+        return refused
     now = local_now()
     if args.command in ("export", "report"):
         try:
@@ -163,6 +191,20 @@ def _data_command(args: argparse.Namespace) -> int:
         ),
     }
     return run[args.command]()
+
+
+def _vault_command(args: argparse.Namespace, db_path: Path) -> int:
+    from srs_tui import vault_commands as vault
+
+    if args.vault_command == "on":
+        return vault.vault_on(db_path, args.recovery_file)
+    if args.vault_command == "off":
+        return vault.vault_off(db_path)
+    if args.vault_command == "passphrase":
+        return vault.vault_passphrase(db_path)
+    if args.vault_command == "status":
+        return vault.vault_status(db_path)
+    return vault.vault_remember(db_path, forget=args.vault_command == "forget")
 
 
 def _fail(message: str) -> int:

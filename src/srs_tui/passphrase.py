@@ -30,6 +30,18 @@ ENVIRONMENT = "SRS_TUI_PASSPHRASE"
 _LINE = re.compile(r"scrypt\$([0-9]{1,10})\$([0-9]{1,10})\$([0-9]{1,10})\$([^$]+)\$([^$]+)")
 
 
+FREE_TRIES = 3
+MAX_DELAY_S = 60
+
+
+def delay_after(wrong: int) -> int:
+    """Seconds to wait after this many wrong passphrases (the lock's, the vault's): none for
+    the first three, then doubling from 1 second, at most a minute."""
+    if wrong < FREE_TRIES:
+        return 0
+    return int(min(2 ** (wrong - FREE_TRIES), MAX_DELAY_S))
+
+
 class PassphraseError(Exception):
     """A passphrase file that cannot be used, or a passphrase too short; the message says why."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from srs_tui.store.copies import open_source, refuse_database_target, snapshot, write_copy
+from srs_tui.store.copies import keep_copy, open_source, refuse_database_target, snapshot
 from srs_tui.store.database import make_private_folder
 from srs_tui.store.errors import StoreError
 from srs_tui.store.files import write_private
@@ -21,11 +21,12 @@ def default_backup_path(data_dir: Path, now: datetime) -> Path:
 
 
 def backup(db_path: Path, target: Path, *, force: bool = False) -> Path:
-    """Copy the database at db_path to target while the app may be running."""
+    """Copy the database at db_path to target while the app may be running; sealed with the
+    vault's keys when the vault is on."""
     refuse_database_target(target, db_path)
     source = open_source(db_path)
     try:
-        write_copy(source, target, force=force)
+        keep_copy(db_path, source, target, force=force)
     finally:
         source.close()
     return target

@@ -38,8 +38,11 @@ def _key(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 
 def is_encrypted(data: bytes) -> bool:
-    """Whether data is an srs-tui encrypted backup."""
-    return data.startswith(MAGIC)
+    """Whether data is an srs-tui encrypted backup: sealed by a passphrase (`backup
+    --encrypt`) or by a vault (every backup made while the vault is on)."""
+    from srs_tui.store.vault import is_sealed
+
+    return data.startswith(MAGIC) or is_sealed(data)
 
 
 def encrypt(data: bytes, passphrase: str) -> bytes:
@@ -55,7 +58,19 @@ def encrypt(data: bytes, passphrase: str) -> bytes:
 
 
 def decrypt(sealed: bytes, passphrase: str) -> bytes:
-    """The data, or StoreError for a wrong passphrase, a changed file or an unusable header."""
+    """The data, or StoreError for a wrong passphrase, a changed file or an unusable header.
+
+    A vault's sealed copy opens with a vault key this process holds or with passphrase (the
+    vault's passphrase or recovery key of the day it was made)."""
+    from srs_tui.store.vault import is_sealed, unseal
+
+    if is_sealed(sealed):
+        opened = unseal(sealed, passphrase)
+        if opened is None:
+            raise StoreError(
+                "wrong passphrase or recovery key, or the file was changed; nothing was restored."
+            )
+        return opened
     if not is_encrypted(sealed):
         raise StoreError("not an srs-tui encrypted backup.")
     if len(sealed) < _HEADER.size:

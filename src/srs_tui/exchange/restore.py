@@ -17,10 +17,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from srs_tui.store.copies import SQLITE_MAGIC, integrity, plain_header, write_copy
+from srs_tui.store.copies import (
+    SQLITE_MAGIC,
+    integrity,
+    keep_copy,
+    plain_header,
+    replace_records,
+)
 from srs_tui.store.database import check_versions, connect, is_database_file, read_only
 from srs_tui.store.errors import StoreError, describe
-from srs_tui.store.schema import TABLES, migrate
+from srs_tui.store.schema import migrate
 from srs_tui.store.verify import row_problems
 
 # A backup is read whole into memory to be checked; a solo practice's database is a few MB.
@@ -43,7 +49,11 @@ def _read_backup(path: Path, passphrase: Callable[[], str]) -> bytearray:
     except OSError as error:
         raise StoreError(f"{path}: cannot be read ({error.strerror}).") from None
     if is_encrypted(data):
-        data = decrypt(data, passphrase())
+        from srs_tui.store.vault import is_sealed, unseal
+
+        # A copy sealed by a vault this process has unlocked opens without asking again.
+        opened = unseal(data, None) if is_sealed(data) else None
+        data = opened if opened is not None else decrypt(data, passphrase())
     return bytearray(data)
 
 
@@ -102,19 +112,6 @@ class Restored:
     damaged: bool = False  # the database was damaged: not copied aside, overwritten whole
 
 
-def _replace_records(target: sqlite3.Connection, memory: sqlite3.Connection) -> None:
-    """Every record of target replaced by memory's, inside the caller's transaction."""
-    for table in reversed(TABLES):  # children first, for the foreign keys
-        target.execute(f"DELETE FROM {table}")
-    for table in TABLES:
-        columns = ", ".join(row[1] for row in memory.execute(f"PRAGMA table_info({table})"))
-        marks = ", ".join("?" * len(columns.split(", ")))
-        target.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-            memory.execute(f"SELECT {columns} FROM {table}"),
-        )
-
-
 def _restore_into(
     target: sqlite3.Connection, memory: sqlite3.Connection, db_path: Path, now: datetime
 ) -> Restored:
@@ -127,10 +124,10 @@ def _restore_into(
             aside = _aside_path(db_path, now)
             reader = read_only(db_path)  # sees what is committed; nobody else can commit now
             try:
-                write_copy(reader, aside, force=False)
+                keep_copy(db_path, reader, aside, force=False)
             finally:
                 reader.close()
-        _replace_records(target, memory)
+        replace_records(target, memory)
     except BaseException:
         target.execute("ROLLBACK")
         raise
@@ -141,6 +138,13 @@ def _restore_into(
 def _overwrite_damaged(target: sqlite3.Connection, memory: sqlite3.Connection) -> Restored:
     """A damaged database cannot be copied aside nor have its rows deleted: every page is
     overwritten with the backup's instead, with the backup API, under the database's lock."""
+    from srs_tui.store.engine import is_keyed
+
+    if is_keyed(target):
+        raise StoreError(
+            "the vault is damaged: move it (and its -wal and -shm, never its .vault key file) "
+            "elsewhere with every srs-tui window closed, then restore again."
+        )
     page_size = target.execute("PRAGMA page_size").fetchone()[0]
     if memory.execute("PRAGMA page_size").fetchone()[0] != page_size:
         raise StoreError(

@@ -83,6 +83,30 @@ def write_copy(source: sqlite3.Connection, target: Path, *, force: bool) -> None
     put_in_place(temporary, target, force=force)
 
 
+def keep_copy(db_path: Path, source: sqlite3.Connection, target: Path, *, force: bool) -> None:
+    """A copy of what source sees (the database at db_path, or what a window kept of it) at
+    target: as write_copy, or sealed with the vault's keys when db_path is a vault, so that no
+    plaintext copy of a vault's records is ever written."""
+    from srs_tui.store import engine
+
+    if not engine.is_vault(db_path):
+        write_copy(source, target, force=force)
+        return
+    from srs_tui.store.files import write_private
+    from srs_tui.store.vault import seal
+
+    memory = to_memory(source)
+    try:
+        if integrity(memory) != "ok":
+            raise StoreError("the copy failed its integrity check; nothing was kept.")
+        image = bytearray(memory.serialize())
+    finally:
+        memory.close()
+    plain_header(image)
+    make_private_folder(target.parent)
+    write_private(target, seal(bytes(image), db_path), force=force)
+
+
 def plain_header(data: bytearray) -> None:
     """Mark an image as a rollback-journal database (bytes 18 and 19 of the header: 1, not
     WAL's 2): an image in memory or a single file has no write-ahead log beside it."""
@@ -90,12 +114,82 @@ def plain_header(data: bytearray) -> None:
         data[18:20] = b"\x01\x01"
 
 
+def replace_records(target: sqlite3.Connection, source: sqlite3.Connection) -> None:
+    """Every record of target replaced by source's, inside the caller's transaction.
+
+    Row by row, so it works between Python's SQLite and SQLCipher's (the backup API does not):
+    both must have the same schema version. Generated columns are left to SQLite."""
+    from srs_tui.store.schema import TABLES
+
+    for table in reversed(TABLES):  # children first, for the foreign keys
+        target.execute(f"DELETE FROM {table}")
+    for table in TABLES:
+        names = [row[1] for row in source.execute(f"PRAGMA table_info({table})")]
+        columns = ", ".join(names)
+        marks = ", ".join("?" * len(names))
+        target.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",
+            source.execute(f"SELECT {columns} FROM {table}"),
+        )
+
+
+def to_memory(source: sqlite3.Connection) -> sqlite3.Connection:
+    """What source sees, copied into a database in memory (Python's SQLite, unencrypted:
+    memory is never written to disk). The backup API for a plain source; row by row into the
+    same schema for a vault's, whose SQLCipher connection the backup API cannot copy from."""
+    from srs_tui.store.database import immediate
+    from srs_tui.store.engine import is_keyed
+    from srs_tui.store.schema import SCHEMA_VERSION, migrate
+
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        if not is_keyed(source):
+            source.backup(memory)
+            return memory
+        if check_versions(source, "the database") != SCHEMA_VERSION:
+            raise StoreError("the vault is of an older schema: open it in the app once first.")
+        source.execute("BEGIN")  # one snapshot for every table
+        try:
+            with immediate(memory):
+                migrate(memory, 0)
+                replace_records(memory, source)
+        finally:
+            source.execute("ROLLBACK")
+    except BaseException:
+        memory.close()
+        raise
+    return memory
+
+
+def image_of(path: Path) -> bytes:
+    """A plain srs-tui database file (a backup, never the live one) as one checked image."""
+    try:
+        source = read_only(path)
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot be read ({describe(error)}).") from None
+    try:
+        check_versions(source, str(path))
+        memory = to_memory(source)
+        try:
+            if integrity(memory) != "ok":
+                raise StoreError(f"{path}: fails its integrity check.")
+            image = bytearray(memory.serialize())
+        finally:
+            memory.close()
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: cannot be read ({describe(error)}).") from None
+    finally:
+        source.close()
+    plain_header(image)
+    return bytes(image)
+
+
 def snapshot(db_path: Path) -> bytes:
     """The whole database as one checked image in memory; no file is written."""
     source = open_source(db_path)
-    memory = sqlite3.connect(":memory:")
+    memory: sqlite3.Connection | None = None
     try:
-        source.backup(memory)
+        memory = to_memory(source)
         if integrity(memory) != "ok":
             raise StoreError("the copy failed its integrity check; nothing was kept.")
         image = bytearray(memory.serialize())
@@ -104,7 +198,8 @@ def snapshot(db_path: Path) -> bytes:
             f"{db_path}: the backup failed ({describe(error)}); nothing was kept."
         ) from None
     finally:
-        memory.close()
+        if memory is not None:
+            memory.close()
         source.close()
     plain_header(image)
     return bytes(image)

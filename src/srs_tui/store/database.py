@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePath, PureWindowsPath
 from urllib.parse import quote
 
+from srs_tui.store import engine
 from srs_tui.store.errors import StoreError, describe
 from srs_tui.store.schema import (
     APPLICATION_ID,
@@ -58,7 +59,7 @@ def sqlite_uri(path: Path, **params: str) -> str:
 
 def read_only(path: Path) -> sqlite3.Connection:
     """A connection that cannot write to path (nor create it); sqlite3.Error if it fails."""
-    conn = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True, timeout=BUSY_TIMEOUT_S)
+    conn = engine.connect(path, sqlite_uri(path, mode="ro"), uri=True, timeout=BUSY_TIMEOUT_S)
     conn.execute("PRAGMA trusted_schema = OFF")
     return conn
 
@@ -191,7 +192,7 @@ def connect(path: Path, *, create_parents: bool = False, create: bool = True) ->
         check_file(path)
     try:
         # isolation_level=None: transactions are begun explicitly, always BEGIN IMMEDIATE.
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        conn = engine.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as error:
         raise StoreError(f"{path}: cannot open the database ({describe(error)}).") from None
     try:

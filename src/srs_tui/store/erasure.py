@@ -87,7 +87,7 @@ class Remains:
         return not (self.holding or self.unchecked or self.encrypted or self.reports)
 
 
-def _plain_candidates(db_path: Path) -> list[Path]:
+def copies_of(db_path: Path) -> list[Path]:
     """Every file that is, or may be, a backup of the database at db_path."""
     folder = db_path.parent / BACKUP_FOLDER
     found: list[Path] = []
@@ -118,7 +118,8 @@ def _is_encrypted(path: Path) -> bool:
     # live database, whose locks a close() would drop.
     try:
         with path.open("rb") as handle:
-            return handle.read(len(ENCRYPTED_MAGIC)) == ENCRYPTED_MAGIC
+            # SRSTENC1: sealed by a passphrase; SRSTENC2: by a vault.
+            return handle.read(len(ENCRYPTED_MAGIC)).startswith(ENCRYPTED_MAGIC[:7])
     except OSError:
         return False
 
@@ -130,9 +131,32 @@ def _check_ours(conn: sqlite3.Connection, path: Path) -> None:
         raise StoreError(f"{path}: not an srs-tui database")
 
 
+def _opened_sealed(path: Path) -> tuple[bytes, sqlite3.Connection] | None:
+    """A copy sealed by a vault this process has unlocked, in memory (read-write, never
+    written to disk as plaintext), with its file's bytes; None if it is not one, or nothing
+    here opens it."""
+    from srs_tui.store.vault import is_sealed, open_sealed
+
+    try:
+        data = path.read_bytes()
+        opened = open_sealed(data) if is_sealed(data) else None
+    except (OSError, StoreError):
+        return None
+    if opened is None:
+        return None
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    image = bytearray(opened.image)
+    if len(image) >= 20:
+        image[18:20] = b"\x01\x01"  # no write-ahead log in memory
+    conn.deserialize(bytes(image))
+    conn.execute("PRAGMA trusted_schema = OFF")
+    return data, conn
+
+
 def _holds(path: Path, client_id: str) -> bool:
     """Whether the backup at path holds the client; sqlite3.Error if it cannot be told."""
-    conn = read_only(path)
+    sealed = _opened_sealed(path) if _is_encrypted(path) else None
+    conn = sealed[1] if sealed is not None else read_only(path)
     try:
         _check_ours(conn, path)
         rows = "sessions" if _has_table(conn, "sessions") else "administrations"
@@ -166,13 +190,22 @@ def _about(path: Path, client_id: str, alias: str) -> bool:
     return heading is not None and unescape(heading.group(1)).casefold() == alias.casefold()
 
 
+def _is_open_sealed(path: Path) -> bool:
+    """Whether path is a copy sealed by a vault this process holds the key of."""
+    sealed = _opened_sealed(path)
+    if sealed is None:
+        return False
+    sealed[1].close()
+    return True
+
+
 def find_remains(db_path: Path, client_id: str, alias: str) -> Remains:
     """What still holds the client beside the database at db_path (its data folder)."""
     holding: list[Path] = []
     unchecked: list[Path] = []
     encrypted: list[Path] = []
-    for path in _plain_candidates(db_path):
-        if _is_encrypted(path):
+    for path in copies_of(db_path):
+        if _is_encrypted(path) and not _is_open_sealed(path):
             encrypted.append(path)
             continue
         try:
@@ -203,7 +236,12 @@ def erase_from_backup(path: Path, client_id: str, now: str) -> None:
     file beside the backup; the WAL only ever receives the new pages. VACUUM's temporary
     database stays in memory, not in the system's temporary folder. Back in DELETE mode after,
     the backup is one self-contained file again. StoreError if the file cannot be changed.
+
+    A copy sealed by the vault is erased in memory and sealed again as it was.
     """
+    if _is_encrypted(path):
+        _erase_from_sealed(path, client_id, now)
+        return
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as error:
@@ -235,6 +273,35 @@ def erase_from_backup(path: Path, client_id: str, now: str) -> None:
         conn.close()
     if result != "ok":
         raise StoreError(f"{path}: fails its integrity check after the erase.")
+
+
+def _erase_from_sealed(path: Path, client_id: str, now: str) -> None:
+    """The client erased from a vault's sealed copy: opened in memory, rows deleted, VACUUM,
+    sealed again under the same keys and header, written whole over the old ciphertext."""
+    from srs_tui.store.files import write_private
+    from srs_tui.store.vault import open_sealed, seal_with
+
+    sealed = _opened_sealed(path)
+    if sealed is None:
+        raise StoreError(f"{path}: cannot be opened with the vault's key.")
+    data, conn = sealed
+    try:
+        _check_ours(conn, path)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("BEGIN IMMEDIATE")
+        delete_client_rows(conn, client_id)
+        if _has_table(conn, "audit"):
+            conn.execute("INSERT INTO audit (at, event) VALUES (?, 'client erased')", (now,))
+        conn.execute("COMMIT")
+        conn.execute("VACUUM")
+        image = conn.serialize()
+    except sqlite3.Error as error:
+        raise StoreError(f"{path}: could not be changed ({describe_error(error)}).") from None
+    finally:
+        conn.close()
+    opened = open_sealed(data)
+    assert opened is not None  # it opened a moment ago, with the same keys
+    write_private(path, seal_with(image, opened.data_key, opened.key_text), force=True)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,10 @@ class StoreError(Exception):
     """Something about the database file or a write that the user needs to know."""
 
 
+class VaultLocked(StoreError):
+    """The database is a vault this process has not unlocked: the passphrase is needed."""
+
+
 class DamagedError(StoreError):
     """The database file is damaged: `srs-tui check` says where, a backup can be restored."""
 

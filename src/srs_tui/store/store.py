@@ -203,17 +203,15 @@ class Store:
         (applied to whatever file is at the path now, it would show a mixture of two
         databases), the log and its index are removed too, if they are still the very files
         this connection had (os.stat, never open)."""
-        from srs_tui.store.copies import write_copy
+        from srs_tui.store.copies import keep_copy, to_memory
 
         self.abandoned = True
-        memory = sqlite3.connect(":memory:", isolation_level=None)
         try:
-            self._conn.backup(memory)
-        except sqlite3.Error:
-            memory.close()
+            memory = to_memory(self._conn)
+        except (sqlite3.Error, StoreError):
             memory = Store.empty()._conn
         try:
-            write_copy(memory, rescue, force=False)
+            keep_copy(self.path, memory, rescue, force=False)
             kept = True
         except (StoreError, OSError):
             kept = False

@@ -1,0 +1,253 @@
+"""Turning the vault on and off: the database rebuilt in the other form, checked record by
+record, then put in place.
+
+Both run only with no other srs-tui window or command on the file: SQLite proves it, as
+switching the file out of write-ahead logging needs every other connection closed. The new file
+is built beside the old one, every table compared row by row with the old, and only then
+renamed over it, so a crash at any moment leaves one whole database:
+- on: the key file is written first. A crash after that and before the rename leaves the
+  plain database and a key file that does not open it; `unlock` says so and `vault on` again
+  starts over.
+- off: the plain file is put in place, then the key file removed.
+The plaintext database that `vault on` replaces is overwritten with zeros before it is
+removed. What no program can reach is said plainly by the command: copies the file system or
+the disk keep on their own (journals, snapshots, an SSD's spare blocks), and any copy made
+before, elsewhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from srs_tui.store import engine
+from srs_tui.store.copies import SQLITE_MAGIC, replace_records
+from srs_tui.store.database import check_file, check_versions, immediate
+from srs_tui.store.errors import StoreError, describe
+from srs_tui.store.schema import SCHEMA_VERSION, TABLES, migrate
+from srs_tui.store.vault import (
+    RECOVERY_BYTES,
+    format_recovery,
+    new_key_file,
+    write_key_file,
+)
+
+ALONE_TIMEOUT_S = 1.0
+
+
+@dataclass(frozen=True)
+class Switched:
+    """What a switch did."""
+
+    recovery_key: str | None  # `on`: to show once
+    sealed: tuple[Path, ...] = ()  # plain backups sealed with the vault's keys
+    overwritten: bool = False  # the old plaintext database overwritten before removal
+
+
+def _alone(conn: sqlite3.Connection, db_path: Path) -> None:
+    """Take the file out of write-ahead logging, which SQLite allows only with no other
+    connection open, and keep it so: no other window can open it until this one is done."""
+    conn.execute(f"PRAGMA busy_timeout = {int(ALONE_TIMEOUT_S * 1000)}")
+    try:
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+    except sqlite3.Error:
+        mode = ""
+    if str(mode).lower() != "delete":
+        raise StoreError(
+            f"{db_path}: another srs-tui window or command has the database open; close it "
+            "and try again. Nothing was changed."
+        )
+
+
+def _digest(conn: sqlite3.Connection, table: str) -> str:
+    names = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+    columns = ", ".join(names)
+    digest = hashlib.sha256()
+    for row in conn.execute(f"SELECT {columns} FROM {table} ORDER BY {columns}"):
+        digest.update(repr(row).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def same_records(one: sqlite3.Connection, other: sqlite3.Connection) -> bool:
+    """Whether the two databases hold the very same rows in every table."""
+    return all(_digest(one, table) == _digest(other, table) for table in TABLES)
+
+
+def _build(source: sqlite3.Connection, target: sqlite3.Connection, where: Path) -> None:
+    """target (empty) made srs-tui's schema and filled with source's records, then checked."""
+    target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file until in place
+    with immediate(target):
+        migrate(target, 0)
+        replace_records(target, source)
+    if target.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+        raise StoreError(
+            f"{where}: the new database failed its integrity check; nothing was changed."
+        )
+    check_versions(target, str(where))
+    if not same_records(source, target):
+        raise StoreError(f"{where}: the new database differs from the old; nothing was changed.")
+
+
+def _open_source(db_path: Path) -> sqlite3.Connection:
+    from srs_tui.store.database import connect
+
+    if check_file(db_path):
+        raise StoreError(f"no records yet: there is no database at {db_path}.")
+    conn = connect(db_path, create=False)  # migrated to this version, as the new file will be
+    try:
+        _alone(conn, db_path)
+        if check_versions(conn, str(db_path)) != SCHEMA_VERSION:
+            raise StoreError(f"{db_path}: not at this version's schema; nothing was changed.")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _overwrite(path: Path) -> bool:
+    """Overwrite a file with zeros, synced, then remove it. Only for a file no SQLite
+    connection in any process holds (it was just replaced, with every other window closed)."""
+    try:
+        size = path.stat().st_size
+        with path.open("r+b") as handle:
+            block = b"\0" * 65536
+            left = size
+            while left > 0:
+                left -= handle.write(block[: min(left, len(block))])
+            handle.flush()
+            os.fsync(handle.fileno())
+        path.unlink()
+    except OSError:
+        path.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _put_in_place(new: Path, db_path: Path) -> Path:
+    """The new file renamed over the database; the old one kept under a hidden name (a hard
+    link where the file system has them), returned for overwriting."""
+    old = db_path.with_name(f".{db_path.name}.old-{secrets.token_hex(4)}")
+    try:
+        os.link(db_path, old)
+    except OSError:
+        os.replace(db_path, old)  # no hard links here: a moment with no file at the path
+    os.replace(new, db_path)
+    return old
+
+
+def turn_on(
+    db_path: Path, passphrase: str, *, cost: tuple[int, int, int] | None = None
+) -> Switched:
+    """Encrypt the database at db_path into a vault; returns the recovery key, to show once."""
+    from srs_tui.key_cost import N, P, R
+    from srs_tui.store.engine import key_file
+
+    if engine.is_vault(db_path):
+        raise StoreError(f"{db_path}: the vault is already on; nothing was changed.")
+    source = _open_source(db_path)
+    new = db_path.with_name(f".{db_path.name}.vault-{secrets.token_hex(4)}")
+    data_key = secrets.token_bytes(engine.KEY_BYTES)
+    recovery = secrets.token_bytes(RECOVERY_BYTES)
+    keys = new_key_file(data_key, passphrase, recovery, cost=cost or (N, R, P))
+    try:
+        target = engine.connect_keyed(str(new), data_key, isolation_level=None)
+        try:
+            _build(source, target, db_path)
+        finally:
+            target.close()
+        source.close()
+        write_key_file(key_file(db_path), keys)
+        old = _put_in_place(new, db_path)
+    except sqlite3.Error as error:
+        raise StoreError(f"{db_path}: the vault could not be made ({describe(error)}).") from None
+    finally:
+        source.close()
+        new.unlink(missing_ok=True)
+    engine.keep_key(db_path, data_key)
+    overwritten = _overwrite(old)
+    sealed = seal_plain_copies(db_path)
+    return Switched(format_recovery(recovery), sealed, overwritten)
+
+
+def turn_off(db_path: Path) -> Switched:
+    """Decrypt the unlocked vault at db_path into a plain database, and remove its key file."""
+    from srs_tui.store.engine import key_file
+    from srs_tui.store.vault import forget
+
+    if not engine.is_vault(db_path):
+        raise StoreError(f"{db_path}: the vault is not on; nothing was changed.")
+    source = _open_source(db_path)
+    new = db_path.with_name(f".{db_path.name}.plain-{secrets.token_hex(4)}")
+    try:
+        fd = os.open(new, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        target = sqlite3.connect(new, isolation_level=None)
+        try:
+            _build(source, target, db_path)
+        finally:
+            target.close()
+        source.close()
+        old = _put_in_place(new, db_path)
+    except sqlite3.Error as error:
+        raise StoreError(
+            f"{db_path}: the vault could not be opened up ({describe(error)})."
+        ) from None
+    finally:
+        source.close()
+        new.unlink(missing_ok=True)
+    key_file(db_path).unlink(missing_ok=True)
+    forget(db_path)
+    old.unlink(missing_ok=True)  # ciphertext: nothing to overwrite
+    return Switched(None)
+
+
+def plain_copies(db_path: Path) -> list[Path]:
+    """The plaintext copies srs-tui keeps in the data folder: backups, copies kept aside by a
+    restore or a rescue (the same list erase looks through)."""
+    from srs_tui.store.erasure import copies_of
+
+    found = []
+    for path in copies_of(db_path):
+        if path.name.endswith(".tmp"):
+            continue  # a backup being written, perhaps by another command right now
+        try:
+            with path.open("rb") as handle:
+                if handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC:
+                    found.append(path)
+        except OSError:
+            continue
+    return found
+
+
+def seal_plain_copies(db_path: Path) -> tuple[Path, ...]:
+    """Each plaintext copy in the data folder sealed with the vault's keys, in place, and the
+    plaintext overwritten. A copy that cannot be read as ours is left and not counted."""
+    from srs_tui.store.copies import image_of
+    from srs_tui.store.files import temporary_beside
+    from srs_tui.store.vault import seal
+
+    sealed = []
+    for path in plain_copies(db_path):
+        try:
+            image = image_of(path)
+        except StoreError:
+            continue
+        temporary = temporary_beside(path)
+        try:
+            with temporary.open("wb") as handle:
+                handle.write(seal(image, db_path))
+                handle.flush()
+                os.fsync(handle.fileno())
+            old = path.with_name(f".{path.name}.old-{secrets.token_hex(4)}")
+            os.replace(path, old)
+            os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        _overwrite(old)
+        sealed.append(path)
+    return tuple(sealed)

@@ -24,7 +24,7 @@ from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.curtain import CurtainScreen
 from srs_tui.screens.navigation import LaunchScreen
 from srs_tui.sharing import ShareMode
-from srs_tui.store import Client, Store, StoreError
+from srs_tui.store import Client, Store, StoreError, vault
 from srs_tui.store.records import clean_alias
 from srs_tui.themes import HIGH_CONTRAST, THEMES
 from srs_tui.wording import LicensedWording
@@ -121,6 +121,9 @@ class SrsApp(ShareMode):
             self.pop_screen()  # a question asked over the curtain: back to the curtain
 
     def _passphrase_check(self) -> Callable[[str], bool] | None:
+        store_path = self.ctx.store.path
+        if vault.is_vault(store_path):  # the vault's passphrase (or recovery key) is the lock's
+            return lambda typed: vault.check_secret(store_path, typed)
         path = self.ctx.passphrase_file
         if path is None or not has_passphrase(path):
             return None
@@ -133,10 +136,8 @@ class SrsApp(ShareMode):
         return curtain is not None and curtain.needs_passphrase
 
     def check_idle_lock(self) -> None:
-        """Lock the screen if no input came for the idle time (run every second or less).
-
-        With a passphrase, a curtain already down becomes the lock too: a manual curtain lifts
-        with Ctrl+L alone, so a window left behind one would stay open to anyone."""
+        """Lock the screen if no input came for the idle time (run every second or less). With
+        a passphrase, a curtain already down becomes the lock: Ctrl+L alone lifts a manual one."""
         timeout = self.ctx.config.idle_lock_seconds
         if not timeout or self.ctx.monotonic() - self.last_input < timeout or self.locked():
             return

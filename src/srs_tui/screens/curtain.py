@@ -15,6 +15,7 @@ then type it here; or close the terminal window, losing what was typed but not s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import partial
 from typing import Literal
@@ -27,7 +28,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
-from srs_tui.passphrase import PassphraseError
+from srs_tui.passphrase import PassphraseError, delay_after
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.store import StoreError
 from srs_tui.wording.ui import UiWords, ui_words
@@ -36,16 +37,7 @@ from srs_tui.wording.ui import UiWords, ui_words
 # cannot be used.
 Outcome = Literal["right", "wrong", "unusable", "vault_unusable"]
 
-FREE_TRIES = 3
-MAX_DELAY_S = 60
-
-
-def delay_after(wrong: int) -> int:
-    """Seconds to wait after this many wrong passphrases: none for the first three, then
-    doubling from 1 second, at most a minute."""
-    if wrong < FREE_TRIES:
-        return 0
-    return int(min(2 ** (wrong - FREE_TRIES), MAX_DELAY_S))
+__all__ = ["CurtainScreen", "delay_after"]  # delay_after: the lock's, kept in the core
 
 
 class CurtainScreen(Screen[None]):
@@ -143,7 +135,7 @@ class CurtainScreen(Screen[None]):
         field.value = ""
         wait = self.locked_until - self.clock()
         if wait > 0:
-            message.update(self.say("curtain.wait", seconds=int(wait) + 1))
+            message.update(self.say("curtain.wait", seconds=math.ceil(wait)))
             return None
         self.checking = True
         message.update(self.say("curtain.checking"))

@@ -332,3 +332,43 @@ def test_a_wrong_passphrase_in_the_environment_is_one_line_and_exit_code_1(
     assert len(done.stderr.strip().splitlines()) == 1
     assert "wrong passphrase" in done.stderr
     assert "Ana" not in done.stderr
+
+
+async def test_a_vault_remembered_in_the_keychain_opens_after_the_first_frame(
+    a_vault: tuple[Path, str],
+) -> None:
+    # No OS keychain runs here: a keyring backend in memory stands in for it.
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class InMemory(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.kept: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.kept.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.kept[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            del self.kept[(service, username)]
+
+    db, _ = a_vault
+    before = keyring.get_keyring()
+    keyring.set_keyring(InMemory())
+    try:
+        assert vault.unlock(db, SECRET)
+        vault.remember(db)
+        engine.forget_keys()
+        app = UnlockApp(db, clock=FakeMonotonic(), remembered=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        assert app.return_value is True
+        assert vault.is_unlocked(db)
+    finally:
+        keyring.set_keyring(before)

@@ -272,9 +272,7 @@ def _open_vault(db_path: Path, theme: str, *, offer: bool) -> int | None:
         from srs_tui.vault_commands import unlock_for_command
 
         return unlock_for_command(db_path)  # one try; a wrong one: one line, exit code 1
-    elif vault.unlock_remembered(db_path):
-        return None
-    else:
+    else:  # the keychain, if remembered there, is tried once the prompt is drawn
         shown = ask_passphrase(db_path, theme)
         quit_code = 1  # nothing was read
     if shown.crash is not None:

@@ -56,6 +56,7 @@ class StartApp(App[Result]):
 
     TITLE = "srs-tui"
     ENABLE_COMMAND_PALETTE = False
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="start.quit")]
     CSS = """
     Screen { align: center middle; }
@@ -73,6 +74,7 @@ class StartApp(App[Result]):
         width: auto; padding: 0 3; margin: 1 0; border: heavy $primary;
         text-style: bold; color: $text; background: $boost;
     }
+    Screen.-tall #recovery-key { padding: 1 5; }
     #key-warning { text-style: bold; color: $text-warning; }
     """
 
@@ -114,9 +116,14 @@ class UnlockApp(StartApp[bool]):
         *,
         theme: str = "textual-dark",
         clock: Callable[[], float] = time.monotonic,
+        remembered: bool = False,
     ) -> None:
+        """remembered: try the OS keychain first (the therapist may have chosen "remember on
+        this machine"), after the first frame: keyring takes a few tenths of a second to load,
+        and the prompt is due at once."""
         super().__init__(db_path, theme=theme)
         self.clock = clock
+        self.remembered = remembered
         self.wrong = 0
         self.locked_until = 0.0
         self.checking = False
@@ -129,6 +136,17 @@ class UnlockApp(StartApp[bool]):
             )
             yield Static("", id="message", classes="start-message", markup=False)
             yield Static(say("unlock.help"), classes="start-words", markup=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.remembered:
+            self.call_after_refresh(
+                self.run_worker,
+                lambda: vault.unlock_remembered(self.db_path),
+                thread=True,
+                exit_on_error=False,
+                group="remembered",
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -154,6 +172,10 @@ class UnlockApp(StartApp[bool]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
+        if event.worker.group == "remembered":  # never raises; False: the passphrase, then
+            if event.worker.result:
+                self.exit(True)
+            return
         self.checking = False
         message = self.query_one("#message", Static)
         error = event.worker.error
@@ -176,7 +198,7 @@ class UnlockApp(StartApp[bool]):
 
 def ask_passphrase(db_path: Path, theme: str = "textual-dark") -> UnlockApp:
     """Run the unlock app to its end; it says how it ended (return_value, crash)."""
-    app = UnlockApp(db_path, theme=theme)
+    app = UnlockApp(db_path, theme=theme, remembered=True)
     app.handle_signals = True
     app.run()
     return app

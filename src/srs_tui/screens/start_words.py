@@ -44,7 +44,7 @@ WORDS = {
     "key.saved": "Saved to {path}. Keep that file away from this computer.",
     "key.no_path": "Type where to save it first.",
     "key.exists": "{path} already exists: choose another file.",
-    "key.go_on": "Written down: go on",
+    "key.go_on": "I have written it down",
     "key.stay": "The key is shown only now: write it down, then go on.",
 }
 

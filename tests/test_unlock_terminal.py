@@ -165,3 +165,15 @@ def test_the_first_start_taken_makes_a_vault_then_runs_the_app(tmp_path: Path) -
     assert vault.is_vault(default)
     assert vault.check_secret(default, recovery.group(0).replace(" ", ""))
     assert not default.read_bytes().startswith(b"SQLite format 3")
+
+
+def test_a_first_start_in_share_mode_offers_nothing_on_the_shared_window(tmp_path: Path) -> None:
+    # The recovery key must never be shown on a window that may be shared.
+    env = private_env(tmp_path)
+    terminal = Terminal("--client", "Ana Example", "--share", env=env)
+    try:
+        text = see(terminal, re.compile("SHARING"), since=0)
+        assert not OFFER.search(text)
+    finally:
+        terminal.close()
+    assert not vault.is_vault(tmp_path / "data" / "srs-tui" / "srs-tui.db")

@@ -38,6 +38,16 @@ class FakeMonotonic:
         self.now += seconds
 
 
+@pytest.fixture(autouse=True)
+def _no_vault_left_unlocked() -> Iterator[None]:
+    """Each test starts with no vault unlocked: the keys are kept process-wide."""
+    from srs_tui.store.engine import forget_keys
+
+    forget_keys()
+    yield
+    forget_keys()
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "srs.db"
@@ -74,9 +84,12 @@ def cli_env(home: Path, **extra: str) -> dict[str, str]:
     }
 
 
-def run_cli(*args: str, home: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """srs-tui in a real subprocess, with its own home so nothing real is touched."""
-    env = cli_env(home)
+def run_cli(
+    *args: str, home: Path, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """srs-tui in a real subprocess, with its own home so nothing real is touched; env: more
+    variables (SRS_TUI_PASSPHRASE for a vault)."""
+    env = cli_env(home, **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "srs_tui", *args],
         input=stdin,

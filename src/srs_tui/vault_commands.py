@@ -108,8 +108,11 @@ def _show_recovery(recovery_key: str, file: Path | None, db_path: Path) -> int:
 def vault_on(db_path: Path, recovery_file: Path | None) -> int:
     """Encrypt the database (or make a new, empty vault where there is none yet)."""
     from srs_tui.store.database import check_file
-    from srs_tui.store.vault_switch import turn_on
+    from srs_tui.store.vault_switch import clean_leftovers, drop_stale_key, turn_on
 
+    clean_leftovers(db_path)
+    if drop_stale_key(db_path):
+        print("The last `vault on` was interrupted; the database is still plain. Starting again.")
     if vault.is_vault(db_path):
         return _fail(f"{db_path}: the vault is already on; nothing was changed.")
     try:

@@ -30,7 +30,7 @@ from srs_tui.store.schema import (
 
 BUSY_TIMEOUT_S = 5.0
 # The files SQLite keeps beside a database: writing over any of them is writing over it.
-COMPANIONS = ("-wal", "-shm", "-journal")
+COMPANIONS = ("-wal", "-shm", "-journal", ".vault")  # .vault: a vault's key file
 
 
 def _refuse(path: Path, why: str) -> StoreError:
@@ -107,6 +107,11 @@ def check_file(path: Path) -> bool:
     try:
         check_versions(probe, str(path))
     except StoreError as error:
+        if not engine.is_vault(path) and "not an SQLite database" in str(error):
+            raise StoreError(
+                f"{error}; the file was left untouched. If it is an srs-tui vault, its key "
+                f"file {engine.key_file(path).name} is missing: put it back beside it."
+            ) from None
         raise StoreError(f"{error}; the file was left untouched.") from None
     finally:
         probe.close()

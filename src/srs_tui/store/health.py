@@ -30,7 +30,12 @@ def _modes(db_path: Path, health: Health) -> None:
             "account's permissions (and full-disk encryption, if it is on)"
         )
         return
-    for path, wanted in ((db_path, 0o600), (db_path.parent, 0o700)):
+    from srs_tui.store.engine import is_vault, key_file
+
+    checked = [(db_path, 0o600), (db_path.parent, 0o700)]
+    if is_vault(db_path):
+        checked.insert(1, (key_file(db_path), 0o600))
+    for path, wanted in checked:
         mode = stat.S_IMODE(path.stat().st_mode)
         health.facts.append(f"mode of {path}: {mode:o}")
         if mode & ~wanted:
@@ -63,7 +68,11 @@ def _contents(conn: sqlite3.Connection, db_path: Path, health: Health) -> None:
 
 def health(db_path: Path) -> Health:
     """Paths, schema version, integrity, every row, permissions and size of a database."""
+    from srs_tui.store.engine import is_vault
+
     found = Health([f"database: {db_path}"], [])
+    if is_vault(db_path):
+        found.facts.append("the vault is on: the database is encrypted (SQLCipher)")
     try:
         if check_file(db_path):
             found.facts.append(

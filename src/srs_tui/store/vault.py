@@ -265,16 +265,41 @@ def _opens(db_path: Path, key: bytes) -> bool:
 def unlock(db_path: Path, secret: str) -> bool:
     """Unlock the vault at db_path with the passphrase or the recovery key: True, and its key
     is kept for this process; False for a wrong secret. About half a second (scrypt)."""
+    from srs_tui.store.vault_switch import clean_leftovers
+
     keys = read_key_file(db_path)
     data_key = data_key_from(keys, secret)
     if data_key is None:
         return False
+    clean_leftovers(db_path)  # a plaintext copy a killed `vault on` may have left
     if not _opens(db_path, data_key):
+        if is_plain(db_path):
+            raise StoreError(
+                f"{db_path}: the database is not encrypted: turning the vault on was "
+                "interrupted. Run `srs-tui vault on` again."
+            )
         raise StoreError(
             f"{db_path}: the vault's key does not open the database: it is damaged, or it was "
             "replaced by another file. Restore a backup."
         )
     keep_key(db_path, data_key)
+    return True
+
+
+def is_plain(db_path: Path) -> bool:
+    """Whether db_path reads as a plain SQLite database (Python's SQLite, read-only)."""
+    from srs_tui.store.database import sqlite_uri
+
+    try:
+        conn = sqlite3.connect(sqlite_uri(db_path, mode="ro"), uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
     return True
 
 
@@ -337,6 +362,12 @@ def save_recovery_key(target: Path, recovery_key: str, db_path: Path | None = No
         refuse_database_target(target, db_path)
         if os.path.abspath(target) == os.path.abspath(key_file(db_path)):
             raise StoreError(f"{target}: that is the vault's key file; choose another file.")
+        if os.path.abspath(Path(target).parent) == os.path.abspath(Path(db_path).parent):
+            # Beside the vault, whoever takes the folder takes the key that opens it.
+            raise StoreError(
+                f"{target}: beside the vault itself; save it away from the data folder "
+                "(a USB stick, a password manager) or write it down."
+            )
     text = (
         "srs-tui vault recovery key\n"
         f"{recovery_key}\n"
@@ -358,6 +389,12 @@ def _keychain_name(db_path: Path) -> str:
     return hashlib.sha256(os.path.abspath(db_path).encode("utf-8")).hexdigest()[:32]
 
 
+def _remembered_mark(db_path: Path) -> Path:
+    """An empty file beside the key file saying the keychain holds the key: the keychain is
+    asked only then (asking it can be slow where no keychain service runs)."""
+    return key_file(db_path).with_name(key_file(db_path).name + ".remembered")
+
+
 def remember(db_path: Path) -> None:
     """Keep the unlocked vault's data key in the OS keychain, so this machine's login opens it.
 
@@ -373,10 +410,16 @@ def remember(db_path: Path) -> None:
         raise StoreError(
             f"no keychain to remember the vault in on this machine ({type(error).__name__})."
         ) from None
+    fd = os.open(_remembered_mark(db_path), os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
 
 
 def forget(db_path: Path) -> bool:
     """Remove the vault's key from the OS keychain; False if it was not there (or no keychain)."""
+    marked = _remembered_mark(db_path)
+    if not marked.exists():
+        return False
+    marked.unlink(missing_ok=True)
     try:
         import keyring
 
@@ -389,7 +432,7 @@ def forget(db_path: Path) -> bool:
 def unlock_remembered(db_path: Path) -> bool:
     """Unlock the vault from the OS keychain, if it was remembered there and still opens it.
     Never raises: anything amiss means asking for the passphrase."""
-    if not is_vault(db_path):
+    if not is_vault(db_path) or not is_remembered(db_path):
         return False
     try:
         import keyring
@@ -405,13 +448,8 @@ def unlock_remembered(db_path: Path) -> bool:
 
 
 def is_remembered(db_path: Path) -> bool:
-    """Whether the OS keychain holds this vault's key."""
-    try:
-        import keyring
-
-        return keyring.get_password(KEYCHAIN_SERVICE, _keychain_name(db_path)) is not None
-    except Exception:
-        return False
+    """Whether the therapist asked this machine's keychain to remember the vault."""
+    return _remembered_mark(db_path).exists()
 
 
 # -- sealed copies: backups made while the vault is on

@@ -127,6 +127,34 @@ def _overwrite(path: Path) -> bool:
     return True
 
 
+def clean_leftovers(db_path: Path) -> int:
+    """What a switch killed half-way left beside the database, removed: the old plaintext
+    database's link (overwritten first) and a half-built new file. The number removed."""
+    removed = 0
+    for path in db_path.parent.glob(f".{db_path.name}.*-????????"):
+        kind = path.name[len(db_path.name) + 2 :].rsplit("-", 1)[0]
+        if kind == "old":
+            _overwrite(path)
+        elif kind in ("vault", "plain"):
+            path.unlink(missing_ok=True)
+        else:
+            continue
+        removed += 1
+    return removed
+
+
+def drop_stale_key(db_path: Path) -> bool:
+    """Remove a key file that sits beside a plain database: a `vault on` stopped before the new
+    file was put in place. Its key opens nothing; the plain database is the truth."""
+    from srs_tui.store.engine import key_file
+    from srs_tui.store.vault import is_plain
+
+    if engine.is_vault(db_path) and is_plain(db_path):
+        key_file(db_path).unlink(missing_ok=True)
+        return True
+    return False
+
+
 def _put_in_place(new: Path, db_path: Path) -> Path:
     """The new file renamed over the database; the old one kept under a hidden name (a hard
     link where the file system has them), returned for overwriting."""
@@ -146,6 +174,8 @@ def turn_on(
     from srs_tui.key_cost import N, P, R
     from srs_tui.store.engine import key_file
 
+    clean_leftovers(db_path)
+    drop_stale_key(db_path)
     if engine.is_vault(db_path):
         raise StoreError(f"{db_path}: the vault is already on; nothing was changed.")
     source = _open_source(db_path)
@@ -180,6 +210,7 @@ def turn_off(db_path: Path) -> Switched:
 
     if not engine.is_vault(db_path):
         raise StoreError(f"{db_path}: the vault is not on; nothing was changed.")
+    clean_leftovers(db_path)
     source = _open_source(db_path)
     new = db_path.with_name(f".{db_path.name}.plain-{secrets.token_hex(4)}")
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from conftest import NOW, SKIP_ORS, FakeMonotonic, frozen_clock, screen_text
 from srs_tui.app import SrsApp, make_app
@@ -35,6 +35,23 @@ async def idle_for(app: SrsApp, pilot: Pilot[None], clock: FakeMonotonic, second
     """Let seconds go by without input, then the idle check run as its timer would run it."""
     clock.advance(seconds)
     app.check_idle_lock()
+    await pilot.pause()
+
+
+async def tried(app: SrsApp, pilot: Pilot[None], curtain: CurtainScreen, typed: str) -> bool:
+    """Give typed to the lock and wait for its check; whether it was checked at all."""
+    worker = curtain.try_passphrase(typed)
+    if worker is not None:
+        await worker.wait()
+    await pilot.pause()
+    return worker is not None
+
+
+async def type_passphrase(app: SrsApp, pilot: Pilot[None], typed: str) -> None:
+    """Type into the lock's field and press Enter, then wait for the check, as a user waits
+    for "Checking…" to go."""
+    await pilot.press(*typed, "enter")
+    await app.workers.wait_for_complete()
     await pilot.pause()
 
 
@@ -139,7 +156,7 @@ async def test_with_a_passphrase_only_the_passphrase_lifts_the_idle_lock(
         await idle_for(app, pilot, clock, 60)
         curtain = app.screen
         assert isinstance(curtain, CurtainScreen)
-        await pilot.press(*"wrong", "enter")
+        await type_passphrase(app, pilot, "wrong")
         assert app.screen is curtain
         assert "Wrong passphrase." in screen_text(app)
         await pilot.press("ctrl+l")  # the curtain key does not lift a locked curtain
@@ -147,7 +164,7 @@ async def test_with_a_passphrase_only_the_passphrase_lifts_the_idle_lock(
         await pilot.press("escape")
         assert app.screen is curtain
         assert curtain.query_one("#passphrase", Input).value == ""
-        await pilot.press(*"correct horse", "enter")
+        await type_passphrase(app, pilot, "correct horse")
         assert isinstance(app.screen, RateScreen)
         assert "Ben Example" in screen_text(app)
 
@@ -174,16 +191,15 @@ async def test_after_three_wrong_tries_even_the_right_one_waits(
         curtain = app.screen
         assert isinstance(curtain, CurtainScreen)
         for _ in range(3):
-            assert not curtain.try_passphrase("nope")
-        await pilot.pause()
+            assert await tried(app, pilot, curtain, "nope")
+        assert app.screen is curtain
         assert "Wait 1 s" in screen_text(app)
         clock.advance(0.9)
-        assert not curtain.try_passphrase("open sesame")  # too soon
-        await pilot.pause()
+        assert not await tried(app, pilot, curtain, "open sesame")  # too soon: not checked
+        assert app.screen is curtain
         assert "Wait 1 s" in screen_text(app)
         clock.advance(0.2)
-        await pilot.press(*"open sesame", "enter")
-        await pilot.pause()
+        await type_passphrase(app, pilot, "open sesame")
         assert isinstance(app.screen, CaseloadScreen)
 
 
@@ -223,3 +239,178 @@ async def test_the_passphrase_can_be_set_from_the_app(two_clients: Path, tmp_pat
         assert isinstance(app.screen, CaseloadScreen)
     assert check_passphrase(secret_file, "one two three")
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+
+
+# The lock that holds: with a passphrase, a manual curtain becomes the lock after the idle
+# time, and nothing on the keyboard or the mouse gets past the lock without the passphrase.
+
+
+def locked_app(db: Path, tmp_path: Path, clock: FakeMonotonic, **options: object) -> SrsApp:
+    """The app with a passphrase set and an idle lock of a minute."""
+    secret_file = tmp_path / "config" / "passphrase"
+    set_passphrase(secret_file, "correct horse")
+    return make_app(
+        db,
+        Config(idle_lock_seconds=60),
+        clock=frozen_clock,
+        monotonic=clock,
+        passphrase_file=secret_file,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize("key", ["ctrl+l", "f12", "escape"])
+async def test_a_manual_curtain_becomes_the_lock_after_the_idle_time(
+    two_clients: Path, tmp_path: Path, key: str
+) -> None:
+    clock = FakeMonotonic()
+    app = locked_app(two_clients, tmp_path, clock, client_alias="Ben Example")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
+        await pilot.press("9")
+        await pilot.press("ctrl+l")
+        manual = app.screen
+        assert isinstance(manual, CurtainScreen)
+        assert not manual.needs_passphrase
+        await idle_for(app, pilot, clock, 59)
+        assert app.screen is manual  # not yet: the curtain key lifts it still
+        await idle_for(app, pilot, clock, 1)
+        lock = app.screen
+        assert isinstance(lock, CurtainScreen)
+        assert lock.needs_passphrase
+        assert [type(s) for s in app.screen_stack].count(CurtainScreen) == 1
+        assert "passphrase" in screen_text(app)
+        await pilot.press(key)  # the curtain's keys no longer lift it
+        await pilot.pause()
+        assert app.screen is lock
+        assert "Ben" not in screen_text(app)
+        assert "Type the passphrase." in screen_text(app) or key == "escape"
+        await type_passphrase(app, pilot, "correct horse")
+        assert isinstance(app.screen, RateScreen)
+        assert app.screen.query_one("#relationship", RatingSlider).entry == "9"
+
+
+async def test_a_question_over_the_manual_curtain_goes_when_the_lock_comes(
+    two_clients: Path, tmp_path: Path
+) -> None:
+    clock = FakeMonotonic()
+    app = locked_app(two_clients, tmp_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+l", "escape")
+        assert isinstance(app.screen, ConfirmScreen)  # "Show the screen again?", unanswered
+        await idle_for(app, pilot, clock, 60)
+        lock = app.screen
+        assert isinstance(lock, CurtainScreen)
+        assert lock.needs_passphrase
+        assert not any(isinstance(s, ConfirmScreen) for s in app.screen_stack)
+        await pilot.press("tab", "enter")  # where the question's "Show" would have been
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is lock
+        assert "Ana" not in screen_text(app)
+
+
+async def test_without_a_passphrase_a_manual_curtain_stays_one(two_clients: Path) -> None:
+    clock = FakeMonotonic()
+    app = make_app(two_clients, Config(idle_lock_seconds=60), clock=frozen_clock, monotonic=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+l")
+        manual = app.screen
+        await idle_for(app, pilot, clock, 600)
+        assert app.screen is manual
+        await pilot.press("ctrl+l")
+        assert isinstance(app.screen, CaseloadScreen)
+
+
+async def test_an_idle_curtain_becomes_the_lock_when_a_passphrase_is_set_meanwhile(
+    two_clients: Path, tmp_path: Path
+) -> None:
+    # The idle curtain of a window without a passphrase (any key lifts it) becomes the lock
+    # once a passphrase is set from another terminal while it is down.
+    clock = FakeMonotonic()
+    secret_file = tmp_path / "passphrase"
+    app = make_app(
+        two_clients,
+        Config(idle_lock_seconds=60),
+        clock=frozen_clock,
+        monotonic=clock,
+        passphrase_file=secret_file,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await idle_for(app, pilot, clock, 60)
+        idle = app.screen
+        assert isinstance(idle, CurtainScreen)
+        assert not idle.needs_passphrase
+        set_passphrase(secret_file, "correct horse")
+        await idle_for(app, pilot, clock, 1)
+        lock = app.screen
+        assert isinstance(lock, CurtainScreen)
+        assert lock.needs_passphrase
+        await pilot.press("x")
+        assert app.screen is lock
+
+
+KEYS_THAT_LEAVE_ELSEWHERE = ["ctrl+q", "ctrl+c", "ctrl+o", "f6", "f12", "ctrl+l", "escape"]
+
+
+@pytest.mark.parametrize("share", [False, True])
+async def test_no_key_and_no_click_gets_past_the_lock(
+    two_clients: Path, tmp_path: Path, share: bool
+) -> None:
+    clock = FakeMonotonic()
+    app = locked_app(two_clients, tmp_path, clock, client_alias="Ben Example", share=share)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("9")  # typed and not saved: Ctrl+Q would ask, not quit
+        await idle_for(app, pilot, clock, 60)
+        lock = app.screen
+        assert isinstance(lock, CurtainScreen)
+        assert lock.needs_passphrase
+        app.clear_notifications()
+        for key in KEYS_THAT_LEAVE_ELSEWHERE:
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.is_running, key
+            assert app.screen is lock, key
+            assert list(app._notifications) == [], key  # no "press ctrl+q to quit"
+        for x, y in ((0, 0), (50, 18), (99, 35), (50, 2)):
+            await pilot.click(offset=(x, y))
+            assert app.screen is lock
+        themed = app.theme
+        await pilot.press("f9")  # the contrast still switches: the lock must be readable
+        assert app.theme != themed
+        assert app.screen is lock
+        text = screen_text(app)
+        assert "Ben" not in text
+        assert "Ana" not in text
+        assert app.return_code is None
+        await type_passphrase(app, pilot, "correct horse")
+        assert isinstance(app.screen, RateScreen)
+        await pilot.press("ctrl+q")  # without the lock, quitting asks about the typed 9
+        assert isinstance(app.screen, ConfirmScreen)
+
+
+async def test_the_check_runs_off_the_screen_and_one_at_a_time(
+    two_clients: Path, tmp_path: Path
+) -> None:
+    clock = FakeMonotonic()
+    app = locked_app(two_clients, tmp_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await idle_for(app, pilot, clock, 60)
+        lock = app.screen
+        assert isinstance(lock, CurtainScreen)
+        worker = lock.try_passphrase("not it")  # scrypt: over a third of a second here
+        assert worker is not None
+        # What the next frame shows (a pause would wait out the check: it waits for the CPU).
+        assert str(lock.query_one("#curtain-message", Static).content) == "Checking…"
+        lock.query_one("#passphrase", Input).value = "correct horse"
+        assert lock.try_passphrase("correct horse") is None  # waits for the first check
+        assert lock.query_one("#passphrase", Input).value == "correct horse"
+        await worker.wait()
+        await pilot.pause()
+        assert "Wrong passphrase." in screen_text(app)
+        assert app.screen is lock
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, CaseloadScreen)

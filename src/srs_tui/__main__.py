@@ -255,6 +255,31 @@ def _blank_terminal() -> None:
             continue
 
 
+def _open_vault(db_path: Path, theme: str, *, offer: bool) -> int | None:
+    """Before anything of the records is read: the vault's passphrase, or at the first start
+    (offer) the vault offered. None to go on to the app; else the exit code."""
+    from srs_tui.passphrase import ENVIRONMENT
+    from srs_tui.store import vault
+    from srs_tui.unlock import FirstStartApp, UnlockApp, ask_passphrase, offer_vault
+
+    shown: FirstStartApp | UnlockApp
+    if offer and not os.path.lexists(db_path) and not vault.is_vault(db_path):
+        shown = offer_vault(db_path, theme)
+        quit_code = 0  # a choice not to start, at the first start
+    elif not vault.is_vault(db_path) or vault.is_unlocked(db_path):
+        return None
+    elif ENVIRONMENT in os.environ:
+        from srs_tui.vault_commands import unlock_for_command
+
+        return unlock_for_command(db_path)  # one try; a wrong one: one line, exit code 1
+    else:  # the keychain, if remembered there, is tried once the prompt is drawn
+        shown = ask_passphrase(db_path, theme)
+        quit_code = 1  # nothing was read
+    if shown.crash is not None:
+        return _fail(f"stopped on an internal error ({type(shown.crash).__name__}).")
+    return None if shown.return_value else quit_code
+
+
 def _run(
     db_path: Path,
     client: str | None,
@@ -262,16 +287,30 @@ def _run(
     *,
     create_parents: bool,
     share: bool = False,
+    first_start: bool = False,
 ) -> int:
-    from srs_tui.app import make_app
+    """The app on db_path. first_start: the default database, which may not exist yet (the
+    vault is offered then, unless the window may be shared)."""
     from srs_tui.config import ConfigError, load_config
     from srs_tui.passphrase import default_passphrase_path
     from srs_tui.store import StoreError
+    from srs_tui.store.records import clean_alias
+    from srs_tui.themes import THEMES
     from srs_tui.wording import WordingError, load_wording
 
     try:
         config = load_config(config_path)
         licensed = load_wording()
+        if client is not None:
+            clean_alias(client)  # refused before the vault is asked for, or made
+    except (StoreError, ConfigError, WordingError) as error:
+        return _fail(str(error))
+    stopped = _open_vault(db_path, THEMES[config.theme], offer=first_start and not share)
+    if stopped is not None:
+        return stopped
+    from srs_tui.app import make_app  # after the passphrase: its first frame comes first
+
+    try:
         app = make_app(
             db_path,
             config,
@@ -282,7 +321,7 @@ def _run(
             licensed_wording=licensed,
             daily_backup=True,
         )
-    except (StoreError, ConfigError, WordingError) as error:
+    except StoreError as error:
         return _fail(str(error))
     app.handle_signals = True
     try:
@@ -341,7 +380,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from srs_tui.store import default_db_path
 
         return _run(
-            default_db_path(), args.client, args.config, create_parents=True, share=args.share
+            default_db_path(),
+            args.client,
+            args.config,
+            create_parents=True,
+            share=args.share,
+            first_start=True,
         )
     except KeyboardInterrupt:
         return 130

@@ -24,7 +24,7 @@ from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.curtain import CurtainScreen
 from srs_tui.screens.navigation import LaunchScreen
 from srs_tui.sharing import ShareMode
-from srs_tui.store import Client, Store, StoreError
+from srs_tui.store import Client, Store, StoreError, vault
 from srs_tui.store.records import clean_alias
 from srs_tui.themes import HIGH_CONTRAST, THEMES
 from srs_tui.wording import LicensedWording
@@ -121,21 +121,37 @@ class SrsApp(ShareMode):
             self.pop_screen()  # a question asked over the curtain: back to the curtain
 
     def _passphrase_check(self) -> Callable[[str], bool] | None:
+        store_path = self.ctx.store.path
+        if vault.is_vault(store_path):  # the vault's passphrase (or recovery key) is the lock's
+            return lambda typed: vault.check_secret(store_path, typed)
         path = self.ctx.passphrase_file
         if path is None or not has_passphrase(path):
             return None
         # A file that cannot be used raises PassphraseError: the curtain stays and says why.
         return lambda typed: check_passphrase(path, typed)
 
+    def locked(self) -> bool:
+        """Whether the passphrase lock is on screen (a curtain only the passphrase lifts)."""
+        curtain = self._curtain()
+        return curtain is not None and curtain.needs_passphrase
+
     def check_idle_lock(self) -> None:
-        """Lock the screen if no input came for the idle time (run every second or less)."""
+        """Lock the screen if no input came for the idle time (run every second or less). With
+        a passphrase, a curtain already down becomes the lock: Ctrl+L alone lifts a manual one."""
         timeout = self.ctx.config.idle_lock_seconds
-        idle = self.ctx.monotonic() - self.last_input
-        if timeout and self._curtain() is None and idle >= timeout:
-            curtain = CurtainScreen(
-                idle=True, check=self._passphrase_check(), clock=self.ctx.monotonic, say=self._say()
-            )
-            self.push_screen(curtain)
+        if not timeout or self.ctx.monotonic() - self.last_input < timeout or self.locked():
+            return
+        check = self._passphrase_check()
+        curtain = self._curtain()
+        if curtain is not None and check is None:
+            return  # it hides everything already, and no passphrase would lock it better
+        lock = CurtainScreen(idle=True, check=check, clock=self.ctx.monotonic, say=self._say())
+        if curtain is None:
+            self.push_screen(lock)
+            return
+        while self.screen is not curtain:  # a question over it ("Show the screen again?")
+            self.pop_screen()
+        self.switch_screen(lock)
 
     def check_database_file(self) -> None:
         """Let go at once of a database file deleted or replaced by another program.
@@ -240,8 +256,9 @@ class SrsApp(ShareMode):
         self.ctx.store.close()
 
     def action_help_quit(self) -> None:
-        """Ctrl+C: on the therapist's screens, how to quit; on a shared screen, nothing."""
-        if not self.share.active:
+        """Ctrl+C: on the therapist's screens, how to quit; on a shared screen or the lock,
+        nothing."""
+        if not self.share.active and not self.locked():
             super().action_help_quit()
 
     async def action_quit(self) -> None:
@@ -250,6 +267,8 @@ class SrsApp(ShareMode):
         view."""
         from srs_tui.screens.confirm import confirm_then
 
+        if self.locked():
+            return  # the lock holds: only the passphrase, or a signal from outside, ends it
         if self.current_mode != self.DEFAULT_MODE:
             # Sharing, or about to: the therapist's screens below may hold typed ratings too.
             say = self._say()

@@ -3,15 +3,22 @@
 Dropped by Ctrl+L or F12 on any screen, or by the idle lock. The screen under it is kept as it
 was (typed ratings included) and comes back when the curtain is lifted.
 
+With a passphrase, the lock holds: neither Ctrl+Q nor Ctrl+C quits from it (the app checks
+`locked()`), so the only ways past it are the passphrase and a signal from outside (closing the
+terminal window). A passphrase is checked in a thread: scrypt takes about half a second.
+
 With a passphrase file that cannot be used (missing, damaged, or weaker than srs-tui writes),
 nothing lifts the idle lock: lifting it for any passphrase would let a guess through. The
 curtain says so and how to keep the screen: set the passphrase again from another terminal,
-then type it here; or quit, losing what was typed but not saved.
+then type it here; or close the terminal window, losing what was typed but not saved.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from functools import partial
+from typing import Literal
 
 from textual import events
 from textual.app import ComposeResult
@@ -19,21 +26,18 @@ from textual.binding import Binding
 from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from textual.worker import Worker, WorkerState
 
-from srs_tui.passphrase import PassphraseError
+from srs_tui.passphrase import PassphraseError, delay_after
 from srs_tui.screens.confirm import confirm_then
+from srs_tui.store import StoreError
 from srs_tui.wording.ui import UiWords, ui_words
 
-FREE_TRIES = 3
-MAX_DELAY_S = 60
+# What a check found: the passphrase, not it, or a passphrase file (or vault key file) that
+# cannot be used.
+Outcome = Literal["right", "wrong", "unusable", "vault_unusable"]
 
-
-def delay_after(wrong: int) -> int:
-    """Seconds to wait after this many wrong passphrases: none for the first three, then
-    doubling from 1 second, at most a minute."""
-    if wrong < FREE_TRIES:
-        return 0
-    return int(min(2 ** (wrong - FREE_TRIES), MAX_DELAY_S))
+__all__ = ["CurtainScreen", "delay_after"]  # delay_after: the lock's, kept in the core
 
 
 class CurtainScreen(Screen[None]):
@@ -85,6 +89,7 @@ class CurtainScreen(Screen[None]):
         self.clock = clock
         self.wrong = 0
         self.locked_until = 0.0
+        self.checking = False  # a passphrase is being checked: another waits for its end
 
     @property
     def needs_passphrase(self) -> bool:
@@ -119,24 +124,52 @@ class CurtainScreen(Screen[None]):
         event.stop()
         self.try_passphrase(event.value)
 
-    def try_passphrase(self, typed: str) -> bool:
-        """Lift the curtain if typed is the passphrase; otherwise count a wrong try."""
+    def try_passphrase(self, typed: str) -> Worker[Outcome] | None:
+        """Check typed in a thread; the curtain lifts if it is the passphrase, else a wrong
+        try is counted. None when nothing is checked: a check is running (what is typed
+        stays), or the wait after wrong tries is not over."""
+        if self.checking:
+            return None
         field = self.query_one("#passphrase", Input)
         message = self.query_one("#curtain-message", Static)
         field.value = ""
         wait = self.locked_until - self.clock()
         if wait > 0:
-            message.update(self.say("curtain.wait", seconds=int(wait) + 1))
-            return False
+            message.update(self.say("curtain.wait", seconds=math.ceil(wait)))
+            return None
+        self.checking = True
+        message.update(self.say("curtain.checking"))
+        return self.run_worker(
+            partial(self._check, typed), thread=True, exit_on_error=False, group="passphrase"
+        )
+
+    def _check(self, typed: str) -> Outcome:
+        """In the worker's thread."""
         assert self.check is not None
         try:
-            lifted = self.check(typed)
+            return "right" if self.check(typed) else "wrong"
         except PassphraseError:
-            message.update(self.say("curtain.unusable"))
-            return False
-        if lifted:
-            self.dismiss(None)
-            return True
+            return "unusable"
+        except StoreError:
+            return "vault_unusable"
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "passphrase" or event.state not in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+        ):
+            return
+        event.stop()
+        self.checking = False
+        outcome = event.worker.result if event.state == WorkerState.SUCCESS else "unusable"
+        message = self.query_one("#curtain-message", Static)
+        if outcome == "right":
+            if self.app.screen is self:  # dismiss() pops whatever screen is on top
+                self.dismiss(None)
+            return
+        if outcome != "wrong":
+            message.update(self.say(f"curtain.{outcome}"))
+            return
         self.wrong += 1
         delay = delay_after(self.wrong)
         self.locked_until = self.clock() + delay
@@ -144,7 +177,6 @@ class CurtainScreen(Screen[None]):
             message.update(self.say("curtain.wrong_wait", seconds=delay))
         else:
             message.update(self.say("curtain.wrong"))
-        return False
 
     def lift(self) -> None:
         """Lift the curtain, if no passphrase is needed."""

@@ -220,6 +220,30 @@ def test_the_recovery_key_opens_every_command(tmp_path: Path) -> None:
     assert not found_in(v.data)
 
 
+def test_an_export_or_report_into_the_vaults_folders_is_refused(tmp_path: Path) -> None:
+    """A plain export or report is written only outside the folders the vault keeps free of
+    anything unencrypted: the data folder, its backups and its reports."""
+    v = make_vault(tmp_path)
+    (v.data / "backups").mkdir(mode=0o700)
+    (v.data / "reports").mkdir(mode=0o700)
+    before = file_state(v.data)
+    targets = {
+        "export": ["export", "-o", str(v.data / "all.csv")],
+        "export json": ["export", "--format", "json", "-o", str(v.data / "backups" / "a.json")],
+        "report": ["report", "--client", ASCII_ALIAS, "-o", str(v.data / "reports" / "r.html")],
+    }
+    started = {
+        name: start(v, args, SRS_TUI_PASSPHRASE=v.recovery_key) for name, args in targets.items()
+    }
+    for name, process in started.items():
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 1, f"{name}: {out} {err}"
+        assert "choose a folder outside it" in err, f"{name}: {err}"
+        assert len(err.splitlines()) == 1, err
+    assert_unchanged(v.data, before)
+    assert not found_in(v.data)
+
+
 def test_a_changed_passphrase_opens_and_the_old_one_no_longer_does(tmp_path: Path) -> None:
     v = make_vault(tmp_path)
     new = "a brand new passphrase"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import TextArea
 
-from conftest import NOW, build_app
+from conftest import NOW, SKIP_ORS, build_app
 from srs_tui.exchange.backup import backup, daily_backup
 from srs_tui.exchange.restore import restore
 from srs_tui.measures import Scores
@@ -228,3 +228,43 @@ def test_turning_the_vault_on_leaves_no_plaintext_temporary_behind(folder: Path)
     # Every file there is the user's alone.
     for path in files_under(folder):
         assert path.stat().st_mode & 0o077 == 0, path.name
+
+
+async def test_the_apps_report_from_a_vault_is_never_written_into_its_folders(
+    folder: Path, tmp_path: Path
+) -> None:
+    """From a vault the report is written only where the therapist names, and never in the
+    vault's folders (the reports folder, where it goes without a vault, included)."""
+    from textual.widgets import Input
+
+    from srs_tui.screens.history import HistoryScreen
+    from srs_tui.screens.report_target import ReportTargetScreen
+
+    db = folder / "srs.db"
+    vault.create_vault(db, PASSPHRASE)
+    with Store.open(db) as store:
+        add_clients(store)
+    app = build_app(db, client=ASCII_ALIAS)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(SKIP_ORS)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportTargetScreen)
+        field = app.screen.query_one("#report-path", Input)
+        for inside in (folder / "r.html", folder / "reports" / "r.html"):
+            field.value = str(inside)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ReportTargetScreen)
+            assert not inside.exists()
+        outside = tmp_path / "chosen" / "r.html"
+        outside.parent.mkdir()
+        field.value = str(outside)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReportTargetScreen)
+    assert ASCII_ALIAS in outside.read_text("utf-8")
+    assert_nothing_found(folder, "after the app's report")

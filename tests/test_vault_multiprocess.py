@@ -3,8 +3,9 @@ passphrase (SRS_TUI_PASSPHRASE), and everything the suite promises still holds, 
 is in clear in any file srs-tui wrote.
 
 The rounds are those of tests/test_multiprocess.py; each start of a command or window costs a
-key derivation more (about 0.75 s). The ordinary run does a round of every command and the
-restore under the running app; `pytest -m long` does each command alone, and many rounds.
+key derivation more (about 0.75 s). The ordinary run does the restore under the running app,
+the kill -9 test and `vault on` beside the app; `pytest -m long` a round of every command, each
+command alone, many rounds, and the switches raced by other processes.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def _forget_keys() -> Iterator[None]:
     engine.forget_keys()
 
 
+@pytest.mark.long  # 30 to 80 s: every command starts with a key derivation
 def test_a_round_of_every_command_saves_and_a_kill_on_a_vault(tmp_path: Path) -> None:
     suite.run_rounds(tmp_path, 1, passphrase=PASSPHRASE)
 

@@ -322,3 +322,20 @@ def test_the_app_without_the_passphrase_asks_for_it_and_shows_no_client(
     finally:
         terminal.close()
     assert_unchanged(v.data, before)
+
+
+def test_the_recovery_key_typed_at_the_apps_prompt_opens_the_records(tmp_path: Path) -> None:
+    v = make_vault(tmp_path)
+    terminal = Terminal("--db", str(v.db), env=private_env(v.home))
+    try:
+        terminal.read_until(b"passphrase or recovery key", 30)
+        since = len(terminal.seen)
+        # As read off paper: lower case, spaces where the dashes were.
+        terminal.write(v.recovery_key.lower().replace("-", " ").encode() + b"\r")
+        terminal.read_until(ASCII_ALIAS[:15].encode(), 30, since=since)  # cut short at 80
+        terminal.write(b"\x11")  # Ctrl+Q
+        assert terminal.wait(30) == 0
+        assert b"Traceback" not in terminal.seen
+    finally:
+        terminal.close()
+    assert not found_in(v.data)

@@ -185,6 +185,12 @@ def vault_status(db_path: Path) -> int:
         print(f"The vault is off: {terminal_safe(str(db_path))} is a plain SQLite file.")
         print("`srs-tui vault on` encrypts it.")
         return 0
+    if vault.is_plain(db_path):
+        # Never "encrypted" for a file anyone can read: the key file beside it opens nothing.
+        return _fail(
+            f"{db_path}: the database is not encrypted: turning the vault on was interrupted. "
+            "Run `srs-tui vault on` again."
+        )
     try:
         keys = vault.read_key_file(db_path)
     except StoreError as error:

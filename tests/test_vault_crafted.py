@@ -246,7 +246,7 @@ def test_a_key_file_beside_a_plain_database_is_refused(tmp_path: Path, home: Pat
     shutil.copyfile(vault.key_file(other), vault.key_file(db))
     engine.forget_keys()
     before = file_state(folder)
-    for command in (["export"], ["check"], ["backup"], ["vault", "off"]):
+    for command in (["export"], ["check"], ["backup"], ["vault", "off"], ["vault", "status"]):
         assert_refused(run(db, *command, home=home), "interrupted", "vault on")
     assert_unchanged(folder, before)
     assert len(plain_aliases(db)) == 2  # the records are still there, in the plain file

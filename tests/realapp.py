@@ -70,18 +70,6 @@ def private_env(home: Path, passphrase: str | None = None) -> dict[str, str]:
     return env
 
 
-# The app on a vault, unlocked from SRS_TUI_PASSPHRASE as every data command is, then started
-# as `python -m srs_tui` starts it. (The app's own passphrase prompt is a screen of its own,
-# not what these tests are about.)
-VAULT_APP = (
-    "-c",
-    "import sys; from pathlib import Path; from srs_tui.__main__ import main; "
-    "from srs_tui.vault_commands import unlock_for_command; "
-    "refused = unlock_for_command(Path(sys.argv[sys.argv.index('--db') + 1])); "
-    "sys.exit(refused if refused is not None else main(sys.argv[1:]))",
-)
-
-
 def private_dir(path: Path) -> Path:
     """A folder as the app keeps its data folder (0700), so `check` has nothing to say."""
     path.mkdir(parents=True, exist_ok=True)
@@ -135,8 +123,6 @@ class Window:
         columns, rows = size
         fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         where = () if on_caseload else ("--client", client)
-        if passphrase is not None and program == ("-m", "srs_tui"):
-            program = VAULT_APP
         self.process = subprocess.Popen(
             [sys.executable, *program, "--db", str(db), *where, *options],
             stdin=terminal,

@@ -108,9 +108,14 @@ class Round:
     def fail(self, kind: str, message: str) -> None:
         self.failures.append(f"[{kind}] after {' > '.join(self.steps) or 'start'}: {message}")
 
-    def path(self, stem: str, suffix: str) -> Path:
+    def path(self, stem: str, suffix: str, *, plain: bool = False) -> Path:
+        """A new file's path in the data folder; plain (an export, a report): outside it when
+        the records are a vault, whose folder srs-tui keeps free of anything unencrypted."""
         self.files += 1
-        return self.home / f"{stem}-{self.files}{suffix}"
+        folder = self.home
+        if plain and self.passphrase is not None:
+            folder = private_dir(self.home.with_name(f"{self.home.name}-out"))
+        return folder / f"{stem}-{self.files}{suffix}"
 
     def rating(self) -> Rating:
         """A new rating, unlike any other of the round, so each row tells which save it was."""
@@ -236,7 +241,7 @@ class Round:
             self.fail("export", f"the CSV export misses acknowledged saves {lost}")
 
     def do_export_json(self) -> None:
-        target = self.path("export", ".json")
+        target = self.path("export", ".json", plain=True)
         code, _, err = self.command("export", "--format", "json", "-o", str(target))
         if code != 0:
             self.fail("command", f"export --format json: exit {code}: {err.strip()}")
@@ -257,7 +262,7 @@ class Round:
             self.fail("command", f"import: exit {code}: {err.strip()} {out.strip()}")
 
     def do_report(self) -> None:
-        target = self.path("report", ".html")
+        target = self.path("report", ".html", plain=True)
         code, _, err = self.command("report", "--client", CLIENT, "-o", str(target))
         if code != 0 or not target.exists():
             self.fail("command", f"report: exit {code}: {err.strip()}")

@@ -339,3 +339,39 @@ def test_a_crafted_sealed_backup_is_refused_by_restore(
     assert_refused(result, word)
     assert_unchanged(db.parent, before)
     assert [p.name for p in files_under(tmp_path) if "before-restore" in p.name] == []
+
+
+# -- what a switch whose rename failed leaves
+
+
+def test_a_second_name_of_the_vault_left_by_a_failed_switch_is_never_overwritten(
+    tmp_path: Path, home: Path
+) -> None:
+    """A switch links the database to a hidden `.old-` name, then renames the new file over
+    it. If that rename fails (or another process looks in between), the `.old-` name is the
+    live database itself: tidying it up must not overwrite it with zeros."""
+    db = new_vault(tmp_path / "data")
+    os.link(db, db.parent / f".{db.name}.old-0123abcd")
+    engine.forget_keys()
+    result = run(db, "check", home=home)
+    assert result.returncode == 0, result.stderr
+    assert "integrity check: ok" in result.stdout
+    exported = run(db, "export", home=home)
+    assert ASCII_ALIAS in exported.stdout, exported.stderr
+    assert not list(db.parent.glob(".*old-*"))
+
+
+def test_the_records_under_an_old_name_with_no_database_are_kept(
+    tmp_path: Path, home: Path
+) -> None:
+    """Without hard links a switch moves the database to its `.old-` name first: killed
+    before the second rename, that file is the records, and nothing may overwrite it."""
+    db = new_vault(tmp_path / "data")
+    kept = db.parent / f".{db.name}.old-0123abcd"
+    os.replace(db, kept)
+    before = kept.read_bytes()
+    engine.forget_keys()
+    result = run(db, "export", home=home)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert kept.read_bytes() == before

@@ -3,8 +3,9 @@ passphrase (SRS_TUI_PASSPHRASE), and everything the suite promises still holds, 
 is in clear in any file srs-tui wrote.
 
 The rounds are those of tests/test_multiprocess.py; each start of a command or window costs a
-key derivation more (about 0.75 s). The ordinary run does a round of every command and the
-restore under the running app; `pytest -m long` does each command alone, and many rounds.
+key derivation more (about 0.75 s). The ordinary run does the restore under the running app,
+the kill -9 test and `vault on` beside the app; `pytest -m long` a round of every command, each
+command alone, many rounds, and the switches raced by other processes.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ def _forget_keys() -> Iterator[None]:
     engine.forget_keys()
 
 
+@pytest.mark.long  # 30 to 80 s: every command starts with a key derivation
 def test_a_round_of_every_command_saves_and_a_kill_on_a_vault(tmp_path: Path) -> None:
     suite.run_rounds(tmp_path, 1, passphrase=PASSPHRASE)
 
@@ -279,3 +281,49 @@ def test_vault_on_racing_windows_that_come_and_go_loses_no_save(tmp_path: Path) 
             problems.append(f"trial {trial} (vault on exit {code}): lost {lost}")
     assert not problems, problems
     assert turned_on > 0  # the race was run, not refused every time
+
+
+@pytest.mark.long
+@pytest.mark.timeout(600)
+def test_vault_off_with_a_command_starting_meanwhile_keeps_the_records(tmp_path: Path) -> None:
+    """`vault off` on a vault large enough to take seconds, and `check` started meanwhile (its
+    unlock tidies up what a killed switch leaves). vault off may fail, with one line; the
+    records must be whole afterwards, as a vault or as a plain file."""
+    db = tmp_path / "srs.db"
+    vault.create_vault(db, PASSPHRASE)
+    with Store.open(db) as store:
+        bulk = store.add_client("Bulk", now=NOW)
+        for number in range(20000):
+            store.record(
+                bulk.id, Scores.srs(number % 101, 50, 50, 50), administered_at=NOW,
+                mode="oral", setting="telehealth", note="y" * 300, now=NOW, join=False,
+            )  # fmt: skip
+    engine.forget_keys()
+    env = {**os.environ, "SRS_TUI_PASSPHRASE": PASSPHRASE}
+    off = subprocess.Popen(
+        [sys.executable, "-m", "srs_tui", "--db", str(db), "vault", "off"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".srs.db.plain-*")) and off.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    check = subprocess.run(
+        [sys.executable, "-m", "srs_tui", "--db", str(db), "check"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    _, err = off.communicate(timeout=300)
+    assert "Traceback" not in err + check.stderr
+    assert "internal error" not in err, err
+    if off.returncode != 0:
+        assert len(err.splitlines()) == 1, err
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith(".")) == []
+    if vault.is_vault(db):
+        assert vault.unlock(db, PASSPHRASE)
+    conn = reader(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM administrations").fetchone()[0] == 20000
+    finally:
+        conn.close()

@@ -86,11 +86,14 @@ def file_state(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 def assert_unchanged(folder: Path, before: dict[str, tuple[bytes, int]]) -> None:
     """Every file as it was, bytes and modification time, and no new one but what any SQLite
-    reader leaves beside a database in write-ahead logging: an empty log and its index (a
-    read-only connection cannot remove them; they hold no record)."""
+    reader leaves beside a database in write-ahead logging: an empty log, and the log's index
+    (-shm), which every reader writes to and which holds no record (a read-only connection
+    cannot remove them)."""
     after = file_state(folder)
-    for name in set(after) - set(before):
-        if name.endswith("-shm") or (name.endswith("-wal") and not after[name][0]):
+    before = {name: state for name, state in before.items() if not name.endswith("-shm")}
+    for name in list(after):
+        new_empty_log = name not in before and name.endswith("-wal") and not after[name][0]
+        if name.endswith("-shm") or new_empty_log:
             del after[name]
     assert after == before, (
         f"changed: {sorted(n for n in after if after.get(n) != before.get(n))}; "

@@ -63,7 +63,10 @@ def export(
     """Every record (or one client's) as CSV or a JSON bundle, to a file or standard output."""
     try:
         if output is not None:
+            from srs_tui.exchange.report import refuse_plain_target
+
             _writable_output(output, db_path, force=force)
+            refuse_plain_target(output, db_path, "an export is plain text")
         with Store.open_read_only(db_path) as store:
             clients = _chosen_clients(store, alias)
 

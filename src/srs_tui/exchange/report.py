@@ -74,6 +74,12 @@ def refuse_report_target(target: Path, db_path: Path) -> None:
     for a vault, one in the folders srs-tui writes beside it (the database's own, its reports
     and backups), which hold nothing but ciphertext while the vault is on."""
     refuse_database_target(target, db_path)
+    refuse_plain_target(target, db_path, "a report is plain HTML")
+
+
+def refuse_plain_target(target: Path, db_path: Path, kind: str) -> None:
+    """For a vault, refuse a plaintext file (kind: what it is, said in the refusal) in the
+    folders srs-tui writes beside the database, which hold nothing but ciphertext."""
     if not engine.is_vault(db_path):
         return
     data = Path(os.path.abspath(db_path)).parent
@@ -83,7 +89,7 @@ def refuse_report_target(target: Path, db_path: Path) -> None:
     ):
         raise StoreError(
             f"{target}: that folder holds the vault, where srs-tui keeps nothing unencrypted, "
-            "and a report is plain HTML: choose a folder outside it."
+            f"and {kind}: choose a folder outside it."
         )
 
 

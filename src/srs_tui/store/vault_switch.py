@@ -151,7 +151,14 @@ def clean_leftovers(db_path: Path) -> int:
     for path in db_path.parent.glob(f".{db_path.name}.*-????????"):
         kind = path.name[len(db_path.name) + 2 :].rsplit("-", 1)[0]
         if kind == "old":
-            _overwrite(path)
+            if not db_path.exists():
+                continue  # the records themselves, between a switch's two renames: kept
+            if os.path.samefile(path, db_path):
+                # A second name of the database (a switch whose rename failed, or one between
+                # its link and its rename right now): overwriting it would zero the records.
+                path.unlink(missing_ok=True)
+            else:
+                _overwrite(path)
         elif kind in ("vault", "plain"):
             path.unlink(missing_ok=True)
         else:
@@ -180,7 +187,17 @@ def _put_in_place(new: Path, db_path: Path) -> Path:
         os.link(db_path, old)
     except OSError:
         os.replace(db_path, old)  # no hard links here: a moment with no file at the path
-    os.replace(new, db_path)
+        try:
+            os.replace(new, db_path)
+        except OSError:
+            os.replace(old, db_path)  # the records back where they were
+            raise
+        return old
+    try:
+        os.replace(new, db_path)
+    except OSError:
+        old.unlink(missing_ok=True)  # a second name of the database, which stays as it was
+        raise
     return old
 
 
@@ -214,6 +231,11 @@ def turn_on(
         old = _put_in_place(new, db_path)
     except sqlite3.Error as error:
         raise StoreError(f"{db_path}: the vault could not be made ({describe(error)}).") from None
+    except OSError as error:
+        raise StoreError(
+            f"{db_path}: the vault could not be put in place ({error.strerror}); the database "
+            "is as it was."
+        ) from None
     finally:
         source.close()
         new.unlink(missing_ok=True)
@@ -246,6 +268,11 @@ def turn_off(db_path: Path) -> Switched:
     except sqlite3.Error as error:
         raise StoreError(
             f"{db_path}: the vault could not be opened up ({describe(error)})."
+        ) from None
+    except OSError as error:
+        raise StoreError(
+            f"{db_path}: the plain database could not be put in place ({error.strerror}); the "
+            "vault is as it was."
         ) from None
     finally:
         source.close()

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from conftest import NOW
 from realapp import Window, private_dir
 from srs_tui.passphrase import set_passphrase
@@ -37,6 +39,7 @@ def locked_home(tmp_path: Path) -> Path:
     return db
 
 
+@pytest.mark.timeout(180)  # a start, the idle time, and each key given time to act
 def test_ctrl_q_and_ctrl_c_leave_the_lock_on_screen_and_the_app_running(tmp_path: Path) -> None:
     db = locked_home(tmp_path)
     window = Window(db, "Ana Example", tmp_path)

@@ -91,9 +91,10 @@ async def back_to_base(app: Any, pilot: Any) -> None:
 
 
 def caseload_figures(
-    db: Path, clients: int, sessions: int, runs: int, budget: float
+    db: Path, clients: int, sessions: int, runs: int, budget: float, *, prefix: str = ""
 ) -> list[Figure]:
-    """Reading and ordering the caseload, and opening its screen, against a bare screen."""
+    """Reading and ordering the caseload, and opening its screen, against a bare screen;
+    prefix names the figures of a vault."""
     from srs_tui.config import Config
     from srs_tui.screens.caseload import CaseloadScreen
     from srs_tui.store import Store
@@ -114,19 +115,31 @@ def caseload_figures(
     )
     label = f"{clients:,} clients x {sessions} sessions"
     return [
-        Figure(f"caseload query (Store.clients), {label}", read, None),
-        Figure(f"caseload alerts and order (triage), {label}", ordered, None),
-        Figure(f"caseload screen open, {label}", opened["caseload"], budget, bare=opened["bare"]),
+        Figure(f"{prefix}caseload query (Store.clients), {label}", read, None),
+        Figure(f"{prefix}caseload alerts and order (triage), {label}", ordered, None),
+        Figure(
+            f"{prefix}caseload screen open, {label}",
+            opened["caseload"],
+            budget,
+            bare=opened["bare"],
+        ),
     ]
 
 
-def history_figures(folder: Path, sessions: int, runs: int) -> list[Figure]:
+def history_figures(folder: Path, sessions: int, runs: int, *, vault: bool = False) -> list[Figure]:
+    """Reading and judging one client's history, and opening its screen; in a vault (a
+    folder of its own) with vault."""
+    from benchmarks.vault import encrypted_copy
     from srs_tui.config import Config
     from srs_tui.screens.history import HistoryScreen
     from srs_tui.store import Store
 
-    db = folder / "history.db"
-    (client_id,) = build(db, 1, sessions, NOW)
+    if vault:
+        db, (client_id,) = encrypted_copy(folder, "history.db", 1, sessions)
+    else:
+        db = folder / "history.db"
+        (client_id,) = build(db, 1, sessions, NOW)
+    prefix = "vault: " if vault else ""
     profiles = Config().profiles
     with Store.open(db) as store:
 
@@ -147,9 +160,9 @@ def history_figures(folder: Path, sessions: int, runs: int) -> list[Figure]:
         timed_screens(db, {"bare": bare_screen(), "history": (make, complete)}, runs)
     )
     return [
-        Figure(f"history query + alerts, {sessions} sessions", data, None),
+        Figure(f"{prefix}history query + alerts, {sessions} sessions", data, None),
         Figure(
-            f"history screen open, {sessions} sessions",
+            f"{prefix}history screen open, {sessions} sessions",
             opened["history"],
             100.0,
             bare=opened["bare"],
@@ -232,23 +245,38 @@ def main(argv: list[str] | None = None) -> int:
     clients, sessions, history, runs = (20, 5, 10, 2) if args.quick else (1000, 100, 200, 20)
     # The large database doubles as the export's: 10,000 clients x 100 sessions.
     large_clients, large_sessions, large_runs = (40, 5, 2) if args.quick else (10_000, 100, 7)
+    from benchmarks import vault
     from benchmarks.exchange import exchange_figures
     from benchmarks.more import keypress_figure, save_figures, terminal_figures
 
     environment = "bytecode: as found (quick run)" if args.quick else compile_environment()
+    saves = 20 if args.quick else 200
     with tempfile.TemporaryDirectory(prefix="srs-tui-bench-") as name:
         folder = Path(name)
         db = folder / "caseload.db"
         build(db, clients, sessions, NOW)
+        # The same caseload in a vault, in a folder of its own (its backups are sealed).
+        locked = folder / "vault"
+        vault_db, _ = vault.encrypted_copy(locked, "caseload.db", clients, sessions)
         # The quick run (the test suite's smoke test) leaves tmux out: a terminal server is
         # not something a test may depend on.
         readable = caseload_reads_in_time(db)
-        figures = [] if args.quick or not readable else terminal_figures(folder, db, clients, 20)
+        figures = (
+            []
+            if args.quick or not readable
+            else terminal_figures(folder, db, clients, 20, vault_db=vault_db)
+        )
         if readable:
             figures += caseload_figures(db, clients, sessions, runs, 150.0)
         figures += history_figures(folder, history, runs)
         figures.append(asyncio.run(keypress_figure(folder, 40 if args.quick else 240)))
-        figures += save_figures(folder, 20 if args.quick else 200)
+        figures += save_figures(folder, saves)
+        # The vault's: the same work through SQLCipher, the key unlocked in this process.
+        figures.append(vault.derivation_figure(vault_db, 2 if args.quick else 10))
+        if readable:
+            figures += caseload_figures(vault_db, clients, sessions, runs, 150.0, prefix="vault: ")
+        figures += history_figures(locked, history, runs, vault=True)
+        figures.append(vault.save_figure(locked, saves))
         exchanged = [(db, clients * sessions)]
         if not args.no_large:
             large = folder / "large.db"
@@ -256,6 +284,10 @@ def main(argv: list[str] | None = None) -> int:
             if readable and caseload_reads_in_time(large):
                 figures += caseload_figures(large, large_clients, large_sessions, large_runs, 500.0)
             exchanged.append((large, large_clients * large_sessions))
+        # The vault's figures after the plain ones, in the same order, before the exports.
+        figures = [f for f in figures if not f.name.startswith("vault:")] + [
+            f for f in figures if f.name.startswith("vault:")
+        ]
         figures += exchange_figures(folder, exchanged, 1 if args.quick else 3)
     print(table(figures))
     print(environment)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from textual import events
 
@@ -26,7 +26,7 @@ def _environment(folder: Path) -> dict[str, str]:
     home = folder / "home"
     home.mkdir(exist_ok=True)
     return {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name != "SRS_TUI_PASSPHRASE"},
         "HOME": str(home),
         "XDG_DATA_HOME": str(home / "data"),
         "XDG_CONFIG_HOME": str(home / "config"),
@@ -34,20 +34,36 @@ def _environment(folder: Path) -> dict[str, str]:
     }
 
 
+# A tmux server of the benchmark's own, started afresh for each run: a session added to a
+# server already running takes that server's environment, not the one given here (its home,
+# SRS_TUI_PASSPHRASE), and other sessions on the machine are never touched.
+SOCKET = f"srs-bench-{os.getpid()}"
+
+
 def _tmux(*args: str) -> str:
     return subprocess.run(
-        ["tmux", *args], capture_output=True, text=True, check=False, timeout=30
+        ["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=False, timeout=30
     ).stdout
 
 
-def start_in_terminal(command: list[str], marker: str, env: dict[str, str]) -> tuple[float, float]:
-    """(ms from start to the marker drawn, peak RSS in MB) of one run in tmux."""
-    session = f"srs-bench-{os.getpid()}"
-    _tmux("kill-session", "-t", session)
+class Run(NamedTuple):
+    """One start in tmux: ms from start to the marker drawn; the process's peak memory (RSS,
+    VmHWM) and its resident memory then (VmRSS), in MB."""
+
+    ms: float
+    peak_mb: float
+    resident_mb: float
+
+
+def start_in_terminal(command: list[str], marker: str, env: dict[str, str]) -> Run:
+    """One run of command in tmux, to its marker drawn."""
+    session = SOCKET
+    _tmux("kill-server")
     line = "exec " + " ".join(f"'{part}'" for part in command)
+    size = ["-x", TERMINAL[0], "-y", TERMINAL[1]]
     start = time.perf_counter()
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", TERMINAL[0], "-y", TERMINAL[1], line],
+        ["tmux", "-L", SOCKET, "new-session", "-d", "-s", session, *size, line],
         env=env,
         check=True,
         timeout=30,
@@ -60,14 +76,23 @@ def start_in_terminal(command: list[str], marker: str, env: dict[str, str]) -> t
         drawn = (time.perf_counter() - start) * 1000
         pid = _tmux("display-message", "-p", "-t", session, "#{pane_pid}").strip()
         status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
-        peak = next(int(row.split()[1]) for row in status.splitlines() if row.startswith("VmHWM"))
+        kib = {
+            row.split(":")[0]: int(row.split()[1])
+            for row in status.splitlines()
+            if row.startswith(("VmHWM", "VmRSS"))
+        }
     finally:
-        _tmux("kill-session", "-t", session)
-    return drawn, peak / 1024
+        _tmux("kill-server")
+    return Run(drawn, kib["VmHWM"] / 1024, kib["VmRSS"] / 1024)
 
 
-def terminal_figures(folder: Path, db: Path, clients: int, runs: int) -> list[Figure]:
-    """Start-up to the full first screen, and peak memory, against the bare app."""
+def terminal_figures(
+    folder: Path, db: Path, clients: int, runs: int, vault_db: Path | None = None
+) -> list[Figure]:
+    """Start-up to the full first screen, and peak memory, against the bare app; with
+    vault_db (the same caseload in a vault), the vault's start-ups too, in the same turns."""
+    from benchmarks import vault
+
     if shutil.which("tmux") is None or not Path("/proc/self/status").exists():
         print("(no tmux or /proc here: start-up and memory not measured)", file=sys.stderr)
         return []
@@ -78,38 +103,44 @@ def terminal_figures(folder: Path, db: Path, clients: int, runs: int) -> list[Fi
     try:
         start_in_terminal(rate, "Date & mode", env)  # the day's automatic backup, made once
         commands = {
-            "bare": ([python, str(BARE_APP)], "Quit"),
-            "rate": (rate, "Date & mode"),
-            "caseload": (app, "Rules"),
+            "bare": ([python, str(BARE_APP)], "Quit", env),
+            "rate": (rate, "Date & mode", env),
+            "caseload": (app, "Rules", env),
         }
-        runs_of: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
-        # Taken in turns, so that a machine that slows down for a while slows all three.
+        if vault_db is not None:
+            started = vault.start_commands(vault_db, env)
+            start_in_terminal(*started["vault caseload"])  # the vault's sealed daily backup
+            commands.update(started)
+        runs_of: dict[str, list[Run]] = {name: [] for name in commands}
+        # Taken in turns, so that a machine that slows down for a while slows them all.
         for _ in range(runs):
-            for name, (command, marker) in commands.items():
-                runs_of[name].append(start_in_terminal(command, marker, env))
+            for name, (command, marker, command_env) in commands.items():
+                runs_of[name].append(start_in_terminal(command, marker, command_env))
     except (RuntimeError, subprocess.SubprocessError, OSError, StopIteration) as error:
         print(f"(start-up and memory not measured: {error})", file=sys.stderr)
         return []
-    bare_ms = [ms for ms, _ in runs_of["bare"]]
-    bare_mb = [mb for _, mb in runs_of["bare"]]
+    bare_ms = [ms for ms, _, _ in runs_of["bare"]]
+    bare_mb = [mb for _, mb, _ in runs_of["bare"]]
     label = f"{clients:,} clients"
+    locked = vault.terminal_figures(runs_of, bare_ms, bare_mb, clients) if vault_db else []
     return [
+        *locked,
         Figure(
             "start to rating screen (--client), tmux",
-            [ms for ms, _ in runs_of["rate"]],
+            [ms for ms, _, _ in runs_of["rate"]],
             1.3,
             "ratio",
             bare_ms,
         ),
         Figure(
             f"start to caseload, {label}, tmux",
-            [ms for ms, _ in runs_of["caseload"]],
+            [ms for ms, _, _ in runs_of["caseload"]],
             None,
             bare=bare_ms,
         ),
         Figure(
             f"peak memory (RSS), caseload of {label}",
-            [mb for _, mb in runs_of["caseload"]],
+            [mb for _, mb, _ in runs_of["caseload"]],
             60.0,
             bare=bare_mb,
             unit="MB",

@@ -53,9 +53,10 @@ def plain(data: bytes) -> str:
     return ESCAPE.sub("", data.decode("utf-8", "replace"))
 
 
-def private_env(home: Path) -> dict[str, str]:
+def private_env(home: Path, passphrase: str | None = None) -> dict[str, str]:
     """The environment for every process of a test: its own home and XDG folders, a colour
-    terminal, and none of the variables that change how srs-tui behaves."""
+    terminal, and none of the variables that change how srs-tui behaves (but the vault's
+    passphrase, when one is given)."""
     env = cli_env(
         home,
         TERM="xterm-256color",
@@ -64,7 +65,21 @@ def private_env(home: Path) -> dict[str, str]:
     )
     for name in ("NO_COLOR", "SRS_TUI_PASSPHRASE", "SRS_TUI_DEBUG", "TEXTUAL"):
         env.pop(name, None)
+    if passphrase is not None:
+        env["SRS_TUI_PASSPHRASE"] = passphrase
     return env
+
+
+# The app on a vault, unlocked from SRS_TUI_PASSPHRASE as every data command is, then started
+# as `python -m srs_tui` starts it. (The app's own passphrase prompt is a screen of its own,
+# not what these tests are about.)
+VAULT_APP = (
+    "-c",
+    "import sys; from pathlib import Path; from srs_tui.__main__ import main; "
+    "from srs_tui.vault_commands import unlock_for_command; "
+    "refused = unlock_for_command(Path(sys.argv[sys.argv.index('--db') + 1])); "
+    "sys.exit(refused if refused is not None else main(sys.argv[1:]))",
+)
 
 
 def private_dir(path: Path) -> Path:
@@ -104,10 +119,12 @@ class Window:
         on_caseload: bool = False,
         options: tuple[str, ...] = (),
         program: tuple[str, ...] = ("-m", "srs_tui"),
+        passphrase: str | None = None,
     ):
         """on_caseload: start on the caseload (client under the cursor), without --client;
         options: more of the command line (--share); program: what Python runs (a `-c` that
-        breaks the app on purpose, for the crash tests)."""
+        breaks the app on purpose, for the crash tests); passphrase: the vault's, for a
+        database that is one."""
         import fcntl
         import struct
         import termios
@@ -118,12 +135,14 @@ class Window:
         columns, rows = size
         fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         where = () if on_caseload else ("--client", client)
+        if passphrase is not None and program == ("-m", "srs_tui"):
+            program = VAULT_APP
         self.process = subprocess.Popen(
             [sys.executable, *program, "--db", str(db), *where, *options],
             stdin=terminal,
             stdout=terminal,
             stderr=terminal,
-            env=private_env(home),
+            env=private_env(home, passphrase),
             close_fds=True,
             start_new_session=True,  # its own session: no signal meant for the tests reaches it
         )
@@ -321,7 +340,14 @@ class Command:
     """`python -m srs_tui --db DB ARGS` started beside the app; its output goes to files, so
     that a full pipe never stops it."""
 
-    def __init__(self, db: Path, *args: str, home: Path) -> None:
+    def __init__(
+        self,
+        db: Path,
+        *args: str,
+        home: Path,
+        passphrase: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.args = args
         stem = home / f"command-{time.monotonic_ns()}"
         self._out, self._err = stem.with_suffix(".out"), stem.with_suffix(".err")
@@ -331,7 +357,7 @@ class Command:
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=err,
-                env=private_env(home),
+                env={**private_env(home, passphrase), **(env or {})},
                 close_fds=True,
             )
 
@@ -358,20 +384,45 @@ class Command:
 
 
 def srs(
-    db: Path, *args: str, home: Path, windows: tuple[Window, ...] = ()
+    db: Path,
+    *args: str,
+    home: Path,
+    windows: tuple[Window, ...] = (),
+    passphrase: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m srs_tui --db DB ARGS` to its end, beside the windows."""
-    return Command(db, *args, home=home).result(windows)
+    return Command(db, *args, home=home, passphrase=passphrase).result(windows)
 
 
 # Reading the files afterwards, through SQLite only
+
+
+def reader(db: Path) -> sqlite3.Connection:
+    """A connection to a database file, a vault (its key unlocked in this process) or a
+    sealed backup (opened in memory by that key)."""
+    from srs_tui.store import engine, vault
+
+    if vault.is_vault(db):
+        target = f"{db.resolve().as_uri()}?mode=rw"
+        return engine.connect(db, target, uri=True, timeout=30)
+    if not db.name.endswith(("-wal", "-shm")):
+        with db.open("rb") as handle:  # a backup or a copy: no connection to it is open
+            head = handle.read(len(vault.SEALED_MAGIC))
+        if vault.is_sealed(head):
+            image = vault.unseal(db.read_bytes())
+            if image is None:
+                raise AssertionError(f"{db.name}: no key of this process opens it")
+            memory = sqlite3.connect(":memory:")
+            memory.deserialize(image)
+            return memory
+    return sqlite3.connect(f"{db.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
 
 
 def ratings(db: Path, alias: str) -> list[Rating]:
     """Every rating of alias in the database file at db ([] if there is no file)."""
     if not db.exists():
         return []
-    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
+    conn = reader(db)
     try:
         rows = conn.execute(
             f"SELECT a.relationship, a.goals, a.approach, a.overall FROM {FLAT} AS a "
@@ -384,7 +435,7 @@ def ratings(db: Path, alias: str) -> list[Rating]:
 
 
 def integrity(db: Path) -> str:
-    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
+    conn = reader(db)
     try:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
     except sqlite3.DatabaseError as error:

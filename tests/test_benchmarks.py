@@ -35,6 +35,11 @@ def test_the_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
     assert any(line.startswith("history screen open") for line in lines)
     assert any(line.startswith("keypress to updated frame") for line in lines)
     assert any(line.startswith("save one rating") for line in lines)
+    # The same with the vault on, and what unlocking it costs.
+    assert any(line.startswith("vault: key derivation (vault.unlock") for line in lines)
+    assert any(line.startswith("vault: caseload screen open") for line in lines)
+    assert any(line.startswith("vault: history screen open") for line in lines)
+    assert any(line.startswith("vault: save one rating") for line in lines)
     assert list(tmp_path.iterdir()) == []  # it leaves nothing behind
 
 

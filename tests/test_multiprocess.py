@@ -84,10 +84,14 @@ class Stop(Exception):
 class Round:
     """One start of the app, the commands beside it, the kill, and the checks after."""
 
-    def __init__(self, home: Path, seed: int, number: int | str) -> None:
+    def __init__(
+        self, home: Path, seed: int, number: int | str, *, passphrase: str | None = None
+    ) -> None:
+        """passphrase: the database is a vault, which every process opens with it."""
         self.rng = random.Random(f"{seed}:{number}")
         self.home = private_dir(home)
         self.db = self.home / "srs.db"
+        self.passphrase = passphrase
         self.used: set[Rating] = set()  # every rating typed or imported, so each is unique
         self.live: list[Rating] = []  # Ana's ratings the live file must hold, in order
         self.in_flight: set[Rating] = set()  # typed and saved when the app was killed
@@ -138,14 +142,18 @@ class Round:
             lines.append(f"{alias},2025-11-{day:02d}T10:00:00+00:00,{values}")
         seed_file = self.home / "seed.csv"
         seed_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        result = srs(self.db, "import", str(seed_file), home=self.home)
+        if self.passphrase is not None:
+            from srs_tui.store import vault
+
+            vault.create_vault(self.db, self.passphrase)  # its key kept here, to read it after
+        result = srs(self.db, "import", str(seed_file), home=self.home, passphrase=self.passphrase)
         assert result.returncode == 0, result.stderr
 
     def start(self) -> None:
         """The app's first start of the day: it shows the rating screen and makes the day's
         backup in the background; the commands begin once that backup is there."""
         assert not list((self.home / "backups").glob("daily-*.db"))
-        self.window = Window(self.db, CLIENT, self.home)
+        self.window = Window(self.db, CLIENT, self.home, passphrase=self.passphrase)
         window = self.window
         window.started()
         deadline = time.monotonic() + 60
@@ -188,7 +196,9 @@ class Round:
             self.fail("deleted-wal", f"after {after} the running app holds {deleted}")
 
     def command(self, *args: str) -> tuple[int, str, str]:
-        result = srs(self.db, *args, home=self.home, windows=(self.app(),))
+        result = srs(
+            self.db, *args, home=self.home, windows=(self.app(),), passphrase=self.passphrase
+        )
         if "Traceback" in result.stderr:
             self.fail("traceback", f"srs-tui {args[0]}: {result.stderr[-1500:]}")
         return result.returncode, result.stdout, result.stderr
@@ -197,6 +207,24 @@ class Round:
         self.steps.append(name)
         STEPS[name](self)
         self.check_open_files(f"`{name}`")
+        self.check_sealed(f"`{name}`")
+
+    def check_sealed(self, after: str) -> None:
+        """With the vault on: no client's alias in clear in any file srs-tui wrote (the
+        exports, reports and import files the round asked for are plaintext by request)."""
+        if self.passphrase is None:
+            return
+        asked = re.compile(r"^(seed\.csv|import-|export-|report-|command-)")
+        for path in sorted(self.home.rglob("*")):
+            if not path.is_file() or asked.match(path.name):
+                continue
+            data = path.read_bytes()
+            for alias in OTHERS:
+                for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
+                    if alias.encode(encoding) in data:
+                        self.fail(
+                            "in-clear", f"after {after}: {alias!r} ({encoding}) in {path.name}"
+                        )
 
     # The other commands
 
@@ -291,7 +319,7 @@ class Round:
 
     def do_window(self) -> None:
         """A second window on the same file, opened and closed with Ctrl+Q."""
-        second = Window(self.db, SECOND, self.home)
+        second = Window(self.db, SECOND, self.home, passphrase=self.passphrase)
         try:
             second.started()
             code = second.quit()
@@ -320,7 +348,9 @@ class Round:
             window.kill(signum)
         elif how == "during-backup":
             target = self.path("backup", ".db")
-            backing_up = Command(self.db, "backup", "--to", str(target), home=self.home)
+            backing_up = Command(
+                self.db, "backup", "--to", str(target), home=self.home, passphrase=self.passphrase
+            )
             window.pump(self.rng.uniform(0, 0.3))
             window.kill(signum)
             result = backing_up.result()
@@ -387,6 +417,7 @@ class Round:
                     self.window.kill(signal.SIGKILL)
                 self.window.close()
         self.verify()
+        self.check_sealed("the kill")
         return self.failures
 
 
@@ -426,11 +457,11 @@ def shuffled(round_: Round) -> list[str]:
     return steps
 
 
-def run_rounds(tmp_path: Path, rounds: int) -> None:
+def run_rounds(tmp_path: Path, rounds: int, passphrase: str | None = None) -> None:
     """Rounds of every other command in a random order, saves between, a random kill."""
     failed: dict[int | str, Round] = {}
     for number in range(rounds):
-        round_ = Round(tmp_path / f"round-{number}", SEED, number)
+        round_ = Round(tmp_path / f"round-{number}", SEED, number, passphrase=passphrase)
         if round_.run(shuffled(round_)):
             failed[number] = round_
     report(failed, rounds)

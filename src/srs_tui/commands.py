@@ -191,11 +191,19 @@ def import_file(
 def report(
     db_path: Path, config: Config, *, alias: str, output: Path, force: bool, now: datetime
 ) -> int:
-    """One client's self-contained HTML report."""
-    from srs_tui.exchange.report import report_html, report_records
+    """One client's self-contained HTML report; from a vault, with a word that it is not
+    encrypted (and never into the vault's own folders)."""
+    from srs_tui.exchange.report import (
+        PLAIN_FILE_WARNING,
+        refuse_report_target,
+        report_html,
+        report_records,
+    )
+    from srs_tui.store.engine import is_vault
 
     try:
         _writable_output(output, db_path, force=force)
+        refuse_report_target(output, db_path)
         with Store.open_read_only(db_path) as store:
             (client,) = _chosen_clients(store, alias)
             records = report_records(store, client.id)
@@ -203,6 +211,8 @@ def report(
         write_private(output, html.encode("utf-8"), force=force)
     except StoreError as error:
         return _fail(str(error))
+    if is_vault(db_path):
+        print(f"srs-tui: {PLAIN_FILE_WARNING}", file=sys.stderr)
     say(f"Report written to {output}")
     return 0
 

@@ -10,15 +10,21 @@ user-entered string is escaped.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from pathlib import Path
 
 from srs_tui.measures import AGE_SPANS, CLIENT, MEASURES, OUTCOME, Measure, format_tenths
 from srs_tui.rules import Alerts, Profile, Profiles
 from srs_tui.rules.outcome import episode_outcome, rci
-from srs_tui.store.erasure import client_meta
+from srs_tui.store import engine
+from srs_tui.store.copies import refuse_database_target
+from srs_tui.store.erasure import REPORT_FOLDER, client_meta
+from srs_tui.store.errors import StoreError
+from srs_tui.store.paths import BACKUP_FOLDER
 from srs_tui.store.records import Administration, Client
 from srs_tui.store.store import Store
 
@@ -44,6 +50,41 @@ table.items { display: inline-table; margin-right: 1.5em; vertical-align: top; }
 .outcome { font-size: 1.05em; }
 @media print { body { margin: 0; } h2 { break-after: avoid; } svg { break-inside: avoid; } }
 """
+
+
+# Said wherever a report is written from a vault: the one copy of the records it does not seal.
+PLAIN_FILE_WARNING = (
+    "A report is a plain HTML file, not encrypted: anyone who can open the file can read this "
+    "client's records."
+)
+
+
+def _same_folder(one: Path, other: Path) -> bool:
+    """The same folder however spelled (a link, another letter case), or by name if missing."""
+    if os.path.normcase(os.path.abspath(one)) == os.path.normcase(os.path.abspath(other)):
+        return True
+    try:
+        return os.path.samefile(one, other)
+    except OSError:  # either is missing, and the names differ
+        return False
+
+
+def refuse_report_target(target: Path, db_path: Path) -> None:
+    """Refuse a report's target that would write over the database or one of its files; and,
+    for a vault, one in the folders srs-tui writes beside it (the database's own, its reports
+    and backups), which hold nothing but ciphertext while the vault is on."""
+    refuse_database_target(target, db_path)
+    if not engine.is_vault(db_path):
+        return
+    data = Path(os.path.abspath(db_path)).parent
+    folder = Path(os.path.abspath(target)).parent
+    if any(
+        _same_folder(folder, kept) for kept in (data, data / REPORT_FOLDER, data / BACKUP_FOLDER)
+    ):
+        raise StoreError(
+            f"{target}: that folder holds the vault, where srs-tui keeps nothing unencrypted, "
+            "and a report is plain HTML: choose a folder outside it."
+        )
 
 
 def report_records(

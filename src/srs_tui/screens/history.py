@@ -3,6 +3,8 @@ items, the sessions (one row each, both measures) and the alerts of both sides."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -25,6 +27,7 @@ from srs_tui.screens.session_table import SessionRow, TableRow, row_widths, sess
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import Episode
+from srs_tui.terminal_text import terminal_safe
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.row_table import Column, RowTable
 from srs_tui.widgets.trend_chart import TrendChart
@@ -499,24 +502,46 @@ class HistoryScreen(ClientScreen):
         )
 
     def action_report(self) -> None:
-        """Write the client's report into the reports folder (a name without client data)."""
-        from srs_tui.exchange.report import report_html, report_records
-        from srs_tui.store.files import write_private
+        """Write the client's report: into the reports folder (a name without client data);
+        from a vault, to a file the therapist names, told first that it is not encrypted."""
+        from srs_tui.store.engine import is_vault
 
+        if is_vault(self.ctx.store.path):
+            from srs_tui.screens.report_target import ReportTargetScreen
+
+            def written(target: Path | None) -> None:
+                if target is not None:
+                    self.notify(
+                        terminal_safe(f"Report written to {target}"), markup=False, timeout=10
+                    )
+
+            self.app.push_screen(ReportTargetScreen(self.write_report), written)
+            return
         now = self.ctx.clock()
         folder = self.ctx.store.path.parent / "reports"
         target = folder / f"srs-tui-report-{now.strftime('%Y-%m-%d-%H%M%S')}.html"
-        # The episode on the screen, every measure and rater of it.
-        episode_id = self.episode.id if self.episode is not None else None
-        records = report_records(self.ctx.store, self.client.id, episode_id)
-        html = report_html(self.client, records, self.ctx.config.profiles, now)
         try:
             folder.mkdir(mode=0o700, exist_ok=True)
-            write_private(target, html.encode("utf-8"))
+            self.write_report(target)
         except (StoreError, OSError) as error:
             self.notify(str(error), severity="error", markup=False)
             return
         self.notify(f"Report written to {target}", markup=False, timeout=10)
+
+    def write_report(self, target: Path) -> None:
+        """The report of the episode shown (every measure and rater of it) written to target,
+        a new file; StoreError says why it cannot be."""
+        from srs_tui.exchange.report import refuse_report_target, report_html, report_records
+        from srs_tui.store.files import refuse_unless_regular, write_private
+
+        refuse_report_target(target, self.ctx.store.path)
+        refuse_unless_regular(target)
+        if target.exists():
+            raise StoreError(f"{target}: already exists; choose another name.")
+        episode_id = self.episode.id if self.episode is not None else None
+        records = report_records(self.ctx.store, self.client.id, episode_id)
+        html = report_html(self.client, records, self.ctx.config.profiles, self.ctx.clock())
+        write_private(target, html.encode("utf-8"))
 
     def action_back(self) -> None:
         """Back to the caseload."""

@@ -140,6 +140,10 @@ def connect_keyed(target: str, key: bytes, **kwargs: Any) -> sqlite3.Connection:
     raw = _call(_module().connect, target, **kwargs)
     conn = cast(sqlite3.Connection, raw)
     try:
+        # SQLCipher logs a wrong key or a damaged page to stderr, several timestamped lines
+        # (over the app's screen, after a command's one line): errors reach the user as
+        # sqlite3 errors, worded by the store, and nowhere else. The level is the process's.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         # Sorts and temporary tables stay in memory: no temporary file is ever written.
         conn.execute("PRAGMA temp_store = MEMORY")

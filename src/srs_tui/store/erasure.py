@@ -102,10 +102,12 @@ def copies_of(db_path: Path) -> list[Path]:
         )
     # Left beside the database by a restore or a report that was killed half-way.
     found.extend(db_path.parent.glob(f".{db_path.name}.before-restore-*.tmp"))
-    # The copies restore keeps aside; never their -journal, -wal or -shm companions.
+    # The copies restore keeps aside, and the copies a window keeps of a database deleted or
+    # replaced under it; never their -journal, -wal or -shm companions.
     found.extend(
         path
-        for path in db_path.parent.glob(f"{db_path.name}.before-restore-*")
+        for kept in ("before-restore", "rescued")
+        for path in db_path.parent.glob(f"{db_path.name}.{kept}-*")
         if not path.name.endswith(("-journal", "-wal", "-shm"))
     )
     return sorted(path for path in found if path.is_file())

@@ -178,14 +178,33 @@ def read_key_file(db_path: Path) -> KeyFile:
     """The vault's key file, read and checked; StoreError if it is missing or unusable."""
     path = key_file(db_path)
     try:
-        if path.stat().st_size > MAX_KEY_FILE:
-            raise StoreError(f"{path}: not a vault key file srs-tui can read; not opened.")
-        text = path.read_text(encoding="ascii")
+        text = _read_small_file(path).decode("ascii")
     except FileNotFoundError:
         raise StoreError(f"{path}: the vault's key file is missing.") from None
     except (OSError, UnicodeDecodeError):
         raise StoreError(f"{path}: the vault's key file cannot be read.") from None
     return parse_key_file(text, str(path))
+
+
+def _read_small_file(path: Path) -> bytes:
+    """A regular file's bytes, at most MAX_KEY_FILE of them; StoreError for anything else.
+
+    Checked on the open descriptor, never the name alone: a FIFO would block the read for
+    ever (opened without waiting for a writer), and a link to /dev/zero has no size to check
+    first and never ends."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        facts = os.fstat(fd)
+        if not stat.S_ISREG(facts.st_mode) or facts.st_size > MAX_KEY_FILE:
+            raise StoreError(f"{path}: not a vault key file srs-tui can read; not opened.")
+        data = os.read(fd, MAX_KEY_FILE + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_KEY_FILE:
+        raise StoreError(f"{path}: not a vault key file srs-tui can read; not opened.")
+    return data
 
 
 def write_key_file(path: Path, keys: KeyFile) -> None:

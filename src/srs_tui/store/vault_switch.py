@@ -50,10 +50,20 @@ class Switched:
 
 def _alone(conn: sqlite3.Connection, db_path: Path) -> None:
     """Take the file out of write-ahead logging, which SQLite allows only with no other
-    connection open, and keep it so: no other window can open it until this one is done."""
+    connection open, and keep it so: no other window can open it until this one is done.
+
+    Out of write-ahead logging a window starting now could still open the file, put it back
+    into it and save: a save acknowledged after the records were compared and before the new
+    file took the old one's place would be lost. So the write lock is taken at once and held
+    until the switch is over (the caller ends it by closing the connection): a window starting
+    meanwhile cannot put the file back into write-ahead logging, and says it is busy."""
     conn.execute(f"PRAGMA busy_timeout = {int(ALONE_TIMEOUT_S * 1000)}")
     try:
         mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        if str(mode).lower() == "delete":
+            conn.execute("BEGIN IMMEDIATE")
+            # Read again under the lock: a window may have opened it between the two.
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     except sqlite3.Error:
         mode = ""
     if str(mode).lower() != "delete":
@@ -127,6 +137,13 @@ def _overwrite(path: Path) -> bool:
     return True
 
 
+def _let_go_before_rename(source: sqlite3.Connection) -> None:
+    """Where a file open anywhere cannot be renamed over (Windows), the source's connection,
+    and its lock, must go first. Elsewhere it is held until the new file is in place."""
+    if os.name != "posix":
+        source.close()
+
+
 def clean_leftovers(db_path: Path) -> int:
     """What a switch killed half-way left beside the database, removed: the old plaintext
     database's link (overwritten first) and a half-built new file. The number removed."""
@@ -184,13 +201,16 @@ def turn_on(
     recovery = secrets.token_bytes(RECOVERY_BYTES)
     keys = new_key_file(data_key, passphrase, recovery, cost=cost or (N, R, P))
     try:
+        # Made private before SQLCipher opens it, whatever the umask of the calling process.
+        fd = os.open(new, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
         target = engine.connect_keyed(str(new), data_key, isolation_level=None)
         try:
             _build(source, target, db_path)
         finally:
             target.close()
-        source.close()
         write_key_file(key_file(db_path), keys)
+        _let_go_before_rename(source)
         old = _put_in_place(new, db_path)
     except sqlite3.Error as error:
         raise StoreError(f"{db_path}: the vault could not be made ({describe(error)}).") from None
@@ -221,7 +241,7 @@ def turn_off(db_path: Path) -> Switched:
             _build(source, target, db_path)
         finally:
             target.close()
-        source.close()
+        _let_go_before_rename(source)
         old = _put_in_place(new, db_path)
     except sqlite3.Error as error:
         raise StoreError(

@@ -6,6 +6,7 @@ import asyncio
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -68,6 +69,7 @@ def start_in_terminal(command: list[str], marker: str, env: dict[str, str]) -> R
         check=True,
         timeout=30,
     )
+    pid = ""
     try:
         while marker not in _tmux("capture-pane", "-p", "-t", session):
             if time.perf_counter() - start > 30:
@@ -82,8 +84,28 @@ def start_in_terminal(command: list[str], marker: str, env: dict[str, str]) -> R
             if row.startswith(("VmHWM", "VmRSS"))
         }
     finally:
-        _tmux("kill-server")
+        _tmux("kill-server")  # the app gets SIGHUP, as when a terminal window is closed
+        if pid:
+            _end_after_hangup(int(pid), command)
     return Run(drawn, kib["VmHWM"] / 1024, kib["VmRSS"] / 1024)
+
+
+def _end_after_hangup(pid: int, command: list[str]) -> None:
+    """Wait for the app to end on its SIGHUP; one that has not within 5 s is killed, and said:
+    an app left running after its terminal closed is a fault, and the benchmark leaves none."""
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if not Path(f"/proc/{pid}").exists():
+        return
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return
+    if cmdline[: len(command)] != [part.encode() for part in command]:
+        return  # not ours: the pid went to another process
+    os.kill(pid, signal.SIGKILL)
+    print(f"(did not end on SIGHUP within 5 s, killed: {' '.join(command[1:])})", file=sys.stderr)
 
 
 def terminal_figures(

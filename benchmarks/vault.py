@@ -7,7 +7,6 @@ databases' backups (the day's backup is made once per folder and name).
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +18,6 @@ if TYPE_CHECKING:
     from benchmarks.more import Run
 
 PASSPHRASE = "a benchmark's passphrase, nothing kept with it"
-LAUNCHER = Path(__file__).with_name("vault_start.py")
 
 
 def encrypted_copy(folder: Path, name: str, clients: int, sessions: int) -> tuple[Path, list[str]]:
@@ -34,30 +32,20 @@ def encrypted_copy(folder: Path, name: str, clients: int, sessions: int) -> tupl
     return db, ids
 
 
-def has_prompt() -> bool:
-    """Whether the app asks for the vault's passphrase itself (srs_tui.unlock): else the
-    start-up is measured through the launcher, which derives the key first, as the app does
-    with SRS_TUI_PASSPHRASE."""
-    return importlib.util.find_spec("srs_tui.unlock") is not None
-
-
 def start_commands(
     db: Path, env: dict[str, str]
 ) -> dict[str, tuple[list[str], str, dict[str, str]]]:
     """The vault's start-ups to time in a terminal: (command, the marker of its full first
     screen, environment) by name.
 
-    To the passphrase prompt, where the app has one: nothing of the records is read before it.
-    To the caseload with SRS_TUI_PASSPHRASE: the key derived (scrypt), the vault opened, the
-    caseload read and drawn."""
-    python = sys.executable
+    To the passphrase prompt: nothing of the records is read, no key derived before it. To the
+    caseload with SRS_TUI_PASSPHRASE: the key derived (scrypt), the vault opened, the caseload
+    read and drawn."""
+    app = [sys.executable, "-m", "srs_tui", "--db", str(db)]
     given = {**env, "SRS_TUI_PASSPHRASE": PASSPHRASE}
     asked = {name: value for name, value in env.items() if name != "SRS_TUI_PASSPHRASE"}
-    app = [python, "-m", "srs_tui", "--db", str(db)]
-    if not has_prompt():
-        return {"vault caseload": ([python, str(LAUNCHER), "--db", str(db)], "Rules", given)}
     return {
-        "vault prompt": (app, "passphrase or recovery key", asked),
+        "vault prompt": (app, "The records are encrypted", asked),
         "vault caseload": (app, "Rules", given),
     }
 
@@ -69,22 +57,17 @@ def terminal_figures(
     clients: int,
 ) -> list[Figure]:
     """The vault's start-up figures from the runs taken in turns with the bare app."""
-    figures = []
-    if "vault prompt" in runs_of:
-        figures.append(
-            Figure(
-                "vault: start to passphrase prompt, tmux",
-                [run.ms for run in runs_of["vault prompt"]],
-                1.3,
-                "ratio",
-                bare_ms,
-            )
-        )
-    how = "SRS_TUI_PASSPHRASE" if has_prompt() else "key derived first, launcher"
     caseload = runs_of["vault caseload"]
-    figures += [
+    return [
         Figure(
-            f"vault: start to caseload ({how}), {clients:,} clients, tmux",
+            "vault: start to passphrase prompt, tmux",
+            [run.ms for run in runs_of["vault prompt"]],
+            1.3,
+            "ratio",
+            bare_ms,
+        ),
+        Figure(
+            f"vault: start to caseload (SRS_TUI_PASSPHRASE), {clients:,} clients, tmux",
             [run.ms for run in caseload],
             None,
             bare=bare_ms,
@@ -105,7 +88,6 @@ def terminal_figures(
             unit="MB",
         ),
     ]
-    return figures
 
 
 def derivation_figure(db: Path, runs: int) -> Figure:

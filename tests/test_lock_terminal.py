@@ -5,8 +5,12 @@ passphrase and an idle time of three seconds in the test's own config folder."""
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 from pathlib import Path
+
+import pytest
 
 from conftest import NOW
 from realapp import Window, private_dir
@@ -37,6 +41,7 @@ def locked_home(tmp_path: Path) -> Path:
     return db
 
 
+@pytest.mark.timeout(180)  # a start, the idle time, and each key given time to act
 def test_ctrl_q_and_ctrl_c_leave_the_lock_on_screen_and_the_app_running(tmp_path: Path) -> None:
     db = locked_home(tmp_path)
     window = Window(db, "Ana Example", tmp_path)
@@ -64,5 +69,27 @@ def test_ctrl_q_and_ctrl_c_leave_the_lock_on_screen_and_the_app_running(tmp_path
         window.expect(re.compile("Ana Example"), since=since)
         assert window.quit() == 0
         assert b"Traceback" not in bytes(window.raw)
+    finally:
+        window.close()
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_from_outside_still_ends_the_locked_app(
+    tmp_path: Path, ending: signal.Signals
+) -> None:
+    # The machine's owner can always end it: the terminal is given back, nothing is shown.
+    db = locked_home(tmp_path)
+    window = Window(db, "Ana Example", tmp_path)
+    try:
+        window.started()
+        since = window.mark()
+        window.expect(LOCK, since=since, timeout=30)  # the idle lock, after 3 s
+        window.pump(0.5)
+        since = window.mark()
+        os.kill(window.pid, ending)
+        assert window.quit_wait() == 0
+        assert "Ana" not in window.text(since)
+        assert b"\x1b[?1049l" in bytes(window.raw)[since:]  # the alternate screen left
     finally:
         window.close()

@@ -54,6 +54,7 @@ def a_vault(tmp_path: Path) -> Path:
     return db
 
 
+@pytest.mark.timeout(180)  # two starts, and scrypt twice
 def test_the_passphrase_is_asked_first_and_ctrl_q_shows_nothing(tmp_path: Path) -> None:
     db = a_vault(tmp_path)
     terminal = Terminal("--db", str(db), env=private_env(tmp_path))
@@ -97,6 +98,7 @@ def test_the_passphrase_from_the_environment_is_not_asked(tmp_path: Path) -> Non
         terminal.close()
 
 
+@pytest.mark.timeout(180)  # three starts of the app
 def test_the_first_start_declined_starts_plain_and_never_asks_again(tmp_path: Path) -> None:
     env = private_env(tmp_path)
     default = tmp_path / "data" / "srs-tui" / "srs-tui.db"
@@ -134,6 +136,7 @@ def test_the_first_start_declined_starts_plain_and_never_asks_again(tmp_path: Pa
         terminal.close()
 
 
+@pytest.mark.timeout(180)  # three starts of the app, and scrypt twice, on a loaded machine
 def test_the_first_start_taken_makes_a_vault_then_runs_the_app(tmp_path: Path) -> None:
     env = private_env(tmp_path)
     default = tmp_path / "data" / "srs-tui" / "srs-tui.db"
@@ -143,9 +146,11 @@ def test_the_first_start_taken_makes_a_vault_then_runs_the_app(tmp_path: Path) -
         since = len(terminal.seen)
         terminal.write(ENTER)  # "Make a vault", focused first
         see(terminal, re.compile("A passphrase for the vault"), since=since)
+        # At a person's pace: keys sent in one burst would all reach the first field before
+        # Enter has moved the focus to the second.
         for line in (SECRET, SECRET):
             terminal.write(line.encode() + ENTER)
-            time.sleep(0.3)
+            time.sleep(1.0)
         text = see(terminal, re.compile(r"[A-Z2-7]{4}( - [A-Z2-7]{4}){7}"), since=since)
         recovery = re.search(r"[A-Z2-7]{4}( - [A-Z2-7]{4}){7}", text)
         assert recovery is not None

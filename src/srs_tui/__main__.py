@@ -263,15 +263,18 @@ def _open_vault(db_path: Path, theme: str, *, offer: bool) -> int | None:
     from srs_tui.unlock import FirstStartApp, UnlockApp, ask_passphrase, offer_vault
 
     shown: FirstStartApp | UnlockApp
-    if offer and not os.path.lexists(db_path) and not vault.is_vault(db_path):
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if offer and terminal and not os.path.lexists(db_path) and not vault.is_vault(db_path):
         shown = offer_vault(db_path, theme)
         quit_code = 0  # a choice not to start, at the first start
     elif not vault.is_vault(db_path) or vault.is_unlocked(db_path):
         return None
-    elif ENVIRONMENT in os.environ:
+    elif ENVIRONMENT in os.environ or not terminal:
         from srs_tui.vault_commands import unlock_for_command
 
-        return unlock_for_command(db_path)  # one try; a wrong one: one line, exit code 1
+        # One try from the environment (a wrong one: one line, exit code 1); without a
+        # terminal to ask on, a refusal in one line, as every command gives.
+        return unlock_for_command(db_path)
     else:  # the keychain, if remembered there, is tried once the prompt is drawn
         shown = ask_passphrase(db_path, theme)
         quit_code = 1  # nothing was read

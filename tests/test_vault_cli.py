@@ -157,9 +157,7 @@ def test_without_the_passphrase_every_command_is_refused_and_shows_no_client(
     v = shared_vault
     before = file_state(v.data)
     outputs = sorted(files_under(v.out))
-    # The app itself with nothing to type on asks on its screen, as it does for a plain
-    # database: it is tried in a real terminal below.
-    done = run_all(v, tuple(name for name in commands(v) if name != "the app"))
+    done = run_all(v)
     assert not refusal_problems(done), "\n".join(refusal_problems(done))
     assert "SRS_TUI_PASSPHRASE" in done["export"].stderr  # it says how to give it
     assert file_state(v.data) == before

@@ -273,11 +273,6 @@ async def test_the_apps_report_from_a_vault_is_never_written_into_its_folders(
     assert_nothing_found(folder, "after the app's report")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="vault on leaves a killed backup's plaintext .tmp as it is (plain_copies skips "
-    "every .tmp, as one may be a backup being written now)",
-)
 def test_turning_the_vault_on_leaves_no_killed_backups_temporary_in_clear(folder: Path) -> None:
     db = folder / "srs.db"
     with Store.open(db) as store:

@@ -133,6 +133,15 @@ def vault_on(db_path: Path, recovery_file: Path | None) -> int:
     print("The vault is on: the database and its write-ahead log are encrypted.")
     if switched.sealed:
         print(f"{len(switched.sealed)} plain backup(s) in the data folder were encrypted too.")
+    from srs_tui.store.erasure import REPORT_FOLDER
+
+    folder = db_path.parent / REPORT_FOLDER
+    reports = sorted(folder.glob("*.htm*")) if folder.is_dir() else []
+    if reports:
+        print(
+            f"{len(reports)} report(s) in {terminal_safe(str(folder))} were written before the "
+            "vault and are plain HTML: delete them when you no longer need them."
+        )
     if switched.overwritten:
         print("The plaintext database was overwritten with zeros and removed.")
     print(UNREACHABLE)

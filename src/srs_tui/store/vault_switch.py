@@ -290,8 +290,8 @@ def plain_copies(db_path: Path) -> list[Path]:
 
     found = []
     for path in copies_of(db_path):
-        if path.name.endswith(".tmp"):
-            continue  # a backup being written, perhaps by another command right now
+        # A .tmp in plain text is a backup killed before its rename: one being written now
+        # would hold a connection, and the switch runs only with none (a vault's is sealed).
         try:
             with path.open("rb") as handle:
                 if handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC:
@@ -310,6 +310,9 @@ def seal_plain_copies(db_path: Path) -> tuple[Path, ...]:
 
     sealed = []
     for path in plain_copies(db_path):
+        if path.name.endswith(".tmp"):
+            _overwrite(path)  # never finished: not a backup anyone can restore
+            continue
         try:
             image = image_of(path)
         except StoreError:

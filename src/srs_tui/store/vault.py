@@ -21,6 +21,7 @@ import os
 import re
 import secrets
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -262,14 +263,10 @@ def is_unlocked(db_path: Path) -> bool:
     return key_for(db_path) is not None
 
 
-def _opens(db_path: Path, key: bytes) -> bool:
-    """Whether key opens the database file at db_path (a read-only SQLCipher connection)."""
-    from srs_tui.store.database import sqlite_uri
-
-    if not db_path.exists():
-        return True  # a vault whose database was not made yet: nothing to check against
+def _reads(connect: Callable[[], sqlite3.Connection]) -> bool:
+    """Whether a connection from connect can read the schema (a key that fits, a plain file)."""
     try:
-        conn = engine.connect_keyed(sqlite_uri(db_path, mode="ro"), key, uri=True)
+        conn = connect()
     except sqlite3.Error:
         return False
     try:
@@ -279,6 +276,15 @@ def _opens(db_path: Path, key: bytes) -> bool:
     finally:
         conn.close()
     return True
+
+
+def _opens(db_path: Path, key: bytes) -> bool:
+    """Whether key opens the database file at db_path (a read-only SQLCipher connection)."""
+    from srs_tui.store.database import sqlite_uri
+
+    if not db_path.exists():
+        return True  # a vault whose database was not made yet: nothing to check against
+    return _reads(lambda: engine.connect_keyed(sqlite_uri(db_path, mode="ro"), key, uri=True))
 
 
 def unlock(db_path: Path, secret: str) -> bool:
@@ -309,17 +315,7 @@ def is_plain(db_path: Path) -> bool:
     """Whether db_path reads as a plain SQLite database (Python's SQLite, read-only)."""
     from srs_tui.store.database import sqlite_uri
 
-    try:
-        conn = sqlite3.connect(sqlite_uri(db_path, mode="ro"), uri=True)
-    except sqlite3.Error:
-        return False
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
-    except sqlite3.Error:
-        return False
-    finally:
-        conn.close()
-    return True
+    return _reads(lambda: sqlite3.connect(sqlite_uri(db_path, mode="ro"), uri=True))
 
 
 def check_secret(db_path: Path, secret: str) -> bool:

@@ -24,13 +24,13 @@ import string
 import uuid
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from srs_tui.details import EARLIEST, parse_session_time
+from srs_tui.details import EARLIEST
 from srs_tui.exchange.export import (
     BUNDLE_FORMAT,
     BUNDLE_VERSION,
@@ -38,6 +38,7 @@ from srs_tui.exchange.export import (
     total_column,
     unescape_cell,
 )
+from srs_tui.exchange.spreadsheet import parse_file_date, read_header, sniff_delimiter
 from srs_tui.measures import (
     AGE_BANDS,
     CLIENT,
@@ -121,6 +122,50 @@ class NewClient:
 
 
 @dataclass
+class Tally:
+    """What a plan adds, for a person to read before the real run: the clients new and
+    already there (by alias), the ratings per measure, and the span of their dates."""
+
+    new: list[str] = field(default_factory=list)  # aliases, up to MAX_NAMED
+    known: dict[str, str] = field(default_factory=dict)  # client id -> alias
+    measures: dict[str, int] = field(default_factory=dict)
+    first: datetime | None = None
+    last: datetime | None = None
+
+    def moment(self, when: datetime) -> None:
+        self.first = when if self.first is None else min(self.first, when)
+        self.last = when if self.last is None else max(self.last, when)
+
+    def lines(self, plan: ImportPlan) -> list[str]:
+        """The plan in a few lines, each a whole sentence."""
+        new = len(plan.clients)
+        lines = [
+            f"clients: {new} new{_names([c.alias for c in plan.clients])}, "
+            f"{len(self.known)} already there{_names(list(self.known.values()))}",
+        ]
+        given = ", ".join(
+            f"{self.measures[name]} {name}" for name in MEASURES if name in self.measures
+        )
+        span = ""
+        if self.first is not None and self.last is not None:
+            span = f", from {self.first:%Y-%m-%d} to {self.last:%Y-%m-%d}"
+        lines.append(f"ratings: {given or 'none'}{span}")
+        lines.append(f"already stored, skipped: {len(plan.duplicates) + plan.repeated}")
+        return lines
+
+
+MAX_NAMED = 10
+
+
+def _names(aliases: Sequence[str]) -> str:
+    if not aliases:
+        return ""
+    shown = ", ".join(aliases[:MAX_NAMED])
+    more = f" and {len(aliases) - MAX_NAMED} more" if len(aliases) > MAX_NAMED else ""
+    return f" ({shown}{more})"
+
+
+@dataclass
 class ImportPlan:
     """What an import would do; nothing is written until apply().
 
@@ -139,6 +184,9 @@ class ImportPlan:
     # A CSV's new clients' age bands, found while checking (by alias, casefolded): the form
     # of each one's latest row, for the second reading to create them with.
     bands: dict[str, str] = field(default_factory=dict)
+    # The order of a CSV's dates (dmy, mdy, ymd); None: the only one a date allows.
+    dates: str | None = None
+    tally: Tally = field(default_factory=Tally)
 
     @property
     def adding(self) -> int:
@@ -187,6 +235,7 @@ class _Clients:
         if found is not None:
             self.by_alias[key] = found.id
             self.bands[found.id] = found.age_band
+            self.plan.tally.known[found.id] = found.alias
             return found.id
         new_id = client_id or str(uuid.uuid4())
         # On the second reading the band found by the first is known from the start.
@@ -207,6 +256,7 @@ class _Clients:
         except StoreError:
             return None
         self.bands[found.id] = found.age_band
+        self.plan.tally.known[found.id] = found.alias
         return found.id
 
     def band(self, client_id: str) -> str:
@@ -361,7 +411,11 @@ def _scores(
 
 
 def _check_row(
-    row: dict[str, str | None], line: int, now: datetime, layout: Sequence[_Columns]
+    row: dict[str, str | None],
+    line: int,
+    now: datetime,
+    layout: Sequence[_Columns],
+    dates: str | None = None,
 ) -> _Row | list[str]:
     """The row's values, or every problem it has (line, column and why)."""
 
@@ -383,7 +437,7 @@ def _check_row(
         problems.append(f"line {line}: no ratings; fill in the items of the {names}")
     moment = now
     try:
-        moment = parse_session_time(cell("date"), now)
+        moment = parse_file_date(cell("date"), cell("utc_offset"), dates, now)
     except ValueError as error:
         problems.append(f"line {line}, date: {error}")
     alias = ""
@@ -432,7 +486,7 @@ def _checked_rows(
         if len(plan.errors) >= MAX_ERRORS:
             plan.errors.append("... and more; fix these first.")
             return
-        row = _check_row(raw, line, now, layout)
+        row = _check_row(raw, line, now, layout, plan.dates)
         if isinstance(row, list):
             plan.errors += row
             continue
@@ -453,22 +507,40 @@ def _planned(row: _Row, scores: Scores, client_id: str, band: str, stamp: str) -
     )  # fmt: skip
 
 
-def plan_csv(store: Store, lines: Iterable[str] | str, now: datetime) -> ImportPlan:
+def _reader(lines: Iterable[str] | str) -> tuple[csv.DictReader[str], list[_Columns] | list[str]]:
+    """The CSV's rows under srs-tui's own column names, with where each measure is kept, or
+    what is wrong with its header line: the delimiter found in the header line (`,` `;` or
+    tabs), each header matched to a column whatever its case, spacing or spelling out."""
+    rows = iter(io.StringIO(lines) if isinstance(lines, str) else lines)
+    first = next(rows, "")
+    delimiter = sniff_delimiter(first)
+    cells = next(csv.reader([first], delimiter=delimiter), []) if first.strip() else []
+    header = read_header(cells)
+    reader = csv.DictReader(rows, fieldnames=header.columns, delimiter=delimiter)
+    if header.problems:
+        return reader, list(header.problems)
+    layout = _layout([column for column in header.columns if column])
+    return reader, [layout] if isinstance(layout, str) else layout
+
+
+def plan_csv(
+    store: Store, lines: Iterable[str] | str, now: datetime, dates: str | None = None
+) -> ImportPlan:
     """Check every row of a CSV (an open file, or its whole text) and count what its import
-    would add, row by row; the rows themselves are read again by apply().
+    would add, row by row; the rows themselves are read again by apply(). dates: the order
+    of the file's dates (dmy, mdy, ymd), None for the only one possible.
 
     A measure already stored is known by a query per measure in a row; one repeated in the
     file by an 8-byte fingerprint, compared once all are read, so memory stays nearly flat."""
-    plan = ImportPlan(now=now, source=lines if isinstance(lines, str) else None)
-    reader = csv.DictReader(io.StringIO(lines) if isinstance(lines, str) else lines)
-    layout = _layout(reader.fieldnames)
-    if isinstance(layout, str):
-        plan.errors.append(layout)
+    plan = ImportPlan(now=now, source=lines if isinstance(lines, str) else None, dates=dates)
+    reader, layout = _reader(lines)
+    if not all(isinstance(columns, _Columns) for columns in layout):
+        plan.errors += [str(problem) for problem in layout]
         return plan
+    columns = [c for c in layout if isinstance(c, _Columns)]
     clients = _Clients(store, plan, now)
-    fingerprints = array("q")
-    checked = 0
-    for line, row, client_id in _checked_rows(reader, layout, clients, plan, now):
+    fingerprints: dict[str, array[int]] = {}
+    for line, row, client_id in _checked_rows(reader, columns, clients, plan, now):
         clients.note_form(client_id, row.form, row.moment)
         for scores in row.given:
             key = (instant_of(row.moment), scores.measure, row.rater)
@@ -478,27 +550,28 @@ def plan_csv(store: Store, lines: Iterable[str] | str, now: datetime) -> ImportP
                     f"line {line}: {row.alias} on {timestamp(row.moment)}, {scores.measure}"
                 )
                 continue
-            fingerprints.append(hash((client_id, *key)))
-            checked += 1
-    ordered = sorted(fingerprints)
-    repeated = sum(1 for before, after in itertools.pairwise(ordered) if before == after)
-    plan.repeated += repeated
-    plan.to_add = checked - repeated
+            fingerprints.setdefault(scores.measure, array("q")).append(hash((client_id, *key)))
+            plan.tally.moment(row.moment)
+    for measure, found in fingerprints.items():
+        ordered = sorted(found)
+        repeated = sum(1 for before, after in itertools.pairwise(ordered) if before == after)
+        plan.repeated += repeated
+        plan.to_add += len(found) - repeated
+        plan.tally.measures[measure] = len(found) - repeated
     return plan
 
 
 def _apply_csv(store: Store, plan: ImportPlan, source: Path | str, now: datetime) -> None:
     """Read the checked CSV again and write it, row by row, in one transaction."""
     stamp = timestamp(now)
-    again = ImportPlan(now=now, bands=plan.bands)
+    again = ImportPlan(now=now, bands=plan.bands, dates=plan.dates)
     clients = _Clients(store, again, now)
     added = 0
     with _open_text(source) as handle, store.write() as conn:
-        reader = csv.DictReader(handle)
-        layout = _layout(reader.fieldnames)
-        if isinstance(layout, str):
+        reader, found = _reader(handle)
+        layout = [columns for columns in found if isinstance(columns, _Columns)]
+        if len(layout) < len(found):
             again.errors.append("changed")
-            layout = []
         for _, row, client_id in _checked_rows(reader, layout, clients, again, now):
             if again.errors:
                 break
@@ -918,6 +991,15 @@ def plan_bundle(store: Store, text: str, now: datetime) -> ImportPlan:
         checker.episode(f"episode {index}", raw)
     for index, raw in enumerate(bundle["administrations"], start=1):
         checker.administration(f"administration {index}", raw)
+    new = {client.id for client in plan.clients}
+    for planned in plan.sessions:
+        plan.tally.measures[planned.scores.measure] = (
+            plan.tally.measures.get(planned.scores.measure, 0) + 1
+        )
+        plan.tally.moment(planned.held_at)
+        if planned.client_id not in new and planned.client_id not in plan.tally.known:
+            with suppress(StoreError):
+                plan.tally.known[planned.client_id] = store.client(planned.client_id).alias
     return plan
 
 
@@ -955,15 +1037,16 @@ def _open_text(path: Path | str) -> Iterator[TextIO]:
         handle.close()
 
 
-def plan_file(store: Store, path: Path, now: datetime) -> ImportPlan:
-    """The plan for a CSV or a JSON bundle (by its first character)."""
+def plan_file(store: Store, path: Path, now: datetime, dates: str | None = None) -> ImportPlan:
+    """The plan for a CSV or a JSON bundle (by its first character); dates: the order of a
+    CSV's dates, as plan_csv() takes it."""
     with _open_text(path) as handle:
         start = handle.read(4096)
         if start.lstrip().startswith("{"):
             return plan_bundle(store, start + handle.read(), now)
         handle.seek(0)
         try:
-            plan = plan_csv(store, handle, now)
+            plan = plan_csv(store, handle, now, dates)
         except StoreError:
             raise
         except csv.Error as error:  # a NUL byte, an unclosed quote at the end, ...

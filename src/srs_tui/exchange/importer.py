@@ -38,7 +38,7 @@ from srs_tui.exchange.export import (
     total_column,
     unescape_cell,
 )
-from srs_tui.exchange.spreadsheet import parse_file_date, read_header, sniff_delimiter
+from srs_tui.exchange.spreadsheet import DateReader, read_header, sniff_delimiter
 from srs_tui.measures import (
     AGE_BANDS,
     CLIENT,
@@ -415,7 +415,7 @@ def _check_row(
     line: int,
     now: datetime,
     layout: Sequence[_Columns],
-    dates: str | None = None,
+    dates: DateReader | None = None,
 ) -> _Row | list[str]:
     """The row's values, or every problem it has (line, column and why)."""
 
@@ -437,7 +437,7 @@ def _check_row(
         problems.append(f"line {line}: no ratings; fill in the items of the {names}")
     moment = now
     try:
-        moment = parse_file_date(cell("date"), cell("utc_offset"), dates, now)
+        moment = (dates or DateReader(None)).read(cell("date"), cell("utc_offset"), line, now)
     except ValueError as error:
         problems.append(f"line {line}, date: {error}")
     alias = ""
@@ -482,11 +482,12 @@ def _checked_rows(
     now: datetime,
 ) -> Iterator[tuple[int, _Row, str]]:
     """Each good row of the CSV with its line and its client's id; the errors go to plan."""
+    dates = DateReader(plan.dates)
     for line, raw in enumerate(reader, start=2):
         if len(plan.errors) >= MAX_ERRORS:
             plan.errors.append("... and more; fix these first.")
             return
-        row = _check_row(raw, line, now, layout, plan.dates)
+        row = _check_row(raw, line, now, layout, dates)
         if isinstance(row, list):
             plan.errors += row
             continue
@@ -496,6 +497,9 @@ def _checked_rows(
             plan.errors.append(f"line {line}: {error}")
             continue
         yield line, row, client_id
+    hint = dates.hint()
+    if hint is not None:
+        plan.errors.append(hint)
 
 
 def _planned(row: _Row, scores: Scores, client_id: str, band: str, stamp: str) -> Planned:

@@ -223,46 +223,90 @@ def _entry(cell: str, problems: list[str]) -> str | _Named:  # noqa: PLR0911 - o
     return ""
 
 
-def parse_file_date(text: str, offset: str, order: str | None, now: datetime) -> datetime:
-    """A date in a file, in the file's own format, or ValueError in plain words.
+class AmbiguousDate(ValueError):
+    """A date that two orders read as two different days (03/04/2026)."""
 
-    2026-01-14 and ISO 8601 are read as always; 14/01/2026, 1/14/2026, 14.01.2026 and
-    2026/01/14, with or without a time ("14:30", "2:30 PM"), are read in the order `order`
-    gives (dmy, mdy, ymd), or without it when only one order makes a date (14/01/2026); a
-    two-digit year is refused (26 could be 1926 or 2026). A date without a time means midday,
-    as in the app. `offset`: the `utc_offset` cell of `export --excel`, "+01:00"."""
-    entry = " ".join(text.split())
-    offset = offset.strip()
-    if not entry:
-        raise ValueError("empty; type the session's date like 2026-01-14")
-    match = _DATE.fullmatch(entry)
-    if match is None or (match["sep"] == "-" and len(match["a"]) == 4):
-        # ISO 8601 and the app's own "2026-01-14 14:30": read as they always were.
-        timed = offset if len(entry) > len("2026-01-14") else ""
+
+class DateReader:
+    """The dates of one file, in the file's own format, or ValueError in plain words.
+
+    2026-01-14 and ISO 8601 are read as always; 14/01/2026, 1/14/2026 and 2026/01/14, with
+    or without a time ("14:30", "2:30 PM"), in the order given (dmy, mdy, ymd), or without it
+    in the only order that makes a date (14/01/2026: the day first); 03/04/2026 without an
+    order is refused, and so is a file whose dates put the day first in one row and the month
+    in another. Dates with dots (14.01.2026) are the day first unless an order says
+    otherwise: no spreadsheet writes the month first with dots. A two-digit year is refused
+    (26 could be 1926 or 2026). A date without a time means midday, as in the app."""
+
+    def __init__(self, order: str | None) -> None:
+        self.order = order
+        self.seen: tuple[str, int, str] | None = None  # an order a date implied: its line, text
+        self.ambiguous = 0
+
+    def read(self, text: str, offset: str, line: int, now: datetime) -> datetime:
+        """The moment of one row's date; offset: the `utc_offset` cell of `export --excel`."""
+        entry = " ".join(text.split())
+        offset = offset.strip()
+        if not entry:
+            raise ValueError("empty; type the session's date like 2026-01-14")
+        match = _DATE.fullmatch(entry)
+        if match is None or (match["sep"] == "-" and len(match["a"]) == 4):
+            # ISO 8601 and the app's own "2026-01-14 14:30": read as they always were.
+            timed = offset if len(entry) > len("2026-01-14") else ""
+            try:
+                return parse_session_time(entry + timed, now)
+            except ValueError:
+                if match is None and not entry[:4].isdigit():
+                    raise ValueError(_not_a_date(entry, self.order)) from None
+                raise
         try:
-            return parse_session_time(entry + timed, now)
-        except ValueError:
-            if match is None and not entry[:4].isdigit():
-                raise ValueError(_not_a_date(entry, order)) from None
+            year, month, day, implied = _ordered(entry, match, self.order)
+        except AmbiguousDate:
+            self.ambiguous += 1
             raise
-    year, month, day = _ordered(entry, match, order)
-    iso = f"{year:04d}-{month:02d}-{day:02d}"
-    try:
-        datetime.strptime(iso, "%Y-%m-%d")
-    except ValueError:
-        raise ValueError(f"{entry!r}: {_MONTHS[month - 1]} {year} has no day {day}") from None
-    if match["hour"] is not None:
-        hour = _hour(entry, int(match["hour"]), match["ampm"])
-        iso += f" {hour:02d}:{match['minute']}"
-        if match["second"] is not None:
-            iso = iso.replace(" ", "T") + f":{match['second']}"
-        iso += offset
-    try:
-        return parse_session_time(iso, now)
-    except ValueError as error:
-        # Its words name the date as rewritten; the person knows it as the file writes it.
-        message = str(error)
-        raise ValueError(repr(entry) + message.removeprefix(iso)) from None
+        if implied is not None:
+            self._agree(entry, implied, line)
+        iso = f"{year:04d}-{month:02d}-{day:02d}"
+        try:
+            datetime.strptime(iso, "%Y-%m-%d")
+        except ValueError:
+            raise ValueError(f"{entry!r}: {_MONTHS[month - 1]} {year} has no day {day}") from None
+        if match["hour"] is not None:
+            hour = _hour(entry, int(match["hour"]), match["ampm"])
+            iso += f" {hour:02d}:{match['minute']}"
+            if match["second"] is not None:
+                iso = iso.replace(" ", "T") + f":{match['second']}"
+            iso += offset
+        try:
+            return parse_session_time(iso, now)
+        except ValueError as error:
+            # Its words name the date as rewritten; the person knows it as the file writes it.
+            raise ValueError(repr(entry) + str(error).removeprefix(iso)) from None
+
+    def _agree(self, entry: str, implied: str, line: int) -> None:
+        if self.seen is None:
+            self.seen = (implied, line, entry)
+            return
+        order, first_line, first = self.seen
+        if order != implied:
+            raise ValueError(
+                f"{entry!r} puts the {_FIRST[implied]} first, but line {first_line} "
+                f"({first!r}) puts the {_FIRST[order]} first; correct the one that is wrong, "
+                "or add --dates dmy or --dates mdy"
+            )
+
+    def hint(self) -> str | None:
+        """After ambiguous dates: the order the file's other dates imply, as advice."""
+        if not self.ambiguous or self.seen is None:
+            return None
+        order, line, entry = self.seen
+        return (
+            f"line {line}, date: {entry!r} puts the {_FIRST[order]} first; if every date in "
+            f"the file does, add --dates {order}"
+        )
+
+
+_FIRST = {"dmy": "day", "mdy": "month"}
 
 
 def _not_a_date(entry: str, order: str | None) -> str:
@@ -280,36 +324,49 @@ def _hour(entry: str, hour: int, ampm: str | None) -> int:
     return hour % 12 + (12 if ampm.upper() == "PM" else 0)
 
 
-def _ordered(entry: str, match: re.Match[str], order: str | None) -> tuple[int, int, int]:
-    """(year, month, day) of a date of three numbers, in the order given or the one possible."""
+def _ordered(
+    entry: str, match: re.Match[str], order: str | None
+) -> tuple[int, int, int, str | None]:
+    """(year, month, day) of a date of three numbers, in the order given or the one possible,
+    and the order the date implied by itself (None when given, or when either reads it)."""
     a, b, c = match["a"], match["b"], match["c"]
     if len(a) == 4:  # the year first is never anything but year, month, day
         if not 1 <= int(b) <= 12:
             raise ValueError(f"{entry!r}: {int(b)} is not a month")
-        return int(a), int(b), int(c)
+        return int(a), int(b), int(c), None
     if len(c) != 4:
         raise ValueError(
-            f"{entry!r} has a two-digit year (or none); write the year in full, like "
-            "14/01/2026: a year of two digits could be of either century"
+            f"{entry!r} has a two-digit year; write the year in full, like 14/01/2026 "
+            "(a year of two digits could be of either century)"
         )
-    first, second, year = int(a), int(b), int(c)
+    dots = "dmy" if match["sep"] == "." else None
+    return _day_month(entry, int(a), int(b), int(c), order or dots)
+
+
+def _day_month(
+    entry: str, first: int, second: int, year: int, order: str | None
+) -> tuple[int, int, int, str | None]:
+    """_ordered() of a date with the year last: which of the first two numbers is the day."""
     if order == "ymd":
         raise ValueError(f"{entry!r} ends with the year, not in the order --dates ymd gives")
     if order == "dmy":
         if not 1 <= second <= 12:
-            raise ValueError(f"{entry!r}: {second} is not a month (--dates dmy: day first)")
-        return year, second, first
+            raise ValueError(f"{entry!r}: {second} is not a month (the day comes first)")
+        return year, second, first, None
     if order == "mdy":
         if not 1 <= first <= 12:
-            raise ValueError(f"{entry!r}: {first} is not a month (--dates mdy: month first)")
-        return year, first, second
-    if first == second or (first > 12 and second <= 12):
-        return year, second, first
-    if second > 12 and first <= 12:
-        return year, first, second
+            raise ValueError(f"{entry!r}: {first} is not a month (the month comes first)")
+        return year, first, second, None
     if first > 12 and second > 12:
         raise ValueError(f"{entry!r}: neither {first} nor {second} is a month")
-    raise ValueError(
-        f"{entry!r} could be {first} {_MONTHS[second - 1]} or {_MONTHS[first - 1]} {second} "
-        f"{year}; add --dates dmy if the day comes first, or --dates mdy if the month does"
+    if first == second:
+        return year, first, first, None
+    if first > 12:
+        return year, second, first, "dmy"
+    if second > 12:
+        return year, first, second, "mdy"
+    raise AmbiguousDate(
+        f"{entry!r} could be {first} {_MONTHS[second - 1]} {year} (the day first) or "
+        f"{second} {_MONTHS[first - 1]} {year} (the month first); add --dates dmy or "
+        "--dates mdy to say which"
     )

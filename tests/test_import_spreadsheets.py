@@ -294,3 +294,22 @@ def test_dates_in_one_file_must_agree() -> None:
     assert DateReader("mdy").read("1/14/2026 2:30 PM", "", 2, NOW).hour == 14
     with pytest.raises(ValueError, match="February 2026 has no day 30"):
         DateReader("dmy").read("30/02/2026", "", 2, NOW)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00", "a spreadsheet's own file (.xlsx, .ods, .xls), not CSV; "
+         "save it from the spreadsheet as CSV UTF-8"),
+        # Excel's plain "CSV (Comma delimited)": the machine's code page, here cp1252.
+        ("Client,Date,Relationship,Goals,Approach,Overall\r\nZoë,2026-01-14,9,9,9,9\r\n"
+         .encode("cp1252"), "it is not UTF-8 text"),
+    ],
+)  # fmt: skip
+def test_a_file_that_is_no_csv_of_ours_says_what_to_do(
+    tmp_path: Path, data: bytes, message: str
+) -> None:
+    done = imported(tmp_path, data)
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr

@@ -956,8 +956,8 @@ def _parse_bundle(text: str) -> object:
         raise _Refused(str(error)) from None
     except json.JSONDecodeError as error:
         raise _Refused(f"not valid JSON ({error})") from None
-    except ValueError as error:  # a number of more than 4,300 digits
-        raise _Refused(f"not a bundle srs-tui can read ({error})") from None
+    except ValueError:  # a number of more than 4,300 digits
+        raise _Refused("not a bundle srs-tui can read (a number with too many digits)") from None
 
 
 def plan_bundle(store: Store, text: str, now: datetime) -> ImportPlan:
@@ -1007,6 +1007,20 @@ def plan_bundle(store: Store, text: str, now: datetime) -> ImportPlan:
     return plan
 
 
+# How the files of Excel (.xlsx: a zip; .xls: an OLE2 file) and LibreOffice (.ods) begin.
+_WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """What Python's csv module found wrong, in a person's words."""
+    found = str(error)
+    if "NUL" in found:
+        return "it holds NUL characters, as binary files do"
+    if "field limit" in found:
+        return f"a cell is longer than {csv.field_size_limit():,} characters"
+    return 'a quote (") is opened and never closed'
+
+
 @contextmanager
 def _open_text(path: Path | str) -> Iterator[TextIO]:
     """The file as UTF-8 text (a spreadsheet's byte order mark skipped), or StoreError; a
@@ -1021,6 +1035,13 @@ def _open_text(path: Path | str) -> Iterator[TextIO]:
             raise StoreError(f"{path}: not a regular file; nothing was imported.")
         if facts.st_size > MAX_FILE_BYTES:
             raise StoreError(f"{path}: too large for srs-tui to import; nothing was imported.")
+        with path.open("rb") as raw:
+            start = raw.read(len(_WORKBOOKS[0]))
+        if start in _WORKBOOKS:
+            raise StoreError(
+                f"{path}: a spreadsheet's own file (.xlsx, .ods, .xls), not CSV; save it from "
+                "the spreadsheet as CSV UTF-8 and import that; nothing was imported."
+            )
         # newline="": a line break inside a quoted cell stays exactly as it was written.
         handle = path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError:
@@ -1031,12 +1052,17 @@ def _open_text(path: Path | str) -> Iterator[TextIO]:
         yield handle
     except OSError as error:
         raise StoreError(f"{path}: cannot be read ({error.strerror}).") from None
-    except UnicodeDecodeError as error:
-        raise StoreError(f"{path}: cannot be read ({error.reason}; save it as UTF-8).") from None
+    except UnicodeDecodeError:
+        raise StoreError(
+            f"{path}: cannot be read: it is not UTF-8 text (a spreadsheet's plain 'CSV' is "
+            "often in another encoding); save it as CSV UTF-8."
+        ) from None
     except MemoryError:
         raise StoreError(f"{path}: too large to read into memory.") from None
     except csv.Error as error:  # a NUL byte, an unclosed quote at the end, ...
-        raise StoreError(f"{path}: not a CSV file srs-tui can read ({error}).") from None
+        raise StoreError(
+            f"{path}: not a CSV file srs-tui can read ({_csv_problem(error)})."
+        ) from None
     finally:
         handle.close()
 
@@ -1054,7 +1080,8 @@ def plan_file(store: Store, path: Path, now: datetime, dates: str | None = None)
         except StoreError:
             raise
         except csv.Error as error:  # a NUL byte, an unclosed quote at the end, ...
-            return ImportPlan(errors=[f"{path}: not a CSV file srs-tui can read ({error})"])
+            problem = _csv_problem(error)
+            return ImportPlan(errors=[f"{path}: not a CSV file srs-tui can read ({problem})"])
     plan.source = path
     return plan
 

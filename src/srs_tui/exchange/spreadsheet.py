@@ -108,7 +108,7 @@ def _known_names() -> list[str]:
     for measure in MEASURES.values():
         names += [f"{measure.name} {item.label}" for item in measure.items]
         names.append(f"{measure.name} total")
-    names += [item.label for item in SRS.items]
+    names += list(dict.fromkeys(item.label for m in MEASURES.values() for item in m.items))
     return names
 
 

@@ -294,6 +294,11 @@ def test_dates_in_one_file_must_agree() -> None:
     assert DateReader("mdy").read("1/14/2026 2:30 PM", "", 2, NOW).hour == 14
     with pytest.raises(ValueError, match="February 2026 has no day 30"):
         DateReader("dmy").read("30/02/2026", "", 2, NOW)
+    assert DateReader("ymd").read("2026/01/14 09:30", "", 2, NOW).strftime("%m-%d %H:%M") == (
+        "01-14 09:30"
+    )
+    with pytest.raises(ValueError, match="not in the order --dates ymd gives"):
+        DateReader("ymd").read("14/01/2026", "", 2, NOW)
 
 
 @pytest.mark.parametrize(

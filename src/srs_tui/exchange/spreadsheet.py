@@ -20,7 +20,6 @@ from srs_tui.details import parse_session_time
 from srs_tui.measures import MEASURES, SRS, Measure
 
 DELIMITERS = (",", ";", "\t")
-DATE_ORDERS = ("dmy", "mdy", "ymd")
 # The columns srs-tui reads besides the measures' (the export's, and `measure` and `total`
 # of the files written before the ORS); `utc_offset` goes with the date of `export --excel`.
 PLAIN_COLUMNS = (
@@ -199,11 +198,11 @@ class _Named:
 
 def _entry(cell: str, problems: list[str]) -> str | _Named:  # noqa: PLR0911 - one a kind
     """One header: a plain column, a measure's column, or '' (empty, or unknown: a problem)."""
-    words = _words(cell)
-    if not words:
+    if not cell:
         return ""
+    words = _words(cell)
     plain = words.replace(" ", "_")
-    if words in SYNONYMS or plain in PLAIN_COLUMNS:
+    if words and (words in SYNONYMS or plain in PLAIN_COLUMNS):
         return SYNONYMS.get(words, plain)
     measure, rest = _measure_named(words)
     if measure is not None:
@@ -213,7 +212,7 @@ def _entry(cell: str, problems: list[str]) -> str | _Named:  # noqa: PLR0911 - o
         if rest in TOTAL_WORDS or not rest:
             return _Named(measure, "total", explicit=True)
     else:
-        owners = [m for m in MEASURES.values() if words in _item_names(m)]
+        owners = [m for m in MEASURES.values() if words and words in _item_names(m)]
         if words in TOTAL_WORDS:
             return _Named(None, "total", explicit=False)
         if owners:

@@ -318,3 +318,24 @@ def test_a_file_that_is_no_csv_of_ours_says_what_to_do(
     assert done.returncode == 1
     assert message in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_empty_rows_are_skipped_and_values_without_a_header_refused(tmp_path: Path) -> None:
+    # Excel writes `,,,` for rows that were only formatted, and keeps empty header cells.
+    data = (
+        b"Client,Date,Relationship,Goals,Approach,Overall,,\r\n"
+        b"Ana,2026-01-14,9,9,9,9,,\r\n"
+        b",,,,,,,\r\n"
+    )
+    done = imported(tmp_path, data)
+    assert done.returncode == 0, done.stderr
+    assert "Imported: 1 ratings added" in done.stdout
+    data += b"Ben,2026-01-15,9,9,9,9,,oops\r\nCy,2026-01-15,9,9,9,9,,,more\r\n"
+    refused = imported(tmp_path, data)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines()[:2] == [
+        "srs-tui: line 4, column 8: a value under an empty header; give the column a header "
+        "in line 1 or delete it",
+        "srs-tui: line 5: a value after the last column; give the column a header in line 1 "
+        "or delete it",
+    ]

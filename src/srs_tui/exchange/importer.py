@@ -425,7 +425,7 @@ def _check_row(
     def cell(name: str) -> str:
         return cells.get(name, "")
 
-    problems = []
+    problems = _stray(row, line)
     given: list[Scores] = []
     for columns in layout:
         scores, found = _scores(columns, cell, line)
@@ -474,6 +474,31 @@ def _check_row(
                 setting, note)  # fmt: skip
 
 
+_UNNAMED = " "
+
+
+def _filled(value: object) -> bool:
+    """Whether a cell (or the list of cells past the last column) holds anything."""
+    if isinstance(value, list):
+        return any(_filled(cell) for cell in value)
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _stray(row: dict[str, str | None], line: int) -> list[str]:
+    """Values a row holds outside the header's columns: under an empty header, or past the
+    last column (csv.DictReader puts those in a list under None)."""
+    problems = []
+    for name, value in row.items():
+        if (name is None or name.startswith(_UNNAMED)) and _filled(value):
+            where = (
+                f", column {name.strip()}: a value under an empty header"
+                if name
+                else (": a value after the last column")
+            )
+            problems.append(f"line {line}{where}; give the column a header in line 1 or delete it")
+    return problems
+
+
 def _checked_rows(
     reader: csv.DictReader[str],
     layout: Sequence[_Columns],
@@ -487,6 +512,8 @@ def _checked_rows(
         if len(plan.errors) >= MAX_ERRORS:
             plan.errors.append("... and more; fix these first.")
             return
+        if not any(_filled(value) for value in raw.values()):
+            continue  # a row a spreadsheet writes as `,,,,` after the last one filled in
         row = _check_row(raw, line, now, layout, dates)
         if isinstance(row, list):
             plan.errors += row
@@ -520,7 +547,10 @@ def _reader(lines: Iterable[str] | str) -> tuple[csv.DictReader[str], list[_Colu
     delimiter = sniff_delimiter(first)
     cells = next(csv.reader([first], delimiter=delimiter), []) if first.strip() else []
     header = read_header(cells)
-    reader = csv.DictReader(rows, fieldnames=header.columns, delimiter=delimiter)
+    # A column without a header is named by its place (after a space, as no column of ours
+    # is), so a value under it is found and refused rather than dropped unseen.
+    names = [column or f"{_UNNAMED}{place}" for place, column in enumerate(header.columns, 1)]
+    reader = csv.DictReader(rows, fieldnames=names, delimiter=delimiter)
     if header.problems:
         return reader, list(header.problems)
     layout = _layout([column for column in header.columns if column])

@@ -161,7 +161,8 @@ def test_an_ambiguous_date_needs_the_order(tmp_path: Path, order: str | None, da
         ("client,date,relationship,goals,approach,overall", "Ana,1/14/2026,9,9,9,9",
          "line 2, date: '1/14/2026': 14 is not a month (the day comes first)"),
         ("client,date,relationship,goals,approach,overall", "Ana,Jan 14th,9,9,9,9",
-         "line 2, date: 'Jan 14th' is not a date like 2026-01-14 or 14/01/2026 14:30"),
+         "line 2, date: 'Jan 14th' is not a date srs-tui reads; write it in numbers, like "
+         "2026-01-14, 14/01/2026 or 14/01/2026 14:30"),
     ],
 )  # fmt: skip
 def test_a_header_or_date_it_cannot_read_is_named_plainly(

@@ -256,7 +256,7 @@ class DateReader:
                 return parse_session_time(entry + timed, now)
             except ValueError:
                 if match is None and not entry[:4].isdigit():
-                    raise ValueError(_not_a_date(entry, self.order)) from None
+                    raise ValueError(_not_a_date(entry)) from None
                 raise
         try:
             year, month, day, implied = _ordered(entry, match, self.order)
@@ -308,9 +308,12 @@ class DateReader:
 _FIRST = {"dmy": "day", "mdy": "month"}
 
 
-def _not_a_date(entry: str, order: str | None) -> str:
-    hint = "" if order else "; add --dates dmy if the day comes first, --dates mdy if the month"
-    return f"{entry!r} is not a date like 2026-01-14 or 14/01/2026 14:30{hint}"
+def _not_a_date(entry: str) -> str:
+    # Months in words are not read: their names depend on the language of the spreadsheet.
+    return (
+        f"{entry!r} is not a date srs-tui reads; write it in numbers, like 2026-01-14, "
+        "14/01/2026 or 14/01/2026 14:30"
+    )
 
 
 def _hour(entry: str, hour: int, ampm: str | None) -> int:

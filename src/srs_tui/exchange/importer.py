@@ -126,21 +126,20 @@ class Tally:
     """What a plan adds, for a person to read before the real run: the clients new and
     already there (by alias), the ratings per measure, and the span of their dates."""
 
-    new: list[str] = field(default_factory=list)  # aliases, up to MAX_NAMED
     known: dict[str, str] = field(default_factory=dict)  # client id -> alias
     measures: dict[str, int] = field(default_factory=dict)
     first: datetime | None = None
     last: datetime | None = None
 
     def moment(self, when: datetime) -> None:
+        """Note the moment of a rating the plan adds."""
         self.first = when if self.first is None else min(self.first, when)
         self.last = when if self.last is None else max(self.last, when)
 
     def lines(self, plan: ImportPlan) -> list[str]:
-        """The plan in a few lines, each a whole sentence."""
-        new = len(plan.clients)
+        """The plan in a few lines, one a subject (the new clients come from the plan)."""
         lines = [
-            f"clients: {new} new{_names([c.alias for c in plan.clients])}, "
+            f"clients: {len(plan.clients)} new{_names([c.alias for c in plan.clients])}, "
             f"{len(self.known)} already there{_names(list(self.known.values()))}",
         ]
         given = ", ".join(
@@ -154,7 +153,7 @@ class Tally:
         return lines
 
 
-MAX_NAMED = 10
+MAX_NAMED = 10  # aliases named in a dry run's summary; beyond, counted
 
 
 def _names(aliases: Sequence[str]) -> str:
@@ -490,11 +489,10 @@ def _stray(row: dict[str, str | None], line: int) -> list[str]:
     problems = []
     for name, value in row.items():
         if (name is None or name.startswith(_UNNAMED)) and _filled(value):
-            where = (
-                f", column {name.strip()}: a value under an empty header"
-                if name
-                else (": a value after the last column")
-            )
+            if name is None:
+                where = ": a value after the last column"
+            else:
+                where = f", column {name.strip()}: a value under an empty header"
             problems.append(f"line {line}{where}; give the column a header in line 1 or delete it")
     return problems
 

@@ -23,7 +23,7 @@ import stat
 import string
 import uuid
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -483,7 +483,7 @@ def _filled(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def _stray(row: dict[str, str | None], line: int) -> list[str]:
+def _stray(row: Mapping[Any, object], line: int) -> list[str]:
     """Values a row holds outside the header's columns: under an empty header, or past the
     last column (csv.DictReader puts those in a list under None)."""
     problems = []

@@ -226,7 +226,7 @@ def test_a_dry_run_with_problems_names_them(tmp_path: Path) -> None:
         "--dry-run",
     )
     assert dry.returncode == 1
-    assert "problems: 1 (below)" in dry.stdout
+    assert "problems: 1 (below; the lines above count the rows without one)" in dry.stdout
     assert "line 2, overall: 11 is above 10.0" in dry.stderr
 
 

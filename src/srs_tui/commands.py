@@ -169,7 +169,8 @@ def _checked_plan(
     if dry_run and not quiet:
         for line in plan.tally.lines(plan):
             say(line)
-        say(f"problems: {len(plan.errors)}{' (below)' if plan.errors else ''}")
+        below = " (below; the lines above count the rows without one)" if plan.errors else ""
+        say(f"problems: {len(plan.errors)}{below}")
     if plan.errors:
         for error in plan.errors:
             _fail(error)

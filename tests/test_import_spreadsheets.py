@@ -340,3 +340,20 @@ def test_empty_rows_are_skipped_and_values_without_a_header_refused(tmp_path: Pa
         "srs-tui: line 5: a value after the last column; give the column a header in line 1 "
         "or delete it",
     ]
+
+
+def test_another_programs_columns_are_left_out_and_named(tmp_path: Path) -> None:
+    # A practice's log often keeps its own columns beside the ratings: they are not ours to
+    # read, so they are left out and named, while a misspelt column of ours stops the file.
+    data = (
+        b"Client,Therapist,Date,Relationship,Goals,Approach,Overall,Age\r\n"
+        b"Ana,Dr Who,2026-01-14,9,8,9,9,41\r\n"
+    )
+    dry = imported(tmp_path, data, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "columns left out (not srs-tui's): 'Therapist', 'Age'" in dry.stdout
+    assert not (tmp_path / "srs.db").exists()
+    done = imported(tmp_path, data)
+    assert done.returncode == 0, done.stderr
+    assert "columns left out (not srs-tui's): 'Therapist', 'Age'" in done.stdout
+    assert stored(tmp_path / "srs.db") == [("Ana", "SRS", "2026-01-14 12:00", (90, 80, 90, 90))]

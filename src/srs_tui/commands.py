@@ -171,6 +171,8 @@ def _checked_plan(
             say(line)
         below = " (below; the lines above count the rows without one)" if plan.errors else ""
         say(f"problems: {len(plan.errors)}{below}")
+    elif plan.tally.ignored and not quiet:
+        say(f"columns left out (not srs-tui's): {', '.join(map(repr, plan.tally.ignored))}")
     if plan.errors:
         for error in plan.errors:
             _fail(error)

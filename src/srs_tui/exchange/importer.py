@@ -38,7 +38,7 @@ from srs_tui.exchange.export import (
     total_column,
     unescape_cell,
 )
-from srs_tui.exchange.spreadsheet import DateReader, read_header, sniff_delimiter
+from srs_tui.exchange.spreadsheet import IGNORED, DateReader, read_header, sniff_delimiter
 from srs_tui.measures import (
     AGE_BANDS,
     CLIENT,
@@ -130,6 +130,7 @@ class Tally:
     measures: dict[str, int] = field(default_factory=dict)
     first: datetime | None = None
     last: datetime | None = None
+    ignored: tuple[str, ...] = ()  # the headers of columns left out
 
     def moment(self, when: datetime) -> None:
         """Note the moment of a rating the plan adds."""
@@ -150,6 +151,9 @@ class Tally:
             span = f", from {self.first:%Y-%m-%d} to {self.last:%Y-%m-%d}"
         lines.append(f"ratings: {given or 'none'}{span}")
         lines.append(f"already stored, skipped: {len(plan.duplicates) + plan.repeated}")
+        if self.ignored:
+            shown = ", ".join(repr(header) for header in self.ignored)
+            lines.append(f"columns left out (not srs-tui's): {shown}")
         return lines
 
 
@@ -536,7 +540,9 @@ def _planned(row: _Row, scores: Scores, client_id: str, band: str, stamp: str) -
     )  # fmt: skip
 
 
-def _reader(lines: Iterable[str] | str) -> tuple[csv.DictReader[str], list[_Columns] | list[str]]:
+def _reader(
+    lines: Iterable[str] | str,
+) -> tuple[csv.DictReader[str], list[_Columns] | list[str], tuple[str, ...]]:
     """The CSV's rows under srs-tui's own column names, with where each measure is kept, or
     what is wrong with its header line: the delimiter found in the header line (`,` `;` or
     tabs), each header matched to a column whatever its case, spacing or spelling out."""
@@ -547,12 +553,17 @@ def _reader(lines: Iterable[str] | str) -> tuple[csv.DictReader[str], list[_Colu
     header = read_header(cells)
     # A column without a header is named by its place (after a space, as no column of ours
     # is), so a value under it is found and refused rather than dropped unseen.
-    names = [column or f"{_UNNAMED}{place}" for place, column in enumerate(header.columns, 1)]
+    # A column left out (another program's, such as "Therapist") is named by its place too,
+    # after IGNORED, and its cells are never read.
+    names = [
+        f"{_UNNAMED}{place}" if not column else f"{IGNORED}{place}" if column == IGNORED else column
+        for place, column in enumerate(header.columns, 1)
+    ]
     reader = csv.DictReader(rows, fieldnames=names, delimiter=delimiter)
     if header.problems:
-        return reader, list(header.problems)
-    layout = _layout([column for column in header.columns if column])
-    return reader, [layout] if isinstance(layout, str) else layout
+        return reader, list(header.problems), header.ignored
+    layout = _layout([column for column in header.columns if column and column != IGNORED])
+    return reader, [layout] if isinstance(layout, str) else layout, header.ignored
 
 
 def plan_csv(
@@ -565,7 +576,7 @@ def plan_csv(
     A measure already stored is known by a query per measure in a row; one repeated in the
     file by an 8-byte fingerprint, compared once all are read, so memory stays nearly flat."""
     plan = ImportPlan(now=now, source=lines if isinstance(lines, str) else None, dates=dates)
-    reader, layout = _reader(lines)
+    reader, layout, plan.tally.ignored = _reader(lines)
     if not all(isinstance(columns, _Columns) for columns in layout):
         plan.errors += [str(problem) for problem in layout]
         return plan
@@ -600,7 +611,7 @@ def _apply_csv(store: Store, plan: ImportPlan, source: Path | str, now: datetime
     clients = _Clients(store, again, now)
     added = 0
     with _open_text(source) as handle, store.write() as conn:
-        reader, found = _reader(handle)
+        reader, found, _ = _reader(handle)
         layout = [columns for columns in found if isinstance(columns, _Columns)]
         if len(layout) < len(found):
             again.errors.append("changed")

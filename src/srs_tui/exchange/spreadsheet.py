@@ -84,6 +84,9 @@ def _item_names(measure: Measure) -> dict[str, str]:
     return names
 
 
+IGNORED = "-"  # the column of a header left out; no column of ours is named so
+
+
 @dataclass(frozen=True)
 class Header:
     """A CSV's header line read: the canonical column of each cell ('' for an empty
@@ -91,6 +94,9 @@ class Header:
 
     columns: tuple[str, ...]
     problems: tuple[str, ...]
+    # Headers that name nothing srs-tui keeps and resemble none of its columns (a
+    # "Therapist" or "Age" column): left out, and named in the import's summary.
+    ignored: tuple[str, ...] = ()
 
 
 def _measure_named(words: str) -> tuple[Measure | None, str]:
@@ -111,18 +117,16 @@ def _known_names() -> list[str]:
     return names
 
 
-def _unknown(header: str) -> str:
-    shown = _shown(header)
+def _misspelt(header: str) -> str | None:
+    """The refusal of a header that looks like one of ours misspelt, or None: a column of
+    something else. A misspelt item left out would drop a client's ratings unseen."""
     close = difflib.get_close_matches(header, _known_names(), n=1, cutoff=0.75)
     if not close:
         by_words = {_words(name): name for name in _known_names()}
         close = [by_words[w] for w in difflib.get_close_matches(_words(header), by_words, n=1)]
     if close:
-        return f"line 1: {shown} is not a column srs-tui knows; did you mean {close[0]!r}?"
-    return (
-        f"line 1: {shown} is not a column srs-tui knows; rename it (client, date, the items "
-        "such as 'SRS Relationship' or 'ORS Individually', note, ...) or delete it"
-    )
+        return f"line 1: {_shown(header)} is not a column srs-tui knows; did you mean {close[0]!r}?"
+    return None
 
 
 def _shown(text: str) -> str:
@@ -149,7 +153,8 @@ def read_header(cells: Sequence[str]) -> Header:
                     "the header line",
                 ))  # fmt: skip
     problems: list[str] = []
-    entries = [_entry(cell, problems) for cell in cells]
+    ignored: list[str] = []
+    entries = [_entry(cell, problems, ignored) for cell in cells]
     given = [(e.measure.name, e.key, e.explicit) for e in entries
              if isinstance(e, _Named) and e.measure is not None]  # fmt: skip
     named = {(name, key) for name, key, explicit in given if explicit}
@@ -178,13 +183,13 @@ def read_header(cells: Sequence[str]) -> Header:
             columns.append(entry.key)
     seen: dict[str, str] = {}
     for cell, column in zip(cells, columns, strict=True):
-        if column and column in seen:
+        if column and column != IGNORED and column in seen:
             problems.append(
                 f"line 1: {_shown(seen[column])} and {_shown(cell)} are the same column "
                 f"({column}); keep one"
             )
         seen.setdefault(column, cell)
-    return Header(tuple(columns), tuple(problems))
+    return Header(tuple(columns), tuple(problems), tuple(ignored))
 
 
 @dataclass(frozen=True)
@@ -196,8 +201,11 @@ class _Named:
     explicit: bool  # the header names the measure
 
 
-def _entry(cell: str, problems: list[str]) -> str | _Named:  # noqa: PLR0911 - one a kind
-    """One header: a plain column, a measure's column, or '' (empty, or unknown: a problem)."""
+def _entry(  # noqa: PLR0911 - one a kind
+    cell: str, problems: list[str], ignored: list[str]
+) -> str | _Named:
+    """One header: a plain column, a measure's column, or '' (empty; misspelt: a problem;
+    another program's column: ignored)."""
     if not cell:
         return ""
     words = _words(cell)
@@ -218,7 +226,11 @@ def _entry(cell: str, problems: list[str]) -> str | _Named:  # noqa: PLR0911 - o
         if owners:
             key = _item_names(owners[0])[words]
             return _Named(owners[0] if len(owners) == 1 else None, key, explicit=False)
-    problems.append(_unknown(cell))
+    misspelt = _misspelt(cell)
+    if misspelt is None:
+        ignored.append(cell)
+        return IGNORED
+    problems.append(misspelt)
     return ""
 
 

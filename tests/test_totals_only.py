@@ -247,3 +247,50 @@ def test_a_total_alone_is_checked_like_a_rating() -> None:
         Scores(SRS.name, (90, 90, 90, 90), 360)
     assert Scores.total_only(SRS, 315).columns == (None, None, None, None, 315)
     assert Scores.srs(1, 2, 3, 4).columns == (1, 2, 3, 4, None)
+
+
+def test_the_vault_goes_on_and_off_with_totals_alone_unchanged(tmp_path: Path) -> None:
+    from srs_tui.store.vault_switch import same_records, turn_off, turn_on
+
+    db = tmp_path / "srs-tui.db"
+    with Store.open(db) as store:
+        apply(store, plan_csv(store, PAPER_LOG, NOW))
+        store.record(quinn(store), Scores.srs(90, 90, 90, 95), administered_at=NOW,
+                     mode="oral", setting="telehealth", now=NOW)  # fmt: skip
+    plain = tmp_path.parent / f"{tmp_path.name}-plain.db"
+    before, copy = sqlite3.connect(db), sqlite3.connect(plain)
+    before.backup(copy)
+    before.close()
+    copy.close()
+    turn_on(db, "correct horse battery")
+    turn_off(db)
+    old, now = sqlite3.connect(plain), sqlite3.connect(db)
+    try:
+        assert same_records(old, now)
+        assert now.execute("SELECT count(total) FROM administrations").fetchone() == (6,)
+    finally:
+        old.close()
+        now.close()
+        plain.unlink()
+
+
+def test_a_schema_5_backup_restores_into_schema_6(tmp_path: Path) -> None:
+    import shutil
+
+    from srs_tui.exchange.restore import restore
+
+    backup = tmp_path / "old-backup.db"
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "schema5-varied.db", backup)
+    backup.chmod(0o600)
+    db = tmp_path / "srs.db"
+    with Store.open(db) as store:
+        apply(store, plan_csv(store, PAPER_LOG, NOW))
+    restore(backup, db, NOW)
+    with Store.open(db) as store:
+        aliases = [summary.client.alias for summary in store.clients(include_archived=True)]
+        assert store.find_client("Quinn (paper)") is None
+        given = [a for s in store.clients(include_archived=True)
+                 for a in store.all_administrations(s.client.id)]  # fmt: skip
+    assert aliases == ["[b]Teo[/b] (fixture)", "Lua (fixture)", "Ren (fixture)"]
+    assert len(given) == 13
+    assert all(a.scores.has_items for a in given)

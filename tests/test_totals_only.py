@@ -81,6 +81,9 @@ async def test_the_history_shows_the_totals_and_says_the_items_were_not_recorded
     app = build_app(db)
     async with app.run_test(size=(100, 36)) as pilot:
         await pilot.pause()
+        # The caseload shows the latest totals, judged as any total is.
+        (row,) = [line for line in screen_text(app).splitlines() if "Quinn (paper)" in line]
+        assert "▼22.5  ▼31.5" in row
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
@@ -294,3 +297,21 @@ def test_a_schema_5_backup_restores_into_schema_6(tmp_path: Path) -> None:
     assert aliases == ["[b]Teo[/b] (fixture)", "Lua (fixture)", "Ren (fixture)"]
     assert len(given) == 13
     assert all(a.scores.has_items for a in given)
+
+
+def test_check_names_a_row_with_a_total_beside_items(tmp_path: Path) -> None:
+    db = tmp_path / "srs.db"
+    imported(db, tmp_path)
+    conn = sqlite3.connect(db)
+    try:
+        # Another program, its CHECK constraints turned off, wrote both.
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("UPDATE administrations SET item1 = 50 WHERE rowid = 1")
+        conn.commit()
+    finally:
+        conn.close()
+    check = run_cli("--db", str(db), "check", home=tmp_path)
+    assert check.returncode != 0
+    assert "administrations, row 1: not four items, nor a total without items" in (
+        check.stdout + check.stderr
+    )

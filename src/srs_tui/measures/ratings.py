@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any
 
 from srs_tui.measures.registry import SRS, Measure, measure_named
 
@@ -117,12 +117,13 @@ class Scores:
         return scores
 
     @classmethod
-    def stored(cls, measure: str, columns: Sequence[int | None]) -> Scores:
-        """Scores from the store's columns (item1..item4, total), trusted like `trusted`."""
+    def stored(cls, measure: str, columns: Sequence[Any]) -> Scores:
+        """Scores from the store's columns (item1..item4, total), trusted like `trusted`:
+        a total with the items NULL is a total alone; no total, the items."""
         total = columns[-1]
         if total is not None:
             return cls.trusted(measure, (), total)
-        return cls.trusted(measure, tuple(cast(int, value) for value in columns[:-1]))
+        return cls.trusted(measure, tuple(columns[:-1]))  # a row's slice: a tuple already
 
     @classmethod
     def of(cls, measure: Measure, values: Mapping[str, int]) -> Scores:

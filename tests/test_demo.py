@@ -47,8 +47,7 @@ def test_each_session_holds_the_ors_at_its_start_and_the_srs_at_its_end(demo_db:
             client = store.find_client(demo.alias)
             assert client is not None
             assert client.age_band == demo.age_band
-            episode = store.episodes(client.id)[-1].id  # the current one
-            given = [a for a in store.all_administrations(client.id) if a.episode_id == episode]
+            given = store.all_administrations(client.id)
             assert len(given) == len(demo.totals) + len(demo.outcome)
             sessions = sorted({a.session for a in given})
             assert sessions == list(range(1, len(demo.totals) + 1))
@@ -61,19 +60,3 @@ def test_each_session_holds_the_ors_at_its_start_and_the_srs_at_its_end(demo_db:
             if demo.totals:
                 assert visit is not None
                 assert visit.measures == ({"ORS", "SRS"} if demo.outcome else {"SRS"})
-
-
-def test_an_earlier_episode_from_a_paper_log_holds_totals_alone(demo_db: Path) -> None:
-    (demo,) = [d for d in DEMO_CLIENTS if d.paper]
-    with Store.open(demo_db) as store:
-        client = store.find_client(demo.alias)
-        assert client is not None
-        earlier, _current = store.episodes(client.id)
-        assert earlier.ending == "planned"
-        given = [a for a in store.all_administrations(client.id) if a.episode_id == earlier.id]
-    assert [(a.measure, a.scores.total) for a in given[:2]] == [
-        ("ORS", round(demo.paper[0][0] * 10)), ("SRS", round(demo.paper[0][1] * 10)),
-    ]  # fmt: skip
-    assert len(given) == 2 * len(demo.paper)
-    assert not any(a.scores.has_items for a in given)
-    assert {a.mode for a in given} == {"paper"}

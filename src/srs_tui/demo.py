@@ -24,9 +24,6 @@ class DemoClient:
     outcome: tuple[float, ...] = ()  # the ORS, session by session; empty: no ORS given
     age_band: str = "adult"
     language: str = "en"  # of what the client sees (their share mode's words)
-    # An earlier episode, ended as planned, from a paper log that kept only the totals:
-    # (ORS, SRS) a session, stored as totals alone.
-    paper: tuple[tuple[float, float], ...] = ()
 
     def __post_init__(self) -> None:
         assert not self.outcome or len(self.outcome) == len(self.totals), self.alias
@@ -61,13 +58,7 @@ DEMO_CLIENTS = (
     # Only the SRS: a client seen before the ORS was given.
     DemoClient("Gray (demo)", (37.2, 37.0, 37.6, 37.3), weak_item="approach"),
     # A drop in the alliance above its cutoff; a high ORS intake (above the usual range).
-    # Seen two years before: that episode's paper log kept only the totals.
-    DemoClient(
-        "Harper (demo)",
-        (38.8, 39.2, 37.9),
-        outcome=(34.6, 35.1, 34.2),
-        paper=((19.5, 34.0), (22.0, 36.5), (26.5, 37.5), (29.0, 38.0)),
-    ),
+    DemoClient("Harper (demo)", (38.8, 39.2, 37.9), outcome=(34.6, 35.1, 34.2)),
     DemoClient("Finley (demo)", ()),  # new: no session yet
     # Adolescent (13-17, ORS cutoff 28): no reliable change by the sixth session.
     DemoClient(
@@ -111,48 +102,6 @@ def _items(
         values[key] += change
         remainder -= change
     return values
-
-
-def _paper_episode(
-    demo: DemoClient,
-    client_id: str,
-    before: datetime,
-    sessions: list[dict[str, object]],
-    administrations: list[dict[str, object]],
-) -> dict[str, object]:
-    """An episode ended two years before `before`, one session a week, each measure's total
-    alone (items NULL); its ids from a stream of their own, so the rest of the demo keeps its
-    own."""
-    ids = random.Random(2006)
-
-    def new_id() -> str:
-        return str(uuid.UUID(int=ids.getrandbits(128), version=4))
-
-    start = before - timedelta(days=730)
-    episode_id = new_id()
-    for index, (outcome, alliance) in enumerate(demo.paper):
-        when = timestamp(start + timedelta(days=7 * index))
-        session_id = new_id()
-        sessions.append(
-            {
-                "id": session_id, "episode_id": episode_id, "client_id": client_id,
-                "held_at": when, "mode": "paper", "setting": "in-person", "note": "",
-                "created_at": when, "updated_at": when,
-            }
-        )  # fmt: skip
-        for measure, total in ((ORS, outcome), (SRS, alliance)):
-            administrations.append(
-                {
-                    "id": new_id(), "session_id": session_id, "measure": measure.name,
-                    "form": measure.form_for(demo.age_band).name, "total": round(total * 10),
-                    "created_at": when, "updated_at": when,
-                }
-            )  # fmt: skip
-    ended = timestamp(start + timedelta(days=7 * len(demo.paper)))
-    return {
-        "id": episode_id, "client_id": client_id, "opened_at": timestamp(start),
-        "closed_at": ended, "ending": "planned", "created_at": timestamp(start),
-    }  # fmt: skip
 
 
 def seed(store: Store, now: datetime) -> None:
@@ -245,8 +194,6 @@ def seed(store: Store, now: datetime) -> None:
             administrations.append(
                 administration(session_id, SRS, form=form, items=items, when=end, admin_id=admin_id)
             )
-        if demo.paper:
-            episodes.append(_paper_episode(demo, client_id, first, sessions, administrations))
     db = store.utils
     with store.write():
         for table, rows in (

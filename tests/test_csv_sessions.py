@@ -166,14 +166,13 @@ def test_a_measure_given_in_part_is_refused_by_row_and_column(store: Store) -> N
         f"client,date,{','.join(COLUMNS[7:17])}\n"
         "Ana,2026-11-03,5,5,5,5,20,9,9,9,9,36\n"
         "Ana,2026-11-10,6,6,,,,9,9,9,9,\n"
-        "Ana,2026-11-17,,,,,,,,,,30\n"
+        "Ana,2026-11-17,,,,,,,,,,30\n"  # a total alone: an old paper log, accepted
         "Ana,2026-11-24,,,,,,,,,,\n"
     )
     plan = plan_csv(store, text, NOW)
     assert plan.errors == [
         "line 3, ors_socially, ors_overall: the ORS is only partly given (2 of 4 items); "
         "give every item or none",
-        "line 4, srs_total: a total without its items",
         "line 5: no ratings; fill in the items of the ORS or SRS",
     ]
     with pytest.raises(Exception, match="nothing was imported"):

@@ -58,8 +58,9 @@ EXCEL_COLUMNS = tuple(
 BOM = "\ufeff"
 BUNDLE_FORMAT = "srs-tui"
 # 2: each administration names its form and rater; 3: each client's age band, and the
-# episodes of care (a session goes to its episode by its time, as in the store).
-BUNDLE_VERSION = 3
+# episodes of care (a session goes to its episode by its time, as in the store); 4: an
+# administration that kept only its total has `total_tenths` instead of `ratings_tenths`.
+BUNDLE_VERSION = 4
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -139,8 +140,9 @@ def _rows(
                     cells += [""] * (len(measure.keys) + 1)
                     continue
                 administration, alerts = given[name]
-                values = administration.scores.as_dict()
-                cells += [format_tenths(values[key]) for key in measure.keys]
+                # A total kept without its items: the item cells stay empty, never made up.
+                values = administration.scores.values
+                cells += [format_tenths(value) for value in values] or [""] * len(measure.keys)
                 cells.append(format_tenths(administration.scores.total))
                 rule_ids += (alert.rule_id for alert in alerts)
             # A spreadsheet set to `;` as its list separator splits a cell at `;`: the rule
@@ -204,6 +206,12 @@ def _episode_record(episode: Episode) -> dict[str, Any]:
 
 
 def _administration_record(client: Client, administration: Administration) -> dict[str, Any]:
+    scores = administration.scores
+    # Integer tenths, as stored: no decimal ever rounds on the way out.
+    values: dict[str, Any] = (
+        {"ratings_tenths": scores.as_dict()} if scores.has_items
+        else {"total_tenths": scores.total}
+    )  # fmt: skip
     return {
         "id": administration.id,
         "client_id": client.id,
@@ -213,8 +221,7 @@ def _administration_record(client: Client, administration: Administration) -> di
         "rater": administration.rater,
         "session": administration.session,
         "administered_at": timestamp(administration.administered_at),
-        # Integer tenths, as stored: no decimal ever rounds on the way out.
-        "ratings_tenths": administration.scores.as_dict(),
+        **values,
         "mode": administration.mode,
         "setting": administration.setting,
         "note": administration.note,

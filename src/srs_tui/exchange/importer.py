@@ -77,12 +77,16 @@ MAX_FILE_BYTES = 2 * 1024**3
 BUNDLE_KEYS = ("format", "version", "exported_at", "clients", "administrations")
 # Version 3 carries the episodes of care; before it, a new client's sessions went into one
 # episode opened when the client was created, as they still do for a bundle without them.
-BUNDLE_KEYS_BY_VERSION = {1: BUNDLE_KEYS, 2: BUNDLE_KEYS, 3: (*BUNDLE_KEYS, "episodes")}
+BUNDLE_KEYS_BY_VERSION = {
+    1: BUNDLE_KEYS, 2: BUNDLE_KEYS, 3: (*BUNDLE_KEYS, "episodes"), 4: (*BUNDLE_KEYS, "episodes")
+}  # fmt: skip
 EPISODE_KEYS = ("id", "client_id", "opened_at", "closed_at", "ending")
 CLIENT_KEYS = ("id", "alias", "created_at", "archived_at", "language", "display_name")
 # Version 3 gives each client's age band; an older bundle's clients are adults, as every
 # client was before age bands.
-CLIENT_KEYS_BY_VERSION = {1: CLIENT_KEYS, 2: CLIENT_KEYS, 3: (*CLIENT_KEYS, "age_band")}
+CLIENT_KEYS_BY_VERSION = {
+    1: CLIENT_KEYS, 2: CLIENT_KEYS, 3: (*CLIENT_KEYS, "age_band"), 4: (*CLIENT_KEYS, "age_band")
+}  # fmt: skip
 ADMINISTRATION_KEYS = (
     "id", "client_id", "measure", "session", "administered_at", "ratings_tenths", "mode",
     "setting", "note", "created_at", "updated_at",
@@ -94,7 +98,13 @@ ADMINISTRATION_KEYS_BY_VERSION = {
     1: ADMINISTRATION_KEYS,
     2: (*ADMINISTRATION_KEYS, "session_id", "form", "rater"),
     3: (*ADMINISTRATION_KEYS, "session_id", "form", "rater"),
+    4: (*ADMINISTRATION_KEYS, "session_id", "form", "rater"),
 }
+# Version 4: an administration that kept only its total (an old paper log) has `total_tenths`
+# in place of `ratings_tenths`.
+TOTAL_ONLY_KEYS = tuple(
+    "total_tenths" if key == "ratings_tenths" else key for key in ADMINISTRATION_KEYS_BY_VERSION[4]
+)
 # Far beyond any real count. A session's number in a file is only checked, never kept: the
 # number is the session's place in time.
 SESSION_MAX = 1_000_000
@@ -337,14 +347,20 @@ def _layout(fields: Sequence[str] | None) -> list[_Columns] | str:
         if column in present
     }
     if not named:
-        if not missing and "measure" not in present:
-            missing = [key for key in SRS.keys if key not in present]
+        lacking = [key for key in SRS.keys if key not in present]
+        # A file of totals alone (an old paper log) has no item columns at all.
+        totals_only = "total" in present and len(lacking) == len(SRS.keys)
+        if not missing and "measure" not in present and not totals_only:
+            missing = lacking
         return f"line 1: missing columns: {', '.join(missing)}" if missing else [_BARE]
     layout = []
     for measure, items in prefixed:
         found = [column for column in (*items, total_column(measure)) if column in present]
         if found:
-            missing += [column for column in items if column not in present]
+            # Every item column, or none: a measure with only its total column is a log of
+            # totals alone.
+            if any(column in present for column in items):
+                missing += [column for column in items if column not in present]
             layout.append(_Columns(measure, items, total_column(measure)))
     if missing:
         return f"line 1: missing columns: {', '.join(missing)}"
@@ -361,7 +377,8 @@ def _measure_in(
     columns: _Columns, cell: Callable[[str], str], line: int
 ) -> tuple[Measure, tuple[str, ...]] | list[str]:
     """The measure a row gives in these columns, with its item columns; [] when it gives
-    none there, or the problems of one given in part."""
+    none there, or the problems of one given in part. A total with no items is given: an
+    old paper log kept only the total."""
     if columns.measure is None:  # today's files: one measure a row, named by its `measure` cell
         name = cell("measure").strip() or SRS.name
         if name not in MEASURES:
@@ -370,9 +387,7 @@ def _measure_in(
     measure, items = columns.measure, columns.items
     filled = [column for column in items if cell(column).strip()]
     if not filled:
-        if cell(columns.total).strip():
-            return [f"line {line}, {columns.total}: a total without its items"]
-        return []
+        return (measure, items) if cell(columns.total).strip() else []
     if len(filled) < len(items):
         empty = [column for column in items if column not in filled]
         return [
@@ -380,6 +395,17 @@ def _measure_in(
             f"({len(filled)} of {len(items)} items); give every item or none"
         ]
     return measure, items
+
+
+def _total_alone(
+    measure: Measure, column: str, given: str, line: int
+) -> tuple[Scores | None, list[str]]:
+    """A total given without items (an old paper log), stored as such: never spread into
+    made-up items."""
+    try:
+        return Scores.total_only(measure, _rating(given, measure.total_max)), []
+    except RatingError as error:
+        return None, [f"line {line}, {column}: {error}"]
 
 
 def _scores(
@@ -390,6 +416,9 @@ def _scores(
     if isinstance(found, list):
         return None, found
     measure, items = found
+    given = cell(columns.total)
+    if given.strip() and not any(cell(column).strip() for column in items):
+        return _total_alone(measure, columns.total, given, line)
     problems = []
     values: dict[str, int] = {}
     for key, column in zip(measure.keys, items, strict=True):
@@ -397,7 +426,6 @@ def _scores(
             values[key] = _rating(cell(column), measure.item_max)
         except RatingError as error:
             problems.append(f"line {line}, {column}: {error}")
-    given = cell(columns.total)
     if problems or not given.strip():
         return (None, problems) if problems else (Scores.of(measure, values), [])
     try:
@@ -746,6 +774,10 @@ def _ratings(value: object, measure: Measure) -> Scores:
     return Scores.of(measure, value)
 
 
+def _total_tenths(value: object, measure: Measure) -> Scores:
+    return Scores.total_only(measure, _integer(value, 0, measure.total_max))
+
+
 def _record(value: object, keys: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _Refused(f"{_shown(value)} is not an object")
@@ -920,8 +952,14 @@ class _Bundle:
         return True
 
     def administration(self, where: str, value: object) -> None:
+        keys = ADMINISTRATION_KEYS_BY_VERSION[self.version]
+        if (
+            self.version >= 4 and isinstance(value, dict)
+            and "total_tenths" in value and "ratings_tenths" not in value
+        ):  # fmt: skip
+            keys = TOTAL_ONLY_KEYS
         try:
-            raw = _record(value, ADMINISTRATION_KEYS_BY_VERSION[self.version])
+            raw = _record(value, keys)
         except _Refused as error:
             self.error(f"{where}: {error}")
             return
@@ -944,8 +982,10 @@ class _Bundle:
         rater = self.field(where, raw, "rater", lambda v: _choice(v, RATERS))
         self.field(where, raw, "session", lambda v: _integer(v, 1, SESSION_MAX))
         administered_at = self.field(where, raw, "administered_at", lambda v: _when(v, self.now))
-        scores: Scores | None = self.field(
-            where, raw, "ratings_tenths", lambda v: _ratings(v, measure)
+        scores: Scores | None = (
+            self.field(where, raw, "ratings_tenths", lambda v: _ratings(v, measure))
+            if "ratings_tenths" in raw
+            else self.field(where, raw, "total_tenths", lambda v: _total_tenths(v, measure))
         )
         mode = self.field(where, raw, "mode", lambda v: _choice(v, MODES))
         setting = self.field(where, raw, "setting", lambda v: _choice(v, SETTINGS))

@@ -195,7 +195,10 @@ def _rising(totals: Sequence[int], t: Profile) -> Alert | None:
 
 
 def _low_item(scores: Scores, t: Profile) -> Alert | None:
-    lowest_key, value = scores.lowest()
+    lowest = scores.lowest()
+    if lowest is None:  # a total alone: no item to judge
+        return None
+    lowest_key, value = lowest
     soft = t.values["soft_item"]
     if value >= soft:
         return None

@@ -23,7 +23,13 @@ from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
 from srs_tui.screens.history_charts import HistoryCharts, profile_of
-from srs_tui.screens.session_table import SessionRow, TableRow, row_widths, session_rows
+from srs_tui.screens.session_table import (
+    SessionRow,
+    TableRow,
+    row_widths,
+    session_rows,
+    total_only_mark,
+)
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import Episode
@@ -358,7 +364,7 @@ class HistoryScreen(ClientScreen):
         # As the charts and the rules see a series: by the form of its latest session.
         low = {name: profile.below_cutoff for name, profile in self.profiles().items()}
         rows = [
-            TableRow(row, low, (row.mode, " ".join(alert.rule_id for alert in row.alerts)))
+            TableRow(row, low, (_mode_cell(row), " ".join(a.rule_id for a in row.alerts)))
             for row in reversed(self.history)
         ]
         table = self.query_one("#sessions", RowTable)
@@ -548,3 +554,9 @@ class HistoryScreen(ClientScreen):
         from srs_tui.screens.navigation import go_back
 
         go_back(self, self.ctx)
+
+
+def _mode_cell(row: SessionRow) -> str:
+    """The session's mode, with a mark when a measure of it kept only its total."""
+    mark = total_only_mark(row)
+    return f"{row.mode} · {mark}" if mark else row.mode

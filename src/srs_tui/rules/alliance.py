@@ -37,7 +37,7 @@ _CUTOFF = ("cutoff", "cutoff_inclusive")
 # Where the numbers and patterns come from, named so that a clinician can look them up.
 OPENFIT_TABLE = "OpenFIT's published dashboard alert table"
 GROUP_SRS = (
-    "the group SRS findings: Quirk, Miller, Duncan and Owen (2013), Group Session Rating "
+    "The group SRS findings: Quirk, Miller, Duncan and Owen (2013), Group Session Rating "
     "Scale: preliminary psychometrics in substance abuse group interventions, Counselling and "
     "Psychotherapy Research 13(3)"
 )
@@ -51,7 +51,7 @@ PERSISTENT_LOW = Rule(
     title="Low and staying low",
     badge="low-run",
     severity=0,
-    source=f"The pattern of {GROUP_SRS}: low and staying low goes with dropout and poor "
+    source=f"{GROUP_SRS}. The pattern: low and staying low goes with dropout and poor "
     "outcome; several low sessions in a row mean it is time to change course.",
     threshold=lambda t: (
         f"{t.setting('persistent_run')} or more sessions in a row {t.below_words} "
@@ -85,7 +85,7 @@ FALLING = Rule(
     title="Falling",
     badge="falling",
     severity=3,
-    source=f"The pattern of {GROUP_SRS}: high and then falling goes with dropout and poor outcome.",
+    source=f"{GROUP_SRS}. The pattern: high and then falling goes with dropout and poor outcome.",
     # What _falling checks: the last falling_run totals, each lower than the one before.
     threshold=lambda t: (
         f"the last {t.setting('falling_run')} totals each lower than the one before "
@@ -124,7 +124,7 @@ RISING = Rule(
     title="Rising",
     badge="rising",
     severity=9,
-    source=f"The pattern of {GROUP_SRS}: low and then rising goes with good outcome.",
+    source=f"{GROUP_SRS}. The pattern: low and then rising goes with good outcome.",
     threshold=lambda t: f"back at or above {format_tenths(t.line)} after a session below it",
     settings=_CUTOFF,
     positive=True,

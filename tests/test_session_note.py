@@ -154,3 +154,21 @@ async def test_a_stored_note_with_control_characters_is_shown_never_obeyed(
         await open_history(pilot)
         assert "\x1b" not in note_line(app)
         assert "Note, session 2: clear \\x1b[2J here" in screen_text(app)
+
+
+async def test_a_long_note_shows_its_start_and_leaves_the_alerts_in_sight(db_path: Path) -> None:
+    seed(db_path)
+    long_note = "\n".join(f"line {number} of what we talked about" for number in range(1, 40))
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE sessions SET note = ? WHERE note = ''", (long_note,))
+    conn.close()
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_history(pilot)
+        shown = note_line(app)
+        assert "line 3 of what we talked about … (n to read it all)" in shown
+        assert "line 4" not in shown
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.query_one("#note-text", TextArea).text == long_note

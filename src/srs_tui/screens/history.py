@@ -35,6 +35,16 @@ from srs_tui.widgets.trend_chart import TrendChart
 ALERT_SESSIONS_LISTED = 6  # older ones stay in the table's Alerts column; wrapping costs
 
 
+NOTE_SHOWN = 240  # characters of a note shown above the alerts; n opens all of it
+
+
+def _note_start(note: str) -> str:
+    """The start of a note, short enough to leave the alerts in sight: its first three lines,
+    at most NOTE_SHOWN characters, and a word that there is more."""
+    start = "\n".join(note.split("\n")[:3])[:NOTE_SHOWN]
+    return note if start == note else f"{start.rstrip()} … (n to read it all)"
+
+
 def _tier(alert: Alert) -> int:
     return 2 if alert.rule.positive else 1 if alert.rule.note else 0
 
@@ -400,7 +410,7 @@ class HistoryScreen(ClientScreen):
             note = row.administrations[0].note  # the session's, on each of its measures
             written = bool(note)
             line.append(f"Note, session {row.session}: ", style="bold")
-            line.append(note if note else "none (n to write one)")
+            line.append(_note_start(note) if note else "none (n to write one)")
         field = self.query_one("#session-note", Static)
         field.set_class(written, "-written")
         field.display = bool(found)

@@ -396,3 +396,13 @@ def test_every_source_names_where_a_clinician_can_check_it() -> None:
     for pattern in ("persistent_low", "falling", "rising"):
         assert "Quirk, Miller, Duncan and Owen (2013)" in by_id[pattern]
         assert "Counselling and Psychotherapy Research 13(3)" in by_id[pattern]
+
+
+def test_rising_says_what_it_checks_with_either_comparison() -> None:
+    rising = next(rule for rule in DEFAULT.rules if rule.id == "rising")
+    assert rising.threshold(DEFAULT) == "back at or above 36.0 after a session below it"
+    inclusive = profile(cutoff_inclusive=True)
+    assert rising.threshold(inclusive) == "back above 36.0 after a session at or below it"
+    assert "rising" not in rule_ids([even(350), even(360)], inclusive)
+    (alert,) = inclusive.latest_alerts([even(350), Scores.srs(91, 90, 90, 90)])
+    assert alert.reason == "Total 36.1 is back above the cutoff after 35.0."

@@ -125,7 +125,9 @@ RISING = Rule(
     badge="rising",
     severity=9,
     source=f"{GROUP_SRS}. The pattern: low and then rising goes with good outcome.",
-    threshold=lambda t: f"back at or above {format_tenths(t.line)} after a session below it",
+    threshold=lambda t: (
+        f"back {_not_below(t)} {format_tenths(t.line)} after a session {t.below_words} it"
+    ),
     settings=_CUTOFF,
     positive=True,
 )
@@ -138,6 +140,11 @@ RULES: tuple[Rule, ...] = (
     LOW_ITEM,
     RISING,
 )
+
+
+def _not_below(t: Profile) -> str:
+    """How "not below the cutoff" reads with this comparison."""
+    return "above" if t.cutoff_inclusive else "at or above"
 
 
 def _points(values: Sequence[int]) -> str:
@@ -232,7 +239,7 @@ def _rising(totals: Sequence[int], t: Profile) -> Alert | None:
         totals[-1],
         t.line,
         lambda: (
-            f"Total {format_tenths(totals[-1])} is back at or above the cutoff after "
+            f"Total {format_tenths(totals[-1])} is back {_not_below(t)} the cutoff after "
             f"{format_tenths(totals[-2])}."
         ),
     )

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -449,3 +450,19 @@ async def test_a_young_childs_items_have_no_prompt_line(db_path: Path) -> None:
         text = screen_text(app)
         assert "SRS · Overall, 0 to 10" in text
         assert "prompt" not in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 45)])
+async def test_the_table_is_as_tall_as_its_rows_and_the_alerts_take_the_rest(
+    demo_db: Path, size: tuple[int, int]
+) -> None:
+    app = build_app(demo_db)
+    async with app.run_test(size=size) as pilot:
+        await open_history(pilot)  # Casey, the first row: five sessions
+        screen = app.screen
+        table = screen.query_one("#sessions", RowTable)
+        alerts = screen.query_one("#history-alerts")
+        assert table.region.height == 1 + 5  # the header and every session, no empty band
+        assert alerts.region.y == table.region.bottom
+        assert alerts.region.bottom == size[1] - 1  # down to the key bar
+        assert screen.max_scroll_y == 0  # the screen itself never scrolls

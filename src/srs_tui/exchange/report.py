@@ -385,7 +385,8 @@ def report_html(
     )
     for administration, fired in newest_first:
         for alert in fired:
-            mark = "↑" if alert.rule.positive else "▲"
+            # The tier as on screen: needs attention, worth a look, a good sign.
+            mark = "↑" if alert.rule.positive else "•" if alert.rule.note else "▲"
             reasons.append(
                 f"<li>Session {administration.session} ({administration.measure}): {mark} "
                 f"<b>{escape(alert.rule.title)}</b> ({alert.rule_id}): {escape(alert.reason)}"

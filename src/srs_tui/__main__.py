@@ -118,7 +118,31 @@ def build_parser() -> argparse.ArgumentParser:
     back = commands.add_parser("restore", help="check a backup, then put it in place")
     back.add_argument("file", type=Path, metavar="FILE")
 
-    commands.add_parser("check", help="paths, schema, integrity, permissions, size")
+    inspect = commands.add_parser(
+        "check",
+        help="the settings and wording files; the database's paths, schema, integrity, "
+        "permissions, size",
+    )
+    settings = commands.add_parser(
+        "config",
+        help="where the settings file is; --example: every setting, commented",
+        description="Without options: the settings file srs-tui reads, and whether it exists. "
+        "With --example: a settings file with every setting, its default and its meaning, to "
+        "save as that file (srs-tui config --example > FILE) and edit.",
+    )
+    settings.add_argument(
+        "--example", action="store_true", help="print a commented settings file with the defaults"
+    )
+    for command in (inspect, settings):
+        # Also after the command's name (srs-tui check --config FILE); SUPPRESS keeps the
+        # one given before it when none is given here.
+        command.add_argument(
+            "--config",
+            type=Path,
+            metavar="PATH",
+            default=argparse.SUPPRESS,
+            help="the settings file",
+        )
 
     wipe = commands.add_parser("erase", help="erase every record of one client, on request")
     wipe.add_argument("alias", metavar="ALIAS")
@@ -146,6 +170,8 @@ def _data_command(args: argparse.Namespace) -> int:
         return _vault_command(args, db_path)
     from srs_tui.vault_commands import unlock_for_command
 
+    # The settings and wording files are checked first: they need no passphrase.
+    files = commands.check_files(args.config) if args.command == "check" else 0
     refused = unlock_for_command(db_path)
     if refused is not None:
         return refused
@@ -185,12 +211,37 @@ def _data_command(args: argparse.Namespace) -> int:
             db_path, args.file, dry_run=args.dry_run, now=now, create_parents=fresh
         ),
         "restore": lambda: commands.restore_backup(args.file, db_path, now, create_parents=fresh),
-        "check": lambda: commands.check(db_path),
+        "check": lambda: max(commands.check(db_path), files),
         "erase": lambda: commands.erase(
             db_path, args.alias, yes=args.yes, purge_copies=args.purge_copies, now=now
         ),
     }
     return run[args.command]()
+
+
+def _any_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.command == "config":
+        return _config_command(args.config, example=args.example)
+    if args.command == "passphrase":
+        from srs_tui.commands import set_lock_passphrase
+
+        return set_lock_passphrase(clear=args.clear)
+    if args.demo:
+        parser.error(f"{args.command} works on your data, not on --demo")
+    return _run_command(args)
+
+
+def _config_command(config_path: Path | None, *, example: bool) -> int:
+    from srs_tui.config import EXAMPLE, default_config_path
+    from srs_tui.terminal_text import terminal_safe
+
+    if example:
+        print(EXAMPLE, end="")
+        return 0
+    path = config_path if config_path is not None else default_config_path()
+    state = "" if os.path.lexists(path) else " (does not exist: the defaults are used)"
+    print(terminal_safe(f"settings file: {path}{state}"))
+    return 0
 
 
 def _vault_command(args: argparse.Namespace, db_path: Path) -> int:
@@ -364,15 +415,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if callable(reconfigure):
             reconfigure(errors="backslashreplace")
-    args = build_parser().parse_args(argv)
-    if args.command == "passphrase":
-        from srs_tui.commands import set_lock_passphrase
-
-        return set_lock_passphrase(clear=args.clear)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.config is not None and not os.path.lexists(args.config):
+        # Named on purpose, so not the defaults in its place: a typo would go unnoticed.
+        parser.error(f"--config {args.config}: no such settings file; nothing was done")
     if args.command is not None:
-        if args.demo:
-            build_parser().error(f"{args.command} works on your data, not on --demo")
-        return _run_command(args)
+        return _any_command(args, parser)
     if args.share and not args.client:
         build_parser().error("--share needs --client ALIAS: the client whose screen is shared")
     try:

@@ -8,6 +8,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -306,32 +307,48 @@ def _blank_terminal() -> None:
             continue
 
 
-def _open_vault(db_path: Path, theme: str, *, offer: bool) -> int | None:
-    """Before anything of the records is read: the vault's passphrase, or at the first start
-    (offer) the vault offered. None to go on to the app; else the exit code."""
+def _terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _first_start(
+    db_path: Path, theme: str, *, settings: Path | None, offer: bool
+) -> tuple[int | None, str | None]:
+    """The first start's question (the usual setting, written to settings) and the vault's
+    offer, each if due: (None to go on, else the exit code; the setting chosen, if asked). A
+    vault made here is left open in this process."""
+    from srs_tui.unlock import first_start
+
+    if settings is None and not offer:
+        return None, None
+    shown = first_start(db_path, theme, settings=settings, offer=offer)
+    if shown.crash is not None:
+        return _fail(f"stopped on an internal error ({type(shown.crash).__name__})."), None
+    if not shown.return_value:
+        return 0, None  # a choice not to start, at the first start: nothing made
+    return None, shown.setting
+
+
+def _open_vault(db_path: Path, theme: str) -> int | None:
+    """Before anything of the records is read: the vault's passphrase. None to go on to the
+    app; else the exit code."""
     from srs_tui.passphrase import ENVIRONMENT
     from srs_tui.store import vault
-    from srs_tui.unlock import FirstStartApp, UnlockApp, ask_passphrase, offer_vault
+    from srs_tui.unlock import ask_passphrase
 
-    shown: FirstStartApp | UnlockApp
-    terminal = sys.stdin.isatty() and sys.stdout.isatty()
-    if offer and terminal and not os.path.lexists(db_path) and not vault.is_vault(db_path):
-        shown = offer_vault(db_path, theme)
-        quit_code = 0  # a choice not to start, at the first start
-    elif not vault.is_vault(db_path) or vault.is_unlocked(db_path):
+    if not vault.is_vault(db_path) or vault.is_unlocked(db_path):
         return None
-    elif ENVIRONMENT in os.environ or not terminal:
+    if ENVIRONMENT in os.environ or not _terminal():
         from srs_tui.vault_commands import unlock_for_command
 
         # One try from the environment (a wrong one: one line, exit code 1); without a
         # terminal to ask on, a refusal in one line, as every command gives.
         return unlock_for_command(db_path)
-    else:  # the keychain, if remembered there, is tried once the prompt is drawn
-        shown = ask_passphrase(db_path, theme)
-        quit_code = 1  # nothing was read
+    # The keychain, if remembered there, is tried once the prompt is drawn.
+    shown = ask_passphrase(db_path, theme)
     if shown.crash is not None:
         return _fail(f"stopped on an internal error ({type(shown.crash).__name__}).")
-    return None if shown.return_value else quit_code
+    return None if shown.return_value else 1  # quit: nothing was read
 
 
 def _run(
@@ -345,9 +362,9 @@ def _run(
 ) -> int:
     """The app on db_path. first_start: the default database, which may not exist yet (the
     vault is offered then, unless the window may be shared)."""
-    from srs_tui.config import ConfigError, load_config
+    from srs_tui.config import ConfigError, default_config_path, load_config, setting_given
     from srs_tui.passphrase import default_passphrase_path
-    from srs_tui.store import StoreError
+    from srs_tui.store import StoreError, vault
     from srs_tui.store.records import clean_alias
     from srs_tui.themes import THEMES
     from srs_tui.wording import WordingError, load_wording
@@ -359,9 +376,22 @@ def _run(
             clean_alias(client)  # refused before the vault is asked for, or made
     except (StoreError, ConfigError, WordingError) as error:
         return _fail(str(error))
-    stopped = _open_vault(db_path, THEMES[config.theme], offer=first_start and not share)
+    theme = THEMES[config.theme]
+    # The first start (the default database, a terminal, a window not shared): the usual
+    # setting asked until the default settings file names one; the vault offered when there
+    # is no database yet.
+    asking = first_start and not share and _terminal()
+    settings = default_config_path() if asking and config_path is None else None
+    if settings is not None and setting_given(settings):
+        settings = None
+    offer = asking and not os.path.lexists(db_path) and not vault.is_vault(db_path)
+    stopped, setting = _first_start(db_path, theme, settings=settings, offer=offer)
+    if stopped is None:
+        stopped = _open_vault(db_path, theme)
     if stopped is not None:
         return stopped
+    if setting is not None:
+        config = replace(config, default_setting=setting)
     from srs_tui.app import make_app  # after the passphrase: its first frame comes first
 
     try:

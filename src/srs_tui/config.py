@@ -497,7 +497,8 @@ def remember_setting(setting: str, path: Path | None = None) -> Path:
     target = path if path is not None else default_config_path()
     line = _SETTING_LINE.format(setting=setting)
     try:
-        text = target.read_text(encoding="utf-8")
+        # Not read_text: its universal newlines would turn a Windows file's CRLF into LF.
+        text = target.read_bytes().decode("utf-8")
     except FileNotFoundError:
         _write_new(
             target,

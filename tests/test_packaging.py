@@ -63,3 +63,22 @@ def test_every_file_read_at_run_time_is_a_data_file_of_the_package() -> None:
     assert files, "no data files found"
     assert all(path.is_relative_to(PACKAGE / "wording" / "data") for path in files), files
     assert {path.suffix for path in files} == {".toml"}
+
+
+def test_the_readme_gives_the_install_steps_and_keeps_the_developer_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    install = readme[readme.index("## Install for daily use") :]
+    install = install[: install.index("\n## ", 1)]
+    for line in (
+        # uv's documented installers (docs.astral.sh/uv/getting-started/installation/)
+        "curl -LsSf https://astral.sh/uv/install.sh | sh",
+        'powershell -ExecutionPolicy ByPass -c "irm https://astral.sh/uv/install.ps1 | iex"',
+        "uv tool install",
+        "uv tool update-shell",
+        "uv tool upgrade srs-tui",
+        "uv tool uninstall srs-tui",
+    ):
+        assert line in install, line
+    try_it = readme[readme.index("## Try it") : readme.index("## Install for daily use")]
+    assert "uv run srs-tui --demo" in try_it
+    assert "uv run pytest" in try_it

@@ -360,8 +360,9 @@ def _run(
     share: bool = False,
     first_start: bool = False,
 ) -> int:
-    """The app on db_path. first_start: the default database, which may not exist yet (the
-    vault is offered then, unless the window may be shared)."""
+    """The app on db_path. first_start: the default database, which may not exist yet: in a
+    terminal, unless the window may be shared, the usual setting of a session is asked until
+    the default settings file names it, and the vault is offered when there is no database."""
     from srs_tui.config import ConfigError, default_config_path, load_config, setting_given
     from srs_tui.passphrase import default_passphrase_path
     from srs_tui.store import StoreError, vault

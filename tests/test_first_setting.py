@@ -236,3 +236,43 @@ def test_no_question_on_the_demo_or_another_database(
     finally:
         terminal.close()
     assert not (tmp_path / "config").exists()
+
+
+@pty_only
+def test_with_a_database_already_the_question_alone_then_the_caseload(tmp_path: Path) -> None:
+    # A therapist upgrading from a version that did not ask: asked once, no vault offered.
+    from realapp import private_dir, private_env
+
+    default = private_dir(tmp_path / "data" / "srs-tui") / "srs-tui.db"
+    with Store.open(default) as store:
+        store.add_client("Ana", now=NOW)
+    terminal = Terminal(env=private_env(tmp_path))
+    try:
+        see(terminal, re.escape(QUESTION))
+        since = len(terminal.seen)
+        terminal.write(ENTER)  # "Telehealth", focused first
+        text = see(terminal, "Caseload", since)
+        assert "Keep the records encrypted" not in text
+        terminal.write(CTRL_Q)
+        assert terminal.wait(60) == 0
+    finally:
+        terminal.close()
+    assert setting_given(tmp_path / "config" / "srs-tui" / "config.toml")
+
+
+@pty_only
+def test_a_settings_file_named_with_config_is_never_written(tmp_path: Path) -> None:
+    from realapp import private_env
+
+    settings = tmp_path / "mine.toml"
+    settings.write_text("[lock]\nidle_minutes = 5\n", encoding="utf-8")
+    terminal = Terminal("--config", str(settings), env=private_env(tmp_path))
+    try:
+        text = see(terminal, r"Keep the records encrypted\?")
+        assert QUESTION not in text
+        terminal.write(b"\x1b")  # quit at the offer: nothing made
+        assert terminal.wait(60) == 0
+    finally:
+        terminal.close()
+    assert settings.read_text(encoding="utf-8") == "[lock]\nidle_minutes = 5\n"
+    assert not (tmp_path / "config").exists()

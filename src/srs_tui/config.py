@@ -520,7 +520,9 @@ def remember_setting(setting: str, path: Path | None = None) -> Path:
     except (TomlProblem, ConfigError):
         after = None
     if changed is None:
-        raise ConfigError(f"{target}: its [session] table is not a [session] header: {yourself}")
+        raise ConfigError(
+            f"{target}: its [session] table is written in a way srs-tui does not edit: {yourself}"
+        )
     if after != replace(before, default_setting=setting):
         # The change would not say what it should (a header inside a multi-line string?).
         raise ConfigError(f"{target}: cannot be changed safely: {yourself}")

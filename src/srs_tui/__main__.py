@@ -171,11 +171,10 @@ def _data_command(args: argparse.Namespace) -> int:
         return _vault_command(args, db_path)
     from srs_tui.vault_commands import unlock_for_command
 
-    # The settings and wording files are checked first: they need no passphrase.
-    files = commands.check_files(args.config) if args.command == "check" else 0
     refused = unlock_for_command(db_path)
     if refused is not None:
-        return refused
+        return refused  # in one line, and nothing else: not even about the settings
+    files = commands.check_files(args.config) if args.command == "check" else 0
     now = local_now()
     if args.command in ("export", "report"):
         try:
@@ -450,7 +449,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.config is not None and not os.path.lexists(args.config):
         # Named on purpose, so not the defaults in its place: a typo would go unnoticed.
-        parser.error(f"--config {args.config}: no such settings file; nothing was done")
+        from srs_tui.terminal_text import terminal_safe
+
+        missing = terminal_safe(str(args.config))
+        parser.error(f"--config {missing}: no such settings file; nothing was done")
     if args.command is not None:
         return _any_command(args, parser)
     if args.share and not args.client:

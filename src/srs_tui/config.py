@@ -12,7 +12,6 @@ import contextlib
 import math
 import os
 import re
-import secrets
 import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -565,6 +564,8 @@ def _write_new(target: Path, text: str) -> None:
 def _rewrite(target: Path, text: str) -> None:
     """The whole new text in place of the old, through a file beside it renamed over it: never
     half written. A link is followed (the settings may live in a folder of dotfiles)."""
+    import secrets  # only when a file is written: it pulls in random and hashlib
+
     real = Path(os.path.realpath(target))
     temporary = real.with_name(f".{real.name}.{secrets.token_hex(4)}.tmp")
     try:

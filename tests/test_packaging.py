@@ -82,3 +82,12 @@ def test_the_readme_gives_the_install_steps_and_keeps_the_developer_commands() -
     try_it = readme[readme.index("## Try it") : readme.index("## Install for daily use")]
     assert "uv run srs-tui --demo" in try_it
     assert "uv run pytest" in try_it
+
+
+def test_the_version_shown_is_the_version_built() -> None:
+    # `srs-tui --version` reads srs_tui.__version__ (importlib.metadata would cost start-up);
+    # the wheel's name and `uv tool list` read pyproject.toml's.
+    from srs_tui import __version__
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert __version__ == project["project"]["version"]

@@ -4,7 +4,7 @@
 
 1. Every file of the package that is not Python source (wording data, anything read at run time
    through importlib.resources) is in the wheel.
-2. `SRS_TUI --version` answers.
+2. `SRS_TUI --version` answers with the version the wheel was built as.
 3. `SRS_TUI --demo` in a real terminal (a pseudo-terminal from the pty module; tmux may be
    missing on a clean machine) draws the caseload, opens a client's rating screen with its
    words (read from the packaged data files), and Ctrl+Q exits with 0.
@@ -132,8 +132,10 @@ def main(wheel: str, package: str, srs_tui: str) -> int:
         print(f"the wheel lacks: {', '.join(missing)}", file=sys.stderr)
         return 1
     version = subprocess.run([srs_tui, "--version"], capture_output=True, text=True, check=False)
-    if version.returncode != 0 or not version.stdout.startswith("srs-tui "):
-        print(f"--version failed: {version.stdout}{version.stderr}", file=sys.stderr)
+    built = Path(wheel).name.split("-")[1]  # srs_tui-0.1.0-py3-none-any.whl
+    if version.returncode != 0 or version.stdout.strip() != f"srs-tui {built}":
+        said = f"{version.stdout}{version.stderr}".strip()
+        print(f"--version said {said!r}, not srs-tui {built}", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory(prefix="srs-tui-wheel-") as home:
         try:

@@ -305,3 +305,38 @@ def test_a_client_rates_without_the_cutoff_unless_the_settings_show_it(tmp_path:
     shown = load_config(write(tmp_path, "[share]\nshow_cutoff_while_rating = true\n"))
     assert shown.show_cutoff_while_rating is True
     assert shown.profiles == Config().profiles
+
+
+def test_the_example_names_every_setting_with_its_meaning() -> None:
+    from srs_tui.config import _SCHEMA
+    from srs_tui.measures import MEASURES
+    from srs_tui.rules import rule_set_of
+
+    keys = {key for section in _SCHEMA.values() for key in section}
+    for measure in MEASURES.values():
+        rule_set = rule_set_of(measure)
+        assert rule_set is not None
+        keys |= {setting.key for setting in rule_set.settings}
+        keys |= {"cutoff", "cutoff_inclusive", "off"}
+        for rule in rule_set.rules:  # every rule id that `off` can name
+            assert rule.id in EXAMPLE, rule.id
+    for key in keys:
+        lines = [line for line in EXAMPLE.splitlines() if line.lstrip("# ").startswith(key)]
+        assert lines, f"{key} is not in the example"
+        assert any("#" in line.split("=", 1)[1] for line in lines), f"{key} has no meaning"
+    for section in _SCHEMA:
+        assert f"[{section}" in EXAMPLE
+
+
+def test_check_config_reports_every_problem_with_its_line(tmp_path: Path) -> None:
+    from srs_tui.config import check_config
+
+    path = write(tmp_path, "[alerts.srs]\ndrop = -1\n[lock]\nidle_minutes = 'soon'\n[alerts.phq]\n")
+    found = check_config(path)
+    assert found.found
+    assert found.problems == (
+        f"{path}, line 2: [alerts.srs] drop: -1 is outside 0.1 to 40.0",
+        f"{path}: unknown measure section [alerts.phq] (known: [alerts.ors], [alerts.srs])",
+        f"{path}, line 4: [lock] idle_minutes: 'soon' is not a number of minutes",
+    )
+    assert check_config(write(tmp_path, EXAMPLE)).problems == ()

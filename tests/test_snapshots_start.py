@@ -1,6 +1,6 @@
 """SVG snapshots of the screens before the app: the vault's passphrase, the first start's
-offer, the new passphrase, the recovery key (a fixed one), and the idle lock over a manual
-curtain. At 80x24 and 120x36."""
+question and offer, the new passphrase, the recovery key (a fixed one), and the idle lock over a
+manual curtain. At 80x24 and 120x36."""
 
 from __future__ import annotations
 
@@ -30,6 +30,14 @@ def test_unlock_screen(snap_compare: Any, tmp_path: Path, size: tuple[int, int])
 @pytest.mark.parametrize("size", SIZES)
 def test_first_start_offer(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
     assert snap_compare(FirstStartApp(tmp_path / "srs.db"), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_first_start_question(snap_compare: Any, tmp_path: Path, size: tuple[int, int]) -> None:
+    # A fixed path, as a user's would read (the screen shows it); nothing is written to it
+    # unless an answer is given.
+    settings = Path("/home/you/.config/srs-tui/config.toml")
+    assert snap_compare(FirstStartApp(tmp_path / "srs.db", settings=settings), terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -45,6 +45,15 @@ def see(terminal: Terminal, pattern: re.Pattern[str], *, since: int, seconds: fl
             terminal.seen += chunk
 
 
+def setting_answered(home: Path) -> dict[str, str]:
+    """The private environment of a therapist who has answered the first start's question
+    already (tests/test_first_setting.py asks it): the vault's offer comes first."""
+    folder = home / "config" / "srs-tui"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.toml").write_text('[session]\nsetting = "telehealth"\n', encoding="utf-8")
+    return private_env(home)
+
+
 def a_vault(tmp_path: Path) -> Path:
     db = tmp_path / "data" / "srs.db"
     vault.create_vault(db, SECRET)
@@ -100,7 +109,7 @@ def test_the_passphrase_from_the_environment_is_not_asked(tmp_path: Path) -> Non
 
 @pytest.mark.timeout(180)  # three starts of the app
 def test_the_first_start_declined_starts_plain_and_never_asks_again(tmp_path: Path) -> None:
-    env = private_env(tmp_path)
+    env = setting_answered(tmp_path)
     default = tmp_path / "data" / "srs-tui" / "srs-tui.db"
     terminal = Terminal(env=env)
     try:
@@ -138,7 +147,7 @@ def test_the_first_start_declined_starts_plain_and_never_asks_again(tmp_path: Pa
 
 @pytest.mark.timeout(180)  # three starts of the app, and scrypt twice, on a loaded machine
 def test_the_first_start_taken_makes_a_vault_then_runs_the_app(tmp_path: Path) -> None:
-    env = private_env(tmp_path)
+    env = setting_answered(tmp_path)
     default = tmp_path / "data" / "srs-tui" / "srs-tui.db"
     terminal = Terminal(env=env)
     try:

@@ -8,6 +8,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -128,7 +129,31 @@ def build_parser() -> argparse.ArgumentParser:
     back = commands.add_parser("restore", help="check a backup, then put it in place")
     back.add_argument("file", type=Path, metavar="FILE")
 
-    commands.add_parser("check", help="paths, schema, integrity, permissions, size")
+    inspect = commands.add_parser(
+        "check",
+        help="the settings and wording files; the database's paths, schema, integrity, "
+        "permissions, size",
+    )
+    settings = commands.add_parser(
+        "config",
+        help="where the settings file is; --example: every setting, commented",
+        description="Without options: the settings file srs-tui reads, and whether it exists. "
+        "With --example: a settings file with every setting, its default and its meaning, to "
+        "save as that file (srs-tui config --example > FILE) and edit.",
+    )
+    settings.add_argument(
+        "--example", action="store_true", help="print a commented settings file with the defaults"
+    )
+    for command in (inspect, settings):
+        # Also after the command's name (srs-tui check --config FILE); SUPPRESS keeps the
+        # one given before it when none is given here.
+        command.add_argument(
+            "--config",
+            type=Path,
+            metavar="PATH",
+            default=argparse.SUPPRESS,
+            help="the settings file",
+        )
 
     wipe = commands.add_parser("erase", help="erase every record of one client, on request")
     wipe.add_argument("alias", metavar="ALIAS")
@@ -158,7 +183,8 @@ def _data_command(args: argparse.Namespace) -> int:
 
     refused = unlock_for_command(db_path)
     if refused is not None:
-        return refused
+        return refused  # in one line, and nothing else: not even about the settings
+    files = commands.check_files(args.config) if args.command == "check" else 0
     now = local_now()
     if args.command in ("export", "report"):
         try:
@@ -201,12 +227,37 @@ def _data_command(args: argparse.Namespace) -> int:
             dates=args.dates,
         ),
         "restore": lambda: commands.restore_backup(args.file, db_path, now, create_parents=fresh),
-        "check": lambda: commands.check(db_path),
+        "check": lambda: max(commands.check(db_path), files),
         "erase": lambda: commands.erase(
             db_path, args.alias, yes=args.yes, purge_copies=args.purge_copies, now=now
         ),
     }
     return run[args.command]()
+
+
+def _any_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.command == "config":
+        return _config_command(args.config, example=args.example)
+    if args.command == "passphrase":
+        from srs_tui.commands import set_lock_passphrase
+
+        return set_lock_passphrase(clear=args.clear)
+    if args.demo:
+        parser.error(f"{args.command} works on your data, not on --demo")
+    return _run_command(args)
+
+
+def _config_command(config_path: Path | None, *, example: bool) -> int:
+    from srs_tui.config import EXAMPLE, default_config_path
+    from srs_tui.terminal_text import terminal_safe
+
+    if example:
+        print(EXAMPLE, end="")
+        return 0
+    path = config_path if config_path is not None else default_config_path()
+    state = "" if os.path.lexists(path) else " (does not exist: the defaults are used)"
+    print(terminal_safe(f"settings file: {path}{state}"))
+    return 0
 
 
 def _vault_command(args: argparse.Namespace, db_path: Path) -> int:
@@ -271,32 +322,48 @@ def _blank_terminal() -> None:
             continue
 
 
-def _open_vault(db_path: Path, theme: str, *, offer: bool) -> int | None:
-    """Before anything of the records is read: the vault's passphrase, or at the first start
-    (offer) the vault offered. None to go on to the app; else the exit code."""
+def _terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _first_start(
+    db_path: Path, theme: str, *, settings: Path | None, offer: bool
+) -> tuple[int | None, str | None]:
+    """The first start's question (the usual setting, written to settings) and the vault's
+    offer, each if due: (None to go on, else the exit code; the setting chosen, if asked). A
+    vault made here is left open in this process."""
+    from srs_tui.unlock import first_start
+
+    if settings is None and not offer:
+        return None, None
+    shown = first_start(db_path, theme, settings=settings, offer=offer)
+    if shown.crash is not None:
+        return _fail(f"stopped on an internal error ({type(shown.crash).__name__})."), None
+    if not shown.return_value:
+        return 0, None  # a choice not to start, at the first start: nothing made
+    return None, shown.setting
+
+
+def _open_vault(db_path: Path, theme: str) -> int | None:
+    """Before anything of the records is read: the vault's passphrase. None to go on to the
+    app; else the exit code."""
     from srs_tui.passphrase import ENVIRONMENT
     from srs_tui.store import vault
-    from srs_tui.unlock import FirstStartApp, UnlockApp, ask_passphrase, offer_vault
+    from srs_tui.unlock import ask_passphrase
 
-    shown: FirstStartApp | UnlockApp
-    terminal = sys.stdin.isatty() and sys.stdout.isatty()
-    if offer and terminal and not os.path.lexists(db_path) and not vault.is_vault(db_path):
-        shown = offer_vault(db_path, theme)
-        quit_code = 0  # a choice not to start, at the first start
-    elif not vault.is_vault(db_path) or vault.is_unlocked(db_path):
+    if not vault.is_vault(db_path) or vault.is_unlocked(db_path):
         return None
-    elif ENVIRONMENT in os.environ or not terminal:
+    if ENVIRONMENT in os.environ or not _terminal():
         from srs_tui.vault_commands import unlock_for_command
 
         # One try from the environment (a wrong one: one line, exit code 1); without a
         # terminal to ask on, a refusal in one line, as every command gives.
         return unlock_for_command(db_path)
-    else:  # the keychain, if remembered there, is tried once the prompt is drawn
-        shown = ask_passphrase(db_path, theme)
-        quit_code = 1  # nothing was read
+    # The keychain, if remembered there, is tried once the prompt is drawn.
+    shown = ask_passphrase(db_path, theme)
     if shown.crash is not None:
         return _fail(f"stopped on an internal error ({type(shown.crash).__name__}).")
-    return None if shown.return_value else quit_code
+    return None if shown.return_value else 1  # quit: nothing was read
 
 
 def _run(
@@ -308,11 +375,12 @@ def _run(
     share: bool = False,
     first_start: bool = False,
 ) -> int:
-    """The app on db_path. first_start: the default database, which may not exist yet (the
-    vault is offered then, unless the window may be shared)."""
-    from srs_tui.config import ConfigError, load_config
+    """The app on db_path. first_start: the default database, which may not exist yet: in a
+    terminal, unless the window may be shared, the usual setting of a session is asked until
+    the default settings file names it, and the vault is offered when there is no database."""
+    from srs_tui.config import ConfigError, default_config_path, load_config, setting_given
     from srs_tui.passphrase import default_passphrase_path
-    from srs_tui.store import StoreError
+    from srs_tui.store import StoreError, vault
     from srs_tui.store.records import clean_alias
     from srs_tui.themes import THEMES
     from srs_tui.wording import WordingError, load_wording
@@ -324,9 +392,22 @@ def _run(
             clean_alias(client)  # refused before the vault is asked for, or made
     except (StoreError, ConfigError, WordingError) as error:
         return _fail(str(error))
-    stopped = _open_vault(db_path, THEMES[config.theme], offer=first_start and not share)
+    theme = THEMES[config.theme]
+    # The first start (the default database, a terminal, a window not shared): the usual
+    # setting asked until the default settings file names one; the vault offered when there
+    # is no database yet.
+    asking = first_start and not share and _terminal()
+    settings = default_config_path() if asking and config_path is None else None
+    if settings is not None and setting_given(settings):
+        settings = None
+    offer = asking and not os.path.lexists(db_path) and not vault.is_vault(db_path)
+    stopped, setting = _first_start(db_path, theme, settings=settings, offer=offer)
+    if stopped is None:
+        stopped = _open_vault(db_path, theme)
     if stopped is not None:
         return stopped
+    if setting is not None:
+        config = replace(config, default_setting=setting)
     from srs_tui.app import make_app  # after the passphrase: its first frame comes first
 
     try:
@@ -380,15 +461,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if callable(reconfigure):
             reconfigure(errors="backslashreplace")
-    args = build_parser().parse_args(argv)
-    if args.command == "passphrase":
-        from srs_tui.commands import set_lock_passphrase
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.config is not None and not os.path.lexists(args.config):
+        # Named on purpose, so not the defaults in its place: a typo would go unnoticed.
+        from srs_tui.terminal_text import terminal_safe
 
-        return set_lock_passphrase(clear=args.clear)
+        missing = terminal_safe(str(args.config))
+        parser.error(f"--config {missing}: no such settings file; nothing was done")
     if args.command is not None:
-        if args.demo:
-            build_parser().error(f"{args.command} works on your data, not on --demo")
-        return _run_command(args)
+        return _any_command(args, parser)
     if args.share and not args.client:
         build_parser().error("--share needs --client ALIAS: the client whose screen is shared")
     try:

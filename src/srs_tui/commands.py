@@ -321,6 +321,25 @@ def restore_backup(
     return 0
 
 
+def check_files(config_path: Path | None) -> int:
+    """Report on the settings file and the licensed wording file: every problem in each, with
+    the file and the key; exit 1 if either cannot be used as it is."""
+    from srs_tui.config import check_config
+    from srs_tui.wording import check_wording
+
+    settings = check_config(config_path)
+    say(
+        f"settings: {settings.path}"
+        if settings.found
+        else f"settings: none ({settings.path} does not exist): the defaults"
+    )
+    wording_path, wording_found, wording_problems = check_wording()
+    say(f"wording: {wording_path}" if wording_found else "wording: none: our own words")
+    for problem in (*settings.problems, *wording_problems):
+        _fail(problem)
+    return 1 if settings.problems or wording_problems else 0
+
+
 def check(db_path: Path) -> int:
     """Report the database's health; exit 1 if anything needs doing."""
     found = health(db_path)

@@ -8,7 +8,11 @@ the therapist did not mean.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -39,7 +43,9 @@ from srs_tui.terminal_text import terminal_safe
 CONFIG_FILE_NAME = "config.toml"
 
 EXAMPLE = """\
-# srs-tui settings. Every key is optional; a missing one keeps its default.
+# srs-tui settings: config.toml in the user config folder, or the file given with --config.
+# Every key is optional; a missing one keeps its default, and the values below are the
+# defaults. `srs-tui check` checks this file; `srs-tui config --example` prints this one.
 
 # Alerts, one section per measure ([alerts.ors], [alerts.srs]); a form of it may have its own
 # section ([alerts.ors.child]), which wins over the measure's. The forms: adult, adolescent,
@@ -53,10 +59,11 @@ rci = 5.0                # reliable change: a change from intake this large is r
 early_session = 3        # no reliable change from this session on: no_early_change
 on_track_session = 6     # ... and from this one on: not_on_track
 high_intake = 32.0       # an intake above this may not capture what brought the client
-off = []                 # ids of rules to turn off, e.g. ["no_early_change"]
+off = []                 # ids of rules to turn off: reliable_deterioration, not_on_track,
+                         # no_early_change, high_intake, recovered, reliable_improvement
 
 [alerts.ors.adult]
-cutoff = 25.0            # a total below this is in the clinical range
+cutoff = 25.0            # a total below this is in the clinical range (0.0 to 40.0)
 [alerts.ors.adolescent]
 cutoff = 28.0
 [alerts.ors.child]
@@ -69,11 +76,14 @@ soft_item = 9.0          # an item below this is worth asking about (0.0 to 10.0
 drop = 1.0               # a fall this large: drop below the cutoff, else drop_above_cutoff
 persistent_run = 3       # sessions in a row below the cutoff: change course
 falling_run = 3          # the last this many totals each lower than the one before
-off = []                 # ids of rules to turn off, e.g. ["falling", "rising"]
+off = []                 # ids of rules to turn off: persistent_low, drop, drop_above_cutoff,
+                         # below_cutoff, falling, low_item, rising
 
 [session]
-mode = "oral"            # oral, self or paper
-setting = "telehealth"   # telehealth or in-person
+mode = "oral"            # how a new session's measures are given: oral, self or paper
+# setting = "telehealth" # where sessions are usually held: telehealth or in-person; asked
+                         # once at the first start and written here; telehealth until then.
+                         # A session's own mode and setting: Ctrl+D on the rating screen.
 
 [lock]
 idle_minutes = 10        # without input this long, the screen is curtained; 0 turns it off
@@ -406,3 +416,171 @@ def load_config(path: Path | None = None) -> Config:
     except TomlProblem as problem:
         raise ConfigError(problem.within(str(target))) from None
     return parse_config(data, str(target), text)
+
+
+@dataclass(frozen=True)
+class ConfigCheck:
+    """What `srs-tui check` says of a settings file: where it is, whether it exists, and every
+    problem in it (each naming the file, the key and, where found, the line)."""
+
+    path: Path
+    found: bool
+    problems: tuple[str, ...]
+
+
+def check_config(path: Path | None = None) -> ConfigCheck:
+    """Every problem of the settings file, not only the first that stops the app."""
+    target = path if path is not None else default_config_path()
+    try:
+        text = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        # The default file missing means the defaults; a file named explicitly must exist.
+        missing = () if path is None else (f"{target}: no such settings file",)
+        return ConfigCheck(target, False, missing)
+    except (OSError, UnicodeDecodeError) as error:
+        return ConfigCheck(target, True, (f"{target}: cannot be read ({error})",))
+    from srs_tui.toml_file import TomlProblem, leaves, parse_toml
+
+    try:
+        data = parse_toml(text)
+    except TomlProblem as problem:
+        return ConfigCheck(target, True, (problem.within(str(target)),))
+    try:
+        parse_config(data, str(target), text)
+    except ConfigError as whole:
+        # Each value alone, so that one wrong key does not hide the next; a problem of values
+        # together (none is wrong alone) is the whole file's message.
+        problems: dict[str, None] = {}
+        for one in leaves(data):
+            try:
+                parse_config(one, str(target), text)
+            except ConfigError as error:
+                problems[str(error)] = None
+        return ConfigCheck(target, True, tuple(problems) or (str(whole),))
+    return ConfigCheck(target, True, ())
+
+
+def setting_given(path: Path | None = None) -> bool:
+    """Whether the settings file names the usual setting of a session ([session] setting); the
+    first start asks for it until it does. An unreadable file counts as given: the start stops
+    on it anyway, with its own message."""
+    target = path if path is not None else default_config_path()
+    try:
+        text = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    except (OSError, UnicodeDecodeError):
+        return True
+    from srs_tui.toml_file import TomlProblem, parse_toml
+
+    try:
+        session = parse_toml(text).get("session")
+    except TomlProblem:
+        return True
+    return not isinstance(session, Mapping) or "setting" in session
+
+
+_SETTING_LINE = 'setting = "{setting}"   # where sessions are usually held: telehealth or in-person'
+
+
+def remember_setting(setting: str, path: Path | None = None) -> Path:
+    """Write the usual setting into the settings file as [session] setting; the file's path.
+
+    A missing file is made (0600, in a 0700 folder). In an existing one nothing else changes:
+    the key goes on the line after its [session] header, or a [session] table is added at the
+    end; the result is read back before it replaces the file. A file whose [session] table is
+    written otherwise (dotted keys, an inline table) is left alone: ConfigError says what to add.
+    """
+    if setting not in SETTINGS:
+        raise ValueError(setting)
+    target = path if path is not None else default_config_path()
+    line = _SETTING_LINE.format(setting=setting)
+    try:
+        # Not read_text: its universal newlines would turn a Windows file's CRLF into LF.
+        text = target.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        _write_new(
+            target,
+            f"# srs-tui settings (srs-tui config --example shows them all)\n\n[session]\n{line}\n",
+        )
+        return target
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{target}: cannot be read ({error}); nothing was changed") from None
+    from srs_tui.toml_file import TomlProblem, parse_toml
+
+    yourself = f'add setting = "{setting}" under [session] yourself; nothing was changed'
+    try:
+        before = parse_config(parse_toml(text), str(target), text)
+    except TomlProblem as problem:
+        raise ConfigError(problem.within(str(target))) from None
+    changed = _with_setting(text, line)
+    try:
+        after = None if changed is None else parse_config(parse_toml(changed), "", changed)
+    except (TomlProblem, ConfigError):
+        after = None
+    if changed is None:
+        raise ConfigError(
+            f"{target}: its [session] table is written in a way srs-tui does not edit: {yourself}"
+        )
+    if after != replace(before, default_setting=setting):
+        # The change would not say what it should (a header inside a multi-line string?).
+        raise ConfigError(f"{target}: cannot be changed safely: {yourself}")
+    _rewrite(target, changed)
+    return target
+
+
+def _with_setting(text: str, line: str) -> str | None:
+    """text with line added to its [session] table (a new one at the end if it has none);
+    None if the table exists but not as a [session] header line."""
+    from srs_tui.toml_file import parse_toml
+
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if "session" not in parse_toml(text):
+        ending = "" if not text or text.endswith("\n") else newline
+        return f"{text}{ending}{newline}[session]{newline}{line}{newline}"
+    lines = text.splitlines(keepends=True)
+    for number, raw in enumerate(lines):
+        if _SESSION_HEADER.match(raw):
+            ending = "" if raw.endswith("\n") else newline
+            lines[number] = f"{raw}{ending}{line}{newline}"
+            return "".join(lines)
+    return None
+
+
+_SESSION_HEADER = re.compile(r"""\s*\[\s*(session|"session"|'session')\s*\]\s*(#.*)?$""")
+
+
+def _write_new(target: Path, text: str) -> None:
+    """A new private file, never over one that appeared meanwhile."""
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except OSError as error:
+        raise ConfigError(f"{target}: cannot be made ({error.strerror})") from None
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+        file.write(text)
+
+
+def _rewrite(target: Path, text: str) -> None:
+    """The whole new text in place of the old, through a file beside it renamed over it: never
+    half written. A link is followed (the settings may live in a folder of dotfiles)."""
+    import secrets  # only when a file is written: it pulls in random and hashlib
+
+    real = Path(os.path.realpath(target))
+    temporary = real.with_name(f".{real.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        mode = stat.S_IMODE(real.stat().st_mode)
+        fd = os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        with contextlib.suppress(OSError):  # some file systems have no modes
+            os.chmod(temporary, mode)
+        os.replace(temporary, real)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise ConfigError(
+            f"{target}: cannot be written ({error.strerror}); nothing was changed"
+        ) from None

@@ -8,6 +8,7 @@ a TomlProblem naming the line and, where it can be found, the key.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from srs_tui.terminal_text import terminal_safe
@@ -127,3 +128,15 @@ def _key_at(text: str, line: int) -> str:
     if not key:
         return ""
     return terminal_safe(f"[{section}] {key}: " if section else f"{key}: ")
+
+
+def leaves(data: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """The document cut into one document per value (an empty table counts as one), each
+    nested as in the original: to check the values one by one and report every problem of a
+    file, not only its first."""
+    for key, value in data.items():
+        if isinstance(value, Mapping) and value:
+            for inner in leaves(value):
+                yield {key: inner}
+        else:
+            yield {key: value}

@@ -7,7 +7,9 @@ database), so that nothing of the records is read, or shown, before the passphra
   `vault.unlock` (scrypt, about half a second) runs in a thread when Enter is pressed. A wrong
   passphrase gets a message and the idle lock's growing delay (`passphrase.delay_after`).
   Ctrl+Q quits with nothing read.
-- `FirstStartApp`: when there is no database yet, asks whether the records should be a vault.
+- `FirstStartApp`: until the settings file says where sessions are usually held, asks it
+  (telehealth or in person) and writes the answer there. When there is no database yet, it
+  then asks whether the records should be a vault.
   Yes: a passphrase typed twice, the vault made in a thread, then the recovery key shown once,
   with a way to save it to a file. No: the app starts on a plain database, as before.
 
@@ -35,6 +37,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from srs_tui.passphrase import delay_after
+from srs_tui.screens.setting_question import SettingScreen
 from srs_tui.screens.start_words import say
 from srs_tui.screens.vault_offer import (
     MADE,
@@ -46,7 +49,15 @@ from srs_tui.screens.vault_offer import (
 from srs_tui.store import StoreError, vault
 from srs_tui.themes import HIGH_CONTRAST
 
-__all__ = ["MADE", "PLAIN", "FirstStartApp", "UnlockApp", "ask_passphrase", "offer_vault"]
+__all__ = [
+    "ANSWERED",
+    "MADE",
+    "PLAIN",
+    "FirstStartApp",
+    "UnlockApp",
+    "ask_passphrase",
+    "first_start",
+]
 
 Result = TypeVar("Result")
 
@@ -204,15 +215,44 @@ def ask_passphrase(db_path: Path, theme: str = "textual-dark") -> UnlockApp:
     return app
 
 
-# The first start: the vault offered.
+# The first start: the usual setting asked, the vault offered.
+
+ANSWERED = "answered"  # the first start's question alone, answered
 
 
 class FirstStartApp(StartApp[str]):
     """The first start: returns MADE (a vault now holds the new database), PLAIN (make none),
-    or None (quit: nothing made)."""
+    ANSWERED (the question alone was asked, and answered), or None (quit: nothing made).
+
+    settings: the settings file to ask the usual setting of a session for, first (None: not
+    asked); offer: offer the vault (False: the database exists already). The setting chosen is
+    kept in `setting` for this start, saved or not."""
+
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        theme: str = "textual-dark",
+        settings: Path | None = None,
+        offer: bool = True,
+    ) -> None:
+        super().__init__(db_path, theme=theme)
+        self.settings = settings
+        self.offer = offer
+        self.setting: str | None = None
 
     def get_default_screen(self) -> Screen[None]:
+        if self.settings is not None:
+            return SettingScreen(self.settings, self.setting_chosen)
         return OfferScreen(self.db_path)
+
+    def setting_chosen(self, setting: str) -> None:
+        """The question answered: on to the vault's offer, if there is one to make."""
+        self.setting = setting
+        if self.offer:
+            self.push_screen(OfferScreen(self.db_path))  # over the question, done
+        else:
+            self.exit(ANSWERED)
 
     async def action_quit(self) -> None:
         screen = self.screen
@@ -222,9 +262,12 @@ class FirstStartApp(StartApp[str]):
             self.exit()
 
 
-def offer_vault(db_path: Path, theme: str = "textual-dark") -> FirstStartApp:
-    """Run the first start's offer to its end; it says how it ended (return_value, crash)."""
-    app = FirstStartApp(db_path, theme=theme)
+def first_start(
+    db_path: Path, theme: str = "textual-dark", *, settings: Path | None, offer: bool
+) -> FirstStartApp:
+    """Run the first start's question and offer to their end; it says how it ended
+    (return_value, setting, crash)."""
+    app = FirstStartApp(db_path, theme=theme, settings=settings, offer=offer)
     app.handle_signals = True
     app.run()
     return app

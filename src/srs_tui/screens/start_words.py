@@ -1,4 +1,5 @@
-"""The words of the screens before the app (the vault's passphrase, the first start's offer).
+"""The words of the screens before the app (the vault's passphrase, the first start's
+question and offer).
 
 English only: they come before any client is chosen, so they are never shared.
 """
@@ -24,6 +25,16 @@ WORDS = {
     "offer.yes": "Make a vault",
     "offer.no": "Not now",
     "offer.keys": "Esc or Ctrl+Q: quit; nothing is created.",
+    "setting.title": "Where do you usually see clients?",
+    "setting.text": "Each session records where it was held: by video or phone (telehealth) or "
+    "in the same room (in person). Your answer is the setting of every new session; on the "
+    "rating screen, Ctrl+D changes it for one session.",
+    "setting.where": "Saved in {path}, where you can change it later.",
+    "setting.telehealth": "Telehealth",
+    "setting.in-person": "In person",
+    "setting.keys": "Tab moves, Enter chooses. Esc or Ctrl+Q: quit; nothing is saved.",
+    "setting.unsaved": "This start uses your answer; it will be asked again next time.",
+    "setting.go_on": "Go on",
     "new.title": "A passphrase for the vault",
     "new.text": f"At least {MIN_PASSPHRASE} characters. srs-tui asks for it each time it "
     "starts, and it lifts the idle lock.",

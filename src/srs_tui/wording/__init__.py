@@ -367,6 +367,10 @@ def parse_wording(text: str, source: str) -> LicensedWording:
         data = parse_toml(text)
     except TomlProblem as problem:
         raise WordingError(problem.within(source)) from None
+    return _read_wording(data, text, source)
+
+
+def _read_wording(data: Mapping[str, Any], text: str, source: str) -> LicensedWording:
     measures = {measure.name.lower(): measure for measure in MEASURES.values()}
     bare = MEASURES[BARE_SECTIONS_MEASURE]
     reader = _WordingReader(text, source)
@@ -407,3 +411,34 @@ def load_wording(path: Path | None = None) -> LicensedWording | None:
         raise WordingError(f"{target}: cannot be read ({error})") from None
     licensed = parse_wording(text, str(target))
     return licensed if licensed.sections else None
+
+
+def check_wording(path: Path | None = None) -> tuple[Path, bool, tuple[str, ...]]:
+    """The wording file, whether it exists, and every problem in it (not only the first that
+    stops the app), each naming the key and its line."""
+    target = path if path is not None else default_wording_path()
+    try:
+        text = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        missing = () if path is None else (f"{target}: no such wording file",)
+        return target, False, missing
+    except (OSError, UnicodeDecodeError) as error:
+        return target, True, (f"{target}: cannot be read ({error})",)
+    from srs_tui.toml_file import TomlProblem, leaves, parse_toml
+
+    source = str(target)
+    try:
+        data = parse_toml(text)
+    except TomlProblem as problem:
+        return target, True, (problem.within(source),)
+    try:
+        _read_wording(data, text, source)
+    except WordingError as whole:
+        problems: dict[str, None] = {}
+        for one in leaves(data):
+            try:
+                _read_wording(one, text, source)
+            except WordingError as error:
+                problems[str(error)] = None
+        return target, True, tuple(problems) or (str(whole),)
+    return target, True, ()

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header, Input, Static
@@ -188,7 +189,16 @@ class CaseloadScreen(ClientChooser):
             tooltip="Alias, language, name for sharing",
             id="caseload.edit",
         ),
-        Binding("slash", "filter", "Filter", tooltip="Filter by alias", id="caseload.filter"),
+        # Priority: run as the app takes the key, before the keys typed after it are passed on
+        # (see action_filter).
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            tooltip="Filter by alias",
+            id="caseload.filter",
+            priority=True,
+        ),
         Binding("x", "archive", "Archive", tooltip="Archive or unarchive", id="caseload.archive"),
         Binding(
             "z",
@@ -311,13 +321,19 @@ class CaseloadScreen(ClientChooser):
 
     def action_filter(self) -> None:
         """Type to filter the caseload by alias."""
-        self.query_one("#filter", Input).focus()
+        field = self.query_one("#filter", Input)
+        if self.focused is field:
+            raise SkipAction  # a "/" typed in the filter is part of an alias
+        # Focused now (a priority key's action runs before the next key is passed on), not
+        # after the keys already queued as Widget.focus() would: "/xa" typed fast, or pasted,
+        # archived a client (x) and opened Add (a).
+        self.set_focus(field)
 
     def action_clear_filter(self) -> None:
         """Clear the filter and go back to the list."""
         field = self.query_one("#filter", Input)
         field.value = ""
-        self.query_one("#clients", RowTable).focus()
+        self.set_focus(self.query_one("#clients", RowTable))  # at once, as in action_filter
 
     def _selected_id(self) -> str | None:
         return self.query_one("#clients", RowTable).cursor_key

@@ -90,3 +90,44 @@ def test_slash_and_keys_in_one_write_filter_in_a_real_terminal(
         terminal.close()
     assert b"Add a client" not in terminal.seen
     assert archived(demo_db) == []
+
+
+def toasts(app: App[object]) -> list[str]:
+    return [str(note.message) for note in app._notifications]
+
+
+async def test_x_archives_at_once_and_u_undoes_it(demo_db: Path) -> None:
+    app = build_app(demo_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = rows(app)[0]
+        await pilot.press("x")
+        await pilot.pause()
+        assert first not in rows(app)
+        assert f"{first} archived. u to undo; z shows archived clients." in toasts(app)
+        assert archived(demo_db) == [first]
+        await pilot.press("u")
+        await pilot.pause()
+        assert rows(app)[0] == first
+        assert app.screen.query_one("#clients", RowTable).cursor == 0  # back under the cursor
+        assert f"Undone: {first} is back in the caseload." in toasts(app)
+        assert archived(demo_db) == []
+        await pilot.press("u")  # once: nothing more to undo
+        await pilot.pause()
+        assert "Nothing to undo: x archives the client under the cursor." in toasts(app)
+        assert archived(demo_db) == []
+
+
+async def test_u_undoes_bringing_a_client_back_too(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        store.set_archived(store.add_client("[b]R-17", now=NOW).id, True, now=NOW)
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("z", "x")
+        await pilot.pause()
+        assert "[b]R-17 is back in the caseload. u to undo." in toasts(app)
+        assert archived(db_path) == []
+        await pilot.press("u")
+        await pilot.pause()
+        assert archived(db_path) == ["[b]R-17"]
+        assert "[b]R-17" in screen_text(app)  # archived shown, as typed

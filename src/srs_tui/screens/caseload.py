@@ -201,6 +201,14 @@ class CaseloadScreen(ClientChooser):
         ),
         Binding("x", "archive", "Archive", tooltip="Archive or unarchive", id="caseload.archive"),
         Binding(
+            "u",
+            "undo_archive",
+            "Undo",
+            show=False,
+            tooltip="Undo the last archive or unarchive",
+            id="caseload.undo",
+        ),
+        Binding(
             "z",
             "toggle_archived",
             "Archived",
@@ -238,6 +246,8 @@ class CaseloadScreen(ClientChooser):
         self.sub_title = "Caseload"
         self.show_archived = False
         self.entries: list[Triaged] = []
+        # The client last archived or brought back with x, as they were before: u undoes it.
+        self._undo_archive: Client | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -402,21 +412,44 @@ class CaseloadScreen(ClientChooser):
         open_rating(self.app, self.ctx, client)
 
     def action_archive(self) -> None:
-        """Archive the client under the cursor (nothing is deleted), or bring them back."""
+        """Archive the client under the cursor (nothing is deleted), or bring them back.
+
+        At once, without a question: it is undone with one key (u), and nothing is lost
+        either way; a question on every archive would be answered without reading."""
         client = self._selected_client()
         if client is None:
             return
         archive = client.archived_at is None
-        try:
-            self.ctx.store.set_archived(client.id, archive, now=self.ctx.clock())
-        except StoreError as error:
-            self.notify(str(error), severity="error", markup=False)
+        if not self._set_archived(client, archive):
             return
+        self._undo_archive = client
         self.refresh_clients()
         if archive:
-            self.notify("Archived. Press z to show archived clients, x to bring one back.")
+            said = f"{client.alias} archived. u to undo; z shows archived clients."
         else:
-            self.notify("Back in the caseload.")
+            said = f"{client.alias} is back in the caseload. u to undo."
+        self.notify(said, markup=False, timeout=10)
+
+    def action_undo_archive(self) -> None:
+        """Put the client last archived (or brought back) as they were."""
+        before = self._undo_archive
+        if before is None:
+            self.notify("Nothing to undo: x archives the client under the cursor.", markup=False)
+            return
+        if not self._set_archived(before, before.archived_at is not None):
+            return
+        self._undo_archive = None
+        self.refresh_clients(select=before.id)
+        where = "back in the caseload" if before.archived_at is None else "archived again"
+        self.notify(f"Undone: {before.alias} is {where}.", markup=False)
+
+    def _set_archived(self, client: Client, archived: bool) -> bool:
+        try:
+            self.ctx.store.set_archived(client.id, archived, now=self.ctx.clock())
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return False
+        return True
 
     def action_toggle_archived(self) -> None:
         """Show or hide archived clients."""

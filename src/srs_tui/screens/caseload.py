@@ -17,6 +17,7 @@ from textual.widgets import Header, Input, Static
 
 from srs_tui.context import AppContext
 from srs_tui.measures import ORS, SRS, format_tenths
+from srs_tui.not_seen import not_seen
 from srs_tui.rules import Alert, Profile
 from srs_tui.rules.outcome import DETERIORATED
 from srs_tui.screens.base import ClientChooser
@@ -77,14 +78,22 @@ def _total(total: int | None, profile: Profile | None, style: str) -> Text:
     return Text(format_tenths(total))
 
 
+def not_seen_mark(weeks: int | None) -> Text:
+    """The words that mark a client in care not seen for weeks (nothing when None)."""
+    if weeks is None:
+        return Text()
+    return Text(f"not seen {weeks} week{'s' if weeks != 1 else ''}", "bold")
+
+
 class ClientRow:
     """A caseload row, its cells made only when the table draws it."""
 
-    __slots__ = ("_cells", "entry", "key")
+    __slots__ = ("_cells", "entry", "key", "not_seen")
 
-    def __init__(self, entry: Triaged) -> None:
+    def __init__(self, entry: Triaged, not_seen: int | None = None) -> None:
         self.entry = entry
         self.key = entry.summary.client.id
+        self.not_seen = not_seen  # weeks without a session, when that is long enough to mark
         self._cells: tuple[Text, ...] | None = None
 
     @property
@@ -109,8 +118,20 @@ class ClientRow:
             _total(summary.last_total, profile, "bold"),
             mini_trend(totals, below),
             Text(outcome, "bold" if outcome == DETERIORATED else ""),
-            badges(entry),
+            self._alerts(),
         )
+
+    def _alerts(self) -> Text:
+        """The alerts, after the words that mark a client not seen lately."""
+        alerts = badges(self.entry)
+        if self.not_seen is None:
+            return alerts
+        marked = not_seen_mark(self.not_seen)
+        if alerts.plain:
+            marked.append("  ")
+            marked.append_text(alerts)
+        marked.no_wrap, marked.overflow = True, "ellipsis"
+        return marked
 
 
 @contextmanager
@@ -201,6 +222,14 @@ class CaseloadScreen(ClientChooser):
         ),
         Binding("x", "archive", "Archive", tooltip="Archive or unarchive", id="caseload.archive"),
         Binding(
+            "n",
+            "toggle_not_seen",
+            "Not seen",
+            show=False,
+            tooltip="Only the clients in care not seen lately, or everyone",
+            id="caseload.not_seen",
+        ),
+        Binding(
             "u",
             "undo_archive",
             "Undo",
@@ -246,6 +275,9 @@ class CaseloadScreen(ClientChooser):
         self.sub_title = "Caseload"
         self.show_archived = False
         self.entries: list[Triaged] = []
+        # Clients in care not seen for the weeks of the settings: weeks by client id.
+        self.not_seen: dict[str, int] = {}
+        self.only_not_seen = False  # n: list only them
         # The client last archived or brought back with x, as they were before: u undoes it.
         self._undo_archive: Client | None = None
 
@@ -286,13 +318,17 @@ class CaseloadScreen(ClientChooser):
                 self.notify(str(error), severity="error", markup=False)
                 return
             self.entries = triage(summaries, profiles)
+            self.not_seen = not_seen(summaries, self.ctx.clock(), self.ctx.config.not_seen_weeks)
             self._show(select)
 
     def _show(self, select: str | None = None) -> None:
         table = self.query_one("#clients", RowTable)
         query = self.query_one("#filter", Input).value
         shown = matching(self.entries, query) if query.strip() else self.entries
-        rows = [ClientRow(entry) for entry in shown]
+        unseen = self.not_seen
+        if self.only_not_seen:
+            shown = [entry for entry in shown if entry.summary.client.id in unseen]
+        rows = [ClientRow(entry, unseen.get(entry.summary.client.id)) for entry in shown]
         # The widest cell of each column, from the aliases alone: no row is drawn unseen.
         alias_width = max((cell_len(row.entry.summary.client.alias) for row in rows), default=0)
         outcome_width = max((len(row.entry.outcome or "") for row in rows), default=0)
@@ -320,9 +356,23 @@ class CaseloadScreen(ClientChooser):
             )
         else:
             line.append("no alerts")
+        self._not_seen_part(line)
         if query.strip():
             line.append(f"  ·  {shown} match the filter")
         self.query_one("#caseload-count", Static).update(line)
+
+    def _not_seen_part(self, line: Text) -> None:
+        """How many clients in care were not seen lately: a part of the count line of its own,
+        apart from the alerts (an absence raises none)."""
+        weeks = self.ctx.config.not_seen_weeks
+        if not weeks:
+            return
+        count = len(self.not_seen)
+        if count:
+            line.append("  ·  ")
+            line.append(f"{count} not seen for {weeks}+ weeks", style="bold")
+        elif self.only_not_seen:
+            line.append("  ·  none not seen lately")
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -450,6 +500,19 @@ class CaseloadScreen(ClientChooser):
             self.notify(str(error), severity="error", markup=False)
             return False
         return True
+
+    def action_toggle_not_seen(self) -> None:
+        """List only the clients in care not seen lately, or everyone again."""
+        weeks = self.ctx.config.not_seen_weeks
+        if not weeks:
+            self.notify(
+                "Not seen lately is turned off ([caseload] not_seen_weeks = 0).", markup=False
+            )
+            return
+        self.only_not_seen = not self.only_not_seen
+        # Said in the header, where the count line's end may be cut off at 80 columns.
+        self.sub_title = "Caseload: not seen lately" if self.only_not_seen else "Caseload"
+        self._show()
 
     def action_toggle_archived(self) -> None:
         """Show or hide archived clients."""

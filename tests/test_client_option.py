@@ -175,3 +175,14 @@ def test_new_in_a_real_terminal_adds_and_opens_at_once(coded: Path, tmp_path: Pa
     assert b"Did you mean" not in terminal.seen
     assert aliases(coded) == ["B-22", "R-17", "R-71", "R17"]
     assert os.path.exists(coded)
+
+
+async def test_share_with_new_adds_the_client_and_shares_only_them(coded: Path) -> None:
+    app = make_app(coded, client_alias="R17", clock=frozen_clock, share=True, new_client=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.share.active
+        text = screen_text(app)
+        assert "R-17" not in text
+        assert "R-71" not in text
+    assert aliases(coded) == ["B-22", "R-17", "R-71", "R17"]

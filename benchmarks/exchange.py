@@ -25,7 +25,8 @@ IMPORT_LIMIT_S = 150.0  # the importer plans a whole file in memory before it wr
 # The rows of a CSV export: every administration with its session and its client.
 FLOOR_QUERY = """
 SELECT c.id, c.alias, s.held_at, a.measure, a.form, a.rater, a.item1, a.item2, a.item3,
-       a.item4, a.item1 + a.item2 + a.item3 + a.item4, s.mode, s.setting, s.note
+       a.item4, coalesce(a.total, a.item1 + a.item2 + a.item3 + a.item4), s.mode, s.setting,
+       s.note
 FROM sessions AS s
 JOIN clients AS c ON c.id = s.client_id
 JOIN administrations AS a ON a.session_id = s.id

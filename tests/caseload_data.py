@@ -62,17 +62,17 @@ def seen(
 def both_measures(store: Store) -> None:
     """Clients whose alerts come from either side, or none (adult forms: ORS cutoff 25.0,
     reliable change 5.0; SRS cutoff 36.0)."""
-    # 24.0 to 18.0: reliable deterioration (urgent); the SRS steady and high.
+    # 24.0 to 18.0: reliable deterioration (needs attention); the SRS steady and high.
     seen(store, "Cruz", [240, 225, 205, 180], [390, 390, 390, 390])
-    # Six sessions within 5.0 of intake: not on track (urgent).
+    # Six sessions within 5.0 of intake: not on track (needs attention).
     seen(store, "Ben", [200, 205, 198, 202, 199, 203], [390] * 6)
     # Session 3 within 5.0 of intake: no early change, a note only.
     seen(store, "Dee", [200, 210, 205], [390, 390, 390])
     # One ORS above 32.0: high intake, a note only; no SRS.
     seen(store, "Eli", [345], [])
-    # No ORS; the SRS below its cutoff and falling (urgent).
+    # No ORS; the SRS below its cutoff and falling (needs attention).
     seen(store, "Fay", [], [372, 351, 342])
-    # No ORS; one SRS item low, the total above the cutoff: counts, after the urgent ones.
+    # No ORS; one SRS item low, the total above the cutoff: worth a look, a note only.
     seen(store, "Lou", [], [(95, 95, 95, 85)])
     # 18.0 to 30.0 from the clinical range out of it: recovered, a good sign.
     seen(store, "Ana", [180, 240, 300], [380, 385, 390])

@@ -56,7 +56,15 @@ ORS_ORDER = (
     "recovered",
     "reliable_improvement",
 )
-SRS_ORDER = ("persistent_low", "drop", "below_cutoff", "falling", "low_item", "rising")
+SRS_ORDER = (
+    "persistent_low",
+    "drop",
+    "below_cutoff",
+    "falling",
+    "drop_above_cutoff",
+    "low_item",
+    "rising",
+)
 
 ORS_KEYS = ("ors_individually", "ors_interpersonally", "ors_socially", "ors_overall")
 SRS_KEYS = ("srs_relationship", "srs_goals", "srs_approach", "srs_overall")
@@ -119,7 +127,8 @@ def alliance_alerts(band: str, series: Sequence[Items]) -> list[set[str]]:
         if low_run >= PERSISTENT_RUN:
             fired[at].add("persistent_low")
         if at >= 1 and totals[at - 1] - total >= DROP:
-            fired[at].add("drop")
+            # Landing below the cutoff it needs attention; staying above, it is a note.
+            fired[at].add("drop" if total < cutoff else "drop_above_cutoff")
         if total < cutoff:
             fired[at].add("below_cutoff")
         if at >= 2 and totals[at - 2] > totals[at - 1] > total:
@@ -470,7 +479,7 @@ def test_the_oracle_reads_the_alliance_rules_as_stated() -> None:
     totals = [370, 360, 359, 349, 340, 340, 360, 380]
     assert alliance_alerts("adult", [srs(t) for t in totals]) == [
         set(),
-        {"drop"},  # 37.0 to 36.0: exactly 1.0 down; 36.0 is not below the cutoff
+        {"drop_above_cutoff"},  # 37.0 to 36.0: exactly 1.0 down; 36.0 is not below 36.0
         low | {"falling"},  # 0.1 down: no drop
         low | {"drop", "falling"},
         low | {"persistent_low", "falling"},  # 0.9 down: no drop
@@ -483,10 +492,11 @@ def test_the_oracle_reads_the_alliance_rules_as_stated() -> None:
         set(),
     ]
     assert alliance_alerts("young child", [(0, 0, 0, 0)] * 4) == [set()] * 4
-    assert in_order({"high_intake", "no_early_change"}, {"rising", "drop"}) == [
+    assert in_order({"high_intake", "no_early_change"}, {"rising", "drop", "low_item"}) == [
         "no_early_change",
         "high_intake",
         "drop",
+        "low_item",
         "rising",
     ]
 

@@ -74,6 +74,9 @@ def build_source(path: Path) -> None:
         store.close_episode(ben.id, "planned", at=NOW - timedelta(days=7))
         store.record(ben.id, Scores.srs(70, 70, 70, 70), administered_at=NOW - timedelta(days=3),
                      mode="paper", setting="in-person", now=NOW)  # fmt: skip
+        # And an ORS kept as its total alone, as an old paper log has it.
+        store.record(ben.id, Scores.total_only(ORS, 215), administered_at=NOW - timedelta(days=2),
+                     mode="paper", setting="in-person", now=NOW)  # fmt: skip
         store.set_archived(ben.id, True, now=NOW - timedelta(days=1))
         # A child with both measures a session, and a parent's ratings of her outcome.
         dee = store.add_client("Dee", now=NOW - timedelta(days=20), age_band="child")
@@ -266,7 +269,7 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "form": st.sampled_from(["adult", "adolescent", "child", "young child", "group"]),
     "rater": st.sampled_from(["client", "parent", "teacher"]),
     "measure": st.sampled_from(["SRS", "ORS"]),
-    "version": st.sampled_from([1, 2, 3]),
+    "version": st.sampled_from([1, 2, 3, 4]),
     "individually": st.integers(0, 100),
     "interpersonally": st.integers(0, 100),
     "socially": st.integers(0, 100),
@@ -274,6 +277,7 @@ PLAUSIBLE: dict[str, st.SearchStrategy[Any]] = {
     "goals": st.integers(0, 100),
     "approach": st.integers(0, 100),
     "overall": st.integers(0, 100),
+    "total_tenths": st.integers(0, 400) | st.sampled_from([401, -1]),
     "mode": st.sampled_from(["oral", "self", "paper"]),
     "setting": st.sampled_from(["telehealth", "in-person"]),
     "note": any_text | long_texts | st.sampled_from(["tab\tnewline\n", "crlf\r\n", ""]),

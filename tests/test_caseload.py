@@ -121,6 +121,30 @@ async def test_most_urgent_first_with_the_reasons(demo_db: Path) -> None:
         assert "<cutoff" not in devon
 
 
+async def test_the_demo_shows_who_needs_attention_apart_from_what_is_worth_a_look(
+    demo_db: Path,
+) -> None:
+    app = build_app(demo_db)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        count = next(line for line in text.splitlines() if "11 clients" in line)
+        assert " ".join(count.split()) == "11 clients · ▲ 4 clients need attention"
+        # Reliably worse; low and staying low; a drop below the cutoff; not on track by
+        # session 7: those need attention, and come first.
+        assert set(rows(app)[:4]) == {"Casey (demo)", "Blake (demo)", "Emery (demo)", "Kai (demo)"}
+        cells = cells_of(app)
+        # Worth a look only: a drop staying above the cutoff, one low item.
+        assert cells["Harper (demo)"][-1] == "• ORS no-change, SRS dip"
+        assert cells["Gray (demo)"][-1] == "• SRS item"
+        assert cells["Devon (demo)"][-1] == "• SRS item  ↑ ORS better, SRS rising"
+        assert rows(app)[4:7] == ["Harper (demo)", "Devon (demo)", "Gray (demo)"]
+        # Good signs, and nothing at all.
+        assert cells["Avery (demo)"][-1] == "↑ ORS recovered"
+        assert cells["Robin (demo)"][-1] == "↑ ORS recovered"
+        assert cells["Sky (demo)"][-1] == ""
+
+
 async def test_typing_a_filter_narrows_the_list(demo_db: Path) -> None:
     app = build_app(demo_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -201,11 +225,11 @@ async def test_the_caseload_shows_both_measures_the_outcome_and_each_sides_alert
     app = build_app(both_db)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        assert rows(app) == ["Cruz", "Ben", "Fay", "Lou", "Ana", "Dee", "Eli", "Ivy", "Gus"]
+        assert rows(app) == ["Cruz", "Ben", "Fay", "Lou", "Dee", "Eli", "Ana", "Ivy", "Gus"]
         text = screen_text(app)
         header = next(line for line in text.splitlines() if "Client" in line)
         assert " ".join(header.split()) == "Client Last ORS SRS SRS trend Outcome Alerts"
-        assert "4 clients need attention" in text  # Cruz, Ben, Fay, Lou
+        assert "3 clients need attention" in text  # Cruz, Ben, Fay; Lou's low item is a note
         cells = cells_of(app)
         # Last, ORS, SRS, trend, outcome, alerts; ▼ marks a total below its form's cutoff.
         last, ors, srs, _, outcome, alerts = cells["Cruz"]
@@ -214,7 +238,8 @@ async def test_the_caseload_shows_both_measures_the_outcome_and_each_sides_alert
         assert cells["Ben"][4:] == ["unchanged", "▲ ORS off-track"]
         # SRS only: no ORS, no outcome; the alliance's alerts named as the SRS's.
         assert cells["Fay"][1:3] == ["–", "▼34.2"]
-        assert cells["Fay"][4:] == ["", "▲ SRS <cutoff falling item"]
+        assert cells["Fay"][4:] == ["", "▲ SRS <cutoff falling  • SRS item"]
+        assert cells["Lou"][4:] == ["", "• SRS item"]
         # ORS only: a note, never counted.
         assert cells["Eli"][1:3] == ["34.5", "–"]
         assert cells["Eli"][4:] == ["", "• ORS high-in"]
@@ -260,7 +285,7 @@ async def test_an_archived_client_shows_with_both_measures_when_asked(both_db: P
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert "Cruz" not in rows(app)
-        assert "3 clients need attention" in screen_text(app)
+        assert "2 clients need attention" in screen_text(app)
         await pilot.press("z")
         await pilot.pause()
         assert rows(app)[0] == "Cruz"

@@ -87,7 +87,7 @@ def test_an_export_file_is_private_and_never_overwritten(demo_db: Path, tmp_path
     assert first.returncode == 0, first.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     bundle = json.loads(out.read_text(encoding="utf-8"))
-    assert (bundle["format"], bundle["version"]) == ("srs-tui", 3)
+    assert (bundle["format"], bundle["version"]) == ("srs-tui", 4)
     assert len(bundle["clients"]) == count(demo_db, "clients")
     assert len(bundle["administrations"]) == count(demo_db, "administrations")
     before = digest(out)
@@ -167,7 +167,7 @@ def test_check_reports_health_and_loose_permissions(demo_db: Path, tmp_path: Pat
     ok = srs("--db", str(demo_db), "check", home=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert "integrity check: ok" in ok.stdout
-    assert "schema version: 5" in ok.stdout
+    assert "schema version: 6" in ok.stdout
     os.chmod(demo_db, 0o644)
     loose = srs("--db", str(demo_db), "check", home=tmp_path)
     assert loose.returncode == 1

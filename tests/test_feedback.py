@@ -79,20 +79,117 @@ def test_soft_prompt_is_configurable() -> None:
     assert "low_item" in rule_ids([Scores.srs(100, 100, 94, 100)], profile(soft_item=95))
 
 
+DROPS = {"drop", "drop_above_cutoff"}
+
+
+def drops(history: list[Scores], judged: Profile = DEFAULT) -> list[str]:
+    return [rule_id for rule_id in rule_ids(history, judged) if rule_id in DROPS]
+
+
 @pytest.mark.parametrize(("second", "fires"), [(389, True), (390, True), (391, False)])
 def test_drop_of_one_point_from_the_last_session(second: int, fires: bool) -> None:
-    assert ("drop" in rule_ids([even(400), even(second)])) is fires
+    # Above the cutoff: the drop is worth a look, not an alert that counts.
+    assert drops([even(400), even(second)]) == (["drop_above_cutoff"] if fires else [])
+    # The same fall landing below the cutoff needs attention.
+    assert drops([even(365), even(second - 35)]) == (["drop"] if fires else [])
 
 
 def test_drop_needs_a_previous_session() -> None:
-    assert "drop" not in rule_ids([even(300)])
+    assert drops([even(300)]) == []
 
 
-def test_drop_reason_and_threshold() -> None:
-    alerts = DEFAULT.latest_alerts([even(380), even(365)])
-    (drop,) = [a for a in alerts if a.rule_id == "drop"]
-    assert drop.reason.startswith("Total 36.5 is 1.5 below last session's 38.0")
-    assert "drop" not in rule_ids([even(380), even(365)], profile(drop=20))
+@pytest.mark.parametrize(
+    ("last", "inclusive", "tier"),
+    [
+        (359, False, "drop"),  # lands below 36.0
+        (360, False, "drop_above_cutoff"),  # lands at 36.0: not below it
+        (360, True, "drop"),  # at 36.0 counts as below when the cutoff includes it
+        (361, True, "drop_above_cutoff"),
+    ],
+)
+def test_where_a_drop_lands_decides_its_tier(last: int, inclusive: bool, tier: str) -> None:
+    judged = profile(cutoff_inclusive=inclusive)
+    (alert,) = [
+        a for a in judged.latest_alerts([even(last + 15), even(last)]) if a.rule_id in DROPS
+    ]
+    assert alert.rule_id == tier
+    assert alert.rule.counts is (tier == "drop")
+    assert alert.rule.note is (tier == "drop_above_cutoff")
+
+
+def test_drop_reason_says_where_it_lands() -> None:
+    (drop,) = [a for a in DEFAULT.latest_alerts([even(380), even(355)]) if a.rule_id == "drop"]
+    assert drop.reason == ("Total 35.5 is 2.5 below last session's 38.0, below the cutoff of 36.0.")
+    (dip,) = DEFAULT.latest_alerts([even(380), even(365)])
+    assert dip.rule_id == "drop_above_cutoff"
+    assert (
+        dip.reason == "Total 36.5 is 1.5 below last session's 38.0, still above the cutoff of 36.0."
+    )
+    (level,) = DEFAULT.latest_alerts([even(370), even(360)])
+    assert level.reason.endswith("still at the cutoff of 36.0.")
+    assert drops([even(380), even(365)], profile(drop=20)) == []
+
+
+def test_each_rule_has_its_tier() -> None:
+    tiers = {
+        rule.id: "good sign" if rule.positive else "worth a look" if rule.note else "attention"
+        for rule in DEFAULT.rules
+    }
+    assert tiers == {
+        "persistent_low": "attention",
+        "drop": "attention",
+        "below_cutoff": "attention",
+        "falling": "attention",
+        "drop_above_cutoff": "worth a look",
+        "low_item": "worth a look",
+        "rising": "good sign",
+    }
+
+
+@pytest.mark.parametrize(
+    ("totals", "attention", "worth_a_look"),
+    [
+        ((37.0, 37.5), False, False),  # steady above the cutoff
+        ((39.0, 37.8), False, True),  # a 1.2 drop staying above 36.0
+        ((37.0, 35.5), True, False),  # a 1.5 drop landing below: drop and below_cutoff
+        ((35.5,), True, False),  # one session below the cutoff
+        ((38.5, 38.0, 37.5), True, False),  # falling twice in a row, even above the cutoff
+    ],
+)
+def test_the_tier_of_a_crafted_series(
+    totals: tuple[float, ...], attention: bool, worth_a_look: bool
+) -> None:
+    summary = summarize(points(*totals), profile(soft_item=0))  # items aside
+    assert summary.needs_attention is attention
+    notes = [a for a in summary.alerts if a.rule.note]
+    assert bool(notes) is worth_a_look
+
+
+def test_one_low_item_alone_is_worth_a_look_not_an_alert_that_counts() -> None:
+    summary = summarize([Scores.srs(100, 100, 85, 100)], DEFAULT)
+    assert [a.rule_id for a in summary.alerts] == ["low_item"]
+    assert not summary.needs_attention
+
+
+def test_the_falling_rule_says_what_it_checks() -> None:
+    falling = next(rule for rule in DEFAULT.rules if rule.id == "falling")
+    assert falling.threshold(DEFAULT) == (
+        "the last 3 totals each lower than the one before (2 falls in a row), at any level, "
+        "even above the cutoff"
+    )
+    # Three totals, two falls: it fires; a level step in them: it does not.
+    (alert,) = [
+        a for a in DEFAULT.latest_alerts(points(39.0, 38.5, 38.4)) if a.rule_id == "falling"
+    ]
+    assert (
+        alert.reason == "The last 3 totals each went down from the one before (39.0, 38.5, 38.4)."
+    )
+    assert "falling" not in rule_ids(points(39.0, 38.5, 38.5))
+    assert "falling" not in rule_ids(points(38.5, 38.4))
+    four = profile(falling_run=4)
+    assert "4 totals" in next(r for r in four.rules if r.id == "falling").threshold(four)
+    assert "falling" not in rule_ids(points(39.0, 38.5, 38.4), four)
+    assert "falling" in rule_ids(points(39.2, 39.0, 38.5, 38.4), four)
 
 
 def test_alerts_come_most_urgent_first() -> None:
@@ -233,6 +330,7 @@ def test_every_rule_states_its_threshold_and_source() -> None:
         "drop",
         "below_cutoff",
         "falling",
+        "drop_above_cutoff",
         "low_item",
         "rising",
     ]
@@ -283,3 +381,28 @@ def test_a_form_without_norms_is_recorded_but_never_judged() -> None:
     assert judged.lookback == 0
     assert not judged.below_cutoff(0)
     assert judged.cutoff is None
+
+
+def test_every_source_names_where_a_clinician_can_check_it() -> None:
+    for judged in DEFAULT_PROFILES:
+        for rule in judged.rules:
+            source = rule.source_in(judged)
+            assert "leading" not in source
+    by_id = {rule.id: rule.source_in(DEFAULT) for rule in DEFAULT.rules}
+    assert "OpenFIT's published dashboard alert table" in by_id["drop"]
+    assert "OpenFIT's published dashboard alert table" in by_id["below_cutoff"]
+    assert "Duncan, Miller, Sparks" in by_id["below_cutoff"]
+    assert "Journal of Brief Therapy 3(1)" in by_id["below_cutoff"]
+    for pattern in ("persistent_low", "falling", "rising"):
+        assert "Quirk, Miller, Duncan and Owen (2013)" in by_id[pattern]
+        assert "Counselling and Psychotherapy Research 13(3)" in by_id[pattern]
+
+
+def test_rising_says_what_it_checks_with_either_comparison() -> None:
+    rising = next(rule for rule in DEFAULT.rules if rule.id == "rising")
+    assert rising.threshold(DEFAULT) == "back at or above 36.0 after a session below it"
+    inclusive = profile(cutoff_inclusive=True)
+    assert rising.threshold(inclusive) == "back above 36.0 after a session at or below it"
+    assert "rising" not in rule_ids([even(350), even(360)], inclusive)
+    (alert,) = inclusive.latest_alerts([even(350), Scores.srs(91, 90, 90, 90)])
+    assert alert.reason == "Total 36.1 is back above the cutoff after 35.0."

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -81,7 +82,10 @@ async def test_history_shows_the_sessions_and_the_cutoff(db_path: Path) -> None:
         assert newest[2:4] == ["–", "▼34.0"]  # no ORS that session
         assert newest[5] == "drop below_cutoff falling low_item"
         assert "Session 5" in text
-        assert "Total 34.0 is 1.1 below last session's 35.1." in text
+        assert "Total 34.0 is 1.1 below last session's 35.1," in text
+        # Each alert's tier by its symbol: the low item is worth a look, the rest need attention.
+        assert "▲ Drop below the cutoff: " in text
+        assert "• Low item: " in text
 
 
 async def test_the_items_view_shows_each_item_on_a_fixed_axis(db_path: Path) -> None:
@@ -193,8 +197,17 @@ async def test_the_rules_screen_lists_every_rule_with_its_threshold(db_path: Pat
         assert isinstance(app.screen, RulesScreen)
         assert "Alert rules" in screen_text(app)
         text = str(app.screen.query_one("#rules-body Static", Static).content)
-        for rule_id in ("persistent_low", "drop", "below_cutoff", "falling", "low_item", "rising"):
+        srs_rules = ("persistent_low", "drop", "below_cutoff", "falling", "drop_above_cutoff",
+                     "low_item", "rising")  # fmt: skip
+        for rule_id in srs_rules:
             assert rule_id in text
+        # The tier of each, and sources a clinician can look up.
+        assert "• Drop, still above the cutoff  drop_above_cutoff" in text
+        assert "• Low item  low_item" in text
+        assert "▲ Drop below the cutoff  drop" in text
+        assert "Quirk, Miller, Duncan and Owen (2013)" in text
+        assert "Journal of Brief Therapy 3(1)" in text
+        assert "leading" not in text
         for rule_id in ("reliable_deterioration", "not_on_track", "no_early_change",
                         "high_intake", "recovered", "reliable_improvement"):  # fmt: skip
             assert rule_id in text
@@ -437,3 +450,19 @@ async def test_a_young_childs_items_have_no_prompt_line(db_path: Path) -> None:
         text = screen_text(app)
         assert "SRS · Overall, 0 to 10" in text
         assert "prompt" not in text
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 45)])
+async def test_the_table_is_as_tall_as_its_rows_and_the_alerts_take_the_rest(
+    demo_db: Path, size: tuple[int, int]
+) -> None:
+    app = build_app(demo_db)
+    async with app.run_test(size=size) as pilot:
+        await open_history(pilot)  # Casey, the first row: five sessions
+        screen = app.screen
+        table = screen.query_one("#sessions", RowTable)
+        alerts = screen.query_one("#history-alerts")
+        assert table.region.height == 1 + 5  # the header and every session, no empty band
+        assert alerts.region.y == table.region.bottom
+        assert alerts.region.bottom == size[1] - 1  # down to the key bar
+        assert screen.max_scroll_y == 0  # the screen itself never scrolls

@@ -260,12 +260,12 @@ def child_with_both_measures(store: Store) -> None:
                  setting="telehealth", now=NOW)  # fmt: skip
 
 
-def test_a_version_3_bundle_carries_the_age_bands_there_and_back(tmp_path: Path) -> None:
+def test_a_bundle_carries_the_age_bands_there_and_back(tmp_path: Path) -> None:
     with Store.open(tmp_path / "a.db") as store:
         child_with_both_measures(store)
         bundle = export_json(store, everyone(store), NOW)
     parsed = json.loads(bundle)
-    assert parsed["version"] == 3
+    assert parsed["version"] == 4
     assert [(c["alias"], c["age_band"]) for c in parsed["clients"]] == [
         ("Kid", "child"), ("Lee", "adult"),
     ]  # fmt: skip

@@ -198,9 +198,12 @@ def test_a_schema_4_file_keeps_every_row_and_its_clients_are_adults(
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        for table in ("episodes", "sessions", "administrations", "audit"):
+        for table in ("episodes", "sessions", "audit"):
             rows = [list(r) for r in conn.execute(f"SELECT * FROM {table} ORDER BY 1")]
             assert rows == before[table], table
+        columns = ", ".join(before["columns"]["administrations"])
+        rows = [list(r) for r in conn.execute(f"SELECT {columns} FROM administrations ORDER BY 1")]
+        assert rows == before["administrations"]
         clients = [list(r) for r in conn.execute("SELECT * FROM clients ORDER BY 1")]
         assert clients == [[*row, "adult"] for row in before["clients"]]
         assert ("ORS", "outcome") in conn.execute("SELECT name, kind FROM measures").fetchall()
@@ -208,3 +211,58 @@ def test_a_schema_4_file_keeps_every_row_and_its_clients_are_adults(
         conn.close()
     check = run_cli("--db", str(db), "check", home=tmp_path)
     assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.parametrize("name", ["schema5-varied", "schema5-demo"])
+def test_a_schema_5_file_keeps_every_row_and_takes_totals_alone(name: str, tmp_path: Path) -> None:
+    db, before = fixture_copy(name, tmp_path)
+    assert before["user_version"] == 5
+    Store.open(db).close()
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        for table in ("clients", "episodes", "sessions", "audit"):
+            rows = [list(r) for r in conn.execute(f"SELECT * FROM {table} ORDER BY 1")]
+            assert rows == before[table], table
+        # Every administration as it was (the same rowid too), with no total of its own: its
+        # items are its values.
+        columns = before["columns"]["administrations"]
+        rows = [
+            list(r)
+            for r in conn.execute(
+                f"SELECT {', '.join(columns)}, total FROM administrations ORDER BY 1"
+            )
+        ]
+        assert rows == [[*row, None] for row in before["administrations"]]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        # The rebuilt table still refuses a total beside items, and part of the items.
+        session = before["administrations"][0][1]
+        for values in (
+            "50, 50, 50, 50, 200",
+            "50, NULL, NULL, NULL, 200",
+            "NULL, 50, 50, 50, NULL",
+        ):
+            with pytest.raises(sqlite3.IntegrityError):
+                conn.execute(
+                    "INSERT INTO administrations (id, session_id, measure, rater, item1, item2, "
+                    f"item3, item4, total, created_at, updated_at) VALUES ('{'a' * 36}', ?, "
+                    f"'SRS', 'teacher', {values}, 'x', 'x')",
+                    (session,),
+                )
+        conn.execute(
+            "INSERT INTO administrations (id, session_id, measure, rater, total, created_at, "
+            f"updated_at) VALUES ('{'a' * 36}', ?, 'SRS', 'teacher', 200, 'x', 'x')",
+            (session,),
+        )
+        conn.rollback()
+    finally:
+        conn.close()
+    check = run_cli("--db", str(db), "check", home=tmp_path)
+    assert check.returncode == 0, check.stderr
+    with Store.open(db) as store:
+        histories = [
+            store.all_administrations(c.client.id) for c in store.clients(include_archived=True)
+        ]
+    assert sum(len(h) for h in histories) == len(before["administrations"])
+    assert all(a.scores.has_items for h in histories for a in h)

@@ -36,8 +36,9 @@ def test_the_most_urgent_come_first(store: Store) -> None:
     add(store, "New", [])
     add(store, "Falling", [398, 396, 394])  # falling only
     add(store, "One low", [390, 350])  # drop and below_cutoff
+    add(store, "Dip", [395, 380])  # a drop staying above the cutoff: worth a look
     order = [e.summary.client.alias for e in triage(store.clients(), DEFAULT)]
-    assert order == ["Low run", "One low", "Falling", "Steady", "New"]
+    assert order == ["Low run", "One low", "Falling", "Dip", "Steady", "New"]
 
 
 def test_the_filter_matches_part_of_the_alias_in_any_case(store: Store) -> None:
@@ -71,20 +72,23 @@ def test_the_caseload_judges_a_client_as_the_history_does(
         assert [a.reason for a in entry.alerts] == [a.reason for a in from_history]
 
 
-def test_both_sides_count_and_the_urgent_come_first(store: Store) -> None:
+def test_both_sides_count_and_those_needing_attention_come_first(store: Store) -> None:
     both_measures(store)
     entries = triage(store.clients(), DEFAULT)
     order = [e.summary.client.alias for e in entries]
-    # Reliable deterioration, not on track, a low or falling alliance; then a low item; then
-    # notes and good signs, which never count, latest first; never seen; the ended episode.
-    assert order == ["Cruz", "Ben", "Fay", "Lou", "Ana", "Dee", "Eli", "Ivy", "Gus"]
+    # Reliable deterioration, not on track, a low and falling alliance: they need attention.
+    # Then those worth a look (a low item, no early change, a high intake), the most severe
+    # note first; then good signs and nothing; never seen; the ended episode.
+    assert order == ["Cruz", "Ben", "Fay", "Lou", "Dee", "Eli", "Ana", "Ivy", "Gus"]
     by_alias = {e.summary.client.alias: e for e in entries}
     assert [a.rule_id for a in by_alias["Cruz"].concerns] == ["reliable_deterioration"]
     assert [a.rule_id for a in by_alias["Ben"].concerns] == ["not_on_track"]
-    assert [a.rule_id for a in by_alias["Fay"].concerns] == ["below_cutoff", "falling", "low_item"]
-    assert [a.rule_id for a in by_alias["Lou"].concerns] == ["low_item"]
-    assert all(by_alias[alias].urgent for alias in ("Cruz", "Ben", "Fay"))
-    assert not by_alias["Lou"].urgent
+    assert [a.rule_id for a in by_alias["Fay"].concerns] == ["below_cutoff", "falling"]
+    assert [a.rule_id for a in by_alias["Fay"].notes] == ["low_item"]
+    assert by_alias["Lou"].concerns == ()
+    assert [a.rule_id for a in by_alias["Lou"].notes] == ["low_item"]
+    needing = [alias for alias, entry in by_alias.items() if entry.needs_attention]
+    assert sorted(needing) == ["Ben", "Cruz", "Fay"]
     for alias, note in (("Dee", "no_early_change"), ("Eli", "high_intake")):
         assert not by_alias[alias].needs_attention
         assert [a.rule_id for a in by_alias[alias].ors_alerts] == [note]

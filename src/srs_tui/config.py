@@ -66,9 +66,9 @@ cutoff = 32.0            # one other platform uses 28 for children
 cutoff = 36.0            # a total below this is an alert (0.0 to 40.0); default: the form's
 cutoff_inclusive = false # true: a total equal to the cutoff counts as below it
 soft_item = 9.0          # an item below this is worth asking about (0.0 to 10.0)
-drop = 1.0               # a fall of this much from the last session is an alert
+drop = 1.0               # a fall this large: drop below the cutoff, else drop_above_cutoff
 persistent_run = 3       # sessions in a row below the cutoff: change course
-falling_run = 3          # sessions in a row going down
+falling_run = 3          # the last this many totals each lower than the one before
 off = []                 # ids of rules to turn off, e.g. ["falling", "rising"]
 
 [session]

@@ -12,11 +12,9 @@ from typing import NamedTuple
 
 from srs_tui.measures import ORS, SRS
 from srs_tui.rules import Alert, Alerts, Profile, Profiles, concerns
-from srs_tui.rules.alliance import BELOW_CUTOFF, DROP, FALLING, PERSISTENT_LOW
 from srs_tui.rules.outcome import (
     DETERIORATED,
     IMPROVED,
-    NOT_ON_TRACK,
     RECOVERED,
     RECOVERED_OUTCOME,
     RELIABLE_DETERIORATION,
@@ -32,13 +30,9 @@ RECENT_SESSIONS = 6
 _NEVER_SEEN = float("inf")
 _NO_CONCERN = 99  # beyond every rule's severity
 
-# What comes first: the outcome going wrong, and a low or falling alliance. The other alerts
-# that count (a low item) come after them; notes and good signs never count.
-URGENT = frozenset(
-    rule.id
-    for rule in (RELIABLE_DETERIORATION, NOT_ON_TRACK, PERSISTENT_LOW, DROP, BELOW_CUTOFF, FALLING)
-)
-_URGENT, _OTHER, _NONE = 0, 1, 2  # the tiers of the order
+# The tiers of the order: needing attention (an alert that counts: the outcome going wrong, a
+# low, falling or dropping alliance), then worth a look (a note only), then the rest.
+_ATTENTION, _WORTH_A_LOOK, _NONE = 0, 1, 2
 
 
 class Triaged(NamedTuple):
@@ -67,9 +61,9 @@ class Triaged(NamedTuple):
         return bool(self.concerns)
 
     @property
-    def urgent(self) -> bool:
-        """Whether one of the alerts that come first fired."""
-        return any(alert.rule.id in URGENT for alert in self.concerns)
+    def notes(self) -> Alerts:
+        """The alerts of both sides worth a look (not counted as needing attention)."""
+        return tuple(alert for alert in self.alerts if alert.rule.note)
 
 
 def recent_needed(profiles: Profiles) -> int:
@@ -113,8 +107,8 @@ def _outcome_so_far(summary: ClientSummary, profile: Profile, alerts: Alerts) ->
     return episode_outcome(intake.total, latest.total, profile)
 
 
-def _by_urgency(alert: Alert) -> tuple[int, int]:
-    return (_URGENT if alert.rule.id in URGENT else _OTHER, alert.rule.severity)
+def _by_severity(alert: Alert) -> int:
+    return alert.rule.severity
 
 
 def judged(
@@ -145,9 +139,9 @@ def judged(
     )
     ors_concerns = concerns(ors_alerts) if ors_alerts else ()
     srs_concerns = concerns(srs_alerts) if srs_alerts else ()
-    # Each side's are in order already (by severity, which puts its urgent ones first).
+    # Each side's are in order already, by severity.
     if ors_concerns and srs_concerns:
-        found = tuple(sorted(ors_concerns + srs_concerns, key=_by_urgency))
+        found = tuple(sorted(ors_concerns + srs_concerns, key=_by_severity))
     else:
         found = ors_concerns or srs_concerns
     return Triaged(summary, ors_alerts, srs_alerts, found, srs_profile, ors_profile, outcome)
@@ -156,10 +150,11 @@ def judged(
 def triage(summaries: Sequence[ClientSummary], profiles: Profiles) -> list[Triaged]:
     """The clients, most urgent first, then by latest session.
 
-    The order: clients in care before those whose episode ended; then those with an urgent
-    alert (URGENT) on either side, then those with another alert that counts, then the rest;
-    within each, the most urgent rule that fired, more alerts, the latest session first, the
-    alias; clients never seen come last. The keys are made once a client.
+    The order: clients in care before those whose episode ended; then those with an alert that
+    counts as needing attention on either side, then those with only a note (worth a look),
+    then the rest; within each, the most urgent rule that fired, more alerts of that tier, the
+    latest session first, the alias; clients never seen come last. The keys are made once a
+    client.
     """
     entries = []
     keyed = []
@@ -168,17 +163,19 @@ def triage(summaries: Sequence[ClientSummary], profiles: Profiles) -> list[Triag
         entry = judged(summary, profiles, forms)
         found = entry.concerns
         if found:
-            first = found[0].rule
-            tier, severity = (_URGENT if first.id in URGENT else _OTHER), first.severity
+            tier, severity, count = _ATTENTION, found[0].rule.severity, len(found)
+        elif notes := entry.notes:
+            tier = _WORTH_A_LOOK
+            severity, count = min(note.rule.severity for note in notes), len(notes)
         else:
-            tier, severity = _NONE, _NO_CONCERN
+            tier, severity, count = _NONE, _NO_CONCERN, 0
         last_at = summary.last_at
         keyed.append(
             (
                 summary.episode_closed,
                 tier,
                 severity,
-                -len(found),
+                -count,
                 -last_at.timestamp() if last_at is not None else _NEVER_SEEN,
                 summary.client.alias.casefold(),
                 index,

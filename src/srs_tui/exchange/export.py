@@ -47,10 +47,20 @@ CSV_COLUMNS = (
     "setting",
     "note",
 )
+# `export --excel`: the date as a spreadsheet reads a date and time (the session's own local
+# time, without its offset, which no spreadsheet reads), the offset in a column of its own.
+EXCEL_COLUMNS = tuple(
+    part
+    for column in CSV_COLUMNS
+    for part in ((column, "utc_offset") if column == "date" else (column,))
+)
+# A spreadsheet's byte order mark: without it Excel reads UTF-8 as the machine's code page.
+BOM = "\ufeff"
 BUNDLE_FORMAT = "srs-tui"
 # 2: each administration names its form and rater; 3: each client's age band, and the
-# episodes of care (a session goes to its episode by its time, as in the store).
-BUNDLE_VERSION = 3
+# episodes of care (a session goes to its episode by its time, as in the store); 4: an
+# administration that kept only its total has `total_tenths` instead of `ratings_tenths`.
+BUNDLE_VERSION = 4
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -79,8 +89,16 @@ def _records(
         yield client, store.all_administrations(client.id)
 
 
+def _excel_date(moment: datetime) -> list[object]:
+    """A session's time as two cells: the local date and time a spreadsheet reads as one
+    ("2026-01-14 14:30", seconds only when there are any), and its offset ("+01:00")."""
+    shown = moment.strftime("%Y-%m-%d %H:%M:%S" if moment.second else "%Y-%m-%d %H:%M")
+    offset = timestamp(moment)[len("2026-01-14T14:30:00") :]
+    return [shown, offset]
+
+
 def _rows(
-    client: Client, history: Sequence[Administration], profiles: Profiles
+    client: Client, history: Sequence[Administration], profiles: Profiles, *, excel: bool = False
 ) -> Iterator[list[object]]:
     """The client's rows: one per session and rater, in time order, the client's own first.
 
@@ -109,9 +127,12 @@ def _rows(
             # should they differ (a form chosen by hand, an import), the row names the form of
             # the first measure given in it, the ORS's.
             form = next(given[name][0].form for name in MEASURES if name in given)
+            when = (
+                _excel_date(first.administered_at) if excel
+                else [timestamp(first.administered_at)]
+            )  # fmt: skip
             cells: list[object] = [
-                client.id, alias, episodes[first.episode_id], first.session,
-                timestamp(first.administered_at), rater, form,
+                client.id, alias, episodes[first.episode_id], first.session, *when, rater, form,
             ]  # fmt: skip
             rule_ids: list[str] = []
             for name, measure in MEASURES.items():
@@ -119,27 +140,46 @@ def _rows(
                     cells += [""] * (len(measure.keys) + 1)
                     continue
                 administration, alerts = given[name]
-                values = administration.scores.as_dict()
-                cells += [format_tenths(values[key]) for key in measure.keys]
+                # A total kept without its items: the item cells stay empty, never made up.
+                values = administration.scores.values
+                cells += [format_tenths(value) for value in values] or [""] * len(measure.keys)
                 cells.append(format_tenths(administration.scores.total))
                 rule_ids += (alert.rule_id for alert in alerts)
-            cells += [";".join(rule_ids), first.mode, first.setting, escape_cell(first.note)]
+            # A spreadsheet set to `;` as its list separator splits a cell at `;`: the rule
+            # ids of --excel are apart by spaces.
+            joined = (" " if excel else ";").join(rule_ids)
+            cells += [joined, first.mode, first.setting, escape_cell(first.note)]
             yield cells
 
 
-def write_csv(store: Store, clients: Sequence[Client], profiles: Profiles, out: TextIO) -> None:
+def write_csv(
+    store: Store,
+    clients: Sequence[Client],
+    profiles: Profiles,
+    out: TextIO,
+    *,
+    excel: bool = False,
+) -> None:
     """One row per session and rater, in time order, with the rule ids that fire in it,
-    written to out as each client is read (out opened with newline="")."""
+    written to out as each client is read (out opened with newline="").
+
+    excel: as a spreadsheet opens it: a byte order mark, the date a spreadsheet reads as a
+    date with its offset in `utc_offset`, rule ids apart by spaces; ratings keep their
+    decimal point, and import reads it back as it is."""
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    if excel:
+        out.write(BOM)
+    writer.writerow(EXCEL_COLUMNS if excel else CSV_COLUMNS)
     for client, history in _records(store, clients):
-        writer.writerows(_rows(client, history, profiles))
+        writer.writerows(_rows(client, history, profiles, excel=excel))
 
 
-def export_csv(store: Store, clients: Sequence[Client], profiles: Profiles) -> str:
+def export_csv(
+    store: Store, clients: Sequence[Client], profiles: Profiles, *, excel: bool = False
+) -> str:
     """The CSV of write_csv() as one string, for small exports."""
     out = io.StringIO(newline="")
-    write_csv(store, clients, profiles, out)
+    write_csv(store, clients, profiles, out, excel=excel)
     return out.getvalue()
 
 
@@ -166,6 +206,12 @@ def _episode_record(episode: Episode) -> dict[str, Any]:
 
 
 def _administration_record(client: Client, administration: Administration) -> dict[str, Any]:
+    scores = administration.scores
+    # Integer tenths, as stored: no decimal ever rounds on the way out.
+    values: dict[str, Any] = (
+        {"ratings_tenths": scores.as_dict()} if scores.has_items
+        else {"total_tenths": scores.total}
+    )  # fmt: skip
     return {
         "id": administration.id,
         "client_id": client.id,
@@ -175,8 +221,7 @@ def _administration_record(client: Client, administration: Administration) -> di
         "rater": administration.rater,
         "session": administration.session,
         "administered_at": timestamp(administration.administered_at),
-        # Integer tenths, as stored: no decimal ever rounds on the way out.
-        "ratings_tenths": administration.scores.as_dict(),
+        **values,
         "mode": administration.mode,
         "setting": administration.setting,
         "note": administration.note,

@@ -327,10 +327,15 @@ def _items(sessions: Sequence[dict[str, tuple[Administration, Alerts]]], series:
         if series.measure.name not in given:
             continue
         administration = given[series.measure.name][0]
-        values = administration.scores.as_dict()
+        values = administration.scores.values
+        # A total kept without its items (an old paper log) says so, never shows made-up ones.
+        items = "".join(f"<td>{format_tenths(value)}</td>" for value in values) or (
+            f'<td class="text muted" colspan="{len(series.measure.keys)}">'
+            "items not recorded (total only)</td>"
+        )
         rows.append(
             f'<tr class="items"><td>{administration.session}</td>'
-            + "".join(f"<td>{format_tenths(values[key])}</td>" for key in series.measure.keys)
+            + items
             + _total_cell(series, administration)
             + "</tr>"
         )
@@ -380,7 +385,8 @@ def report_html(
     )
     for administration, fired in newest_first:
         for alert in fired:
-            mark = "↑" if alert.rule.positive else "▲"
+            # The tier as on screen: needs attention, worth a look, a good sign.
+            mark = "↑" if alert.rule.positive else "•" if alert.rule.note else "▲"
             reasons.append(
                 f"<li>Session {administration.session} ({administration.measure}): {mark} "
                 f"<b>{escape(alert.rule.title)}</b> ({alert.rule_id}): {escape(alert.reason)}"

@@ -9,8 +9,9 @@ with one decimal only at the edges.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from srs_tui.measures.registry import SRS, Measure, measure_named
 
@@ -78,13 +79,25 @@ def format_tenths(tenths: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Scores:
-    """The item values of one administration of one measure, in tenths, in the form's order."""
+    """The values of one administration of one measure, in tenths: its items in the form's
+    order, or, for a record that kept only its total (an old paper log), that total and no
+    items (`values` empty, `given_total` set). A total alone is never spread into items."""
 
     measure: str
     values: tuple[int, ...]
+    given_total: int | None = None
 
     def __post_init__(self) -> None:
         spec = measure_named(self.measure)
+        if not self.values:
+            total = self.given_total
+            if isinstance(total, bool) or not isinstance(total, int):
+                raise TypeError("a total without items must be an int of tenths")
+            if not 0 <= total <= spec.total_max:
+                raise ValueError(f"the total is {total} tenths, outside 0..{spec.total_max}")
+            return
+        if self.given_total is not None:
+            raise ValueError("a total is given only without items")
         if len(self.values) != len(spec.keys):
             raise ValueError(f"{self.measure} has {len(spec.keys)} items, not {len(self.values)}")
         for key, value in zip(spec.keys, self.values, strict=True):
@@ -94,13 +107,23 @@ class Scores:
                 raise ValueError(f"{key} is {value} tenths, outside 0..{spec.item_max}")
 
     @classmethod
-    def trusted(cls, measure: str, values: tuple[int, ...]) -> Scores:
+    def trusted(cls, measure: str, values: tuple[int, ...], total: int | None = None) -> Scores:
         """Scores read back from the store, whose CHECK constraints already hold them to
         0..100: skips the checks, which cost more than the query on a large caseload."""
         scores = object.__new__(cls)
         object.__setattr__(scores, "measure", measure)
         object.__setattr__(scores, "values", values)
+        object.__setattr__(scores, "given_total", total)
         return scores
+
+    @classmethod
+    def stored(cls, measure: str, columns: Sequence[Any]) -> Scores:
+        """Scores from the store's columns (item1..item4, total), trusted like `trusted`:
+        a total with the items NULL is a total alone; no total, the items."""
+        total = columns[-1]
+        if total is not None:
+            return cls.trusted(measure, (), total)
+        return cls.trusted(measure, tuple(columns[:-1]))  # a row's slice: a tuple already
 
     @classmethod
     def of(cls, measure: Measure, values: Mapping[str, int]) -> Scores:
@@ -108,9 +131,19 @@ class Scores:
         return cls(measure.name, tuple(values[key] for key in measure.keys))
 
     @classmethod
+    def total_only(cls, measure: Measure, total: int) -> Scores:
+        """A total recorded without its items (checked against the measure's highest)."""
+        return cls(measure.name, (), total)
+
+    @classmethod
     def srs(cls, relationship: int, goals: int, approach: int, overall: int) -> Scores:
         """An SRS, its items in the form's order (a shorthand for tests and the demo)."""
         return cls(SRS.name, (relationship, goals, approach, overall))
+
+    @property
+    def has_items(self) -> bool:
+        """Whether the items were recorded (False: a total alone)."""
+        return bool(self.values)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -120,17 +153,29 @@ class Scores:
     @property
     def total(self) -> int:
         """The total in tenths."""
+        if self.given_total is not None:
+            return self.given_total
         return sum(self.values)
 
+    @property
+    def columns(self) -> tuple[int | None, ...]:
+        """The values as the store keeps them: item1..item4, then a total given alone."""
+        if self.values:
+            return (*self.values, None)
+        return (*(None for _ in self.keys), self.given_total)
+
     def as_dict(self) -> dict[str, int]:
-        """The ratings by item key, in the form's order."""
-        return dict(zip(self.keys, self.values, strict=True))
+        """The ratings by item key, in the form's order (empty for a total alone)."""
+        return dict(zip(self.keys, self.values, strict=True)) if self.values else {}
 
     def __iter__(self) -> Iterator[int]:
         return iter(self.values)
 
-    def lowest(self) -> tuple[str, int]:
-        """The key of the lowest item and its value; on a tie, the one the form asks first."""
+    def lowest(self) -> tuple[str, int] | None:
+        """The key of the lowest item and its value; on a tie, the one the form asks first.
+        None for a total alone: no item to name."""
+        if not self.values:
+            return None
         value, index = min((value, index) for index, value in enumerate(self.values))
         return self.keys[index], value
 

@@ -117,7 +117,12 @@ class Measure:
         raise KeyError(key)
 
 
-_SRS_CUTOFF = "OpenFIT's published dashboard alert table (SRS below 36)"
+# The sources of the cutoffs, named so that a clinician can look them up.
+_SRS_CUTOFF = (
+    "OpenFIT's published dashboard alert table (SRS below 36); Duncan, Miller, Sparks, Claud, "
+    "Reynolds, Brown and Johnson (2003), The Session Rating Scale: preliminary psychometric "
+    'properties of a "working" alliance measure, Journal of Brief Therapy 3(1)'
+)
 _NO_NORMS = "none: the young child's forms are engagement aids without norms"
 
 SRS = Measure(
@@ -137,15 +142,24 @@ SRS = Measure(
         Form(
             "child",
             cutoff=360,
-            cutoff_source="the SRS cutoff of OpenFIT's published alert table, used for the "
-            "child form too (no separate cutoff for it is published there)",
+            cutoff_source="the SRS cutoff of OpenFIT's published dashboard alert table, used "
+            "for the child form too (no separate cutoff for it is published there)",
         ),
         Form("young child", cutoff=None, cutoff_source=_NO_NORMS),
     ),
     given="end",
 )
 
-_ORS_SOURCE = "OpenFIT's published documentation and the PCOMS literature"
+_ORS_ADULT = (
+    "Miller, Duncan, Brown, Sparks and Claud (2003), The Outcome Rating Scale: a preliminary "
+    "study of the reliability, validity, and feasibility of a brief visual analog measure, "
+    "Journal of Brief Therapy 2(2)"
+)
+_ORS_YOUTH = (
+    "Duncan, Sparks, Miller, Bohanske and Claud (2006), Giving youth a voice: a preliminary "
+    "study of the reliability and validity of a brief outcome measure for children, "
+    "adolescents, and caretakers, Journal of Brief Therapy 5(2)"
+)
 
 ORS = Measure(
     name="ORS",
@@ -158,12 +172,12 @@ ORS = Measure(
         Item("overall", "Overall"),
     ),
     forms=(
-        Form("adult", cutoff=250, cutoff_source=f"{_ORS_SOURCE} (adults: 25)"),
-        Form("adolescent", cutoff=280, cutoff_source=f"{_ORS_SOURCE} (adolescents 13-17: 28)"),
+        Form("adult", cutoff=250, cutoff_source=f"adults: 25; {_ORS_ADULT}"),
+        Form("adolescent", cutoff=280, cutoff_source=f"adolescents 13-17: 28; {_ORS_YOUTH}"),
         Form(
             "child",
             cutoff=320,
-            cutoff_source=f"{_ORS_SOURCE} (children 6-12: 32; one other platform uses 28)",
+            cutoff_source=f"children 6-12: 32 (one other platform uses 28); {_ORS_YOUTH}",
         ),
         Form("young child", cutoff=None, cutoff_source=_NO_NORMS),
     ),

@@ -34,13 +34,25 @@ SETTINGS = (
 
 _CUTOFF = ("cutoff", "cutoff_inclusive")
 
+# Where the numbers and patterns come from, named so that a clinician can look them up.
+OPENFIT_TABLE = "OpenFIT's published dashboard alert table"
+GROUP_SRS = (
+    "The group SRS findings: Quirk, Miller, Duncan and Owen (2013), Group Session Rating "
+    "Scale: preliminary psychometrics in substance abuse group interventions, Counselling and "
+    "Psychotherapy Research 13(3)"
+)
+
+# Three tiers: a rule that counts needs attention (the caseload's count and order); a note is
+# worth a look; a positive rule is a good sign. A drop is either, by where it lands: one that
+# stays at or above the cutoff is a note, one that lands below it needs attention. They are
+# two rules, so that each keeps one tier, one id and one setting a therapist can turn off.
 PERSISTENT_LOW = Rule(
     id="persistent_low",
     title="Low and staying low",
     badge="low-run",
     severity=0,
-    source="Group SRS findings: low and staying low goes with dropout and poor outcome; "
-    "several low sessions in a row mean it is time to change course.",
+    source=f"{GROUP_SRS}. The pattern: low and staying low goes with dropout and poor "
+    "outcome; several low sessions in a row mean it is time to change course.",
     threshold=lambda t: (
         f"{t.setting('persistent_run')} or more sessions in a row {t.below_words} "
         f"{format_tenths(t.line)}"
@@ -49,15 +61,15 @@ PERSISTENT_LOW = Rule(
 )
 DROP = Rule(
     id="drop",
-    title="Drop from last session",
+    title="Drop below the cutoff",
     badge="drop",
     severity=1,
-    source="A published rule of a leading feedback-informed treatment platform: "
-    "1 point or more below the previous session.",
+    source=f"{OPENFIT_TABLE}: a total 1 point or more below the previous session's.",
     threshold=lambda t: (
-        f"total {format_tenths(t.setting('drop'))} or more below the previous session's"
+        f"total {format_tenths(t.setting('drop'))} or more below the previous session's, "
+        f"landing {t.below_words} {format_tenths(t.line)}"
     ),
-    settings=("drop",),
+    settings=("drop", *_CUTOFF),
 )
 BELOW_CUTOFF = Rule(
     id="below_cutoff",
@@ -73,33 +85,66 @@ FALLING = Rule(
     title="Falling",
     badge="falling",
     severity=3,
-    source="Group SRS findings: high and then falling goes with dropout and poor outcome.",
+    source=f"{GROUP_SRS}. The pattern: high and then falling goes with dropout and poor outcome.",
+    # What _falling checks: the last falling_run totals, each lower than the one before.
     threshold=lambda t: (
-        f"totals going down {t.setting('falling_run')} sessions in a row, even above the cutoff"
+        f"the last {t.setting('falling_run')} totals each lower than the one before "
+        f"({t.setting('falling_run') - 1} falls in a row), at any level, even above the cutoff"
     ),
     settings=("falling_run",),
+)
+DROP_ABOVE_CUTOFF = Rule(
+    id="drop_above_cutoff",
+    title="Drop, still above the cutoff",
+    badge="dip",
+    severity=4,
+    source=f"{OPENFIT_TABLE}: a total 1 point or more below the previous session's. That "
+    "a drop that stays out of the alert range is worth a look, not counted as needing "
+    "attention, is this app's choice.",
+    threshold=lambda t: (
+        f"total {format_tenths(t.setting('drop'))} or more below the previous session's, "
+        f"and not {t.below_words} {format_tenths(t.line)}"
+    ),
+    settings=("drop", *_CUTOFF),
+    note=True,
 )
 LOW_ITEM = Rule(
     id="low_item",
     title="Low item",
     badge="item",
-    severity=4,
-    source="Common SRS practice: the lowest item tells more than the total; "
-    "an item below 9 is worth asking about.",
+    severity=5,
+    source="Common SRS practice (a soft prompt, not a published cutoff): the lowest item "
+    "tells more than the total; an item below 9 is worth asking about.",
     threshold=lambda t: f"an item below {format_tenths(t.setting('soft_item'))}",
     settings=("soft_item",),
+    note=True,
 )
 RISING = Rule(
     id="rising",
     title="Rising",
     badge="rising",
     severity=9,
-    source="Group SRS findings: low and then rising goes with good outcome.",
-    threshold=lambda t: f"back at or above {format_tenths(t.line)} after a session below it",
+    source=f"{GROUP_SRS}. The pattern: low and then rising goes with good outcome.",
+    threshold=lambda t: (
+        f"back {_not_below(t)} {format_tenths(t.line)} after a session {t.below_words} it"
+    ),
     settings=_CUTOFF,
     positive=True,
 )
-RULES: tuple[Rule, ...] = (PERSISTENT_LOW, DROP, BELOW_CUTOFF, FALLING, LOW_ITEM, RISING)
+RULES: tuple[Rule, ...] = (
+    PERSISTENT_LOW,
+    DROP,
+    BELOW_CUTOFF,
+    FALLING,
+    DROP_ABOVE_CUTOFF,
+    LOW_ITEM,
+    RISING,
+)
+
+
+def _not_below(t: Profile) -> str:
+    """How "not below the cutoff" reads with this comparison."""
+    return "above" if t.cutoff_inclusive else "at or above"
 
 
 def _points(values: Sequence[int]) -> str:
@@ -148,24 +193,30 @@ def _persistent_low(totals: Sequence[int], t: Profile, run: int) -> Alert | None
 
 
 def _drop(totals: Sequence[int], t: Profile) -> Alert | None:
+    """A fall of at least the drop setting from the last session: needing attention when it
+    lands below the cutoff (DROP), worth a look when it stays at or above it."""
     if len(totals) < 2:
         return None
     fall = totals[-2] - totals[-1]
     drop = t.values["drop"]
     if fall < drop:
         return None
+    below = t.below_cutoff(totals[-1])
+    level = "still at" if totals[-1] == t.line else "still above"
+    landing = f", {t.below_words if below else level} the cutoff of {format_tenths(t.line)}"
     return Alert(
-        DROP,
+        DROP if below else DROP_ABOVE_CUTOFF,
         fall,
         drop,
         lambda: (
             f"Total {format_tenths(totals[-1])} is {format_tenths(fall)} below last "
-            f"session's {format_tenths(totals[-2])}."
+            f"session's {format_tenths(totals[-2])}{landing}."
         ),
     )
 
 
 def _falling(totals: Sequence[int], t: Profile) -> Alert | None:
+    """The last falling_run totals, each lower than the one before, whatever their level."""
     run = t.values["falling_run"]
     if len(totals) < run:
         return None
@@ -176,7 +227,7 @@ def _falling(totals: Sequence[int], t: Profile) -> Alert | None:
         FALLING,
         run,
         run,
-        lambda: f"Totals went down {run} sessions in a row ({_points(last)}).",
+        lambda: f"The last {run} totals each went down from the one before ({_points(last)}).",
     )
 
 
@@ -188,14 +239,17 @@ def _rising(totals: Sequence[int], t: Profile) -> Alert | None:
         totals[-1],
         t.line,
         lambda: (
-            f"Total {format_tenths(totals[-1])} is back at or above the cutoff after "
+            f"Total {format_tenths(totals[-1])} is back {_not_below(t)} the cutoff after "
             f"{format_tenths(totals[-2])}."
         ),
     )
 
 
 def _low_item(scores: Scores, t: Profile) -> Alert | None:
-    lowest_key, value = scores.lowest()
+    lowest = scores.lowest()
+    if lowest is None:  # a total alone: no item to judge
+        return None
+    lowest_key, value = lowest
     soft = t.values["soft_item"]
     if value >= soft:
         return None

@@ -317,8 +317,8 @@ class Feedback:
 
     total: int
     alerts: tuple[Alert, ...]
-    lowest_key: str
-    lowest_value: int
+    lowest_key: str | None  # None: the session kept only its total
+    lowest_value: int | None
 
     @property
     def needs_attention(self) -> bool:
@@ -331,7 +331,7 @@ def summarize(
 ) -> Feedback:
     """The feedback for the last session of a non-empty history, by its profile's rules."""
     scores = history[-1]
-    lowest_key, value = scores.lowest()
+    lowest_key, value = scores.lowest() or (None, None)
     return Feedback(
         total=scores.total,
         alerts=profile.latest_alerts(history, numbers),

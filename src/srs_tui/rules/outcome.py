@@ -40,7 +40,8 @@ SETTINGS = (
 
 _RCI_SOURCE = (
     "Reliable change (Jacobson and Truax, 1991); 5 points is the value commonly cited for the "
-    "ORS (6 and 6.6 are used elsewhere)."
+    "ORS, after Miller, Duncan, Brown, Sparks and Claud (2003), The Outcome Rating Scale, "
+    "Journal of Brief Therapy 2(2) (6 and 6.6 are used elsewhere)."
 )
 _RCI = ("rci", "rci_sd", "rci_reliability")
 

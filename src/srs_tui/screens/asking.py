@@ -25,8 +25,9 @@ def soft_item(profile: Profile) -> int:
 
 def question_to_ask(feedback: Feedback, wording: Wording, profile: Profile) -> str:
     """The lowest item's question when it is low, else the general question."""
-    if feedback.lowest_value < soft_item(profile):
-        return wording.item(feedback.lowest_key).question
+    key, value = feedback.lowest_key, feedback.lowest_value
+    if key is not None and value is not None and value < soft_item(profile):
+        return wording.item(key).question
     return wording.general_question
 
 

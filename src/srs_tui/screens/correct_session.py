@@ -49,6 +49,17 @@ class CorrectSessionScreen(Dialog[Correction | None]):
             for administration in self.given:
                 measure = measure_named(administration.measure)
                 values = administration.scores.as_dict()
+                if not administration.scores.has_items:
+                    # Kept without its items (an old paper log): its total is what there is to
+                    # correct; the items are never made up.
+                    with Horizontal(classes="field"):
+                        yield Label(f"{measure.name} total", classes="field-label")
+                        yield Input(
+                            format_tenths(administration.scores.total),
+                            id=_field_id(measure.name, "total"),
+                        )
+                    yield Static(f"{measure.name}: items not recorded (total only)", markup=False)
+                    continue
                 for item in measure.items:
                     with Horizontal(classes="field"):
                         label = item.label
@@ -72,6 +83,14 @@ class CorrectSessionScreen(Dialog[Correction | None]):
         corrected: list[Scores] = []
         for administration in self.given:
             measure = measure_named(administration.measure)
+            if not administration.scores.has_items:
+                typed = self.query_one(f"#{_field_id(measure.name, 'total')}", Input).value
+                try:
+                    total = parse_rating(typed, measure.total_max)
+                except RatingError as error:
+                    return f"{measure.name} total: {error}."
+                corrected.append(Scores.total_only(measure, total))
+                continue
             values: dict[str, int] = {}
             for item in measure.items:
                 typed = self.query_one(f"#{_field_id(measure.name, item.key)}", Input).value

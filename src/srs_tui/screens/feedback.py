@@ -30,7 +30,6 @@ def describe(feedback: Feedback, wording: Wording, profile: Profile) -> Content:
     """The alerts, each with a symbol and words (never colour alone), and what to ask, in the
     client's words and language; a form without norms has no alerts."""
     judged = profile.judged
-    lowest = wording.item(feedback.lowest_key)
     question = question_to_ask(feedback, wording, profile)
     parts: list[str | tuple[str, str]] = []
     if not judged:
@@ -53,9 +52,15 @@ def describe(feedback: Feedback, wording: Wording, profile: Profile) -> Content:
             (f"  {alert.rule_id}\n", "$text-muted"),
             f"  {alert.reason}\n",
         ]
+    key, value = feedback.lowest_key, feedback.lowest_value
+    lowest = (
+        "— (total only)"
+        if key is None or value is None
+        else (f"{wording.item(key).label} {format_tenths(value)}")
+    )
     parts += [
         ("\nLowest item: ", "bold"),
-        f"{lowest.label} {format_tenths(feedback.lowest_value)}\n",
+        f"{lowest}\n",
         ("Ask: ", "bold"),
         question,
     ]

@@ -16,14 +16,20 @@ from textual.widgets import Header, Static
 from srs_tui.context import AppContext
 from srs_tui.details import DISPLAY_FORMAT
 from srs_tui.measures import MEASURES, ORS, Measure, format_tenths
-from srs_tui.rules.base import Profile
+from srs_tui.rules.base import Alert, Profile
 from srs_tui.rules.outcome import episode_outcome, rci
 from srs_tui.rules.practice import MINIMUM_CASES, PracticeBand, practice_band
 from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
 from srs_tui.screens.history_charts import HistoryCharts, profile_of
-from srs_tui.screens.session_table import SessionRow, TableRow, row_widths, session_rows
+from srs_tui.screens.session_table import (
+    SessionRow,
+    TableRow,
+    row_widths,
+    session_rows,
+    total_only_mark,
+)
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import Episode
@@ -35,6 +41,20 @@ from srs_tui.widgets.trend_chart import TrendChart
 ALERT_SESSIONS_LISTED = 6  # older ones stay in the table's Alerts column; wrapping costs
 
 
+NOTE_SHOWN = 240  # characters of a note shown above the alerts; n opens all of it
+
+
+def _note_start(note: str) -> str:
+    """The start of a note, short enough to leave the alerts in sight: its first three lines,
+    at most NOTE_SHOWN characters, and a word that there is more."""
+    start = "\n".join(note.split("\n")[:3])[:NOTE_SHOWN]
+    return note if start == note else f"{start.rstrip()} … (n to read it all)"
+
+
+def _tier(alert: Alert) -> int:
+    return 2 if alert.rule.positive else 1 if alert.rule.note else 0
+
+
 def alert_lines(
     rows: list[SessionRow], *, none: str = "No alerts in this client's history."
 ) -> Content:
@@ -44,9 +64,13 @@ def alert_lines(
     for row in reversed(with_alerts[-ALERT_SESSIONS_LISTED:]):
         when = row.held_at.strftime("%Y-%m-%d")
         parts.append((f"Session {row.session} · {when}\n", "bold"))
-        for alert in row.alerts:
+        # Those that need attention first, then those worth a look, then good signs.
+        for alert in sorted(row.alerts, key=_tier):
+            # The tier by a symbol, never by colour alone, as on the caseload.
             if alert.rule.positive:
                 parts.append(("  ↑ ", "bold $text-success"))
+            elif alert.rule.note:
+                parts.append(("  • ", "bold $text-accent"))
             else:
                 parts.append(("  ▲ ", "bold $text-warning"))
             parts += [(alert.rule.title, "bold"), f": {alert.reason}\n"]
@@ -75,17 +99,22 @@ class HistoryScreen(ClientScreen):
         height: 48%;
         min-height: 14;
     }
+    /* The table as tall as its rows (max-height, set with them), up to two thirds of the
+       room below the charts; the alerts take the rest, never less than a few lines. */
     HistoryScreen #sessions {
-        height: 1fr;
+        height: 2fr;
         min-height: 3;
     }
     HistoryScreen #history-alerts {
-        height: 6;
+        height: 1fr;
         padding: 0 1;
         border-top: solid $panel;
     }
-    HistoryScreen.-tall #history-alerts {
-        height: 7;
+    HistoryScreen #session-note {
+        color: $text-muted;
+    }
+    HistoryScreen #session-note.-written {
+        color: $text;
     }
     """
 
@@ -107,6 +136,14 @@ class HistoryScreen(ClientScreen):
             id="history.items",
         ),
         Binding("e", "correct", "Correct", tooltip="Correct this session", id="history.correct"),
+        Binding(
+            "n",
+            "note",
+            "Note",
+            show=False,
+            tooltip="Write or change the note of this session",
+            id="history.note",
+        ),
         Binding("delete,d", "delete", "Delete", tooltip="Delete this session", id="history.delete"),
         Binding(
             "question_mark,f1", "rules", "Rules", tooltip="The alert rules", id="history.rules"
@@ -208,6 +245,7 @@ class HistoryScreen(ClientScreen):
             id="sessions",
         )
         with VerticalScroll(id="history-alerts", can_focus=False):
+            yield Static("", id="session-note")
             yield Static("", id="alert-list")
         yield KeyBar()
 
@@ -358,11 +396,35 @@ class HistoryScreen(ClientScreen):
         # As the charts and the rules see a series: by the form of its latest session.
         low = {name: profile.below_cutoff for name, profile in self.profiles().items()}
         rows = [
-            TableRow(row, low, (row.mode, " ".join(alert.rule_id for alert in row.alerts)))
+            TableRow(row, low, (_mode_cell(row), " ".join(a.rule_id for a in row.alerts)))
             for row in reversed(self.history)
         ]
         table = self.query_one("#sessions", RowTable)
+        # As tall as its rows and its header: the alerts below take what is left.
+        table.styles.max_height = max(len(rows) + 1, 3)
         table.set_rows(rows, widths=row_widths(rows, tails=2))
+        self._show_note()
+
+    def _show_note(self) -> None:
+        """The note of the session under the cursor, as plain text, at the top of the
+        alerts panel."""
+        line = Text()
+        found = [row for row in self.history if row.session_id == self._selected()]
+        written = False
+        if found:
+            row = found[0]
+            note = row.administrations[0].note  # the session's, on each of its measures
+            written = bool(note)
+            line.append(f"Note, session {row.session}: ", style="bold")
+            line.append(_note_start(note) if note else "none (n to write one)")
+        field = self.query_one("#session-note", Static)
+        field.set_class(written, "-written")
+        field.display = bool(found)
+        field.update(line)
+
+    @on(RowTable.Highlighted, "#sessions")
+    def _row_highlighted(self) -> None:
+        self._show_note()
 
     def _selected(self) -> str | None:
         return self.query_one("#sessions", RowTable).cursor_key
@@ -472,6 +534,34 @@ class HistoryScreen(ClientScreen):
 
         self.app.push_screen(CorrectSessionScreen(given, self.ctx.clock()), apply)
 
+    def action_note(self) -> None:
+        """Write or change the note of the selected session, in a box over the history."""
+        row = self._selected_session()
+        if row is None:
+            return
+        first = row.administrations[0]
+        when = row.held_at.strftime("%Y-%m-%d")
+
+        def save(text: str) -> str:
+            if text.strip() == first.note:
+                return first.note  # nothing changed: nothing written
+            return self.ctx.store.set_note(first.id, text, now=self.ctx.clock()).note
+
+        def saved(note: str | None) -> None:
+            if note is None or note == first.note:
+                return  # cancelled, or saved as it was
+            self.load()
+            self.notify(
+                f"Note of session {row.session} saved." if note else "Note removed.",
+                markup=False,
+            )
+
+        from srs_tui.screens.session_note import SessionNoteScreen
+
+        self.app.push_screen(
+            SessionNoteScreen(f"Note of session {row.session} · {when}", first.note, save), saved
+        )
+
     def action_delete(self) -> None:
         """Delete the selected session (every measure given in it), after a confirmation."""
         row = self._selected_session()
@@ -548,3 +638,9 @@ class HistoryScreen(ClientScreen):
         from srs_tui.screens.navigation import go_back
 
         go_back(self, self.ctx)
+
+
+def _mode_cell(row: SessionRow) -> str:
+    """The session's mode, with a mark when a measure of it kept only its total."""
+    mark = total_only_mark(row)
+    return f"{row.mode} · {mark}" if mark else row.mode

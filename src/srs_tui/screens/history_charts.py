@@ -138,7 +138,8 @@ class HistoryCharts(Vertical):
             yield Grid(id=f"items-{measure.name}", classes="chart-items")
 
     def points(self, measure: str, key: str | None = None) -> tuple[ChartPoint, ...]:
-        """A measure's totals (or one item's values), each with its date."""
+        """A measure's totals (or one item's values), each with its date. A session that
+        kept only its total is left out of the item charts, never drawn as zeros."""
         return tuple(
             ChartPoint(
                 a.session,
@@ -146,7 +147,13 @@ class HistoryCharts(Vertical):
                 a.administered_at.date(),
             )
             for a in self.series[measure]
+            if key is None or a.scores.has_items
         )
+
+    def _empty_key(self, measure: str) -> str:
+        """What an item chart says with nothing to draw: no session yet, or only sessions
+        that kept their totals alone."""
+        return "chart.no_items" if self.series[measure] else "chart.no_sessions"
 
     def item_charts(self, measure: str) -> list[TrendChart]:
         """The item charts of a measure (none before its items were first shown)."""
@@ -180,6 +187,7 @@ class HistoryCharts(Vertical):
                 item_chart.points = self.points(
                     measure.name, str(item_chart.id).removeprefix(f"chart-{measure.name}-")
                 )
+                item_chart.empty_key = self._empty_key(measure.name)
 
     def _cycle(self) -> list[str]:
         # A client view steps only through the measures the client gave.
@@ -218,5 +226,6 @@ class HistoryCharts(Vertical):
                 id=f"chart-{measure.name}-{item.key}",
             )
             chart.points = self.points(measure.name, item.key)
+            chart.empty_key = self._empty_key(measure.name)
             charts.append(chart)
         self.query_one(f"#items-{measure.name}").mount_all(charts)

@@ -35,6 +35,15 @@ class SessionRow:
         return [self.given[name] for name in MEASURES if name in self.given]
 
 
+def total_only_mark(row: SessionRow) -> str:
+    """Says which measures of the row kept only their total, their items never recorded (an
+    old paper log): "total only" when all did, "SRS total only" when one did, else ''."""
+    alone = [a.measure for a in row.administrations if not a.scores.has_items]
+    if not alone:
+        return ""
+    return "total only" if len(alone) == len(row.given) else f"{', '.join(alone)} total only"
+
+
 def session_rows(
     administrations: Sequence[Administration], alerts: Sequence[tuple[Alert, ...]]
 ) -> list[SessionRow]:

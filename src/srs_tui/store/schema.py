@@ -200,6 +200,42 @@ _V5 = (
     "CHECK (age_band IN ('adult', 'adolescent', 'child', 'young child'))",
 )
 
+# Version 6: a total without its items. Old paper logs often kept only the total; such an
+# administration stores the total it had and no items, never four made-up equal items. SQLite
+# cannot change a column's constraints in place, so the table is rebuilt (nothing refers to it).
+_V6 = (
+    "ALTER TABLE administrations RENAME TO administrations_v5",
+    """
+CREATE TABLE administrations (
+    id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 36),
+    session_id TEXT NOT NULL REFERENCES sessions (id),
+    measure TEXT NOT NULL REFERENCES measures (name),
+    form TEXT NOT NULL DEFAULT 'adult' REFERENCES forms (name),
+    rater TEXT NOT NULL DEFAULT 'client' REFERENCES raters (name),
+    item1 INTEGER CHECK (item1 BETWEEN 0 AND 100),
+    item2 INTEGER CHECK (item2 BETWEEN 0 AND 100),
+    item3 INTEGER CHECK (item3 BETWEEN 0 AND 100),
+    item4 INTEGER CHECK (item4 BETWEEN 0 AND 100),
+    total INTEGER CHECK (total BETWEEN 0 AND 400),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK ((total IS NULL AND item1 IS NOT NULL AND item2 IS NOT NULL AND item3 IS NOT NULL
+            AND item4 IS NOT NULL)
+        OR (total IS NOT NULL AND item1 IS NULL AND item2 IS NULL AND item3 IS NULL
+            AND item4 IS NULL)),
+    UNIQUE (session_id, measure, rater)
+) STRICT
+""",
+    """
+INSERT INTO administrations (rowid, id, session_id, measure, form, rater, item1, item2, item3,
+    item4, created_at, updated_at)
+SELECT rowid, id, session_id, measure, form, rater, item1, item2, item3, item4, created_at,
+    updated_at
+FROM administrations_v5
+""",
+    "DROP TABLE administrations_v5",
+)
+
 # The lookup tables: their rows are part of the schema, checked like it when a file is opened.
 LOOKUPS = ("languages", "measures", "forms", "raters", "modes", "settings")
 
@@ -209,8 +245,12 @@ TABLES = (*LOOKUPS, "clients", "episodes", "sessions", "administrations", "audit
 # The item columns of an administration, in the form's order of the measure's items.
 ITEM_COLUMNS = ("item1", "item2", "item3", "item4")
 
+# What an administration's values are stored in: its items, then a total given without them
+# (NULL when the items were recorded; the items are NULL when it is given).
+SCORE_COLUMNS = (*ITEM_COLUMNS, "total")
+
 # MIGRATIONS[n] takes a database from version n - 1 to version n.
-MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
+MIGRATIONS: dict[int, tuple[str, ...]] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5, 6: _V6}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

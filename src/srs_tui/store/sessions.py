@@ -19,13 +19,13 @@ from typing import Any
 
 from srs_tui.measures import CLIENT, Scores
 from srs_tui.store.records import Administration, Episode, timestamp
-from srs_tui.store.schema import ITEM_COLUMNS
+from srs_tui.store.schema import SCORE_COLUMNS
 
 # The one order of sessions, for ORDER BY and window functions: the moment held, then the
 # moment entered, then the order of entry (two forms typed in the same second).
 TIME_ORDER = "instant, created_at, rowid"
 
-_ITEMS = ", ".join(f"a.{column}" for column in ITEM_COLUMNS)
+_SCORES = ", ".join(f"a.{column}" for column in SCORE_COLUMNS)
 
 # An administration with its session, numbered within its episode. {where} filters the
 # numbered sessions (by client or by id); the numbering always sees the whole episode.
@@ -36,7 +36,7 @@ WITH numbered AS (
     FROM sessions AS s
     WHERE s.episode_id IN ({{episodes}})
 )
-SELECT a.id, s.client_id, a.measure, s.number, s.held_at, {_ITEMS}, s.mode, s.setting,
+SELECT a.id, s.client_id, a.measure, s.number, s.held_at, {_SCORES}, s.mode, s.setting,
        s.note, a.created_at, a.updated_at, s.id, s.episode_id, a.form, a.rater
 FROM numbered AS s JOIN administrations AS a ON a.session_id = s.id
 WHERE {{where}}
@@ -52,16 +52,16 @@ def administration_of(row: Sequence[Any]) -> Administration:
         measure=row[2],
         session=row[3],
         administered_at=datetime.fromisoformat(row[4]),
-        scores=Scores.trusted(row[2], (row[5], row[6], row[7], row[8])),
-        mode=row[9],
-        setting=row[10],
-        note=row[11],
-        created_at=datetime.fromisoformat(row[12]),
-        updated_at=datetime.fromisoformat(row[13]),
-        session_id=row[14],
-        episode_id=row[15],
-        form=row[16],
-        rater=row[17],
+        scores=Scores.stored(row[2], row[5:10]),
+        mode=row[10],
+        setting=row[11],
+        note=row[12],
+        created_at=datetime.fromisoformat(row[13]),
+        updated_at=datetime.fromisoformat(row[14]),
+        session_id=row[15],
+        episode_id=row[16],
+        form=row[17],
+        rater=row[18],
     )
 
 
@@ -225,9 +225,9 @@ def add_administration(
     admin_id = admin_id or str(uuid.uuid4())
     conn.execute(
         f"INSERT INTO administrations (id, session_id, measure, form, rater, "
-        f"{', '.join(ITEM_COLUMNS)}, created_at, updated_at) "
-        f"VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(ITEM_COLUMNS))}, ?, ?)",
-        (admin_id, session_id, scores.measure, form, rater, *scores.values,
+        f"{', '.join(SCORE_COLUMNS)}, created_at, updated_at) "
+        f"VALUES (?, ?, ?, ?, ?, {', '.join('?' * len(SCORE_COLUMNS))}, ?, ?)",
+        (admin_id, session_id, scores.measure, form, rater, *scores.columns,
          created_at or now, now),
     )  # fmt: skip
     return admin_id

@@ -33,7 +33,7 @@ from srs_tui.store.records import (
     clean_note,
     timestamp,
 )
-from srs_tui.store.schema import ITEM_COLUMNS
+from srs_tui.store.schema import SCORE_COLUMNS
 from srs_tui.store.sessions import (
     CURRENT_EPISODE,
     TIME_ORDER,
@@ -102,7 +102,7 @@ _GONE = (
 )
 
 
-_ITEMS = ", ".join(f"a.{column}" for column in ITEM_COLUMNS)
+_SCORES = ", ".join(f"a.{column}" for column in SCORE_COLUMNS)
 
 # The rowid of the first session of the current episode (cur) that has a measure by a rater,
 # in time order ({order} ""), or of the latest (" DESC").
@@ -118,6 +118,12 @@ ORDER BY s2.instant{order}, s2.created_at{order}, s2.rowid{order} LIMIT 1
 
 # A session's place in time order (TIME_ORDER) as a row value, for a table alias.
 _TIME_KEY = "{0}.instant, {0}.created_at, {0}.rowid"
+
+
+def _total(row: Sequence[Any]) -> int:
+    """The total of a caseload row (item1..item4 at 3 to 6, a total given alone at 7)."""
+    total = row[7]
+    return int(total) if total is not None else row[3] + row[4] + row[5] + row[6]
 
 
 def _latest_held(*rows: tuple[Any, ...] | None) -> datetime | None:
@@ -410,22 +416,22 @@ class Store:
                     ClientSummary(
                         client=client_of(row),
                         last_at=_latest_held(last, latest),
-                        totals=tuple(r[3] + r[4] + r[5] + r[6] for r in srs) if srs else (),
-                        last=Scores.trusted(SRS.name, last[3:7]) if last else None,
+                        totals=tuple(_total(r) for r in srs) if srs else (),
+                        last=Scores.stored(SRS.name, last[3:8]) if last else None,
                         episode_closed=bool(row[7]),
-                        last_form=last[7] if last else None,
-                        intake=Scores.trusted(ORS.name, intake[3:7]) if intake else None,
-                        intake_session=intake[8] if intake else 0,
-                        ors=Scores.trusted(ORS.name, latest[3:7]) if latest else None,
-                        ors_session=latest[8] if latest else 0,
-                        ors_form=latest[7] if latest else None,
+                        last_form=last[8] if last else None,
+                        intake=Scores.stored(ORS.name, intake[3:8]) if intake else None,
+                        intake_session=intake[9] if intake else 0,
+                        ors=Scores.stored(ORS.name, latest[3:8]) if latest else None,
+                        ors_session=latest[9] if latest else 0,
+                        ors_form=latest[8] if latest else None,
                     )
                 )
         return summaries
 
     def _latest_srs(self, include_archived: bool, recent: int) -> dict[str, list[tuple[Any, ...]]]:
         """Each client's latest SRS sessions in the current episode, oldest first, by client:
-        (client, instant, held_at, item1..item4, form)."""
+        (client, instant, held_at, item1..item4, total, form)."""
         # Only totals for the older sessions: the rules need just the last one's items.
         # From the clients out (CROSS JOIN keeps SQLite to that order): each client's
         # current episode once, then its latest sessions by the (episode_id, instant)
@@ -436,7 +442,7 @@ class Store:
                 SELECT c.id AS client_id, ({CURRENT_EPISODE}) AS episode_id
                 FROM clients AS c WHERE ? OR c.archived_at IS NULL
             )
-            SELECT s.client_id, s.instant, s.held_at, {_ITEMS}, a.form
+            SELECT s.client_id, s.instant, s.held_at, {_SCORES}, a.form
             FROM cur
             CROSS JOIN sessions AS s ON s.rowid IN (
                 SELECT s2.rowid FROM sessions AS s2
@@ -460,7 +466,7 @@ class Store:
     def _ors_ends(self, include_archived: bool) -> dict[str, list[tuple[Any, ...]]]:
         """Each client's first (intake) and latest ORS in the current episode, by client, the
         intake first: one row when they are the same session; (client, instant, held_at,
-        item1..item4, form, number), the number being the session's place in its episode."""
+        item1..item4, total, form, number), the number being the session's place in its episode."""
         # Each end is the first session in time order, one way or the other, that has the
         # client's ORS: a short walk of the (episode_id, instant) index from each end. Its
         # number counts the episode's sessions up to it in the same order as the window
@@ -479,7 +485,7 @@ class Store:
                     ({_FIRST_WITH.format(order=" DESC")}) AS last
                 FROM cur
             )
-            SELECT ends.client_id, s.instant, s.held_at, {_ITEMS}, a.form,
+            SELECT ends.client_id, s.instant, s.held_at, {_SCORES}, a.form,
                 CASE WHEN s.rowid = ends.first THEN (
                     SELECT count(*) FROM sessions AS s3
                     WHERE s3.episode_id = s.episode_id
@@ -503,7 +509,7 @@ class Store:
         for row in rows:
             ends = by_client.setdefault(row[0], [])
             # No ORDER BY (a sort of every row): the intake is the row flagged so.
-            if row[9]:
+            if row[10]:
                 ends.insert(0, row)
             else:
                 ends.append(row)
@@ -676,9 +682,9 @@ class Store:
             session_id, client_id = row
             conn.execute(
                 f"UPDATE administrations SET "
-                f"{', '.join(f'{column} = ?' for column in ITEM_COLUMNS)}, updated_at = ? "
+                f"{', '.join(f'{column} = ?' for column in SCORE_COLUMNS)}, updated_at = ? "
                 f"WHERE id = ?",
-                (*scores.values, stamp, admin_id),
+                (*scores.columns, stamp, admin_id),
             )
             conn.execute(
                 "UPDATE sessions SET held_at = ?, updated_at = ? WHERE id = ?",

@@ -62,6 +62,10 @@ def _tenths(value: object) -> bool:
     return isinstance(value, int) and 0 <= value <= 100
 
 
+def _total(value: object) -> bool:
+    return isinstance(value, int) and 0 <= value <= max(m.total_max for m in MEASURES.values())
+
+
 def _note(value: object) -> bool:
     # Line ends as CR LF came in from spreadsheets before notes were made LF on the way in.
     return (
@@ -74,6 +78,11 @@ def _note(value: object) -> bool:
 def _optional(check: Callable[[object], bool]) -> Callable[[object], bool]:
     return lambda value: value is None or check(value)
 
+
+_ITEMS_OR_TOTAL = (
+    f"(total IS NULL AND {' AND '.join(f'{c} IS NOT NULL' for c in ITEM_COLUMNS)}) OR "
+    f"(total IS NOT NULL AND {' AND '.join(f'{c} IS NULL' for c in ITEM_COLUMNS)})"
+)
 
 # table -> column -> the check its value must pass
 _CHECKS: dict[str, dict[str, Callable[[object], bool]]] = {
@@ -111,7 +120,8 @@ _CHECKS: dict[str, dict[str, Callable[[object], bool]]] = {
         "measure": lambda value: value in MEASURES,
         "form": lambda value: value in FORMS,
         "rater": lambda value: value in RATERS,
-        **dict.fromkeys(ITEM_COLUMNS, _tenths),
+        **dict.fromkeys(ITEM_COLUMNS, _optional(_tenths)),
+        "total": _optional(_total),
         "created_at": _moment,
         "updated_at": _moment,
     },
@@ -169,6 +179,15 @@ def row_problems(conn: sqlite3.Connection) -> list[str]:
             (MAX_PROBLEMS,),
         ):
             problems.append(f"sessions, row {rowid}: its client is not its episode's client")
+        # Four items, or a total alone (an old paper log): a file written with its CHECKs
+        # ignored could hold a part of each, which no screen can show honestly.
+        for (rowid,) in conn.execute(
+            f"SELECT rowid FROM administrations WHERE NOT ({_ITEMS_OR_TOTAL}) LIMIT ?",
+            (MAX_PROBLEMS,),
+        ):
+            problems.append(
+                f"administrations, row {rowid}: not four items, nor a total without items"
+            )
     except sqlite3.Error as error:
         problems.append(f"the records could not be read ({describe(error)})")
     return problems

@@ -380,6 +380,8 @@ class TrendChart(Widget):
         self.set_reactive(TrendChart.spec, spec)
         self.title = title
         self.words = words
+        # What the axis says with no point to draw (default: no sessions yet).
+        self.empty_key = "chart.no_sessions"
 
     def guides(self, plot_height: int = BAND_ROWS) -> list[Guide]:
         """The lines across: the cutoff, and the band's edges inside the scale (not on a chart
@@ -453,7 +455,7 @@ class TrendChart(Widget):
                 )
             lines.append(Text.assemble((title, styles["title"]), no_wrap=True))
         lines += [self._plot_row(layout, row, styles) for row in range(plot_height)]
-        lines += self._x_axis(layout, styles["axis"], under, self.words("chart.no_sessions"))
+        lines += self._x_axis(layout, styles["axis"], under, self.words(self.empty_key))
         for line in lines:
             line.truncate(width, overflow="ellipsis")  # a line wrapped would push the chart down
         return Text("\n", no_wrap=True).join(lines)

@@ -225,7 +225,7 @@ async def keypress_samples(folder: Path, keys: int) -> list[tuple[str, float]]:
     from srs_tui.widgets.rating_slider import RatingSlider
 
     db = folder / "keys.db"
-    app = make_app(db, client_alias="Ana", clock=lambda: NOW)
+    app = make_app(db, client_alias="Ana", clock=lambda: NOW, new_client=True)
     samples: list[tuple[str, float]] = []
     # Four items typed and set, then the arrows on the last: 20 keys a round.
     script = ["5", ".", "5", "enter"] * 4 + ["right", "left", "shift+right", "home"]

@@ -106,9 +106,16 @@ SKIP_ORS = "ctrl+n"
 
 
 def build_app(db_path: Path, client: str | None = None, *, daily_backup: bool = False) -> SrsApp:
-    """The app as the command line builds it, on a frozen clock; the day's backup on start
-    only for the tests about it."""
-    return make_app(db_path, client_alias=client, clock=frozen_clock, daily_backup=daily_backup)
+    """The app as the command line builds it, on a frozen clock: with client, as
+    `--client ALIAS --new` (added if new); the day's backup on start only for the tests about
+    it."""
+    return make_app(
+        db_path,
+        client_alias=client,
+        clock=frozen_clock,
+        daily_backup=daily_backup,
+        new_client=client is not None,
+    )
 
 
 class Terminal:

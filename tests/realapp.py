@@ -95,7 +95,7 @@ class Ack:
 
 
 class Window:
-    """One app window: `python -m srs_tui --db DB --client ALIAS` in a 100x30 pty."""
+    """One app window: `python -m srs_tui --db DB --client ALIAS --new` in a 100x30 pty."""
 
     def __init__(
         self,
@@ -122,7 +122,7 @@ class Window:
         self.controller, terminal = os.openpty()
         columns, rows = size
         fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-        where = () if on_caseload else ("--client", client)
+        where = () if on_caseload else ("--client", client, "--new")  # added if new
         self.process = subprocess.Popen(
             [sys.executable, *program, "--db", str(db), *where, *options],
             stdin=terminal,

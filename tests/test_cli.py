@@ -80,7 +80,7 @@ def test_the_app_runs_in_a_real_terminal_and_saves(tmp_path: Path) -> None:
     db = tmp_path / "srs.db"
     env = {**os.environ, "HOME": str(tmp_path)}
     env.pop("NO_COLOR", None)
-    terminal = Terminal("--db", str(db), "--client", "Ana", env=env)
+    terminal = Terminal("--db", str(db), "--client", "Ana", "--new", env=env)
     try:
         terminal.read_until(b"Date & mode")  # the ORS, offered first: skipped
         since = len(terminal.seen)

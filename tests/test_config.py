@@ -76,6 +76,12 @@ def test_the_idle_lock_is_set_in_minutes_and_0_turns_it_off(tmp_path: Path) -> N
     assert load_config(write(tmp_path, "[lock]\nidle_minutes = 0\n")).idle_lock_seconds == 0
 
 
+def test_not_seen_weeks_default_to_4_and_0_turns_the_mark_off(tmp_path: Path) -> None:
+    assert Config().not_seen_weeks == 4
+    assert load_config(write(tmp_path, "[caseload]\nnot_seen_weeks = 6\n")).not_seen_weeks == 6
+    assert load_config(write(tmp_path, "[caseload]\nnot_seen_weeks = 0\n")).not_seen_weeks == 0
+
+
 def test_a_partial_file_keeps_the_other_defaults(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, "[alerts]\ndrop = 1.5\n"))
     assert numbers(srs(config)) == (360, False, {**DEFAULTS, "drop": 15}, frozenset())
@@ -177,6 +183,9 @@ def test_a_total_at_the_cutoff_is_below_it_only_when_the_settings_say_so(
             "[share] show_cutoff_while_rating: 'yes' is not true or false",
         ),
         ("[share]\nshow_cutoff = true", "unknown key 'show_cutoff' in [share]"),
+        ("[caseload]\nnot_seen_weeks = -1", "[caseload] not_seen_weeks: -1 is outside 0 to 104"),
+        ("[caseload]\nnot_seen_weeks = 2.5", "[caseload] not_seen_weeks: 2.5 is not a whole"),
+        ("[caseload]\nnot_seen_weeks = '4'", "[caseload] not_seen_weeks: '4' is not a whole"),
     ],
 )
 def test_bad_settings_name_the_file_and_the_key(tmp_path: Path, text: str, message: str) -> None:

@@ -393,7 +393,7 @@ async def test_the_settings_decide_whether_a_total_at_the_cutoff_is_below_it(
     settings = tmp_path / "config.toml"
     settings.write_text("[alerts.srs]\ncutoff_inclusive = true\noff = ['below_cutoff']\n")
     config = load_config(settings)
-    app = make_app(db_path, config, client_alias="Ana Example", clock=frozen_clock)
+    app = make_app(db_path, config, client_alias="Ana Example", clock=frozen_clock, new_client=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(SKIP_ORS)
         await pilot.press(*typed("9", "9", "9", "9"))

@@ -184,7 +184,7 @@ def test_the_first_start_taken_makes_a_vault_then_runs_the_app(tmp_path: Path) -
 def test_a_first_start_in_share_mode_offers_nothing_on_the_shared_window(tmp_path: Path) -> None:
     # The recovery key must never be shown on a window that may be shared.
     env = private_env(tmp_path)
-    terminal = Terminal("--client", "Ana Example", "--share", env=env)
+    terminal = Terminal("--client", "Ana Example", "--new", "--share", env=env)
     try:
         text = see(terminal, re.compile("SHARING"), since=0)
         assert not OFFER.search(text)

@@ -330,6 +330,7 @@ async def test_licensed_wording_replaces_ours(db_path: Path) -> None:
         db_path,
         client_alias="Ana",
         clock=frozen_clock,
+        new_client=True,
         licensed_wording=parse_wording(LICENSED, "wording.toml"),
     )
     async with app.run_test(size=SIZE) as pilot:
@@ -379,6 +380,7 @@ async def test_long_licensed_poles_go_under_the_track_without_breaking_lines(
         db_path,
         client_alias="Ana",
         clock=frozen_clock,
+        new_client=True,
         licensed_wording=parse_wording(long_poles, "wording.toml"),
     )
     async with app.run_test(size=(80, 24)) as pilot:

@@ -53,7 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--client",
         metavar="ALIAS",
-        help="rate this client straight away: the ORS, or the SRS after today's ORS (added if new)",
+        help="rate this client straight away: the ORS, or the SRS after today's ORS; the alias "
+        "in any case (with no client of that alias, the app asks first: the closest aliases, or "
+        "adding it)",
+    )
+    parser.add_argument(
+        "--new",
+        action="store_true",
+        help="with --client: add the client, without asking, if no client has the alias",
     )
     parser.add_argument(
         "--share",
@@ -373,6 +380,7 @@ def _run(
     *,
     create_parents: bool,
     share: bool = False,
+    new: bool = False,
     first_start: bool = False,
 ) -> int:
     """The app on db_path. first_start: the default database, which may not exist yet: in a
@@ -420,6 +428,7 @@ def _run(
             share=share,
             licensed_wording=licensed,
             daily_backup=True,
+            new_client=new,
         )
     except StoreError as error:
         return _fail(str(error))
@@ -437,7 +446,7 @@ def _run(
     return app.return_code or 0
 
 
-def _run_demo(client: str | None, config_path: Path | None, share: bool) -> int:
+def _run_demo(client: str | None, config_path: Path | None, share: bool, new: bool) -> int:
     from srs_tui.context import local_now
     from srs_tui.demo import seed
     from srs_tui.store import Store
@@ -447,7 +456,7 @@ def _run_demo(client: str | None, config_path: Path | None, share: bool) -> int:
         db_path = folder / "demo.db"
         with Store.open(db_path) as store:
             seed(store, local_now())
-        return _run(db_path, client, config_path, create_parents=False, share=share)
+        return _run(db_path, client, config_path, create_parents=False, share=share, new=new)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -473,11 +482,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _any_command(args, parser)
     if args.share and not args.client:
         build_parser().error("--share needs --client ALIAS: the client whose screen is shared")
+    if args.new and not args.client:
+        build_parser().error("--new needs --client ALIAS: the client to add")
     try:
         if args.demo:
-            return _run_demo(args.client, args.config, args.share)
+            return _run_demo(args.client, args.config, args.share, args.new)
         if args.db is not None:
-            return _run(args.db, args.client, args.config, create_parents=False, share=args.share)
+            return _run(
+                args.db,
+                args.client,
+                args.config,
+                create_parents=False,
+                share=args.share,
+                new=args.new,
+            )
         from srs_tui.store import default_db_path
 
         return _run(
@@ -486,6 +504,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.config,
             create_parents=True,
             share=args.share,
+            new=args.new,
             first_start=True,
         )
     except KeyboardInterrupt:

@@ -77,10 +77,17 @@ class SrsApp(ShareMode):
     ]
 
     def __init__(
-        self, ctx: AppContext, *, start_client: Client | None = None, share: bool = False
+        self,
+        ctx: AppContext,
+        *,
+        start_client: Client | None = None,
+        share: bool = False,
+        unknown_alias: str | None = None,
     ) -> None:
         super().__init__(ctx, start_client)
         self._start_shared = share and start_client is not None
+        # --client with an alias no client has: asked about first (screens/no_client.py).
+        self.unknown_alias = None if start_client is not None or share else unknown_alias
         self.last_input = ctx.monotonic()
         self.handle_signals = False  # the command line sets it: signals in a real terminal
 
@@ -99,7 +106,7 @@ class SrsApp(ShareMode):
         return self._exception
 
     def get_default_screen(self) -> Screen[None]:
-        if self.start_client is not None:
+        if self.start_client is not None or self.unknown_alias is not None:
             return LaunchScreen()
         from srs_tui.screens.caseload import CaseloadScreen  # not needed for --client
 
@@ -239,6 +246,40 @@ class SrsApp(ShareMode):
             navigation.open_rating(self, self.ctx, client, shared=self.share)
         elif client is not None:
             navigation.open_rating(self, self.ctx, client)
+        elif self.unknown_alias is not None:
+            self._ask_about_alias(self.unknown_alias)
+
+    def _ask_about_alias(self, typed: str) -> None:
+        """No client has the alias typed with --client: offer the closest ones, adding it, or
+        the caseload; a new client is made only when chosen."""
+        from srs_tui.alias_match import Known, closest
+        from srs_tui.screens.no_client import ADD, Choice, NoClientScreen
+
+        try:
+            near = closest(typed, [Known(*entry) for entry in self.ctx.store.aliases()])
+        except StoreError:
+            near = []  # unreadable now: adding says what is wrong
+
+        def answered(choice: Choice | None) -> None:
+            client: Client | None = None
+            if choice is not None:
+                action, alias = choice
+                try:
+                    if action == ADD:
+                        client = self.ctx.store.add_client(alias, now=self.ctx.clock())
+                    else:
+                        client = self.ctx.store.find_client(alias)
+                except StoreError as error:
+                    self.notify(str(error), severity="error", markup=False)
+            if client is None:
+                from srs_tui.screens.caseload import CaseloadScreen
+
+                self.push_screen(CaseloadScreen(self.ctx))
+                return
+            self.start_client = client
+            navigation.open_rating(self, self.ctx, client)
+
+        self.push_screen(NoClientScreen(typed, near), answered)
 
     def _after_first_frame(self) -> None:
         # What start-up built (Textual, the styles, the first screen) lives as long as the app.
@@ -302,13 +343,17 @@ def make_app(
     passphrase_file: Path | None = None,
     share: bool = False,
     licensed_wording: LicensedWording | None = None,
+    new_client: bool = False,
 ) -> SrsApp:
     """Open the store (StoreError if the file is not ours) and build the app on it.
 
+    client_alias: the client to rate at once, found in any case; with no client of that
+    alias, new_client adds one, share mode refuses (StoreError), and otherwise the app asks
+    first (the closest aliases, adding it, or the caseload).
+
     The day's backup is made on start only with daily_backup (the command line sets it): a
     test that does not check it leaves no thread behind."""
-    if client_alias is not None:
-        clean_alias(client_alias)  # refuse a bad alias before any file is created
+    typed = clean_alias(client_alias) if client_alias is not None else None  # before any file
     store = Store.open(db_path, create_parents=create_parents)
     try:
         ctx = AppContext(
@@ -320,11 +365,16 @@ def make_app(
             licensed_wording=licensed_wording,
             daily_backup=daily_backup,
         )
-        client = store.get_or_add_client(client_alias, now=clock()) if client_alias else None
+        client = store.find_client(typed) if typed is not None else None
+        if client is None and typed is not None and new_client:
+            client = store.add_client(typed, now=clock())
     except BaseException:
         store.close()
         raise
     if share and client is None:
         store.close()
-        raise StoreError("Share mode needs a client: add --client ALIAS.")
-    return SrsApp(ctx, start_client=client, share=share)
+        if typed is None:
+            raise StoreError("Share mode needs a client: add --client ALIAS.")
+        # Nothing of any other client on a screen that may be shared: no suggestion here.
+        raise StoreError(f"no client '{typed}'; add them with --new, or use the exact alias.")
+    return SrsApp(ctx, start_client=client, share=share, unknown_alias=typed)

@@ -96,6 +96,9 @@ keep_daily = 7           # the app makes a backup a day and keeps this many; 0 t
 
 [share]
 show_cutoff_while_rating = false # true: a client's rating screen shows the cutoff and the standing
+
+[caseload]
+not_seen_weeks = 4       # a client in care with no session this long is marked; 0 turns it off
 """
 
 
@@ -122,6 +125,9 @@ class Config:
     # On a shared screen the client rates without a cutoff on the bar or a verdict beside the
     # total, unless the therapist chooses to show them.
     show_cutoff_while_rating: bool = False
+    # A client in care with no session for this many weeks is marked on the caseload: dropping
+    # out unnoticed is what the scales are there to prevent. 0: never marked.
+    not_seen_weeks: int = 4
 
 
 def default_config_path() -> Path:
@@ -231,6 +237,9 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[object], Any], str]]] = {
     },
     "share": {
         "show_cutoff_while_rating": (_flag, "show_cutoff_while_rating"),
+    },
+    "caseload": {
+        "not_seen_weeks": (_count(0, 104), "not_seen_weeks"),
     },
 }
 

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header, Input, Static
 
 from srs_tui.context import AppContext
 from srs_tui.measures import ORS, SRS, format_tenths
+from srs_tui.not_seen import not_seen
 from srs_tui.rules import Alert, Profile
 from srs_tui.rules.outcome import DETERIORATED
 from srs_tui.screens.base import ClientChooser
@@ -76,14 +78,22 @@ def _total(total: int | None, profile: Profile | None, style: str) -> Text:
     return Text(format_tenths(total))
 
 
+def not_seen_mark(weeks: int | None) -> Text:
+    """The words that mark a client in care not seen for weeks (nothing when None)."""
+    if weeks is None:
+        return Text()
+    return Text(f"not seen {weeks} week{'s' if weeks != 1 else ''}", "bold")
+
+
 class ClientRow:
     """A caseload row, its cells made only when the table draws it."""
 
-    __slots__ = ("_cells", "entry", "key")
+    __slots__ = ("_cells", "entry", "key", "not_seen")
 
-    def __init__(self, entry: Triaged) -> None:
+    def __init__(self, entry: Triaged, not_seen: int | None = None) -> None:
         self.entry = entry
         self.key = entry.summary.client.id
+        self.not_seen = not_seen  # weeks without a session, when that is long enough to mark
         self._cells: tuple[Text, ...] | None = None
 
     @property
@@ -108,8 +118,20 @@ class ClientRow:
             _total(summary.last_total, profile, "bold"),
             mini_trend(totals, below),
             Text(outcome, "bold" if outcome == DETERIORATED else ""),
-            badges(entry),
+            self._alerts(),
         )
+
+    def _alerts(self) -> Text:
+        """The alerts, after the words that mark a client not seen lately."""
+        alerts = badges(self.entry)
+        if self.not_seen is None:
+            return alerts
+        marked = not_seen_mark(self.not_seen)
+        if alerts.plain:
+            marked.append("  ")
+            marked.append_text(alerts)
+        marked.no_wrap, marked.overflow = True, "ellipsis"
+        return marked
 
 
 @contextmanager
@@ -188,8 +210,33 @@ class CaseloadScreen(ClientChooser):
             tooltip="Alias, language, name for sharing",
             id="caseload.edit",
         ),
-        Binding("slash", "filter", "Filter", tooltip="Filter by alias", id="caseload.filter"),
+        # Priority: run as the app takes the key, before the keys typed after it are passed on
+        # (see action_filter).
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            tooltip="Filter by alias",
+            id="caseload.filter",
+            priority=True,
+        ),
         Binding("x", "archive", "Archive", tooltip="Archive or unarchive", id="caseload.archive"),
+        Binding(
+            "n",
+            "toggle_not_seen",
+            "Not seen",
+            show=False,
+            tooltip="Only the clients in care not seen lately, or everyone",
+            id="caseload.not_seen",
+        ),
+        Binding(
+            "u",
+            "undo_archive",
+            "Undo",
+            show=False,
+            tooltip="Undo the last archive or unarchive",
+            id="caseload.undo",
+        ),
         Binding(
             "z",
             "toggle_archived",
@@ -228,6 +275,11 @@ class CaseloadScreen(ClientChooser):
         self.sub_title = "Caseload"
         self.show_archived = False
         self.entries: list[Triaged] = []
+        # Clients in care not seen for the weeks of the settings: weeks by client id.
+        self.not_seen: dict[str, int] = {}
+        self.only_not_seen = False  # n: list only them
+        # The client last archived or brought back with x, as they were before: u undoes it.
+        self._undo_archive: Client | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")
@@ -266,13 +318,17 @@ class CaseloadScreen(ClientChooser):
                 self.notify(str(error), severity="error", markup=False)
                 return
             self.entries = triage(summaries, profiles)
+            self.not_seen = not_seen(summaries, self.ctx.clock(), self.ctx.config.not_seen_weeks)
             self._show(select)
 
     def _show(self, select: str | None = None) -> None:
         table = self.query_one("#clients", RowTable)
         query = self.query_one("#filter", Input).value
         shown = matching(self.entries, query) if query.strip() else self.entries
-        rows = [ClientRow(entry) for entry in shown]
+        unseen = self.not_seen
+        if self.only_not_seen:
+            shown = [entry for entry in shown if entry.summary.client.id in unseen]
+        rows = [ClientRow(entry, unseen.get(entry.summary.client.id)) for entry in shown]
         # The widest cell of each column, from the aliases alone: no row is drawn unseen.
         alias_width = max((cell_len(row.entry.summary.client.alias) for row in rows), default=0)
         outcome_width = max((len(row.entry.outcome or "") for row in rows), default=0)
@@ -300,9 +356,23 @@ class CaseloadScreen(ClientChooser):
             )
         else:
             line.append("no alerts")
+        self._not_seen_part(line)
         if query.strip():
             line.append(f"  ·  {shown} match the filter")
         self.query_one("#caseload-count", Static).update(line)
+
+    def _not_seen_part(self, line: Text) -> None:
+        """How many clients in care were not seen lately: a part of the count line of its own,
+        apart from the alerts (an absence raises none)."""
+        weeks = self.ctx.config.not_seen_weeks
+        if not weeks:
+            return
+        count = len(self.not_seen)
+        if count:
+            line.append("  ·  ")
+            line.append(f"{count} not seen for {weeks}+ weeks", style="bold")
+        elif self.only_not_seen:
+            line.append("  ·  none not seen lately")
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -311,13 +381,19 @@ class CaseloadScreen(ClientChooser):
 
     def action_filter(self) -> None:
         """Type to filter the caseload by alias."""
-        self.query_one("#filter", Input).focus()
+        field = self.query_one("#filter", Input)
+        if self.focused is field:
+            raise SkipAction  # a "/" typed in the filter is part of an alias
+        # Focused now (a priority key's action runs before the next key is passed on), not
+        # after the keys already queued as Widget.focus() would: "/xa" typed fast, or pasted,
+        # archived a client (x) and opened Add (a).
+        self.set_focus(field)
 
     def action_clear_filter(self) -> None:
         """Clear the filter and go back to the list."""
         field = self.query_one("#filter", Input)
         field.value = ""
-        self.query_one("#clients", RowTable).focus()
+        self.set_focus(self.query_one("#clients", RowTable))  # at once, as in action_filter
 
     def _selected_id(self) -> str | None:
         return self.query_one("#clients", RowTable).cursor_key
@@ -386,21 +462,57 @@ class CaseloadScreen(ClientChooser):
         open_rating(self.app, self.ctx, client)
 
     def action_archive(self) -> None:
-        """Archive the client under the cursor (nothing is deleted), or bring them back."""
+        """Archive the client under the cursor (nothing is deleted), or bring them back.
+
+        At once, without a question: it is undone with one key (u), and nothing is lost
+        either way; a question on every archive would be answered without reading."""
         client = self._selected_client()
         if client is None:
             return
         archive = client.archived_at is None
-        try:
-            self.ctx.store.set_archived(client.id, archive, now=self.ctx.clock())
-        except StoreError as error:
-            self.notify(str(error), severity="error", markup=False)
+        if not self._set_archived(client, archive):
             return
+        self._undo_archive = client
         self.refresh_clients()
         if archive:
-            self.notify("Archived. Press z to show archived clients, x to bring one back.")
+            said = f"{client.alias} archived. u to undo; z shows archived clients."
         else:
-            self.notify("Back in the caseload.")
+            said = f"{client.alias} is back in the caseload. u to undo."
+        self.notify(said, markup=False, timeout=10)
+
+    def action_undo_archive(self) -> None:
+        """Put the client last archived (or brought back) as they were."""
+        before = self._undo_archive
+        if before is None:
+            self.notify("Nothing to undo: x archives the client under the cursor.", markup=False)
+            return
+        if not self._set_archived(before, before.archived_at is not None):
+            return
+        self._undo_archive = None
+        self.refresh_clients(select=before.id)
+        where = "back in the caseload" if before.archived_at is None else "archived again"
+        self.notify(f"Undone: {before.alias} is {where}.", markup=False)
+
+    def _set_archived(self, client: Client, archived: bool) -> bool:
+        try:
+            self.ctx.store.set_archived(client.id, archived, now=self.ctx.clock())
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return False
+        return True
+
+    def action_toggle_not_seen(self) -> None:
+        """List only the clients in care not seen lately, or everyone again."""
+        weeks = self.ctx.config.not_seen_weeks
+        if not weeks:
+            self.notify(
+                "Not seen lately is turned off ([caseload] not_seen_weeks = 0).", markup=False
+            )
+            return
+        self.only_not_seen = not self.only_not_seen
+        # Said in the header, where the count line's end may be cut off at 80 columns.
+        self.sub_title = "Caseload: not seen lately" if self.only_not_seen else "Caseload"
+        self._show()
 
     def action_toggle_archived(self) -> None:
         """Show or hide archived clients."""

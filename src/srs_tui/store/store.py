@@ -348,6 +348,14 @@ class Store:
         """The client with this alias (any case), if there is one."""
         return self._find(self._conn, " ".join(alias.split()))
 
+    def aliases(self) -> list[tuple[str, bool]]:
+        """Every client's alias, and whether the client is archived: one query, no records."""
+        with _reading():
+            rows = self._conn.execute(
+                "SELECT alias, archived_at IS NOT NULL FROM clients ORDER BY alias COLLATE NOCASE"
+            ).fetchall()
+        return [(alias, bool(archived)) for alias, archived in rows]
+
     def get_or_add_client(self, alias: str, *, now: datetime) -> Client:
         """The client with this alias, added first if new."""
         found = self.find_client(alias)

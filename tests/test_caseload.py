@@ -129,14 +129,17 @@ async def test_the_demo_shows_who_needs_attention_apart_from_what_is_worth_a_loo
         await pilot.pause()
         text = screen_text(app)
         count = next(line for line in text.splitlines() if "11 clients" in line)
-        assert " ".join(count.split()) == "11 clients · ▲ 4 clients need attention"
+        assert " ".join(count.split()) == (
+            "11 clients · ▲ 4 clients need attention · 1 not seen for 4+ weeks"
+        )
         # Reliably worse; low and staying low; a drop below the cutoff; not on track by
         # session 7: those need attention, and come first.
         assert set(rows(app)[:4]) == {"Casey (demo)", "Blake (demo)", "Emery (demo)", "Kai (demo)"}
         cells = cells_of(app)
         # Worth a look only: a drop staying above the cutoff, one low item.
         assert cells["Harper (demo)"][-1] == "• ORS no-change, SRS dip"
-        assert cells["Gray (demo)"][-1] == "• SRS item"
+        # Gray has not come back for five weeks after a low item: said in words, first.
+        assert cells["Gray (demo)"][-1] == "not seen 5 weeks  • SRS item"
         assert cells["Devon (demo)"][-1] == "• SRS item  ↑ ORS better, SRS rising"
         assert rows(app)[4:7] == ["Harper (demo)", "Devon (demo)", "Gray (demo)"]
         # Good signs, and nothing at all.

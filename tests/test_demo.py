@@ -56,7 +56,8 @@ def test_each_session_holds_the_ors_at_its_start_and_the_srs_at_its_end(demo_db:
                 assert [a.scores.measure for a in given[:2]] == ["ORS", "SRS"]
                 intake = store.history(client.id, measure="ORS")[0]
                 assert intake.scores.total == round(demo.outcome[0] * 10)
-            visit = store.visit(client.id, (NOW - timedelta(days=1)).date())
+            last_week = NOW - timedelta(days=1 + 7 * demo.weeks_away)
+            visit = store.visit(client.id, last_week.date())
             if demo.totals:
                 assert visit is not None
                 assert visit.measures == ({"ORS", "SRS"} if demo.outcome else {"SRS"})

@@ -24,6 +24,7 @@ class DemoClient:
     outcome: tuple[float, ...] = ()  # the ORS, session by session; empty: no ORS given
     age_band: str = "adult"
     language: str = "en"  # of what the client sees (their share mode's words)
+    weeks_away: int = 0  # weeks since their last session, beyond the usual week
 
     def __post_init__(self) -> None:
         assert not self.outcome or len(self.outcome) == len(self.totals), self.alias
@@ -55,8 +56,9 @@ DEMO_CLIENTS = (
         language="es",
     ),
     DemoClient("Emery (demo)", (38.0, 38.6, 38.9, 33.7), outcome=(26.2, 27.5, 28.8, 28.1)),
-    # Only the SRS: a client seen before the ORS was given.
-    DemoClient("Gray (demo)", (37.2, 37.0, 37.6, 37.3), weak_item="approach"),
+    # Only the SRS: a client seen before the ORS was given, who has not come back for five
+    # weeks after a session whose approach item was low: not seen lately.
+    DemoClient("Gray (demo)", (37.2, 37.0, 37.6, 37.3), weak_item="approach", weeks_away=5),
     # A drop in the alliance above its cutoff; a high ORS intake (above the usual range).
     DemoClient("Harper (demo)", (38.8, 39.2, 37.9), outcome=(34.6, 35.1, 34.2)),
     DemoClient("Finley (demo)", ()),  # new: no session yet
@@ -143,7 +145,8 @@ def seed(store: Store, now: datetime) -> None:
     for demo in DEMO_CLIENTS:
         client_id = new_id()
         episode_id = new_id(more)
-        first = now - timedelta(days=1 + 7 * len(demo.totals), hours=rng.randint(0, 6))
+        weeks = len(demo.totals) + demo.weeks_away
+        first = now - timedelta(days=1 + 7 * weeks, hours=rng.randint(0, 6))
         intake = timestamp(first)
         clients.append(
             {

@@ -108,8 +108,13 @@ class HistoryScreen(ClientScreen):
         ),
         Binding("e", "correct", "Correct", tooltip="Correct this session", id="history.correct"),
         Binding("delete,d", "delete", "Delete", tooltip="Delete this session", id="history.delete"),
+        # R: ? and F1 open the keys panel (the app's), where this key is listed too.
         Binding(
-            "question_mark,f1", "rules", "Rules", tooltip="The alert rules", id="history.rules"
+            "R",
+            "rules",
+            "Rules",
+            tooltip="The alert rules, with their thresholds and sources",
+            id="history.rules",
         ),
         # Only for a client with more than one episode of care (check_action); one cell on
         # the bar for the two keys, so that the bar still fits 80 columns.
@@ -209,7 +214,7 @@ class HistoryScreen(ClientScreen):
         )
         with VerticalScroll(id="history-alerts", can_focus=False):
             yield Static("", id="alert-list")
-        yield KeyBar()
+        yield KeyBar(drop_first=("history.delete", "history.correct"))
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: the one place the history is read (again

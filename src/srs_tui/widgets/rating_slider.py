@@ -224,7 +224,8 @@ class RatingSlider(Widget, can_focus=True):
 
     def _handle_key(self, event: events.Key) -> bool:
         """Act on a key at once; True if it was ours."""
-        if event.is_printable and event.character is not None:
+        # "?" goes on to the app: the keys panel's key, on the rating screen as everywhere.
+        if event.is_printable and event.character is not None and event.character != "?":
             if event.character != " " and len(self.entry) < ENTRY_MAX:
                 self.entry += event.character
                 self.error = ""

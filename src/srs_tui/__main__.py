@@ -96,11 +96,23 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--client", dest="export_client", metavar="ALIAS", help="one client only")
     out.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: standard output")
     out.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    out.add_argument(
+        "--no-notes", dest="notes", action="store_false", help="leave every session note out"
+    )
 
     sheet = commands.add_parser("report", help="one client's report, a self-contained HTML file")
     sheet.add_argument("--client", dest="report_client", metavar="ALIAS", required=True)
     sheet.add_argument("-o", "--output", type=Path, metavar="FILE.html", required=True)
     sheet.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    sheet.add_argument(
+        "--no-notes", dest="notes", action="store_false", help="leave the session notes out"
+    )
+    sheet.add_argument(
+        "--open",
+        dest="open_after",
+        action="store_true",
+        help="then open it in the default web browser",
+    )
 
     bring = commands.add_parser("import", help="records from a CSV or a JSON bundle")
     bring.add_argument("file", type=Path, metavar="FILE")
@@ -163,6 +175,8 @@ def _data_command(args: argparse.Namespace) -> int:
                 output=args.output,
                 force=args.force,
                 now=now,
+                notes=args.notes,
+                open_after=args.open_after,
             )
         return commands.export(
             db_path,
@@ -172,6 +186,7 @@ def _data_command(args: argparse.Namespace) -> int:
             output=args.output,
             force=args.force,
             now=now,
+            notes=args.notes,
         )
     data_dir = db_path.parent if args.db is not None else default_data_dir()
     # Like the app: the default data folder is made (0700) when a command first writes to it;

@@ -80,7 +80,7 @@ def _records(
 
 
 def _rows(
-    client: Client, history: Sequence[Administration], profiles: Profiles
+    client: Client, history: Sequence[Administration], profiles: Profiles, *, notes: bool = True
 ) -> Iterator[list[object]]:
     """The client's rows: one per session and rater, in time order, the client's own first.
 
@@ -123,17 +123,26 @@ def _rows(
                 cells += [format_tenths(values[key]) for key in measure.keys]
                 cells.append(format_tenths(administration.scores.total))
                 rule_ids += (alert.rule_id for alert in alerts)
-            cells += [";".join(rule_ids), first.mode, first.setting, escape_cell(first.note)]
+            note = escape_cell(first.note) if notes else ""
+            cells += [";".join(rule_ids), first.mode, first.setting, note]
             yield cells
 
 
-def write_csv(store: Store, clients: Sequence[Client], profiles: Profiles, out: TextIO) -> None:
+def write_csv(
+    store: Store,
+    clients: Sequence[Client],
+    profiles: Profiles,
+    out: TextIO,
+    *,
+    notes: bool = True,
+) -> None:
     """One row per session and rater, in time order, with the rule ids that fire in it,
-    written to out as each client is read (out opened with newline="")."""
+    written to out as each client is read (out opened with newline=""). notes=False: the
+    note column stays, empty, so that the file imports the same way."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for client, history in _records(store, clients):
-        writer.writerows(_rows(client, history, profiles))
+        writer.writerows(_rows(client, history, profiles, notes=notes))
 
 
 def export_csv(store: Store, clients: Sequence[Client], profiles: Profiles) -> str:
@@ -165,7 +174,9 @@ def _episode_record(episode: Episode) -> dict[str, Any]:
     }
 
 
-def _administration_record(client: Client, administration: Administration) -> dict[str, Any]:
+def _administration_record(
+    client: Client, administration: Administration, *, notes: bool = True
+) -> dict[str, Any]:
     return {
         "id": administration.id,
         "client_id": client.id,
@@ -179,7 +190,7 @@ def _administration_record(client: Client, administration: Administration) -> di
         "ratings_tenths": administration.scores.as_dict(),
         "mode": administration.mode,
         "setting": administration.setting,
-        "note": administration.note,
+        "note": administration.note if notes else "",
         "created_at": timestamp(administration.created_at),
         "updated_at": timestamp(administration.updated_at),
     }
@@ -200,9 +211,12 @@ def _records_list(out: TextIO, records: Iterator[dict[str, Any]]) -> None:
     out.write("[]" if first else "\n  ]")
 
 
-def write_json(store: Store, clients: Sequence[Client], now: datetime, out: TextIO) -> None:
+def write_json(
+    store: Store, clients: Sequence[Client], now: datetime, out: TextIO, *, notes: bool = True
+) -> None:
     """A bundle of the clients, their episodes and their administrations, complete enough to
-    import again, written to out as each client is read."""
+    import again, written to out as each client is read. notes=False: every note empty (an
+    import of it leaves the notes already there as they are)."""
     head = {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "exported_at": timestamp(now)}
     out.write("{\n")
     for key, value in head.items():
@@ -218,7 +232,7 @@ def write_json(store: Store, clients: Sequence[Client], now: datetime, out: Text
     _records_list(
         out,
         (
-            _administration_record(client, administration)
+            _administration_record(client, administration, notes=notes)
             for client, history in _records(store, clients)
             for administration in history
         ),

@@ -216,7 +216,7 @@ class RateScreen(ClientScreen):
         yield KeyBar(
             words=self.say if self.client_view else None,
             also_show=("app.curtain",),
-            drop_first=("rate.details", "rate.guide", "rate.history"),
+            drop_first=("rate.guide", "rate.details", "rate.history"),
         )
 
     def action_guide(self) -> None:

@@ -7,7 +7,6 @@ import json
 import os
 import stat
 import sys
-import webbrowser
 from pathlib import Path
 
 import pytest
@@ -158,8 +157,8 @@ async def test_the_apps_report_dialog_leaves_the_notes_out_and_keeps_the_path(
     noted: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     script, opened = browser_script(tmp_path)
+    # The app opens it from a process of its own, which reads BROWSER.
     monkeypatch.setenv("BROWSER", str(script))
-    monkeypatch.setattr(webbrowser, "_tryorder", None)  # read BROWSER again
     app = build_app(noted)
     async with app.run_test(size=(100, 36)) as pilot:
         await pilot.press("enter", "p")

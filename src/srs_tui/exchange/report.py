@@ -62,6 +62,9 @@ table.items { display: inline-table; margin-right: 1.5em; vertical-align: top; }
 }
 """
 
+# Seconds the app waits for the browser to take the report; longer, it is taken as open.
+BROWSER_WAIT = 15
+
 NOTES_LEFT_OUT = '<p class="muted">Session notes are left out of this report.</p>'
 
 # Said wherever a report is written from a vault: the one copy of the records it does not seal.
@@ -105,15 +108,39 @@ def refuse_plain_target(target: Path, db_path: Path, kind: str) -> None:
         )
 
 
-def open_in_browser(path: Path) -> bool:
+def open_in_browser(path: Path, *, detached: bool = False) -> bool:
     """Open the report in the default web browser (the BROWSER variable's, if set); False if
-    none would. The address is the file's own, as named: no client data is put in it."""
+    none would. The address is the file's own, as named: no client data is put in it.
+
+    detached: from a full-screen app, in a process of its own with no terminal: a browser's
+    messages would be written over the app's screen, and a text browser would take it."""
     import webbrowser
 
+    address = Path(os.path.abspath(path)).as_uri()
+    if not detached:
+        try:
+            return webbrowser.open(address)
+        except (webbrowser.Error, OSError):
+            return False
+    import subprocess
+    import sys
+
+    opener = "import sys, webbrowser; sys.exit(0 if webbrowser.open(sys.argv[1]) else 1)"
     try:
-        return webbrowser.open(Path(os.path.abspath(path)).as_uri())
-    except (webbrowser.Error, OSError):
+        done = subprocess.run(
+            [sys.executable, "-c", opener, address],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            timeout=BROWSER_WAIT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return True  # a browser named by BROWSER is waited for while it runs: it is open
+    except OSError:
         return False
+    return done.returncode == 0
 
 
 def report_records(

@@ -161,7 +161,7 @@ class ReportWrittenScreen(Dialog[None]):
     def _open(self) -> None:
         from srs_tui.exchange.report import open_in_browser
 
-        opened = open_in_browser(self.target)
+        opened = open_in_browser(self.target, detached=True)
         said = "Opened in the browser." if opened else "No web browser could open it here."
         self.app.call_from_thread(self._said, said)
 

@@ -112,6 +112,10 @@ async def test_a_question_mark_on_a_rating_opens_the_panel_and_types_nothing(dem
         assert app.screen.query(KeysPanel)
         assert all(value is None for value in app.screen.values().values())
         assert [slider.entry for slider in app.screen.query(RatingSlider)] == [""] * 4
+        # The screen's keys first, then the slider's (in focus), then the app's.
+        groups = app.screen.query_one(KeysTable).groups()
+        assert [title for title, _ in groups] == ["This screen", "The item in focus", "Everywhere"]
+        assert "Set & next" in [binding.description for _, binding, _ in groups[1][1]]
 
 
 async def test_the_rules_are_on_r_and_close_on_it(demo: Path) -> None:

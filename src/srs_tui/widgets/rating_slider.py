@@ -82,6 +82,9 @@ def track_layout(width: int, pole_width: int = POLE_WIDTH) -> TrackLayout:
 class RatingSlider(Widget, can_focus=True):
     """A 0.0 to 10.0 rating in tenths, or None while unset."""
 
+    # The keys panel's heading over this widget's keys.
+    BINDING_GROUP_TITLE = "The item in focus"
+
     DEFAULT_CSS = """
     RatingSlider {
         height: 3;

@@ -194,7 +194,7 @@ def test_a_total_that_is_not_the_sum_of_its_items_is_refused(store: Store) -> No
         ("client,date,ors_individually,ors_socially", "line 1: missing columns: "
          "ors_interpersonally, ors_overall"),
         ("client,date,srs_relationship,srs_goals,srs_approach,srs_overall,goals",
-         "line 1: goals: a column of items must name its measure"),
+         "line 1: 'srs_goals' and 'goals' are the same column (srs_goals); keep one"),
     ],
 )  # fmt: skip
 def test_a_header_half_in_one_layout_is_refused(store: Store, header: str, error: str) -> None:

@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("-o", "--output", type=Path, metavar="FILE", help="default: standard output")
     out.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     out.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV for spreadsheets: a byte order mark, dates a spreadsheet reads as dates",
+    )
+    out.add_argument(
         "--no-notes", dest="notes", action="store_false", help="leave every session note out"
     )
 
@@ -117,6 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
     bring = commands.add_parser("import", help="records from a CSV or a JSON bundle")
     bring.add_argument("file", type=Path, metavar="FILE")
     bring.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+    bring.add_argument(
+        "--dates",
+        choices=("dmy", "mdy", "ymd"),
+        help="the order of a CSV's dates: dmy 14/01/2026, mdy 1/14/2026, ymd 2026/01/14",
+    )
 
     copy = commands.add_parser("backup", help="a consistent copy, while the app may run")
     copy.add_argument("--to", type=Path, metavar="FILE", help="default: the backups folder")
@@ -186,6 +196,7 @@ def _data_command(args: argparse.Namespace) -> int:
             output=args.output,
             force=args.force,
             now=now,
+            excel=args.excel,
             notes=args.notes,
         )
     data_dir = db_path.parent if args.db is not None else default_data_dir()
@@ -197,7 +208,12 @@ def _data_command(args: argparse.Namespace) -> int:
             db_path, args.to, data_dir, now, encrypt=args.encrypt, force=args.force
         ),
         "import": lambda: commands.import_file(
-            db_path, args.file, dry_run=args.dry_run, now=now, create_parents=fresh
+            db_path,
+            args.file,
+            dry_run=args.dry_run,
+            now=now,
+            create_parents=fresh,
+            dates=args.dates,
         ),
         "restore": lambda: commands.restore_backup(args.file, db_path, now, create_parents=fresh),
         "check": lambda: commands.check(db_path),

@@ -60,10 +60,14 @@ def export(
     output: Path | None,
     force: bool,
     now: datetime,
+    excel: bool = False,
     notes: bool = True,
 ) -> int:
     """Every record (or one client's) as CSV or a JSON bundle, to a file or standard output;
-    notes=False: with every session note left out."""
+    excel: the CSV as a spreadsheet opens it (see write_csv); notes=False: with every session
+    note left out."""
+    if excel and form != "csv":
+        return _fail("--excel is a CSV for spreadsheets; leave out --format json.")
     try:
         if output is not None:
             from srs_tui.exchange.report import refuse_plain_target
@@ -75,7 +79,7 @@ def export(
 
             def write(out: TextIO) -> None:
                 if form == "csv":
-                    write_csv(store, clients, config.profiles, out, notes=notes)
+                    write_csv(store, clients, config.profiles, out, excel=excel, notes=notes)
                 else:
                     write_json(store, clients, now, out, notes=notes)
 
@@ -150,15 +154,26 @@ def _stream_stdout(write: Callable[[TextIO], None]) -> None:
 
 
 def _checked_plan(
-    store: Store, path: Path, now: datetime, *, dry_run: bool, quiet: bool = False
+    store: Store,
+    path: Path,
+    now: datetime,
+    *,
+    dry_run: bool,
+    quiet: bool = False,
+    dates: str | None = None,
 ) -> ImportPlan | None:
     """The file's plan against store, after saying what it found (only its errors if quiet);
-    None if it has errors."""
+    None if it has errors. A dry run says what would be added, problems or not."""
     from srs_tui.exchange.importer import plan_file
 
-    plan = plan_file(store, path, now)
+    plan = plan_file(store, path, now, dates)
     for duplicate in [] if quiet else plan.duplicates:
         say(f"already there, skipped: {duplicate}")
+    if dry_run and not quiet:
+        for line in plan.tally.lines(plan):
+            say(line)
+        below = " (below; the lines above count the rows without one)" if plan.errors else ""
+        say(f"problems: {len(plan.errors)}{below}")
     if plan.errors:
         for error in plan.errors:
             _fail(error)
@@ -170,7 +185,13 @@ def _checked_plan(
 
 
 def import_file(
-    db_path: Path, path: Path, *, dry_run: bool, now: datetime, create_parents: bool = False
+    db_path: Path,
+    path: Path,
+    *,
+    dry_run: bool,
+    now: datetime,
+    create_parents: bool = False,
+    dates: str | None = None,
 ) -> int:
     """Check a whole CSV or JSON bundle, then write all of it, or nothing if anything is wrong."""
     from srs_tui.exchange.importer import apply
@@ -180,11 +201,13 @@ def import_file(
         # with no database yet, the file is planned against an empty one in memory first.
         if check_file(db_path):
             with Store.empty() as empty:
-                plan = _checked_plan(empty, path, now, dry_run=dry_run, quiet=not dry_run)
+                plan = _checked_plan(
+                    empty, path, now, dry_run=dry_run, quiet=not dry_run, dates=dates
+                )
             if plan is None or dry_run:
                 return 1 if plan is None else 0
         with Store.open(db_path, create_parents=create_parents) as store:
-            plan = _checked_plan(store, path, now, dry_run=dry_run)
+            plan = _checked_plan(store, path, now, dry_run=dry_run, dates=dates)
             if plan is None or dry_run:
                 return 1 if plan is None else 0
             apply(store, plan)

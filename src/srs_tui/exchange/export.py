@@ -47,6 +47,15 @@ CSV_COLUMNS = (
     "setting",
     "note",
 )
+# `export --excel`: the date as a spreadsheet reads a date and time (the session's own local
+# time, without its offset, which no spreadsheet reads), the offset in a column of its own.
+EXCEL_COLUMNS = tuple(
+    part
+    for column in CSV_COLUMNS
+    for part in ((column, "utc_offset") if column == "date" else (column,))
+)
+# A spreadsheet's byte order mark: without it Excel reads UTF-8 as the machine's code page.
+BOM = "\ufeff"
 BUNDLE_FORMAT = "srs-tui"
 # 2: each administration names its form and rater; 3: each client's age band, and the
 # episodes of care (a session goes to its episode by its time, as in the store).
@@ -79,8 +88,21 @@ def _records(
         yield client, store.all_administrations(client.id)
 
 
+def _excel_date(moment: datetime) -> list[object]:
+    """A session's time as two cells: the local date and time a spreadsheet reads as one
+    ("2026-01-14 14:30", seconds only when there are any), and its offset ("+01:00")."""
+    shown = moment.strftime("%Y-%m-%d %H:%M:%S" if moment.second else "%Y-%m-%d %H:%M")
+    offset = timestamp(moment)[len("2026-01-14T14:30:00") :]
+    return [shown, offset]
+
+
 def _rows(
-    client: Client, history: Sequence[Administration], profiles: Profiles, *, notes: bool = True
+    client: Client,
+    history: Sequence[Administration],
+    profiles: Profiles,
+    *,
+    excel: bool = False,
+    notes: bool = True,
 ) -> Iterator[list[object]]:
     """The client's rows: one per session and rater, in time order, the client's own first.
 
@@ -109,9 +131,12 @@ def _rows(
             # should they differ (a form chosen by hand, an import), the row names the form of
             # the first measure given in it, the ORS's.
             form = next(given[name][0].form for name in MEASURES if name in given)
+            when = (
+                _excel_date(first.administered_at) if excel
+                else [timestamp(first.administered_at)]
+            )  # fmt: skip
             cells: list[object] = [
-                client.id, alias, episodes[first.episode_id], first.session,
-                timestamp(first.administered_at), rater, form,
+                client.id, alias, episodes[first.episode_id], first.session, *when, rater, form,
             ]  # fmt: skip
             rule_ids: list[str] = []
             for name, measure in MEASURES.items():
@@ -123,8 +148,11 @@ def _rows(
                 cells += [format_tenths(values[key]) for key in measure.keys]
                 cells.append(format_tenths(administration.scores.total))
                 rule_ids += (alert.rule_id for alert in alerts)
+            # A spreadsheet set to `;` as its list separator splits a cell at `;`: the rule
+            # ids of --excel are apart by spaces.
+            joined = (" " if excel else ";").join(rule_ids)
             note = escape_cell(first.note) if notes else ""
-            cells += [";".join(rule_ids), first.mode, first.setting, note]
+            cells += [joined, first.mode, first.setting, note]
             yield cells
 
 
@@ -134,21 +162,30 @@ def write_csv(
     profiles: Profiles,
     out: TextIO,
     *,
+    excel: bool = False,
     notes: bool = True,
 ) -> None:
     """One row per session and rater, in time order, with the rule ids that fire in it,
-    written to out as each client is read (out opened with newline=""). notes=False: the
-    note column stays, empty, so that the file imports the same way."""
+    written to out as each client is read (out opened with newline="").
+
+    excel: as a spreadsheet opens it: a byte order mark, the date a spreadsheet reads as a
+    date with its offset in `utc_offset`, rule ids apart by spaces; ratings keep their
+    decimal point, and import reads it back as it is. notes=False: the note column stays,
+    empty, so that the file imports the same way."""
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    if excel:
+        out.write(BOM)
+    writer.writerow(EXCEL_COLUMNS if excel else CSV_COLUMNS)
     for client, history in _records(store, clients):
-        writer.writerows(_rows(client, history, profiles, notes=notes))
+        writer.writerows(_rows(client, history, profiles, excel=excel, notes=notes))
 
 
-def export_csv(store: Store, clients: Sequence[Client], profiles: Profiles) -> str:
+def export_csv(
+    store: Store, clients: Sequence[Client], profiles: Profiles, *, excel: bool = False
+) -> str:
     """The CSV of write_csv() as one string, for small exports."""
     out = io.StringIO(newline="")
-    write_csv(store, clients, profiles, out)
+    write_csv(store, clients, profiles, out, excel=excel)
     return out.getvalue()
 
 

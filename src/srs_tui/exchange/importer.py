@@ -23,14 +23,14 @@ import stat
 import string
 import uuid
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from srs_tui.details import EARLIEST, parse_session_time
+from srs_tui.details import EARLIEST
 from srs_tui.exchange.export import (
     BUNDLE_FORMAT,
     BUNDLE_VERSION,
@@ -38,6 +38,7 @@ from srs_tui.exchange.export import (
     total_column,
     unescape_cell,
 )
+from srs_tui.exchange.spreadsheet import DateReader, read_header, sniff_delimiter
 from srs_tui.measures import (
     AGE_BANDS,
     CLIENT,
@@ -121,6 +122,49 @@ class NewClient:
 
 
 @dataclass
+class Tally:
+    """What a plan adds, for a person to read before the real run: the clients new and
+    already there (by alias), the ratings per measure, and the span of their dates."""
+
+    known: dict[str, str] = field(default_factory=dict)  # client id -> alias
+    measures: dict[str, int] = field(default_factory=dict)
+    first: datetime | None = None
+    last: datetime | None = None
+
+    def moment(self, when: datetime) -> None:
+        """Note the moment of a rating the plan adds."""
+        self.first = when if self.first is None else min(self.first, when)
+        self.last = when if self.last is None else max(self.last, when)
+
+    def lines(self, plan: ImportPlan) -> list[str]:
+        """The plan in a few lines, one a subject (the new clients come from the plan)."""
+        lines = [
+            f"clients: {len(plan.clients)} new{_names([c.alias for c in plan.clients])}, "
+            f"{len(self.known)} already there{_names(list(self.known.values()))}",
+        ]
+        given = ", ".join(
+            f"{self.measures[name]} {name}" for name in MEASURES if name in self.measures
+        )
+        span = ""
+        if self.first is not None and self.last is not None:
+            span = f", from {self.first:%Y-%m-%d} to {self.last:%Y-%m-%d}"
+        lines.append(f"ratings: {given or 'none'}{span}")
+        lines.append(f"already stored, skipped: {len(plan.duplicates) + plan.repeated}")
+        return lines
+
+
+MAX_NAMED = 10  # aliases named in a dry run's summary; beyond, counted
+
+
+def _names(aliases: Sequence[str]) -> str:
+    if not aliases:
+        return ""
+    shown = ", ".join(aliases[:MAX_NAMED])
+    more = f" and {len(aliases) - MAX_NAMED} more" if len(aliases) > MAX_NAMED else ""
+    return f" ({shown}{more})"
+
+
+@dataclass
 class ImportPlan:
     """What an import would do; nothing is written until apply().
 
@@ -139,6 +183,9 @@ class ImportPlan:
     # A CSV's new clients' age bands, found while checking (by alias, casefolded): the form
     # of each one's latest row, for the second reading to create them with.
     bands: dict[str, str] = field(default_factory=dict)
+    # The order of a CSV's dates (dmy, mdy, ymd); None: the only one a date allows.
+    dates: str | None = None
+    tally: Tally = field(default_factory=Tally)
 
     @property
     def adding(self) -> int:
@@ -187,6 +234,7 @@ class _Clients:
         if found is not None:
             self.by_alias[key] = found.id
             self.bands[found.id] = found.age_band
+            self.plan.tally.known[found.id] = found.alias
             return found.id
         new_id = client_id or str(uuid.uuid4())
         # On the second reading the band found by the first is known from the start.
@@ -207,6 +255,7 @@ class _Clients:
         except StoreError:
             return None
         self.bands[found.id] = found.age_band
+        self.plan.tally.known[found.id] = found.alias
         return found.id
 
     def band(self, client_id: str) -> str:
@@ -361,7 +410,11 @@ def _scores(
 
 
 def _check_row(
-    row: dict[str, str | None], line: int, now: datetime, layout: Sequence[_Columns]
+    row: dict[str, str | None],
+    line: int,
+    now: datetime,
+    layout: Sequence[_Columns],
+    dates: DateReader | None = None,
 ) -> _Row | list[str]:
     """The row's values, or every problem it has (line, column and why)."""
 
@@ -371,7 +424,7 @@ def _check_row(
     def cell(name: str) -> str:
         return cells.get(name, "")
 
-    problems = []
+    problems = _stray(row, line)
     given: list[Scores] = []
     for columns in layout:
         scores, found = _scores(columns, cell, line)
@@ -383,7 +436,7 @@ def _check_row(
         problems.append(f"line {line}: no ratings; fill in the items of the {names}")
     moment = now
     try:
-        moment = parse_session_time(cell("date"), now)
+        moment = (dates or DateReader(None)).read(cell("date"), cell("utc_offset"), line, now)
     except ValueError as error:
         problems.append(f"line {line}, date: {error}")
     alias = ""
@@ -420,6 +473,30 @@ def _check_row(
                 setting, note)  # fmt: skip
 
 
+_UNNAMED = " "
+
+
+def _filled(value: object) -> bool:
+    """Whether a cell (or the list of cells past the last column) holds anything."""
+    if isinstance(value, list):
+        return any(_filled(cell) for cell in value)
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _stray(row: Mapping[Any, object], line: int) -> list[str]:
+    """Values a row holds outside the header's columns: under an empty header, or past the
+    last column (csv.DictReader puts those in a list under None)."""
+    problems = []
+    for name, value in row.items():
+        if (name is None or name.startswith(_UNNAMED)) and _filled(value):
+            if name is None:
+                where = ": a value after the last column"
+            else:
+                where = f", column {name.strip()}: a value under an empty header"
+            problems.append(f"line {line}{where}; give the column a header in line 1 or delete it")
+    return problems
+
+
 def _checked_rows(
     reader: csv.DictReader[str],
     layout: Sequence[_Columns],
@@ -428,11 +505,14 @@ def _checked_rows(
     now: datetime,
 ) -> Iterator[tuple[int, _Row, str]]:
     """Each good row of the CSV with its line and its client's id; the errors go to plan."""
+    dates = DateReader(plan.dates)
     for line, raw in enumerate(reader, start=2):
         if len(plan.errors) >= MAX_ERRORS:
             plan.errors.append("... and more; fix these first.")
             return
-        row = _check_row(raw, line, now, layout)
+        if not any(_filled(value) for value in raw.values()):
+            continue  # a row a spreadsheet writes as `,,,,` after the last one filled in
+        row = _check_row(raw, line, now, layout, dates)
         if isinstance(row, list):
             plan.errors += row
             continue
@@ -442,6 +522,9 @@ def _checked_rows(
             plan.errors.append(f"line {line}: {error}")
             continue
         yield line, row, client_id
+    hint = dates.hint()
+    if hint is not None:
+        plan.errors.append(hint)
 
 
 def _planned(row: _Row, scores: Scores, client_id: str, band: str, stamp: str) -> Planned:
@@ -453,22 +536,43 @@ def _planned(row: _Row, scores: Scores, client_id: str, band: str, stamp: str) -
     )  # fmt: skip
 
 
-def plan_csv(store: Store, lines: Iterable[str] | str, now: datetime) -> ImportPlan:
+def _reader(lines: Iterable[str] | str) -> tuple[csv.DictReader[str], list[_Columns] | list[str]]:
+    """The CSV's rows under srs-tui's own column names, with where each measure is kept, or
+    what is wrong with its header line: the delimiter found in the header line (`,` `;` or
+    tabs), each header matched to a column whatever its case, spacing or spelling out."""
+    rows = iter(io.StringIO(lines) if isinstance(lines, str) else lines)
+    first = next(rows, "")
+    delimiter = sniff_delimiter(first)
+    cells = next(csv.reader([first], delimiter=delimiter), []) if first.strip() else []
+    header = read_header(cells)
+    # A column without a header is named by its place (after a space, as no column of ours
+    # is), so a value under it is found and refused rather than dropped unseen.
+    names = [column or f"{_UNNAMED}{place}" for place, column in enumerate(header.columns, 1)]
+    reader = csv.DictReader(rows, fieldnames=names, delimiter=delimiter)
+    if header.problems:
+        return reader, list(header.problems)
+    layout = _layout([column for column in header.columns if column])
+    return reader, [layout] if isinstance(layout, str) else layout
+
+
+def plan_csv(
+    store: Store, lines: Iterable[str] | str, now: datetime, dates: str | None = None
+) -> ImportPlan:
     """Check every row of a CSV (an open file, or its whole text) and count what its import
-    would add, row by row; the rows themselves are read again by apply().
+    would add, row by row; the rows themselves are read again by apply(). dates: the order
+    of the file's dates (dmy, mdy, ymd), None for the only one possible.
 
     A measure already stored is known by a query per measure in a row; one repeated in the
     file by an 8-byte fingerprint, compared once all are read, so memory stays nearly flat."""
-    plan = ImportPlan(now=now, source=lines if isinstance(lines, str) else None)
-    reader = csv.DictReader(io.StringIO(lines) if isinstance(lines, str) else lines)
-    layout = _layout(reader.fieldnames)
-    if isinstance(layout, str):
-        plan.errors.append(layout)
+    plan = ImportPlan(now=now, source=lines if isinstance(lines, str) else None, dates=dates)
+    reader, layout = _reader(lines)
+    if not all(isinstance(columns, _Columns) for columns in layout):
+        plan.errors += [str(problem) for problem in layout]
         return plan
+    columns = [c for c in layout if isinstance(c, _Columns)]
     clients = _Clients(store, plan, now)
-    fingerprints = array("q")
-    checked = 0
-    for line, row, client_id in _checked_rows(reader, layout, clients, plan, now):
+    fingerprints: dict[str, array[int]] = {}
+    for line, row, client_id in _checked_rows(reader, columns, clients, plan, now):
         clients.note_form(client_id, row.form, row.moment)
         for scores in row.given:
             key = (instant_of(row.moment), scores.measure, row.rater)
@@ -478,27 +582,28 @@ def plan_csv(store: Store, lines: Iterable[str] | str, now: datetime) -> ImportP
                     f"line {line}: {row.alias} on {timestamp(row.moment)}, {scores.measure}"
                 )
                 continue
-            fingerprints.append(hash((client_id, *key)))
-            checked += 1
-    ordered = sorted(fingerprints)
-    repeated = sum(1 for before, after in itertools.pairwise(ordered) if before == after)
-    plan.repeated += repeated
-    plan.to_add = checked - repeated
+            fingerprints.setdefault(scores.measure, array("q")).append(hash((client_id, *key)))
+            plan.tally.moment(row.moment)
+    for measure, found in fingerprints.items():
+        ordered = sorted(found)
+        repeated = sum(1 for before, after in itertools.pairwise(ordered) if before == after)
+        plan.repeated += repeated
+        plan.to_add += len(found) - repeated
+        plan.tally.measures[measure] = len(found) - repeated
     return plan
 
 
 def _apply_csv(store: Store, plan: ImportPlan, source: Path | str, now: datetime) -> None:
     """Read the checked CSV again and write it, row by row, in one transaction."""
     stamp = timestamp(now)
-    again = ImportPlan(now=now, bands=plan.bands)
+    again = ImportPlan(now=now, bands=plan.bands, dates=plan.dates)
     clients = _Clients(store, again, now)
     added = 0
     with _open_text(source) as handle, store.write() as conn:
-        reader = csv.DictReader(handle)
-        layout = _layout(reader.fieldnames)
-        if isinstance(layout, str):
+        reader, found = _reader(handle)
+        layout = [columns for columns in found if isinstance(columns, _Columns)]
+        if len(layout) < len(found):
             again.errors.append("changed")
-            layout = []
         for _, row, client_id in _checked_rows(reader, layout, clients, again, now):
             if again.errors:
                 break
@@ -879,8 +984,8 @@ def _parse_bundle(text: str) -> object:
         raise _Refused(str(error)) from None
     except json.JSONDecodeError as error:
         raise _Refused(f"not valid JSON ({error})") from None
-    except ValueError as error:  # a number of more than 4,300 digits
-        raise _Refused(f"not a bundle srs-tui can read ({error})") from None
+    except ValueError:  # a number of more than 4,300 digits
+        raise _Refused("not a bundle srs-tui can read (a number with too many digits)") from None
 
 
 def plan_bundle(store: Store, text: str, now: datetime) -> ImportPlan:
@@ -918,7 +1023,30 @@ def plan_bundle(store: Store, text: str, now: datetime) -> ImportPlan:
         checker.episode(f"episode {index}", raw)
     for index, raw in enumerate(bundle["administrations"], start=1):
         checker.administration(f"administration {index}", raw)
+    new = {client.id for client in plan.clients}
+    for planned in plan.sessions:
+        plan.tally.measures[planned.scores.measure] = (
+            plan.tally.measures.get(planned.scores.measure, 0) + 1
+        )
+        plan.tally.moment(planned.held_at)
+        if planned.client_id not in new and planned.client_id not in plan.tally.known:
+            with suppress(StoreError):
+                plan.tally.known[planned.client_id] = store.client(planned.client_id).alias
     return plan
+
+
+# How the files of Excel (.xlsx: a zip; .xls: an OLE2 file) and LibreOffice (.ods) begin.
+_WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """What Python's csv module found wrong, in a person's words."""
+    found = str(error)
+    if "NUL" in found:
+        return "it holds NUL characters, as binary files do"
+    if "field limit" in found:
+        return f"a cell is longer than {csv.field_size_limit():,} characters"
+    return 'a quote (") is opened and never closed'
 
 
 @contextmanager
@@ -935,6 +1063,13 @@ def _open_text(path: Path | str) -> Iterator[TextIO]:
             raise StoreError(f"{path}: not a regular file; nothing was imported.")
         if facts.st_size > MAX_FILE_BYTES:
             raise StoreError(f"{path}: too large for srs-tui to import; nothing was imported.")
+        with path.open("rb") as raw:
+            start = raw.read(len(_WORKBOOKS[0]))
+        if start in _WORKBOOKS:
+            raise StoreError(
+                f"{path}: a spreadsheet's own file (.xlsx, .ods, .xls), not CSV; save it from "
+                "the spreadsheet as CSV UTF-8 and import that; nothing was imported."
+            )
         # newline="": a line break inside a quoted cell stays exactly as it was written.
         handle = path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError:
@@ -945,29 +1080,36 @@ def _open_text(path: Path | str) -> Iterator[TextIO]:
         yield handle
     except OSError as error:
         raise StoreError(f"{path}: cannot be read ({error.strerror}).") from None
-    except UnicodeDecodeError as error:
-        raise StoreError(f"{path}: cannot be read ({error.reason}; save it as UTF-8).") from None
+    except UnicodeDecodeError:
+        raise StoreError(
+            f"{path}: cannot be read: it is not UTF-8 text (a spreadsheet's plain 'CSV' is "
+            "often in another encoding); save it as CSV UTF-8."
+        ) from None
     except MemoryError:
         raise StoreError(f"{path}: too large to read into memory.") from None
     except csv.Error as error:  # a NUL byte, an unclosed quote at the end, ...
-        raise StoreError(f"{path}: not a CSV file srs-tui can read ({error}).") from None
+        raise StoreError(
+            f"{path}: not a CSV file srs-tui can read ({_csv_problem(error)})."
+        ) from None
     finally:
         handle.close()
 
 
-def plan_file(store: Store, path: Path, now: datetime) -> ImportPlan:
-    """The plan for a CSV or a JSON bundle (by its first character)."""
+def plan_file(store: Store, path: Path, now: datetime, dates: str | None = None) -> ImportPlan:
+    """The plan for a CSV or a JSON bundle (by its first character); dates: the order of a
+    CSV's dates, as plan_csv() takes it."""
     with _open_text(path) as handle:
         start = handle.read(4096)
         if start.lstrip().startswith("{"):
             return plan_bundle(store, start + handle.read(), now)
         handle.seek(0)
         try:
-            plan = plan_csv(store, handle, now)
+            plan = plan_csv(store, handle, now, dates)
         except StoreError:
             raise
         except csv.Error as error:  # a NUL byte, an unclosed quote at the end, ...
-            return ImportPlan(errors=[f"{path}: not a CSV file srs-tui can read ({error})"])
+            problem = _csv_problem(error)
+            return ImportPlan(errors=[f"{path}: not a CSV file srs-tui can read ({problem})"])
     plan.source = path
     return plan
 

@@ -209,7 +209,7 @@ def test_the_first_start_asks_once_in_a_real_terminal(tmp_path: Path) -> None:
     assert default.exists()
     assert not vault.is_vault(default)
 
-    terminal = Terminal("--client", "Ana", env=env)
+    terminal = Terminal("--client", "Ana", "--new", env=env)
     try:
         text = see(terminal, "in-person")
         assert QUESTION not in text

@@ -357,3 +357,18 @@ def test_another_programs_columns_are_left_out_and_named(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     assert "columns left out (not srs-tui's): 'Therapist', 'Age'" in done.stdout
     assert stored(tmp_path / "srs.db") == [("Ana", "SRS", "2026-01-14 12:00", (90, 80, 90, 90))]
+
+
+def test_last_years_clients_are_said_to_be_still_in_care(tmp_path: Path) -> None:
+    # A CSV cannot say whose therapy ended: the import says how many of its clients the
+    # caseload will mark as not seen lately, and how to end their episodes.
+    data = (
+        b"Client,Date,Relationship,Goals,Approach,Overall\r\n"
+        b"Ana,2025-01-14,9,9,9,9\r\nBen,2025-02-11,9,8,9,9\r\n"
+    )
+    done = imported(tmp_path, data)
+    assert done.returncode == 0, done.stderr
+    assert (
+        "2 of the file's clients are still in care but not seen for 4+ weeks: a file cannot "
+        "say whose therapy ended." in done.stdout
+    )

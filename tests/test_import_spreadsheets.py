@@ -211,11 +211,11 @@ def test_a_dry_run_says_what_it_would_add_and_changes_nothing(tmp_path: Path) ->
     assert (_rows_of(tmp_path / "srs.db"), sorted(p.name for p in tmp_path.rglob("*"))) == before
     done = srs("import", str(path), "--dates", "dmy", home=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "Imported: 3 ratings added, 1 new clients, 1 already there (skipped)." in done.stdout
+    assert "Imported: 3 ratings added, 1 new client, 1 already stored (skipped)." in done.stdout
     added = _rows_of(tmp_path / "srs.db")
     again = srs("import", str(path), "--dates", "dmy", home=tmp_path)
     assert again.returncode == 0, again.stderr
-    assert "Imported: 0 ratings added, 0 new clients, 4 already there (skipped)." in again.stdout
+    assert "Imported: 0 ratings added, 0 new clients, 4 already stored (skipped)." in again.stdout
     assert _rows_of(tmp_path / "srs.db") == added
 
 
@@ -330,7 +330,7 @@ def test_empty_rows_are_skipped_and_values_without_a_header_refused(tmp_path: Pa
     )
     done = imported(tmp_path, data)
     assert done.returncode == 0, done.stderr
-    assert "Imported: 1 ratings added" in done.stdout
+    assert "Imported: 1 rating added" in done.stdout
     data += b"Ben,2026-01-15,9,9,9,9,,oops\r\nCy,2026-01-15,9,9,9,9,,,more\r\n"
     refused = imported(tmp_path, data)
     assert refused.returncode == 1

@@ -37,7 +37,7 @@ def imported(db: Path, home: Path, text: str = PAPER_LOG) -> None:
     source.write_text(text, encoding="utf-8")
     result = run_cli("--db", str(db), "import", str(source), home=home)
     assert result.returncode == 0, result.stderr
-    assert "6 ratings added, 1 new clients" in result.stdout
+    assert "6 ratings added, 1 new client" in result.stdout
 
 
 def quinn(store: Store) -> str:

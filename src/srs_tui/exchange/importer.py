@@ -216,10 +216,16 @@ class ImportPlan:
     def summary(self, *, done: bool = False) -> str:
         """One line a person can read, before (would add) or after (added) the import."""
         verb = "added" if done else "to add"
+        # "already there" would read as the clients' count just before it, which the dry
+        # run gives apart ("clients: 1 new, 1 already there"): these are records.
         return (
-            f"{self.adding} ratings {verb}, {len(self.clients)} new clients, "
-            f"{len(self.duplicates) + self.repeated} already there (skipped)"
+            f"{_count(self.adding, 'rating')} {verb}, {_count(len(self.clients), 'new client')}, "
+            f"{len(self.duplicates) + self.repeated} already stored (skipped)"
         )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 class _Clients:

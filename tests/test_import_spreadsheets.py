@@ -276,6 +276,9 @@ def test_the_delimiter_is_counted_outside_quotes(line: str, delimiter: str) -> N
           "ors_overall", "ors_total")),
         (["client", "date", "measure", "overall", "Total", ""],
          ("client", "date", "measure", "overall", "total", "")),
+        (["Client code", "Date of Session", "ORS Score", "SRS Score"],
+         ("client", "date", "ors_total", "srs_total")),
+        (["Record code", "Date of Service", "Total"], ("client", "date", "total")),
     ],
 )  # fmt: skip
 def test_headers_are_matched_loosely(cells: list[str], columns: tuple[str, ...]) -> None:

@@ -544,13 +544,20 @@ def _checked_rows(
 ) -> Iterator[tuple[int, _Row, str]]:
     """Each good row of the CSV with its line and its client's id; the errors go to plan."""
     dates = DateReader(plan.dates)
+    before = len(plan.errors)
+    full = False
     for line, raw in enumerate(reader, start=2):
-        if len(plan.errors) >= MAX_ERRORS:
+        if not full and len(plan.errors) >= MAX_ERRORS:
             plan.errors.append("... and more; fix these first.")
-            return
+            full = True
         if not any(_filled(value) for value in raw.values()):
             continue  # a row a spreadsheet writes as `,,,,` after the last one filled in
         row = _check_row(raw, line, now, layout, dates)
+        if full:
+            # Past the listed errors, the rows are still read for the order their dates
+            # imply: a long file whose first rows all have dates like 2/3/2025 would
+            # otherwise end on twenty of them and no word of which --dates it needs.
+            continue
         if isinstance(row, list):
             plan.errors += row
             continue
@@ -562,7 +569,8 @@ def _checked_rows(
         yield line, row, client_id
     hint = dates.hint()
     if hint is not None:
-        plan.errors.append(hint)
+        # First: one option fixes every date it is about, however many lines those are.
+        plan.errors.insert(before, hint)
 
 
 def _planned(row: _Row, scores: Scores, client_id: str, band: str, stamp: str) -> Planned:
@@ -623,8 +631,9 @@ def plan_csv(
             key = (instant_of(row.moment), scores.measure, row.rater)
             if store.has_session(client_id, *key):
                 # The same client, time, measure and rater: the same session, in any row order.
+                # The date as the app and `export --excel` show it, not the stored ISO form.
                 plan.duplicate(
-                    f"line {line}: {row.alias} on {timestamp(row.moment)}, {scores.measure}"
+                    f"line {line}: {row.alias} on {row.moment:%Y-%m-%d %H:%M}, {scores.measure}"
                 )
                 continue
             fingerprints.setdefault(scores.measure, array("q")).append(hash((client_id, *key)))

@@ -233,7 +233,7 @@ def test_import_checks_first_then_writes_all_or_nothing(db_path: Path, tmp_path:
     done = srs("--db", str(db_path), "import", str(good), home=tmp_path)
     assert done.returncode == 0, done.stderr
     again = srs("--db", str(db_path), "import", str(good), home=tmp_path)
-    assert "already there, skipped" in again.stdout
+    assert "already stored, skipped" in again.stdout
     assert count(db_path, "administrations") == 1
 
 

@@ -241,7 +241,7 @@ def test_a_dry_run_says_what_it_would_add_and_changes_nothing(tmp_path: Path) ->
     assert again.returncode == 0, again.stderr
     assert "Imported: 0 ratings added, 0 new clients, 4 already stored (skipped)." in again.stdout
     # Each skipped one named by its line and its date as the spreadsheet shows it.
-    assert "already there, skipped: line 3: Ana on 2026-01-14 12:00, ORS" in again.stdout
+    assert "already stored, skipped: line 3: Ana on 2026-01-14 12:00, ORS" in again.stdout
     assert _rows_of(tmp_path / "srs.db") == added
 
 

@@ -173,7 +173,7 @@ def test_a_measure_given_in_part_is_refused_by_row_and_column(store: Store) -> N
     assert plan.errors == [
         "line 3, ors_socially, ors_overall: the ORS is only partly given (2 of 4 items); "
         "give every item or none",
-        "line 5: no ratings; fill in the items of the ORS or SRS",
+        "line 5: no ratings; fill in the ORS or SRS, or delete the row",
     ]
     with pytest.raises(Exception, match="nothing was imported"):
         apply(store, plan)

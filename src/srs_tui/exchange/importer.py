@@ -389,6 +389,10 @@ def _measure_in(
         name = cell("measure").strip() or SRS.name
         if name not in MEASURES:
             return [f"line {line}, measure: {name!r} is not one of {', '.join(MEASURES)}"]
+        if not any(cell(column).strip() for column in (*MEASURES[name].keys, columns.total)):
+            # A row with nothing rated: said once as such, not as four empty items that a
+            # paper log of `client,date,total` has no columns for.
+            return []
         return MEASURES[name], MEASURES[name].keys
     measure, items = columns.measure, columns.items
     filled = [column for column in items if cell(column).strip()]
@@ -470,8 +474,11 @@ def _check_row(
         if scores is not None:
             given.append(scores)
     if not given and not problems:
-        names = " or ".join(c.measure.name for c in layout if c.measure is not None)
-        problems.append(f"line {line}: no ratings; fill in the items of the {names}")
+        names = " or ".join(
+            c.measure.name if c.measure is not None else cell("measure").strip() or SRS.name
+            for c in layout
+        )
+        problems.append(f"line {line}: no ratings; fill in the {names}, or delete the row")
     moment = now
     try:
         moment = (dates or DateReader(None)).read(cell("date"), cell("utc_offset"), line, now)

@@ -168,7 +168,7 @@ def _checked_plan(
 
     plan = plan_file(store, path, now, dates)
     for duplicate in [] if quiet else plan.duplicates:
-        say(f"already there, skipped: {duplicate}")
+        say(f"already stored, skipped: {duplicate}")
     if dry_run and not quiet:
         for line in plan.tally.lines(plan):
             say(line)

@@ -34,7 +34,9 @@ async def test_an_empty_caseload_says_how_to_start(db_path: Path) -> None:
     app = build_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert "No clients yet. Press  a  to add one." in screen_text(app)
+        text = screen_text(app)
+        assert "No clients yet. Press  a  to add one." in text
+        assert "srs-tui import FILE.csv --dry-run" in text
 
 
 async def test_adding_a_client_shows_it_selected(db_path: Path) -> None:

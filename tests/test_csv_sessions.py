@@ -126,7 +126,7 @@ def test_a_row_with_both_measures_makes_one_session_of_two(store: Store) -> None
     )
     plan = plan_csv(store, text, NOW)
     assert plan.errors == []
-    assert plan.summary() == "3 ratings to add, 1 new clients, 0 already there (skipped)"
+    assert plan.summary() == "3 ratings to add, 1 new client, 0 already stored (skipped)"
     apply(store, plan)
     assert history(store, "Ana") == [
         (1, "ORS", 200, "adult", "client"),
@@ -173,7 +173,7 @@ def test_a_measure_given_in_part_is_refused_by_row_and_column(store: Store) -> N
     assert plan.errors == [
         "line 3, ors_socially, ors_overall: the ORS is only partly given (2 of 4 items); "
         "give every item or none",
-        "line 5: no ratings; fill in the items of the ORS or SRS",
+        "line 5: no ratings; fill in the ORS or SRS, or delete the row",
     ]
     with pytest.raises(Exception, match="nothing was imported"):
         apply(store, plan)
@@ -223,7 +223,7 @@ def test_todays_srs_only_export_is_read_as_the_srs(store: Store) -> None:
         "2b1f4a52-70c3-4a5e-9d0e-5c2a1f0b7c11", "36.0", "", "first",
     )  # fmt: skip
     assert plan_csv(store, text, NOW).summary() == (
-        "0 ratings to add, 0 new clients, 2 already there (skipped)"
+        "0 ratings to add, 0 new clients, 2 already stored (skipped)"
     )
 
 
@@ -278,10 +278,10 @@ def test_export_then_import_by_the_command_line(tmp_path: Path) -> None:
     fresh = str(tmp_path / "b.db")
     first = run_cli("--db", fresh, "import", str(out), home=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "Imported: 33 ratings added, 2 new clients, 0 already there" in first.stdout
+    assert "Imported: 33 ratings added, 2 new clients, 0 already stored" in first.stdout
     second = run_cli("--db", fresh, "import", str(out), home=tmp_path)
     assert second.returncode == 0, second.stderr
-    assert "Imported: 0 ratings added, 0 new clients, 33 already there" in second.stdout
+    assert "Imported: 0 ratings added, 0 new clients, 33 already stored" in second.stdout
     back = run_cli("--db", fresh, "export", home=tmp_path)
     assert back.stdout == out.read_text(encoding="utf-8").replace("\r\n", "\n")
     with Store.open(tmp_path / "b.db") as store:

@@ -228,12 +228,12 @@ def test_import_checks_first_then_writes_all_or_nothing(db_path: Path, tmp_path:
     assert not db_path.exists()  # nothing at all is made for a file with errors
     dry = srs("--db", str(db_path), "import", str(good), "--dry-run", home=tmp_path)
     assert dry.returncode == 0
-    assert "Would import: 1 ratings to add, 1 new clients" in dry.stdout
+    assert "Would import: 1 rating to add, 1 new client" in dry.stdout
     assert not db_path.exists()
     done = srs("--db", str(db_path), "import", str(good), home=tmp_path)
     assert done.returncode == 0, done.stderr
     again = srs("--db", str(db_path), "import", str(good), home=tmp_path)
-    assert "already there, skipped" in again.stdout
+    assert "already stored, skipped" in again.stdout
     assert count(db_path, "administrations") == 1
 
 

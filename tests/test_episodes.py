@@ -97,6 +97,8 @@ async def test_ending_an_episode_planned_shows_it_ended_and_stores_it(db_path: P
         text = screen_text(app)
         assert "End this episode of care" in text
         assert "Ana: episode 1, since 2026-11-03, 3 sessions" in text
+        # It ends where the care did: at the last session, a week ago, not today.
+        assert "It ends at its last session, 2026-11-24" in " ".join(text.split())
         await pilot.click("#end")  # no ending chosen yet: asks for one, ends nothing
         await pilot.pause()
         assert isinstance(app.screen, EndEpisodeScreen)
@@ -107,7 +109,7 @@ async def test_ending_an_episode_planned_shows_it_ended_and_stores_it(db_path: P
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
         text = screen_text(app)
-        assert "Ana  ·  episode 1 · ended 2026-12-01, planned  ·  3 sessions" in text
+        assert "Ana  ·  episode 1 · ended 2026-11-24, planned  ·  3 sessions" in text
         assert table_sessions(app) == ["3", "2", "1"]  # the ended episode, still shown
         assert any("Episode ended (planned)" in n.message for n in app._notifications)
         await pilot.press("E")  # nothing open to end any more
@@ -116,7 +118,7 @@ async def test_ending_an_episode_planned_shows_it_ended_and_stores_it(db_path: P
     with Store.open(db_path) as store:
         (episode,) = store.episodes(client_id)
         assert episode.ending == "planned"
-        assert episode.closed_at == NOW
+        assert episode.closed_at == NOW - WEEK  # the last session's moment
         assert store.next_session(client_id) == 1
 
 

@@ -309,7 +309,7 @@ def test_a_console_in_cp1252_gets_escapes_not_a_traceback(tmp_path: Path) -> Non
         encoding="utf-8",
     )
     env = {**os.environ, "HOME": str(tmp_path), "PYTHONIOENCODING": "cp1252"}
-    for _ in range(2):  # the second time prints the alias: "already there, skipped"
+    for _ in range(2):  # the second time prints the alias: "already stored, skipped"
         result = subprocess.run(
             [sys.executable, "-m", "srs_tui", "--db", str(db), "import", str(csv)],
             capture_output=True,
@@ -319,7 +319,7 @@ def test_a_console_in_cp1252_gets_escapes_not_a_traceback(tmp_path: Path) -> Non
         )
         assert result.returncode == 0, result.stderr
         assert b"Traceback" not in result.stderr
-    assert b"already there" in result.stdout
+    assert b"already stored" in result.stdout
 
 
 def test_control_characters_in_a_file_name_are_shown_not_obeyed(tmp_path: Path) -> None:

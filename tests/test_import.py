@@ -225,10 +225,10 @@ def test_a_row_repeated_in_one_file_is_added_once(tmp_path: Path) -> None:
     with Store.open(tmp_path / "srs.db") as store:
         plan = plan_file(store, path, NOW)
         assert plan.errors == []
-        assert plan.summary() == "2 ratings to add, 2 new clients, 1 already there (skipped)"
+        assert plan.summary() == "2 ratings to add, 2 new clients, 1 already stored (skipped)"
         apply(store, plan)
         assert (
-            plan.summary(done=True) == "2 ratings added, 2 new clients, 1 already there (skipped)"
+            plan.summary(done=True) == "2 ratings added, 2 new clients, 1 already stored (skipped)"
         )
         assert len(sessions(store)) == 2
 

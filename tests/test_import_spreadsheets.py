@@ -144,6 +144,30 @@ def test_an_ambiguous_date_needs_the_order(tmp_path: Path, order: str | None, da
     assert [row[2] for row in stored(tmp_path / "srs.db")] == [day]
 
 
+def test_a_long_file_of_ambiguous_dates_says_first_which_order_fixes_them(
+    tmp_path: Path,
+) -> None:
+    # A year of weekly sessions from a US spreadsheet: its first 20 problem rows are all
+    # dates like 2/3/2025, and the first date only one order can read is far below them.
+    rows = [f"Ana,{month}/{day}/2025,9,9,9,9,36" for month in range(1, 13) for day in (3, 10)]
+    rows.append("Ana,12/24/2025,9,9,9,9,36")
+    refused = imported(tmp_path, ("\r\n".join([SRS_HEADER, *rows]) + "\r\n").encode())
+    assert refused.returncode == 1
+    lines = refused.stderr.splitlines()
+    assert lines[0] == (
+        "srs-tui: line 26, date: '12/24/2025' puts the month first; if every date in the file "
+        "does, add --dates mdy"
+    )
+    assert lines[1].startswith("srs-tui: line 2, date: '1/3/2025' could be 1 March 2025")
+    assert "srs-tui: ... and more; fix these first." in lines
+    assert not (tmp_path / "srs.db").exists()
+    done = imported(
+        tmp_path, ("\r\n".join([SRS_HEADER, *rows]) + "\r\n").encode(), "--dates", "mdy"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Imported: 25 ratings added, 1 new client" in done.stdout
+
+
 @pytest.mark.parametrize(
     ("header", "row", "message"),
     [
@@ -211,11 +235,13 @@ def test_a_dry_run_says_what_it_would_add_and_changes_nothing(tmp_path: Path) ->
     assert (_rows_of(tmp_path / "srs.db"), sorted(p.name for p in tmp_path.rglob("*"))) == before
     done = srs("import", str(path), "--dates", "dmy", home=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "Imported: 3 ratings added, 1 new clients, 1 already there (skipped)." in done.stdout
+    assert "Imported: 3 ratings added, 1 new client, 1 already stored (skipped)." in done.stdout
     added = _rows_of(tmp_path / "srs.db")
     again = srs("import", str(path), "--dates", "dmy", home=tmp_path)
     assert again.returncode == 0, again.stderr
-    assert "Imported: 0 ratings added, 0 new clients, 4 already there (skipped)." in again.stdout
+    assert "Imported: 0 ratings added, 0 new clients, 4 already stored (skipped)." in again.stdout
+    # Each skipped one named by its line and its date as the spreadsheet shows it.
+    assert "already stored, skipped: line 3: Ana on 2026-01-14 12:00, ORS" in again.stdout
     assert _rows_of(tmp_path / "srs.db") == added
 
 
@@ -276,6 +302,9 @@ def test_the_delimiter_is_counted_outside_quotes(line: str, delimiter: str) -> N
           "ors_overall", "ors_total")),
         (["client", "date", "measure", "overall", "Total", ""],
          ("client", "date", "measure", "overall", "total", "")),
+        (["Client code", "Date of Session", "ORS Score", "SRS Score"],
+         ("client", "date", "ors_total", "srs_total")),
+        (["Record code", "Date of Service", "Total"], ("client", "date", "total")),
     ],
 )  # fmt: skip
 def test_headers_are_matched_loosely(cells: list[str], columns: tuple[str, ...]) -> None:
@@ -330,7 +359,7 @@ def test_empty_rows_are_skipped_and_values_without_a_header_refused(tmp_path: Pa
     )
     done = imported(tmp_path, data)
     assert done.returncode == 0, done.stderr
-    assert "Imported: 1 ratings added" in done.stdout
+    assert "Imported: 1 rating added" in done.stdout
     data += b"Ben,2026-01-15,9,9,9,9,,oops\r\nCy,2026-01-15,9,9,9,9,,,more\r\n"
     refused = imported(tmp_path, data)
     assert refused.returncode == 1
@@ -357,3 +386,18 @@ def test_another_programs_columns_are_left_out_and_named(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     assert "columns left out (not srs-tui's): 'Therapist', 'Age'" in done.stdout
     assert stored(tmp_path / "srs.db") == [("Ana", "SRS", "2026-01-14 12:00", (90, 80, 90, 90))]
+
+
+def test_last_years_clients_are_said_to_be_still_in_care(tmp_path: Path) -> None:
+    # A CSV cannot say whose therapy ended: the import says how many of its clients the
+    # caseload will mark as not seen lately, and how to end their episodes.
+    data = (
+        b"Client,Date,Relationship,Goals,Approach,Overall\r\n"
+        b"Ana,2025-01-14,9,9,9,9\r\nBen,2025-02-11,9,8,9,9\r\n"
+    )
+    done = imported(tmp_path, data)
+    assert done.returncode == 0, done.stderr
+    assert (
+        "2 of the file's clients are still in care but not seen for 4+ weeks: a file cannot "
+        "say whose therapy ended." in done.stdout
+    )

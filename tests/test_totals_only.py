@@ -37,7 +37,7 @@ def imported(db: Path, home: Path, text: str = PAPER_LOG) -> None:
     source.write_text(text, encoding="utf-8")
     result = run_cli("--db", str(db), "import", str(source), home=home)
     assert result.returncode == 0, result.stderr
-    assert "6 ratings added, 1 new clients" in result.stdout
+    assert "6 ratings added, 1 new client" in result.stdout
 
 
 def quinn(store: Store) -> str:
@@ -196,8 +196,14 @@ def test_a_bare_spreadsheet_of_srs_totals_is_read_as_totals(store: Store) -> Non
         ("client,date,srs_total\nAna,2026-11-03,40.1\n", "line 2, srs_total: 40.1 is above 40.0"),
         ("client,date,relationship,goals,approach,overall,total\nAna,2026-11-03,9,,,,30\n",
          "line 2, goals: type a number"),
+        # A visit with no score in the log: one plain line, not four columns it lacks.
+        ("Client,Date,ORS,SRS\nAna,2026-11-03,,\n",
+         "line 2: no ratings; fill in the ORS or SRS, or delete the row"),
+        ("client,date,total\nAna,2026-11-03,\n",
+         "line 2: no ratings; fill in the SRS, or delete the row"),
     ],
-    ids=["items-in-part", "above-the-top", "bare-items-in-part"],
+    ids=["items-in-part", "above-the-top", "bare-items-in-part", "paper-log-nothing-rated",
+         "bare-log-nothing-rated"],
 )  # fmt: skip
 def test_a_total_with_only_some_items_or_out_of_range_is_refused(
     store: Store, text: str, error: str
@@ -205,6 +211,8 @@ def test_a_total_with_only_some_items_or_out_of_range_is_refused(
     plan = plan_csv(store, text, NOW)
     assert plan.errors
     assert plan.errors[0].startswith(error)
+    if "no ratings" in error:
+        assert len(plan.errors) == 1, plan.errors
     assert store.clients() == []
 
 

@@ -205,6 +205,17 @@ def _add_care_commands(commands: Commands) -> None:
     )
 
 
+def _not_seen_weeks(config_path: Path | None) -> int:
+    """The caseload's not-seen setting, for the import's word on it; a settings file with a
+    problem does not stop an import (check names it), so the default serves then."""
+    from srs_tui.config import Config, ConfigError, load_config
+
+    try:
+        return load_config(config_path).not_seen_weeks
+    except ConfigError:
+        return Config().not_seen_weeks
+
+
 def _data_command(args: argparse.Namespace) -> int:
     from srs_tui import commands
     from srs_tui.config import ConfigError, load_config
@@ -263,6 +274,7 @@ def _data_command(args: argparse.Namespace) -> int:
             now=now,
             create_parents=fresh,
             dates=args.dates,
+            not_seen_weeks=_not_seen_weeks(args.config),
         ),
         "restore": lambda: commands.restore_backup(args.file, db_path, now, create_parents=fresh),
         "check": lambda: max(commands.check(db_path), files),

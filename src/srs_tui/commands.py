@@ -168,7 +168,7 @@ def _checked_plan(
 
     plan = plan_file(store, path, now, dates)
     for duplicate in [] if quiet else plan.duplicates:
-        say(f"already there, skipped: {duplicate}")
+        say(f"already stored, skipped: {duplicate}")
     if dry_run and not quiet:
         for line in plan.tally.lines(plan):
             say(line)
@@ -194,8 +194,10 @@ def import_file(
     now: datetime,
     create_parents: bool = False,
     dates: str | None = None,
+    not_seen_weeks: int = 0,
 ) -> int:
-    """Check a whole CSV or JSON bundle, then write all of it, or nothing if anything is wrong."""
+    """Check a whole CSV or JSON bundle, then write all of it, or nothing if anything is wrong.
+    not_seen_weeks: the caseload's setting, to say which of the file's clients it will mark."""
     from srs_tui.exchange.importer import apply
 
     try:
@@ -213,10 +215,32 @@ def import_file(
             if plan is None or dry_run:
                 return 1 if plan is None else 0
             apply(store, plan)
+            gone = _not_seen_in(store, plan, now, not_seen_weeks)
     except StoreError as error:
         return _fail(str(error))
     say(f"Imported: {plan.summary(done=True)}.")
+    if gone:
+        say(
+            f"{gone} of the file's clients {'is' if gone == 1 else 'are'} still in care but not "
+            f"seen for {not_seen_weeks}+ weeks: a file cannot say whose therapy ended. End an "
+            "episode with E on the client's history (it ends at the last session), or archive "
+            "a client with x on the caseload."
+        )
     return 0
+
+
+def _not_seen_in(store: Store, plan: ImportPlan, now: datetime, weeks: int) -> int:
+    """How many of the plan's clients the caseload will mark as not seen lately: last year's
+    records come in as episodes still open, and the therapist should hear it here first."""
+    if weeks <= 0:
+        return 0
+    from srs_tui.not_seen import not_seen
+
+    # By alias: a CSV's new clients get their ids when the file is read the second time.
+    aliases = {c.alias.casefold() for c in plan.clients}
+    aliases |= {alias.casefold() for alias in plan.tally.known.values()}
+    summaries = [s for s in store.clients() if s.client.alias.casefold() in aliases]
+    return len(not_seen(summaries, now, weeks))
 
 
 def report(

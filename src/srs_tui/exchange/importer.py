@@ -216,10 +216,16 @@ class ImportPlan:
     def summary(self, *, done: bool = False) -> str:
         """One line a person can read, before (would add) or after (added) the import."""
         verb = "added" if done else "to add"
+        # "already there" would read as the clients' count just before it, which the dry
+        # run gives apart ("clients: 1 new, 1 already there"): these are records.
         return (
-            f"{self.adding} ratings {verb}, {len(self.clients)} new clients, "
-            f"{len(self.duplicates) + self.repeated} already there (skipped)"
+            f"{_count(self.adding, 'rating')} {verb}, {_count(len(self.clients), 'new client')}, "
+            f"{len(self.duplicates) + self.repeated} already stored (skipped)"
         )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 class _Clients:
@@ -383,6 +389,10 @@ def _measure_in(
         name = cell("measure").strip() or SRS.name
         if name not in MEASURES:
             return [f"line {line}, measure: {name!r} is not one of {', '.join(MEASURES)}"]
+        if not any(cell(column).strip() for column in (*MEASURES[name].keys, columns.total)):
+            # A row with nothing rated: said once as such, not as four empty items that a
+            # paper log of `client,date,total` has no columns for.
+            return []
         return MEASURES[name], MEASURES[name].keys
     measure, items = columns.measure, columns.items
     filled = [column for column in items if cell(column).strip()]
@@ -464,8 +474,11 @@ def _check_row(
         if scores is not None:
             given.append(scores)
     if not given and not problems:
-        names = " or ".join(c.measure.name for c in layout if c.measure is not None)
-        problems.append(f"line {line}: no ratings; fill in the items of the {names}")
+        names = " or ".join(
+            c.measure.name if c.measure is not None else cell("measure").strip() or SRS.name
+            for c in layout
+        )
+        problems.append(f"line {line}: no ratings; fill in the {names}, or delete the row")
     moment = now
     try:
         moment = (dates or DateReader(None)).read(cell("date"), cell("utc_offset"), line, now)
@@ -538,13 +551,20 @@ def _checked_rows(
 ) -> Iterator[tuple[int, _Row, str]]:
     """Each good row of the CSV with its line and its client's id; the errors go to plan."""
     dates = DateReader(plan.dates)
+    before = len(plan.errors)
+    full = False
     for line, raw in enumerate(reader, start=2):
-        if len(plan.errors) >= MAX_ERRORS:
+        if not full and len(plan.errors) >= MAX_ERRORS:
             plan.errors.append("... and more; fix these first.")
-            return
+            full = True
         if not any(_filled(value) for value in raw.values()):
             continue  # a row a spreadsheet writes as `,,,,` after the last one filled in
         row = _check_row(raw, line, now, layout, dates)
+        if full:
+            # Past the listed errors, the rows are still read for the order their dates
+            # imply: a long file whose first rows all have dates like 2/3/2025 would
+            # otherwise end on twenty of them and no word of which --dates it needs.
+            continue
         if isinstance(row, list):
             plan.errors += row
             continue
@@ -556,7 +576,8 @@ def _checked_rows(
         yield line, row, client_id
     hint = dates.hint()
     if hint is not None:
-        plan.errors.append(hint)
+        # First: one option fixes every date it is about, however many lines those are.
+        plan.errors.insert(before, hint)
 
 
 def _planned(row: _Row, scores: Scores, client_id: str, band: str, stamp: str) -> Planned:
@@ -617,8 +638,9 @@ def plan_csv(
             key = (instant_of(row.moment), scores.measure, row.rater)
             if store.has_session(client_id, *key):
                 # The same client, time, measure and rater: the same session, in any row order.
+                # The date as the app and `export --excel` show it, not the stored ISO form.
                 plan.duplicate(
-                    f"line {line}: {row.alias} on {timestamp(row.moment)}, {scores.measure}"
+                    f"line {line}: {row.alias} on {row.moment:%Y-%m-%d %H:%M}, {scores.measure}"
                 )
                 continue
             fingerprints.setdefault(scores.measure, array("q")).append(hash((client_id, *key)))

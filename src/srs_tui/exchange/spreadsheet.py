@@ -33,7 +33,13 @@ SYNONYMS = {
     "client alias": "client",
     "name": "client",
     "client name": "client",
+    "client code": "client",
+    "record code": "client",
     "session date": "date",
+    # A practice's log says "Date of Session" or, in US billing, "Date of Service"; left
+    # out, the header would be taken for a misspelt `session` and the file refused.
+    "date of session": "date",
+    "date of service": "date",
     "date time": "date",
     "date and time": "date",
     "session number": "session",

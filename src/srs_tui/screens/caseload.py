@@ -304,7 +304,13 @@ class CaseloadScreen(ClientChooser):
             empty="No client matches the filter.",
             id="clients",
         )
-        yield Static("No clients yet. Press  a  to add one.", id="caseload-empty")
+        # A practice starting with last year's records has no way to them from the app.
+        yield Static(
+            "No clients yet. Press  a  to add one.\n\n"
+            "Records kept in a spreadsheet come in from a terminal:\n"
+            "srs-tui import FILE.csv --dry-run",
+            id="caseload-empty",
+        )
         yield KeyBar(drop_first=("caseload.archive",))
 
     def on_screen_resume(self) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,11 +28,14 @@ class EndEpisodeScreen(Dialog[str | None]):
         Binding("escape", "cancel", "Cancel", tooltip="End nothing", id="end-episode.cancel"),
     ]
 
-    def __init__(self, client: Client, episode: Episode, number: int) -> None:
+    def __init__(
+        self, client: Client, episode: Episode, number: int, ends_at: datetime | None = None
+    ) -> None:
         super().__init__()
         self.client = client
         self.episode = episode
         self.number = number  # the episode's place among the client's, from 1
+        self.ends_at = ends_at  # its last session's moment, the date the ending keeps
 
     def compose(self) -> ComposeResult:
         sessions = self.episode.sessions
@@ -42,6 +47,11 @@ class EndEpisodeScreen(Dialog[str | None]):
             f"next session rated starts episode {self.number + 1}, "
             "numbered from 1."
         )
+        if self.ends_at is not None:
+            text.append(
+                f" It ends at its last session, {self.ends_at.strftime('%Y-%m-%d')}: the "
+                "last time the client was seen."
+            )
         with Vertical(classes="dialog"):
             yield Label("End this episode of care", classes="dialog-title")
             yield Static(text, classes="dialog-text")

@@ -472,11 +472,17 @@ class HistoryScreen(ClientScreen):
             return
         from srs_tui.screens.end_episode import EndEpisodeScreen
 
+        # An episode ends where the care did, at its last session, not on the day the
+        # therapist gets round to saying so: a client who stopped coming months ago (or
+        # records imported from last year) would otherwise count as in care until today.
+        last = self.history[-1].held_at if self.history else None
+
         def end(ending: str | None) -> None:
             if ending is None:
                 return
             try:
-                self.ctx.store.close_episode(self.client.id, ending, at=self.ctx.clock())
+                at = last if last is not None else self.ctx.clock()
+                self.ctx.store.close_episode(self.client.id, ending, at=at)
             except StoreError as error:
                 self.notify(str(error), severity="error", markup=False)
                 return
@@ -488,7 +494,7 @@ class HistoryScreen(ClientScreen):
             )
 
         number = self.episodes.index(episode) + 1
-        self.app.push_screen(EndEpisodeScreen(self.client, episode, number), end)
+        self.app.push_screen(EndEpisodeScreen(self.client, episode, number, last), end)
 
     def action_toggle_items(self) -> None:
         """Show each item of the ORS, then of the SRS, then the totals of both again."""

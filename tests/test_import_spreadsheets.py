@@ -357,3 +357,20 @@ def test_another_programs_columns_are_left_out_and_named(tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     assert "columns left out (not srs-tui's): 'Therapist', 'Age'" in done.stdout
     assert stored(tmp_path / "srs.db") == [("Ana", "SRS", "2026-01-14 12:00", (90, 80, 90, 90))]
+
+
+@pytest.mark.parametrize(
+    ("text", "order", "message"),
+    [
+        ("00/00/2026", None, "'00/00/2026': 0 is not a month"),
+        ("0/13/2026", None, "'0/13/2026': 0 is not a month"),
+        ("13/0/2026", None, "'13/0/2026': 0 is not a month"),
+        ("31/04/2026", "dmy", "'31/04/2026': April 2026 has no day 31"),
+        ("0/01/2026", "dmy", "'0/01/2026': January 2026 has no day 0"),
+    ],
+)
+def test_a_month_of_zero_is_named_as_such(text: str, order: str | None, message: str) -> None:
+    # Not "December 2026 has no day 0": month 0 is no month, and December is not in the file.
+    with pytest.raises(ValueError, match=r"is not a month|has no day") as refused:
+        DateReader(order).read(text, "", 2, NOW)
+    assert str(refused.value) == message

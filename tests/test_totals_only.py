@@ -315,3 +315,42 @@ def test_check_names_a_row_with_a_total_beside_items(tmp_path: Path) -> None:
     assert "administrations, row 1: not four items, nor a total without items" in (
         check.stdout + check.stderr
     )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE administrations SET total = NULL WHERE rowid = 1",
+        "UPDATE administrations SET total = NULL, item1 = 50, item2 = 50 WHERE rowid = 2",
+    ],
+    ids=["neither-items-nor-total", "half-the-items"],
+)
+async def test_a_row_with_neither_items_nor_a_total_is_damage_not_a_crash(
+    tmp_path: Path, sql: str
+) -> None:
+    db = tmp_path / "srs.db"
+    imported(db, tmp_path)
+    conn = sqlite3.connect(db)
+    try:
+        # Another program, its CHECK constraints turned off, left a row with no value to judge.
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute(sql)
+        conn.commit()
+    finally:
+        conn.close()
+    check = run_cli("--db", str(db), "check", home=tmp_path)
+    assert "not four items, nor a total without items" in check.stderr
+    for command in (["export"], ["report", "--client", "Quinn (paper)", "-o", str(tmp_path / "r")]):
+        done = run_cli("--db", str(db), *command, home=tmp_path)
+        assert done.returncode == 1
+        assert "damaged and could not be read; run srs-tui check" in done.stderr, done.stderr
+        assert "internal error" not in done.stderr
+    app = build_app(db)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.pause()
+        words = " ".join(screen_text(app).split())
+        # Never "No clients yet" over records that are there, unread.
+        assert "could not be read. A record in the database is damaged" in words
+        assert "run srs-tui check" in words
+        assert "No clients yet" not in words
+    assert app.return_code in (None, 0)

@@ -20,7 +20,7 @@ from srs_tui.rules import DEFAULT_PROFILES
 from srs_tui.rules.alliance import BELOW_CUTOFF, LOW_ITEM
 from srs_tui.screens.correct_session import CorrectSessionScreen
 from srs_tui.screens.history import HistoryScreen
-from srs_tui.store import Store
+from srs_tui.store import Store, StoreError
 from srs_tui.store.stream import all_clients
 
 # A therapist's paper log: the date and the two totals of each visit, nothing else.
@@ -354,3 +354,35 @@ async def test_a_row_with_neither_items_nor_a_total_is_damage_not_a_crash(
         assert "run srs-tui check" in words
         assert "No clients yet" not in words
     assert app.return_code in (None, 0)
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        (-1, "-1 is outside 0..400"),
+        (20.0, "20.0 is not an integer"),
+        ("20.0", "'20.0' is not an integer"),
+        (True, "true is not an integer"),
+        (None, "null is not an integer"),
+        (10**40, "a 133-bit number is outside 0..400"),
+    ],
+)  # fmt: skip
+def test_a_crafted_total_alone_in_a_bundle_is_refused(
+    tmp_path: Path, value: object, error: str
+) -> None:
+    with Store.open(tmp_path / "a.db") as store:
+        apply(store, plan_csv(store, PAPER_LOG, NOW))
+        bundle = json.loads(export_json(store, all_clients(store), NOW))
+    bundle["administrations"][0]["total_tenths"] = value
+    del bundle["administrations"][1]["total_tenths"]  # neither items nor a total
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    with Store.open(tmp_path / "b.db") as fresh:
+        plan = plan_file(fresh, path, NOW)
+        assert plan.errors[:2] == [
+            f"administration 1, total_tenths: {error}",
+            "administration 2: missing ratings_tenths",
+        ]
+        with pytest.raises(StoreError, match="nothing was imported"):
+            apply(fresh, plan)
+        assert fresh.clients(include_archived=True) == []

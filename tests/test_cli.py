@@ -82,7 +82,7 @@ def test_the_app_runs_in_a_real_terminal_and_saves(tmp_path: Path) -> None:
     env.pop("NO_COLOR", None)
     terminal = Terminal("--db", str(db), "--client", "Ana", "--new", env=env)
     try:
-        terminal.read_until(b"Date & mode")  # the ORS, offered first: skipped
+        terminal.read_until(b"Curtain")  # the ORS (its key bar), offered first: skipped
         since = len(terminal.seen)
         terminal.write(b"\x0e")
         terminal.read_until(b"Relationship", since=since)

@@ -153,7 +153,7 @@ def test_a_typo_in_a_real_terminal_asks_then_opens_the_client(coded: Path, tmp_p
         terminal.read_until(b"Did you mean")
         since = len(terminal.seen)
         terminal.write(b"\r")  # the closest: R-17
-        terminal.read_until(b"Date & mode", since=since)  # its rating screen
+        terminal.read_until(b"Curtain", since=since)  # its rating screen
         terminal.write(b"\x11")  # Ctrl+Q
         assert terminal.wait() == 0
     finally:
@@ -167,7 +167,7 @@ def test_new_in_a_real_terminal_adds_and_opens_at_once(coded: Path, tmp_path: Pa
     args = ("--db", str(coded), "--client", "R17", "--new")
     terminal = Terminal(*args, env=_terminal_env(tmp_path))
     try:
-        terminal.read_until(b"Date & mode")
+        terminal.read_until(b"Curtain")
         terminal.write(b"\x11")
         assert terminal.wait() == 0
     finally:

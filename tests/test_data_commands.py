@@ -357,12 +357,12 @@ async def test_erase_and_report_from_the_app(demo_db: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
-        await pilot.press("p")
+        await pilot.press("p", "enter")
         await pilot.pause()
         (report,) = (demo_db.parent / "reports").iterdir()
         assert first.alias not in report.name
         assert stat.S_IMODE(report.stat().st_mode) == 0o600
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # the report's dialog, then the history
         await pilot.pause()
         await pilot.press("ctrl+x")
         assert isinstance(app.screen, EraseScreen)

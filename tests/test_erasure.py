@@ -288,7 +288,8 @@ async def test_the_app_offers_to_remove_what_remains_after_an_erase(demo_db: Pat
         await app.workers.wait_for_complete()  # the day's backup, made on start
         await pilot.pause()
         assert daily.exists()
-        await pilot.press("enter", "p", "escape")  # a report on the first client
+        # A report on the first client: the dialog, its written note, then back to the caseload.
+        await pilot.press("enter", "p", "enter", "escape", "escape")
         await pilot.pause()
         first = await erase_selected(pilot)
         assert isinstance(app.screen, EraseRemainsScreen)

@@ -193,7 +193,8 @@ async def test_the_rules_screen_lists_every_rule_with_its_threshold(db_path: Pat
     seed_history(db_path, [380])
     app = build_app(db_path)
     async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.press("question_mark")
+        await pilot.press("R")
+        await pilot.pause()
         assert isinstance(app.screen, RulesScreen)
         assert "Alert rules" in screen_text(app)
         text = str(app.screen.query_one("#rules-body Static", Static).content)

@@ -16,7 +16,7 @@ from conftest import NOW, build_app, run_cli, screen_text
 from srs_tui.app import make_app
 from srs_tui.exchange.report import PLAIN_FILE_WARNING
 from srs_tui.screens.history import HistoryScreen
-from srs_tui.screens.report_target import ReportTargetScreen
+from srs_tui.screens.report_target import ReportTargetScreen, ReportWrittenScreen
 from srs_tui.store import Store, engine
 from srs_tui.store.vault_switch import turn_on
 
@@ -104,10 +104,13 @@ async def test_a_vaults_report_goes_only_where_the_therapist_says_after_the_warn
 
         target = elsewhere / "report.html"
         await type_path(pilot, dialog, str(target))
+        # Where it went stays on screen until closed.
+        await pilot.pause()
+        assert isinstance(app.screen, ReportWrittenScreen)
+        assert str(app.screen.query_one("#report-file", Static).render()) == str(target)
+        await pilot.press("escape")
+        await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
-        assert any(
-            f"Report written to {target}" in str(note.message) for note in app._notifications
-        )
     html = target.read_text(encoding="utf-8")
     assert first.alias in html
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -129,7 +132,7 @@ async def test_a_relative_path_or_a_tilde_is_taken_as_a_terminal_would(
         await pilot.pause()
         dialog = await open_report_dialog(pilot)
         await type_path(pilot, dialog, "~/at-home.html")
-        await pilot.press("p")
+        await pilot.press("escape", "p")
         await pilot.pause()
         assert isinstance(app.screen, ReportTargetScreen)
         await type_path(pilot, app.screen, "here.html")
@@ -162,8 +165,14 @@ async def test_without_the_vault_the_report_still_goes_to_the_reports_folder(
         await pilot.pause()
         await pilot.press("enter", "p")
         await pilot.pause()
-        assert isinstance(app.screen, HistoryScreen)  # no dialog, no warning
-    (report,) = (demo_db.parent / "reports").iterdir()
+        assert isinstance(app.screen, ReportTargetScreen)
+        assert "not encrypted" not in screen_text(app)  # no warning, no path to type
+        assert not app.screen.query(Input)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportWrittenScreen)
+        (report,) = (demo_db.parent / "reports").iterdir()
+        assert str(app.screen.query_one("#report-file", Static).render()) == str(report)
     assert report.suffix == ".html"
 
 

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeAlias
 
 from srs_tui import __version__
 
@@ -68,6 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="start in share mode, for a shared screen: only --client's own screens",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_secret_commands(commands)
+    _add_file_commands(commands)
+    _add_care_commands(commands)
+    return parser
+
+
+Commands: TypeAlias = "argparse._SubParsersAction[_Parser]"
+
+
+def _add_secret_commands(commands: Commands) -> None:
+    """The passphrase and the vault."""
     secret = commands.add_parser(
         "passphrase",
         help="set the passphrase that lifts the idle lock (or --clear it)",
@@ -99,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     steps.add_parser("remember", help="keep the key in this machine's keychain (off by default)")
     steps.add_parser("forget", help="remove the key from this machine's keychain")
 
+
+def _add_file_commands(commands: Commands) -> None:
+    """The records out and in: export, report, import, backup, restore."""
     out = commands.add_parser("export", help="every record as CSV or a JSON bundle")
     out.add_argument("--format", choices=("csv", "json"), default="csv", dest="form")
     out.add_argument("--client", dest="export_client", metavar="ALIAS", help="one client only")
@@ -109,11 +123,23 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="CSV for spreadsheets: a byte order mark, dates a spreadsheet reads as dates",
     )
+    out.add_argument(
+        "--no-notes", dest="notes", action="store_false", help="leave every session note out"
+    )
 
     sheet = commands.add_parser("report", help="one client's report, a self-contained HTML file")
     sheet.add_argument("--client", dest="report_client", metavar="ALIAS", required=True)
     sheet.add_argument("-o", "--output", type=Path, metavar="FILE.html", required=True)
     sheet.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    sheet.add_argument(
+        "--no-notes", dest="notes", action="store_false", help="leave the session notes out"
+    )
+    sheet.add_argument(
+        "--open",
+        dest="open_after",
+        action="store_true",
+        help="then open it in the default web browser",
+    )
 
     bring = commands.add_parser("import", help="records from a CSV or a JSON bundle")
     bring.add_argument("file", type=Path, metavar="FILE")
@@ -136,6 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
     back = commands.add_parser("restore", help="check a backup, then put it in place")
     back.add_argument("file", type=Path, metavar="FILE")
 
+
+def _add_care_commands(commands: Commands) -> None:
+    """Looking after the files: check, config, erase."""
     inspect = commands.add_parser(
         "check",
         help="the settings and wording files; the database's paths, schema, integrity, "
@@ -174,7 +203,6 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also erase the client from the plain backups and delete their reports, unasked",
     )
-    return parser
 
 
 def _data_command(args: argparse.Namespace) -> int:
@@ -206,6 +234,8 @@ def _data_command(args: argparse.Namespace) -> int:
                 output=args.output,
                 force=args.force,
                 now=now,
+                notes=args.notes,
+                open_after=args.open_after,
             )
         return commands.export(
             db_path,
@@ -216,6 +246,7 @@ def _data_command(args: argparse.Namespace) -> int:
             force=args.force,
             now=now,
             excel=args.excel,
+            notes=args.notes,
         )
     data_dir = db_path.parent if args.db is not None else default_data_dir()
     # Like the app: the default data folder is made (0700) when a command first writes to it;

@@ -61,8 +61,10 @@ class SrsApp(ShareMode):
             tooltip="Hide everything at once; the same key brings it back",
             id="app.curtain",
         ),
+        # Every F-key has a second key that a laptop without Fn reaches (Ctrl+H, Ctrl+I, Ctrl+M
+        # and Ctrl+J are Backspace, Tab and Enter in a terminal, Ctrl+B is tmux's).
         Binding(
-            "f9",
+            "f9,ctrl+r",
             "toggle_contrast",
             "Contrast",
             show=False,
@@ -75,6 +77,13 @@ class SrsApp(ShareMode):
             "Share",
             tooltip="Share mode: only this client's screens; again to stop",
             id="app.share",
+        ),
+        Binding(
+            "question_mark,f1",
+            "toggle_keys",
+            "Keys",
+            tooltip="Every key of this screen and what it does; again to close",
+            id="app.keys",
         ),
     ]
 
@@ -195,6 +204,23 @@ class SrsApp(ShareMode):
             timeout=3600,
             markup=False,
         )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:  # noqa: ARG002
+        if action == "toggle_keys":
+            # A shared screen's bar shows the client's keys, in their language: no panel of the
+            # therapist's keys there. Nor over the curtain, which hides everything.
+            return self.current_mode == self.DEFAULT_MODE and self._curtain() is None
+        return True
+
+    def action_toggle_keys(self) -> None:
+        """Show every key of the screen in a panel beside it, or hide it."""
+        from srs_tui.widgets.keys_panel import KeysPanel
+
+        shown = self.screen.query(KeysPanel)
+        if shown:
+            shown.remove()
+        else:
+            self.screen.mount(KeysPanel())
 
     def action_toggle_contrast(self) -> None:
         """Switch the high-contrast theme on or off."""

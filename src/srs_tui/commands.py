@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -60,9 +61,11 @@ def export(
     force: bool,
     now: datetime,
     excel: bool = False,
+    notes: bool = True,
 ) -> int:
     """Every record (or one client's) as CSV or a JSON bundle, to a file or standard output;
-    excel: the CSV as a spreadsheet opens it (see write_csv)."""
+    excel: the CSV as a spreadsheet opens it (see write_csv); notes=False: with every session
+    note left out."""
     if excel and form != "csv":
         return _fail("--excel is a CSV for spreadsheets; leave out --format json.")
     try:
@@ -76,9 +79,9 @@ def export(
 
             def write(out: TextIO) -> None:
                 if form == "csv":
-                    write_csv(store, clients, config.profiles, out, excel=excel)
+                    write_csv(store, clients, config.profiles, out, excel=excel, notes=notes)
                 else:
-                    write_json(store, clients, now, out)
+                    write_json(store, clients, now, out, notes=notes)
 
             # Written as it is read: a million sessions never sit in memory whole.
             if output is None:
@@ -217,10 +220,19 @@ def import_file(
 
 
 def report(
-    db_path: Path, config: Config, *, alias: str, output: Path, force: bool, now: datetime
+    db_path: Path,
+    config: Config,
+    *,
+    alias: str,
+    output: Path,
+    force: bool,
+    now: datetime,
+    notes: bool = True,
+    open_after: bool = False,
 ) -> int:
     """One client's self-contained HTML report; from a vault, with a word that it is not
-    encrypted (and never into the vault's own folders)."""
+    encrypted (and never into the vault's own folders). notes=False: without the session
+    notes; open_after: then opened in the default browser."""
     from srs_tui.exchange.report import (
         PLAIN_FILE_WARNING,
         refuse_report_target,
@@ -235,13 +247,18 @@ def report(
         with Store.open_read_only(db_path) as store:
             (client,) = _chosen_clients(store, alias)
             records = report_records(store, client.id)
-            html = report_html(client, records, config.profiles, now)
+            html = report_html(client, records, config.profiles, now, notes=notes)
         write_private(output, html.encode("utf-8"), force=force)
     except StoreError as error:
         return _fail(str(error))
     if is_vault(db_path):
         print(f"srs-tui: {PLAIN_FILE_WARNING}", file=sys.stderr)
     say(f"Report written to {output}")
+    if open_after:
+        from srs_tui.exchange.report import open_in_browser
+
+        if not open_in_browser(output):
+            say(f"No web browser could open it: open {os.path.abspath(output)} yourself.")
     return 0
 
 

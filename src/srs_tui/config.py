@@ -89,7 +89,7 @@ mode = "oral"            # how a new session's measures are given: oral, self or
 idle_minutes = 10        # without input this long, the screen is curtained; 0 turns it off
 
 [display]
-theme = "default"        # or "high-contrast"; F9 switches in the app
+theme = "default"        # or "high-contrast"; F9 or Ctrl+R switches in the app
 
 [backup]
 keep_daily = 7           # the app makes a backup a day and keeps this many; 0 turns it off

@@ -98,7 +98,12 @@ def _excel_date(moment: datetime) -> list[object]:
 
 
 def _rows(
-    client: Client, history: Sequence[Administration], profiles: Profiles, *, excel: bool = False
+    client: Client,
+    history: Sequence[Administration],
+    profiles: Profiles,
+    *,
+    excel: bool = False,
+    notes: bool = True,
 ) -> Iterator[list[object]]:
     """The client's rows: one per session and rater, in time order, the client's own first.
 
@@ -148,7 +153,8 @@ def _rows(
             # A spreadsheet set to `;` as its list separator splits a cell at `;`: the rule
             # ids of --excel are apart by spaces.
             joined = (" " if excel else ";").join(rule_ids)
-            cells += [joined, first.mode, first.setting, escape_cell(first.note)]
+            note = escape_cell(first.note) if notes else ""
+            cells += [joined, first.mode, first.setting, note]
             yield cells
 
 
@@ -159,19 +165,21 @@ def write_csv(
     out: TextIO,
     *,
     excel: bool = False,
+    notes: bool = True,
 ) -> None:
     """One row per session and rater, in time order, with the rule ids that fire in it,
     written to out as each client is read (out opened with newline="").
 
     excel: as a spreadsheet opens it: a byte order mark, the date a spreadsheet reads as a
     date with its offset in `utc_offset`, rule ids apart by spaces; ratings keep their
-    decimal point, and import reads it back as it is."""
+    decimal point, and import reads it back as it is. notes=False: the note column stays,
+    empty, so that the file imports the same way."""
     writer = csv.writer(out, lineterminator="\r\n")
     if excel:
         out.write(BOM)
     writer.writerow(EXCEL_COLUMNS if excel else CSV_COLUMNS)
     for client, history in _records(store, clients):
-        writer.writerows(_rows(client, history, profiles, excel=excel))
+        writer.writerows(_rows(client, history, profiles, excel=excel, notes=notes))
 
 
 def export_csv(
@@ -205,7 +213,9 @@ def _episode_record(episode: Episode) -> dict[str, Any]:
     }
 
 
-def _administration_record(client: Client, administration: Administration) -> dict[str, Any]:
+def _administration_record(
+    client: Client, administration: Administration, *, notes: bool = True
+) -> dict[str, Any]:
     scores = administration.scores
     # Integer tenths, as stored: no decimal ever rounds on the way out.
     values: dict[str, Any] = (
@@ -224,7 +234,7 @@ def _administration_record(client: Client, administration: Administration) -> di
         **values,
         "mode": administration.mode,
         "setting": administration.setting,
-        "note": administration.note,
+        "note": administration.note if notes else "",
         "created_at": timestamp(administration.created_at),
         "updated_at": timestamp(administration.updated_at),
     }
@@ -245,9 +255,12 @@ def _records_list(out: TextIO, records: Iterator[dict[str, Any]]) -> None:
     out.write("[]" if first else "\n  ]")
 
 
-def write_json(store: Store, clients: Sequence[Client], now: datetime, out: TextIO) -> None:
+def write_json(
+    store: Store, clients: Sequence[Client], now: datetime, out: TextIO, *, notes: bool = True
+) -> None:
     """A bundle of the clients, their episodes and their administrations, complete enough to
-    import again, written to out as each client is read."""
+    import again, written to out as each client is read. notes=False: every note empty (an
+    import of it leaves the notes already there as they are)."""
     head = {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "exported_at": timestamp(now)}
     out.write("{\n")
     for key, value in head.items():
@@ -263,7 +276,7 @@ def write_json(store: Store, clients: Sequence[Client], now: datetime, out: Text
     _records_list(
         out,
         (
-            _administration_record(client, administration)
+            _administration_record(client, administration, notes=notes)
             for client, history in _records(store, clients)
             for administration in history
         ),

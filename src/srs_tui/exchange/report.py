@@ -34,23 +34,38 @@ LINE_COLOURS = {"ORS": "#047857", "SRS": "#1d4ed8"}
 DEFAULT_COLOUR = "#1d4ed8"
 CUTOFF_COLOUR = "#b45309"
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em; color: #111; max-width: 60em; }
+:root { color-scheme: light; }
+body { font-family: system-ui, sans-serif; margin: 2em; color: #111; background: #fff;
+       max-width: 60em; }
 h1 { font-size: 1.4em; margin-bottom: 0.2em; }
 h2 { font-size: 1.15em; margin: 1.4em 0 0.3em; }
+svg { display: block; max-width: 100%; height: auto; }
 table { border-collapse: collapse; margin-top: 0.6em; font-size: 0.9em; }
-th, td { border: 1px solid #999; padding: 0.2em 0.5em; text-align: right; }
+th, td { border: 1px solid #999; padding: 0.2em 0.5em; text-align: right;
+         vertical-align: top; white-space: nowrap; }
 th { background: #f3f4f6; }
-th.group { text-align: center; }
-th:first-child, td:first-child, td.text, th.text { text-align: left; }
-td, th { white-space: nowrap; }
-td.note { white-space: pre-wrap; max-width: 24em; }
+th.text, td.text { text-align: left; }
+td.date { white-space: nowrap; }
+td.note { white-space: pre-wrap; min-width: 12em; max-width: 24em; }
 table.items { display: inline-table; margin-right: 1.5em; vertical-align: top; }
 .low { font-weight: bold; }
 .muted { color: #555; }
 .outcome { font-size: 1.05em; }
-@media print { body { margin: 0; } h2 { break-after: avoid; } svg { break-inside: avoid; } }
+@page { margin: 15mm; }
+@media print {
+  body { margin: 0; max-width: none; color: #000; background: #fff; font-size: 10.5pt; }
+  th { background: #eee; }
+  h1, h2 { break-after: avoid; }
+  svg, tr, li, .outcome { break-inside: avoid; }
+  thead { display: table-header-group; }
+  td.note { max-width: 40em; }
+}
 """
 
+# Seconds the app waits for the browser to take the report; longer, it is taken as open.
+BROWSER_WAIT = 15
+
+NOTES_LEFT_OUT = '<p class="muted">Session notes are left out of this report.</p>'
 
 # Said wherever a report is written from a vault: the one copy of the records it does not seal.
 PLAIN_FILE_WARNING = (
@@ -91,6 +106,41 @@ def refuse_plain_target(target: Path, db_path: Path, kind: str) -> None:
             f"{target}: that folder holds the vault, where srs-tui keeps nothing unencrypted, "
             f"and {kind}: choose a folder outside it."
         )
+
+
+def open_in_browser(path: Path, *, detached: bool = False) -> bool:
+    """Open the report in the default web browser (the BROWSER variable's, if set); False if
+    none would. The address is the file's own, as named: no client data is put in it.
+
+    detached: from a full-screen app, in a process of its own with no terminal: a browser's
+    messages would be written over the app's screen, and a text browser would take it."""
+    import webbrowser
+
+    address = Path(os.path.abspath(path)).as_uri()
+    if not detached:
+        try:
+            return webbrowser.open(address)
+        except (webbrowser.Error, OSError):
+            return False
+    import subprocess
+    import sys
+
+    opener = "import sys, webbrowser; sys.exit(0 if webbrowser.open(sys.argv[1]) else 1)"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", opener, address],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            timeout=BROWSER_WAIT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return True  # a browser named by BROWSER is waited for while it runs: it is open
+    except OSError:
+        return False
+    return done.returncode == 0
 
 
 def report_records(
@@ -287,10 +337,18 @@ def _total_cell(series: _Series, administration: Administration) -> str:
     return f'<td class="{"low" if low else ""}">{"▼ " if low else ""}{format_tenths(total)}</td>'
 
 
+def _head(*cells: str) -> str:
+    """A table's header row, in a thead: printed again at the top of each page it runs on."""
+    return f'<thead><tr class="head">{"".join(cells)}</tr></thead>'
+
+
 def _table(
-    sessions: Sequence[dict[str, tuple[Administration, Alerts]]], series: Sequence[_Series]
+    sessions: Sequence[dict[str, tuple[Administration, Alerts]]],
+    series: Sequence[_Series],
+    *,
+    notes: bool,
 ) -> str:
-    """One row per session: each measure's total, the alerts of both, the note."""
+    """One row per session: each measure's total, the alerts of both, the note (if notes)."""
     rows = []
     for given in sessions:
         first = next(iter(given.values()))[0]
@@ -303,21 +361,23 @@ def _table(
             administration, alerts = given[s.measure.name]
             cells.append(_total_cell(s, administration))
             fired += (alert.rule_id for alert in alerts)
+        note = f'<td class="text note">{escape(first.note)}</td>' if notes else ""
         rows.append(
             "<tr>"
             f"<td>{first.session}</td>"
-            f'<td class="text">{first.administered_at.strftime("%Y-%m-%d")}</td>'
+            f'<td class="text date">{first.administered_at.strftime("%Y-%m-%d")}</td>'
             + "".join(cells)
             + f'<td class="text">{escape(" ".join(fired))}</td>'
-            f'<td class="text note">{escape(first.note)}</td>'
-            "</tr>"
+            f"{note}</tr>"
         )
-    heads = "".join(f"<th>{s.measure.name}</th>" for s in series)
-    return (
-        '<table><tr class="head"><th>#</th><th class="text">Date</th>'
-        f'{heads}<th class="text">Alerts</th><th class="text">Note</th></tr>'
-        f"{''.join(rows)}</table>"
+    head = _head(
+        "<th>#</th>",
+        '<th class="text">Date</th>',
+        *(f"<th>{s.measure.name}</th>" for s in series),
+        '<th class="text">Alerts</th>',
+        '<th class="text">Note</th>' if notes else "",
     )
+    return f"<table>{head}<tbody>{''.join(rows)}</tbody></table>"
 
 
 def _items(sessions: Sequence[dict[str, tuple[Administration, Alerts]]], series: _Series) -> str:
@@ -339,11 +399,12 @@ def _items(sessions: Sequence[dict[str, tuple[Administration, Alerts]]], series:
             + _total_cell(series, administration)
             + "</tr>"
         )
-    heads = "".join(f"<th>{escape(item.label)}</th>" for item in series.measure.items)
-    return (
-        f'<table class="items"><tr class="head"><th>{series.measure.name} #</th>{heads}'
-        f"<th>Total</th></tr>{''.join(rows)}</table>"
+    head = _head(
+        f"<th>{series.measure.name} #</th>",
+        *(f"<th>{escape(item.label)}</th>" for item in series.measure.items),
+        "<th>Total</th>",
     )
+    return f'<table class="items">{head}<tbody>{"".join(rows)}</tbody></table>'
 
 
 def _others(records: Sequence[Administration]) -> str:
@@ -353,24 +414,36 @@ def _others(records: Sequence[Administration]) -> str:
         return ""
     rows = "".join(
         f'<tr class="other"><td>{a.session}</td>'
-        f'<td class="text">{a.administered_at.strftime("%Y-%m-%d")}</td>'
+        f'<td class="text date">{a.administered_at.strftime("%Y-%m-%d")}</td>'
         f'<td class="text">{escape(a.rater)}</td><td class="text">{a.measure}</td>'
         f"<td>{format_tenths(a.scores.total)}</td></tr>"
         for a in others
     )
+    head = _head(
+        "<th>#</th>",
+        '<th class="text">Date</th>',
+        '<th class="text">Rater</th>',
+        '<th class="text">Measure</th>',
+        "<th>Total</th>",
+    )
     return (
         "<h2>Ratings by others</h2>"
         '<p class="muted">Their own series: shown, never part of the client\'s alerts.</p>'
-        '<table><tr class="head"><th>#</th><th class="text">Date</th><th class="text">Rater'
-        f'</th><th class="text">Measure</th><th>Total</th></tr>{rows}</table>'
+        f"<table>{head}<tbody>{rows}</tbody></table>"
     )
 
 
 def report_html(
-    client: Client, records: Sequence[Administration], profiles: Profiles, now: datetime
+    client: Client,
+    records: Sequence[Administration],
+    profiles: Profiles,
+    now: datetime,
+    *,
+    notes: bool = True,
 ) -> str:
     """The whole report of one episode's administrations (every measure and rater, time
-    order): heading, a chart of each measure, the sessions, the alerts with their reasons."""
+    order): heading, a chart of each measure, the sessions, the alerts with their reasons.
+    notes=False: the session notes are left out, not one character of them in the file."""
     judged = profiles.judge(records)
     series = _series(records, profiles)
     sessions = _sessions(records, judged)
@@ -404,7 +477,8 @@ def report_html(
         f'<p class="muted">{len(sessions)} sessions in this episode · age band {escape(band)} · '
         f"report made {now.strftime('%Y-%m-%d %H:%M')} · srs-tui</p>"
         f"{charts or '<p>No sessions in this episode yet.</p>'}"
-        f"<h2>Sessions</h2>{_table(sessions, series) if series else '<p>None.</p>'}"
+        f"<h2>Sessions</h2>{_table(sessions, series, notes=notes) if series else '<p>None.</p>'}"
+        f"{'' if notes else NOTES_LEFT_OUT}"
         f"<h2>Alerts</h2><ul>{''.join(reasons) or '<li>None.</li>'}</ul>"
         '<p class="muted">The alerts are prompts for a conversation, not a diagnosis.</p>'
         f"{_others(records)}{items}</body></html>\n"

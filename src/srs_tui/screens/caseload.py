@@ -247,8 +247,13 @@ class CaseloadScreen(ClientChooser):
             tooltip="Show archived",
             id="caseload.archived",
         ),
+        # R: ? and F1 open the keys panel (the app's), where this key is listed too.
         Binding(
-            "question_mark,f1", "rules", "Rules", tooltip="The alert rules", id="caseload.rules"
+            "R",
+            "rules",
+            "Rules",
+            tooltip="The alert rules, with their thresholds and sources",
+            id="caseload.rules",
         ),
         Binding(
             "P",
@@ -302,7 +307,7 @@ class CaseloadScreen(ClientChooser):
             id="clients",
         )
         yield Static(NO_CLIENTS, id="caseload-empty")
-        yield KeyBar()
+        yield KeyBar(drop_first=("caseload.archive",))
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: the one place the caseload is read.

@@ -33,7 +33,6 @@ from srs_tui.screens.session_table import (
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import Episode
-from srs_tui.terminal_text import terminal_safe
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.row_table import Column, RowTable
 from srs_tui.widgets.trend_chart import TrendChart
@@ -145,8 +144,13 @@ class HistoryScreen(ClientScreen):
             id="history.note",
         ),
         Binding("delete,d", "delete", "Delete", tooltip="Delete this session", id="history.delete"),
+        # R: ? and F1 open the keys panel (the app's), where this key is listed too.
         Binding(
-            "question_mark,f1", "rules", "Rules", tooltip="The alert rules", id="history.rules"
+            "R",
+            "rules",
+            "Rules",
+            tooltip="The alert rules, with their thresholds and sources",
+            id="history.rules",
         ),
         # Only for a client with more than one episode of care (check_action); one cell on
         # the bar for the two keys, so that the bar still fits 80 columns.
@@ -247,7 +251,7 @@ class HistoryScreen(ClientScreen):
         with VerticalScroll(id="history-alerts", can_focus=False):
             yield Static("", id="session-note")
             yield Static("", id="alert-list")
-        yield KeyBar()
+        yield KeyBar(drop_first=("history.delete", "history.correct"))
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: the one place the history is read (again
@@ -592,35 +596,28 @@ class HistoryScreen(ClientScreen):
         )
 
     def action_report(self) -> None:
-        """Write the client's report: into the reports folder (a name without client data);
-        from a vault, to a file the therapist names, told first that it is not encrypted."""
+        """Write the client's report, with the session notes or not: into the reports folder
+        (a name without client data); from a vault, to a file the therapist names, told first
+        that it is not encrypted. Then where it went, until closed."""
+        from srs_tui.screens.report_target import ReportTargetScreen, ReportWrittenScreen
         from srs_tui.store.engine import is_vault
 
-        if is_vault(self.ctx.store.path):
-            from srs_tui.screens.report_target import ReportTargetScreen
+        target = None
+        if not is_vault(self.ctx.store.path):
+            now = self.ctx.clock()
+            folder = self.ctx.store.path.parent / "reports"
+            target = folder / f"srs-tui-report-{now.strftime('%Y-%m-%d-%H%M%S')}.html"
 
-            def written(target: Path | None) -> None:
-                if target is not None:
-                    self.notify(
-                        terminal_safe(f"Report written to {target}"), markup=False, timeout=10
-                    )
+        def written(target: Path | None) -> None:
+            if target is not None:
+                self.app.push_screen(ReportWrittenScreen(target))
 
-            self.app.push_screen(ReportTargetScreen(self.write_report), written)
-            return
-        now = self.ctx.clock()
-        folder = self.ctx.store.path.parent / "reports"
-        target = folder / f"srs-tui-report-{now.strftime('%Y-%m-%d-%H%M%S')}.html"
-        try:
-            folder.mkdir(mode=0o700, exist_ok=True)
-            self.write_report(target)
-        except (StoreError, OSError) as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self.notify(f"Report written to {target}", markup=False, timeout=10)
+        self.app.push_screen(ReportTargetScreen(self.write_report, target), written)
 
-    def write_report(self, target: Path) -> None:
+    def write_report(self, target: Path, notes: bool = True) -> None:
         """The report of the episode shown (every measure and rater of it) written to target,
-        a new file; StoreError says why it cannot be."""
+        a new file (its folder made if it is the reports folder); notes=False: without the
+        session notes. StoreError says why it cannot be."""
         from srs_tui.exchange.report import refuse_report_target, report_html, report_records
         from srs_tui.store.files import refuse_unless_regular, write_private
 
@@ -628,9 +625,17 @@ class HistoryScreen(ClientScreen):
         refuse_unless_regular(target)
         if target.exists():
             raise StoreError(f"{target}: already exists; choose another name.")
+        reports = self.ctx.store.path.parent / "reports"
+        if target.parent == reports:
+            try:
+                reports.mkdir(mode=0o700, exist_ok=True)
+            except OSError as error:
+                raise StoreError(f"{reports}: cannot be made ({error.strerror}).") from None
         episode_id = self.episode.id if self.episode is not None else None
         records = report_records(self.ctx.store, self.client.id, episode_id)
-        html = report_html(self.client, records, self.ctx.config.profiles, self.ctx.clock())
+        html = report_html(
+            self.client, records, self.ctx.config.profiles, self.ctx.clock(), notes=notes
+        )
         write_private(target, html.encode("utf-8"))
 
     def action_back(self) -> None:

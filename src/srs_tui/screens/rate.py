@@ -211,7 +211,13 @@ class RateScreen(ClientScreen):
                     yield Static("", id="rate-message", markup=False)
             if not self.client_view:
                 yield Static(guide_text(self.wording), id="guide", markup=False)
-        yield KeyBar(words=self.say) if self.client_view else KeyBar()
+        # The curtain's key on the bar: this is the screen a client may be looking at. At 80
+        # columns the keys a therapist needs least during a rating give way first.
+        yield KeyBar(
+            words=self.say if self.client_view else None,
+            also_show=("app.curtain",),
+            drop_first=("rate.guide", "rate.details", "rate.history"),
+        )
 
     def action_guide(self) -> None:
         """Show or hide the script for giving the scale aloud (the therapist's view only)."""

@@ -119,7 +119,7 @@ class RulesScreen(Dialog[None]):
     """
 
     BINDINGS = [
-        Binding("escape,q,question_mark,f1", "close", "Close", id="rules.close"),
+        Binding("escape,q,R", "close", "Close", id="rules.close"),
     ]
 
     def __init__(self, profiles: Profiles) -> None:

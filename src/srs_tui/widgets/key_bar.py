@@ -4,10 +4,15 @@ them, drawn by one widget.
 The Footer is a container with a widget per key, and it composes them all again whenever the
 focus moves. On the rating screen the focus moves on every Enter, so that put a restyle of
 a dozen widgets on the keypress path, and the Footer's widgets were a fifth of the start-up.
+
+Where the keys do not fit the width, the bar leaves some out (the screen's `drop_first`, then
+from the right), never the pinned ones at its end: the key that opens the keys panel, where
+every key is, and the curtain where a screen shows it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from rich.cells import cell_len
@@ -20,6 +25,10 @@ from textual.widget import Widget
 
 from srs_tui.wording.ui import UiWords
 
+# Kept at the end of the bar, in this order, whatever the width: every other key is in the
+# keys panel, and the curtain must be found at once.
+PINNED = ("app.curtain", "app.keys")
+
 
 class KeyCell(NamedTuple):
     """Where one key sits on the bar, and what it does."""
@@ -31,6 +40,12 @@ class KeyCell(NamedTuple):
     description: str
     enabled: bool
     tooltip: str
+    binding_id: str | None = None
+
+    @property
+    def width(self) -> int:
+        """The cells it takes on the bar."""
+        return self.end - self.start
 
 
 class KeyBar(Widget):
@@ -59,11 +74,23 @@ class KeyBar(Widget):
     """
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--description", "key-bar--hover"}
 
-    def __init__(self, *, id: str | None = None, words: UiWords | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        words: UiWords | None = None,
+        also_show: Iterable[str] = (),
+        drop_first: Iterable[str] = (),
+    ) -> None:
         """words: a client view's: only the keys with a label in them are shown, in the
-        client's language (a therapist-only key has none); None: every key, as bound."""
+        client's language (a therapist-only key has none); None: every key, as bound.
+        also_show: ids of bindings bound with show=False to show on this bar all the same.
+        drop_first: ids of the keys to leave out first, in this order, when the bar is too
+        narrow for every key."""
         super().__init__(id=id)
         self.words = words
+        self.also_show = frozenset(also_show)
+        self.drop_first = tuple(drop_first)
         self._cells: list[KeyCell] = []
         self._hover: int | None = None
 
@@ -77,14 +104,29 @@ class KeyBar(Widget):
         self._hover = None
         self.refresh()
 
-    def shown_keys(self) -> list[KeyCell]:
-        """The keys shown now, one per action, in the order Textual's Footer shows them."""
+    def shown_keys(self, width: int | None = None) -> list[KeyCell]:
+        """The keys shown now, one per action, in the order Textual's Footer shows them, the
+        pinned ones last; as many as fit width (None: the bar's own width, if laid out)."""
+        cells = self._all_keys()
+        cells.sort(key=_pinned_place)  # stable: the others keep their order
+        room = self.size.width if width is None else width
+        if room > 0:
+            cells = _fitted(cells, room, self.drop_first)
+        placed: list[KeyCell] = []
+        x = 0
+        for cell in cells:
+            placed.append(cell._replace(start=x, end=x + cell.width))
+            x += cell.width
+        return placed
+
+    def _all_keys(self) -> list[KeyCell]:
         cells: list[KeyCell] = []
         seen: set[str] = set()
         x = 0
         for active in self.screen.active_bindings.values():
             binding = active.binding
-            if not binding.show or binding.action in seen:
+            shown = binding.show or (binding.id is not None and binding.id in self.also_show)
+            if not shown or binding.action in seen:
                 continue
             description, tooltip = binding.description, active.tooltip or binding.tooltip
             if self.words is not None:
@@ -105,6 +147,7 @@ class KeyBar(Widget):
                     description,
                     active.enabled,
                     tooltip,
+                    binding.id,
                 )
             )
             x += width
@@ -156,3 +199,28 @@ class KeyBar(Widget):
             self.app.simulate_key(cell.key)
         else:
             self.app.bell()
+
+
+def _pinned_place(cell: KeyCell) -> int:
+    """0 for a key that is not pinned; else its place among the pinned, from 1."""
+    return PINNED.index(cell.binding_id) + 1 if cell.binding_id in PINNED else 0
+
+
+def _fitted(cells: list[KeyCell], room: int, drop_first: tuple[str, ...]) -> list[KeyCell]:
+    """cells less those that do not fit room: first those named in drop_first, in its order,
+    then from the right; never a pinned one."""
+    kept = list(cells)
+
+    def width() -> int:
+        return sum(cell.width for cell in kept)
+
+    for binding_id in drop_first:
+        if width() <= room:
+            return kept
+        kept = [cell for cell in kept if cell.binding_id != binding_id]
+    for cell in reversed(list(kept)):
+        if width() <= room:
+            break
+        if cell.binding_id not in PINNED:
+            kept.remove(cell)
+    return kept

@@ -82,6 +82,9 @@ def track_layout(width: int, pole_width: int = POLE_WIDTH) -> TrackLayout:
 class RatingSlider(Widget, can_focus=True):
     """A 0.0 to 10.0 rating in tenths, or None while unset."""
 
+    # The keys panel's heading over this widget's keys.
+    BINDING_GROUP_TITLE = "The item in focus"
+
     DEFAULT_CSS = """
     RatingSlider {
         height: 3;
@@ -224,7 +227,8 @@ class RatingSlider(Widget, can_focus=True):
 
     def _handle_key(self, event: events.Key) -> bool:
         """Act on a key at once; True if it was ours."""
-        if event.is_printable and event.character is not None:
+        # "?" goes on to the app: the keys panel's key, on the rating screen as everywhere.
+        if event.is_printable and event.character is not None and event.character != "?":
             if event.character != " " and len(self.entry) < ENTRY_MAX:
                 self.entry += event.character
                 self.error = ""

@@ -62,6 +62,9 @@ class TextRow:
 class RowTable(ScrollView, can_focus=True):
     """Rows with a cursor; Enter or a click on the cursor row selects it."""
 
+    # The keys panel's heading over this widget's keys.
+    BINDING_GROUP_TITLE = "The list"
+
     DEFAULT_CSS = """
     RowTable {
         height: 1fr;

@@ -186,3 +186,25 @@ async def test_share_with_new_adds_the_client_and_shares_only_them(coded: Path) 
         assert "R-17" not in text
         assert "R-71" not in text
     assert aliases(coded) == ["B-22", "R-17", "R-71", "R17"]
+
+
+async def test_a_crafted_alias_in_the_question_is_shown_not_obeyed(coded: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(coded)
+    # Another tool wrote an alias with a terminal's escape sequence and Rich markup in it.
+    conn.execute("UPDATE clients SET alias = ? WHERE alias = 'R-71'", ("R\x1b17\x07",))
+    conn.commit()
+    conn.close()
+    app = make_app(coded, client_alias="R17", clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, NoClientScreen)
+        text = screen_text(app)
+        assert "\x1b" not in text
+        assert "\x07" not in text
+        assert "R\\x1b17\\x07 (archived)" in text, text
+        await pilot.press("down", "enter")  # open the crafted one: it is found as stored
+        await pilot.pause()
+        assert isinstance(app.screen, RateScreen)
+        assert app.screen.client.alias == "R\\x1b17\\x07"

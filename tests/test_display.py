@@ -73,4 +73,4 @@ async def test_without_colour_alerts_still_read_by_symbol_and_words(
         text = screen_text(app)
         assert "▲ below the cutoff" in text
         assert "▲ Below the cutoff" in text
-        assert "• Low item"  # worth a look, not an alert that counts in text
+        assert "• Low item" in text  # worth a look, not an alert that counts

@@ -315,3 +315,23 @@ async def test_the_app_offers_to_remove_what_remains_after_an_erase(demo_db: Pat
         assert rows_of(daily, second) == 0
         assert rows_of(daily, first) > 0  # kept, as chosen
         assert len(list(reports.iterdir())) == 1
+
+
+def test_an_old_report_of_another_client_whose_alias_differs_beyond_ascii_case_is_kept(
+    tmp_path: Path,
+) -> None:
+    from srs_tui.store.erasure import find_remains
+
+    # "Ä" and "ä" are two clients to the store (NOCASE folds ASCII letters only): erasing one
+    # never finds, nor deletes, the other's report from before reports carried an id.
+    db = tmp_path / "srs.db"
+    with Store.open(db) as store:
+        upper = store.add_client("Ä", now=NOW)
+        store.add_client("ä", now=NOW)
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    theirs = reports / "srs-tui-report-2026-10-01-120000.html"
+    theirs.write_text("<html><h1>Session Rating Scale: &auml;</h1></html>\n")
+    mine = reports / "srs-tui-report-2026-10-01-120100.html"
+    mine.write_text("<html><h1>Session Rating Scale: &Auml;</h1></html>\n")
+    assert find_remains(db, upper.id, "Ä").reports == (mine,)

@@ -341,3 +341,18 @@ def test_a_bundle_carries_the_episodes_of_care(tmp_path: Path) -> None:
         assert export_json(fresh, everyone(fresh), NOW) == bundle
         again = plan_file(fresh, path, NOW)
         assert (again.errors, again.clients, again.sessions) == ([], [], [])
+
+
+def test_aliases_that_differ_beyond_ascii_case_stay_two_clients(store: Store) -> None:
+    # The store tells aliases apart by ASCII case only (NOCASE): "Ä" and "ä" are two clients,
+    # and a file's rows must go to the one each names, never to the other.
+    upper = store.add_client("Ä", now=NOW - timedelta(days=30))
+    lower = store.add_client("ä", now=NOW - timedelta(days=30))
+    text = f"{HEADER}\nä,2026-11-01,9,9,9,9\nÄ,2026-11-02,1,1,1,1\nStraße,2026-11-03,5,5,5,5\n"
+    text += "STRASSE,2026-11-03,6,6,6,6\n"
+    plan = plan_csv(store, text, NOW)
+    assert plan.errors == []
+    apply(store, plan)
+    assert [a.scores.total for a in store.history(upper.id)] == [40]
+    assert [a.scores.total for a in store.history(lower.id)] == [360]
+    assert sorted(c.alias for c in everyone(store)) == ["STRASSE", "Straße", "Ä", "ä"]

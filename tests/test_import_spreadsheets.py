@@ -401,3 +401,20 @@ def test_last_years_clients_are_said_to_be_still_in_care(tmp_path: Path) -> None
         "2 of the file's clients are still in care but not seen for 4+ weeks: a file cannot "
         "say whose therapy ended." in done.stdout
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "order", "message"),
+    [
+        ("00/00/2026", None, "'00/00/2026': 0 is not a month"),
+        ("0/13/2026", None, "'0/13/2026': 0 is not a month"),
+        ("13/0/2026", None, "'13/0/2026': 0 is not a month"),
+        ("31/04/2026", "dmy", "'31/04/2026': April 2026 has no day 31"),
+        ("0/01/2026", "dmy", "'0/01/2026': January 2026 has no day 0"),
+    ],
+)
+def test_a_month_of_zero_is_named_as_such(text: str, order: str | None, message: str) -> None:
+    # Not "December 2026 has no day 0": month 0 is no month, and December is not in the file.
+    with pytest.raises(ValueError, match=r"is not a month|has no day") as refused:
+        DateReader(order).read(text, "", 2, NOW)
+    assert str(refused.value) == message

@@ -122,3 +122,51 @@ def test_an_escape_sequence_in_the_database_never_reaches_the_terminal(tmp_path:
     assert b"\x1b]0;PWNED" not in seen
     assert b"\x1b[2Jz" not in seen
     assert b"\\x1b]0;PWNED\\x07\\x1b[2Jz" in seen  # drawn as visible escapes instead
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_bytes_that_are_not_utf8_from_the_terminal_are_not_a_crash(tmp_path: Path) -> None:
+    # A paste from a program or a terminal not in UTF-8 (here C1's CSI as one raw byte, and
+    # Latin-1's "é"): the app goes on, and no traceback is ever written to the screen.
+    db = tmp_path / "srs.db"
+    with Store.open(db) as store:
+        store.add_client("Ana", now=NOW)
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env.pop("NO_COLOR", None)
+    env.pop("SRS_TUI_DEBUG", None)
+    terminal = Terminal("--db", str(db), env=env, size=(100, 30))
+    try:
+        terminal.read_until(b"Ana")
+        since = len(terminal.seen)
+        terminal.write(b"/caf\xe9 \x9b31m")
+        terminal.read_until(b"0 match the filter", since=since, seconds=10)
+        since = len(terminal.seen)
+        terminal.write(b"\x1b")  # Escape: the filter cleared, the list again
+        terminal.read_until(b"Ana", since=since, seconds=10)
+        terminal.write(b"\x11")  # Ctrl+Q
+        assert terminal.wait() == 0
+    finally:
+        terminal.close()
+    assert b"Traceback" not in terminal.seen
+    assert b"UnicodeDecodeError" not in terminal.seen
+
+
+@pytest.mark.parametrize("which", ["app", "start"])
+async def test_textuals_panic_is_one_crash_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, which: str
+) -> None:
+    # What Textual does when its keyboard thread fails: the same way out as any crash.
+    from rich.text import Text
+
+    from conftest import build_app
+    from srs_tui.terminal_input import TerminalStopped
+    from srs_tui.unlock import StartApp
+
+    monkeypatch.delenv("SRS_TUI_DEBUG", raising=False)
+    db = tmp_path / "srs.db"
+    app = build_app(db) if which == "app" else StartApp[None](db)
+    async with app.run_test():
+        app.panic(Text("Traceback (most recent call last): Ana's words"))
+    assert isinstance(app.crash, TerminalStopped)
+    assert app.return_code == 1
+    assert app._exit_renderables == []  # nothing printed after the app

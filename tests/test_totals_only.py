@@ -20,7 +20,7 @@ from srs_tui.rules import DEFAULT_PROFILES
 from srs_tui.rules.alliance import BELOW_CUTOFF, LOW_ITEM
 from srs_tui.screens.correct_session import CorrectSessionScreen
 from srs_tui.screens.history import HistoryScreen
-from srs_tui.store import Store
+from srs_tui.store import Store, StoreError
 from srs_tui.store.stream import all_clients
 
 # A therapist's paper log: the date and the two totals of each visit, nothing else.
@@ -323,3 +323,74 @@ def test_check_names_a_row_with_a_total_beside_items(tmp_path: Path) -> None:
     assert "administrations, row 1: not four items, nor a total without items" in (
         check.stdout + check.stderr
     )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE administrations SET total = NULL WHERE rowid = 1",
+        "UPDATE administrations SET total = NULL, item1 = 50, item2 = 50 WHERE rowid = 2",
+    ],
+    ids=["neither-items-nor-total", "half-the-items"],
+)
+async def test_a_row_with_neither_items_nor_a_total_is_damage_not_a_crash(
+    tmp_path: Path, sql: str
+) -> None:
+    db = tmp_path / "srs.db"
+    imported(db, tmp_path)
+    conn = sqlite3.connect(db)
+    try:
+        # Another program, its CHECK constraints turned off, left a row with no value to judge.
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute(sql)
+        conn.commit()
+    finally:
+        conn.close()
+    check = run_cli("--db", str(db), "check", home=tmp_path)
+    assert "not four items, nor a total without items" in check.stderr
+    for command in (["export"], ["report", "--client", "Quinn (paper)", "-o", str(tmp_path / "r")]):
+        done = run_cli("--db", str(db), *command, home=tmp_path)
+        assert done.returncode == 1
+        assert "damaged and could not be read; run srs-tui check" in done.stderr, done.stderr
+        assert "internal error" not in done.stderr
+    app = build_app(db)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await pilot.pause()
+        words = " ".join(screen_text(app).split())
+        # Never "No clients yet" over records that are there, unread.
+        assert "could not be read. A record in the database is damaged" in words
+        assert "run srs-tui check" in words
+        assert "No clients yet" not in words
+    assert app.return_code in (None, 0)
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        (-1, "-1 is outside 0..400"),
+        (20.0, "20.0 is not an integer"),
+        ("20.0", "'20.0' is not an integer"),
+        (True, "true is not an integer"),
+        (None, "null is not an integer"),
+        (10**40, "a 133-bit number is outside 0..400"),
+    ],
+)  # fmt: skip
+def test_a_crafted_total_alone_in_a_bundle_is_refused(
+    tmp_path: Path, value: object, error: str
+) -> None:
+    with Store.open(tmp_path / "a.db") as store:
+        apply(store, plan_csv(store, PAPER_LOG, NOW))
+        bundle = json.loads(export_json(store, all_clients(store), NOW))
+    bundle["administrations"][0]["total_tenths"] = value
+    del bundle["administrations"][1]["total_tenths"]  # neither items nor a total
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    with Store.open(tmp_path / "b.db") as fresh:
+        plan = plan_file(fresh, path, NOW)
+        assert plan.errors[:2] == [
+            f"administration 1, total_tenths: {error}",
+            "administration 2: missing ratings_tenths",
+        ]
+        with pytest.raises(StoreError, match="nothing was imported"):
+            apply(fresh, plan)
+        assert fresh.clients(include_archived=True) == []

@@ -527,6 +527,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser().error("--share needs --client ALIAS: the client whose screen is shared")
     if args.new and not args.client:
         build_parser().error("--new needs --client ALIAS: the client to add")
+    from srs_tui.terminal_input import read_terminal_leniently
+
+    read_terminal_leniently()  # before any screen: a stray byte never stops one
     try:
         if args.demo:
             return _run_demo(args.client, args.config, args.share, args.new)

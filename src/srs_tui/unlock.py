@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from rich.console import RenderableType
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Middle
@@ -47,6 +48,7 @@ from srs_tui.screens.vault_offer import (
     RecoveryKeyScreen,
 )
 from srs_tui.store import StoreError, vault
+from srs_tui.terminal_input import TerminalStopped
 from srs_tui.themes import HIGH_CONTRAST
 
 __all__ = [
@@ -94,6 +96,7 @@ class StartApp(App[Result]):
         self.db_path = db_path
         self._theme_name = theme
         self.handle_signals = False  # the command line sets it: signals in a real terminal
+        self._panicked: TerminalStopped | None = None
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
@@ -112,10 +115,21 @@ class StartApp(App[Result]):
         self.bell()
         self._close_messages_no_wait()
 
+    def panic(self, *renderables: RenderableType) -> None:
+        # Textual's other way out (its keyboard thread failing) prints a traceback after the
+        # app; the same one line as _fatal_error instead.
+        if os.environ.get("SRS_TUI_DEBUG"):
+            super().panic(*renderables)
+            return
+        self._panicked = TerminalStopped("the terminal could not be read")
+        self._return_code = 1
+        self.bell()
+        self._close_messages_no_wait()
+
     @property
     def crash(self) -> BaseException | None:
         """The unexpected error that stopped the app, if one did."""
-        return self._exception
+        return self._exception if self._exception is not None else self._panicked
 
 
 class UnlockApp(StartApp[bool]):

@@ -194,7 +194,7 @@ class ImportPlan:
     now: datetime | None = None
     to_add: int = 0
     repeated: int = 0  # duplicates not listed one by one
-    # A CSV's new clients' age bands, found while checking (by alias, casefolded): the form
+    # A CSV's new clients' age bands, found while checking (by _alias_key()): the form
     # of each one's latest row, for the second reading to create them with.
     bands: dict[str, str] = field(default_factory=dict)
     # The order of a CSV's dates (dmy, mdy, ymd); None: the only one a date allows.
@@ -228,6 +228,12 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+def _alias_key(alias: str) -> str:
+    """An alias as the UNIQUE COLLATE NOCASE column compares it: ASCII case only. casefold()
+    would make "Ä" and "ä", two clients to the store, one, and give one's ratings to the other."""
+    return alias.translate(_ASCII_LOWER)
+
+
 class _Clients:
     """The file's clients matched to the database's: by id, else by alias, else new."""
 
@@ -247,7 +253,7 @@ class _Clients:
             known = self._known_id(client_id)
             if known is not None:
                 return known
-        key = alias.casefold()
+        key = _alias_key(alias)
         if key in self.by_alias:
             return self.by_alias[key]
         found = self.store.find_client(alias)
@@ -292,7 +298,7 @@ class _Clients:
             return
         self.latest[client_id] = moment
         client.age_band = form
-        self.plan.bands[client.alias.casefold()] = form
+        self.plan.bands[_alias_key(client.alias)] = form
 
 
 def _existing(store: Store, client_id: str) -> set[tuple[str, str, str]]:
@@ -896,7 +902,7 @@ class _Bundle:
             or age_band is None
         ):  # fmt: skip
             return
-        key = alias.translate(_ASCII_LOWER)  # what the UNIQUE COLLATE NOCASE column compares
+        key = _alias_key(alias)
         if key in self.aliases:
             self.error(f"{where}, alias: {_shown(alias)} is also the alias of {self.aliases[key]}")
             return

@@ -281,6 +281,8 @@ class DateReader:
         except AmbiguousDate:
             self.ambiguous += 1
             raise
+        if not 1 <= month <= 12:  # 0/13/2026: the 13 is the day, and 0 no month
+            raise ValueError(f"{entry!r}: {month} is not a month")
         if implied is not None:
             self._agree(entry, implied, line)
         iso = f"{year:04d}-{month:02d}-{day:02d}"

@@ -119,11 +119,18 @@ class Scores:
     @classmethod
     def stored(cls, measure: str, columns: Sequence[Any]) -> Scores:
         """Scores from the store's columns (item1..item4, total), trusted like `trusted`:
-        a total with the items NULL is a total alone; no total, the items."""
+        a total with the items NULL is a total alone; no total, the items.
+
+        ValueError for a row with neither (a NULL item and no total), which only a file
+        written with its CHECKs ignored holds: there is no value to show or judge, and the
+        store's readers name such a row as damage rather than fail on it later."""
         total = columns[-1]
         if total is not None:
             return cls.trusted(measure, (), total)
-        return cls.trusted(measure, tuple(columns[:-1]))  # a row's slice: a tuple already
+        items = tuple(columns[:-1])  # a row's slice: a tuple already
+        if None in items:
+            raise ValueError("neither four items nor a total")
+        return cls.trusted(measure, items)
 
     @classmethod
     def of(cls, measure: Measure, values: Mapping[str, int]) -> Scores:

@@ -28,6 +28,13 @@ from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.mini_trend import mini_trend
 from srs_tui.widgets.row_table import Column, RowTable
 
+# A practice starting with last year's records has no way to them from the app: say it.
+NO_CLIENTS = (
+    "No clients yet. Press  a  to add one.\n\n"
+    "Records kept in a spreadsheet come in from a terminal:\n"
+    "srs-tui import FILE.csv --dry-run"
+)
+
 if TYPE_CHECKING:
     from srs_tui.store.erasure import Remains
 
@@ -304,13 +311,7 @@ class CaseloadScreen(ClientChooser):
             empty="No client matches the filter.",
             id="clients",
         )
-        # A practice starting with last year's records has no way to them from the app.
-        yield Static(
-            "No clients yet. Press  a  to add one.\n\n"
-            "Records kept in a spreadsheet come in from a terminal:\n"
-            "srs-tui import FILE.csv --dry-run",
-            id="caseload-empty",
-        )
+        yield Static(NO_CLIENTS, id="caseload-empty")
         yield KeyBar(drop_first=("caseload.archive",))
 
     def on_screen_resume(self) -> None:
@@ -327,7 +328,15 @@ class CaseloadScreen(ClientChooser):
                 )
             except StoreError as error:
                 self.notify(str(error), severity="error", markup=False)
+                # Never "No clients yet" over records that are there but could not be read.
+                self.entries = []
+                self.query_one("#caseload-empty", Static).update(
+                    Text(f"The caseload could not be read. {error}")
+                )
+                self.query_one("#caseload-empty").display = True
+                self.query_one("#clients", RowTable).display = False
                 return
+            self.query_one("#caseload-empty", Static).update(NO_CLIENTS)
             self.entries = triage(summaries, profiles)
             self.not_seen = not_seen(summaries, self.ctx.clock(), self.ctx.config.not_seen_weeks)
             self._show(select)

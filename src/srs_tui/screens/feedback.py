@@ -43,7 +43,7 @@ def describe(feedback: Feedback, wording: Wording, profile: Profile) -> Content:
         if alert.rule.positive:
             symbol = ("↑ ", "bold $text-success")
         elif alert.rule.note:
-            symbol = ("● ", "bold $text-primary")  # worth a look, not counted
+            symbol = ("• ", "bold $text-primary")  # worth a look, as on the caseload and history
         else:
             symbol = ("▲ ", "bold $text-warning")
         parts += [

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from srs_tui.alias_match import Known
 from srs_tui.screens.dialog import Dialog
+from srs_tui.terminal_text import terminal_safe
 
 OPEN, ADD = "open", "add"
 Choice = tuple[str, str]  # (OPEN, an alias suggested) or (ADD, the alias typed)
@@ -48,7 +49,7 @@ class NoClientScreen(Dialog[Choice | None]):
 
     def compose(self) -> ComposeResult:
         question = Text("No client ")
-        question.append(f"'{self.typed}'", "bold")
+        question.append(f"'{terminal_safe(self.typed)}'", "bold")
         question.append(".")
         if self.near:
             question.append(" Did you mean: ")
@@ -58,7 +59,7 @@ class NoClientScreen(Dialog[Choice | None]):
             Option(Text(f"Open {self._named(known)}"), id=f"{OPEN}-{index}")
             for index, known in enumerate(self.near)
         ]
-        options.append(Option(Text(f"Add {self.typed} as a new client"), id=ADD))
+        options.append(Option(Text(f"Add {terminal_safe(self.typed)} as a new client"), id=ADD))
         options.append(Option(Text("Cancel: the caseload"), id="cancel"))
         with Vertical(classes="dialog"):
             yield Label("No such client", classes="dialog-title")
@@ -68,7 +69,10 @@ class NoClientScreen(Dialog[Choice | None]):
 
     @staticmethod
     def _named(known: Known) -> str:
-        return f"{known.alias} (archived)" if known.archived else known.alias
+        # The alias as stored (to be found again), shown with any control character another
+        # tool wrote into it escaped: Rich passes ESC through to the terminal.
+        alias = terminal_safe(known.alias)
+        return f"{alias} (archived)" if known.archived else alias
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import string
 from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
@@ -177,8 +178,8 @@ def _about(path: Path, client_id: str, alias: str) -> bool:
 
     A report with a tag is judged by its tag alone: ids do not change, aliases can. A report
     written before reports carried a tag is judged by its heading, the alias escaped as the
-    report wrote it, compared as aliases are (ignoring case); one written under an alias the
-    client no longer has is not found.
+    report wrote it, compared as aliases are (ignoring ASCII case); one written under an alias
+    the client no longer has is not found.
     """
     try:
         with path.open(encoding="utf-8", errors="replace") as handle:
@@ -189,7 +190,15 @@ def _about(path: Path, client_id: str, alias: str) -> bool:
     if tagged is not None:
         return unescape(tagged.group(1)) == client_id
     heading = _HEADING.search(head)
-    return heading is not None and unescape(heading.group(1)).casefold() == alias.casefold()
+    return heading is not None and _ascii_lower(unescape(heading.group(1))) == _ascii_lower(alias)
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _ascii_lower(alias: str) -> str:
+    # As the store's NOCASE compares aliases: casefold() would take "ä"'s report for "Ä"'s.
+    return alias.translate(_ASCII_LOWER)
 
 
 def _is_open_sealed(path: Path) -> bool:

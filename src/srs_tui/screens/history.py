@@ -198,6 +198,10 @@ class HistoryScreen(ClientScreen):
             id="history.report",
         ),
         Binding("escape", "back", "Back", tooltip="Back to where you came from", id="history.back"),
+        # As on the caseload: a therapist who presses q to leave must not stay in the app and
+        # type the next shell command into it. The app's quit asks first if anything typed
+        # would be lost. (The client's own history, when shared, has no such key.)
+        Binding("q", "app.quit", "Quit", tooltip="Quit srs-tui", id="history.quit"),
     ]
 
     def __init__(self, ctx: AppContext, client: Client) -> None:

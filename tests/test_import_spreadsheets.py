@@ -442,6 +442,10 @@ def test_the_srs_alone_with_spanish_headers(tmp_path: Path) -> None:
           "General ORS", "Total ORS", "Nota"],
          ("client", "date", "ors_individually", "ors_interpersonally", "ors_socially",
           "ors_overall", "ors_total", "note")),
+        (["Nombre", "Fecha", "Nº de sesión", "Relación", "Metas", "Enfoque", "General",
+          "Total de la SRS", "Terapeuta"],
+         ("client", "date", "session", "srs_relationship", "srs_goals", "srs_approach",
+          "srs_overall", "srs_total", "-")),
     ],
 )  # fmt: skip
 def test_spanish_headers_are_matched_loosely(cells: list[str], columns: tuple[str, ...]) -> None:

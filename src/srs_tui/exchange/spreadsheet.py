@@ -61,6 +61,8 @@ SYNONYMS = {
     "fecha hora": "date",
     "sesion": "session",
     "numero de sesion": "session",
+    "n de sesion": "session",  # "Nº de sesión", its º read as an o and left out
+    "no de sesion": "session",
     "episodio": "episode",
     "medida": "measure",
     "nota": "note",
@@ -73,8 +75,11 @@ TOTAL_WORDS = (
 # The language whose item labels a header may give besides English: the words the app shows
 # a Spanish-speaking client, and what their therapist's spreadsheet calls the items.
 HEADER_LANGUAGES = ("es",)
-# Spanish spreadsheets shorten the Overall item's "En general" to "General".
-SHORT_LABELS = {"general": "overall"}
+# Spanish spreadsheets shorten the items' labels as English ones give the key ("goals"):
+# "En general" to "General", "Metas y temas" to "Metas", "Enfoque o método" to "Enfoque".
+SHORT_LABELS = {"general": "overall", "metas": "goals", "enfoque": "approach"}
+# What joins an item or total to a measure named after it: "Total de la ORS".
+_OF = ("de la", "del", "de")
 _DATE = re.compile(
     r"(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})"
     r"(?:[ T]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[AaPp][Mm])?)?"
@@ -149,6 +154,9 @@ def _measure_named(words: str) -> tuple[Measure | None, str]:
         if first == measure.name.casefold():
             return measure, rest
         if before and last == measure.name.casefold():
+            for joint in _OF:
+                if before.endswith(" " + joint):
+                    return measure, before.removesuffix(" " + joint)
             return measure, before
     return None, words
 

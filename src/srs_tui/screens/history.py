@@ -255,7 +255,9 @@ class HistoryScreen(ClientScreen):
         with VerticalScroll(id="history-alerts", can_focus=False):
             yield Static("", id="session-note")
             yield Static("", id="alert-list")
-        yield KeyBar(drop_first=("history.delete", "history.correct"))
+        # q quits as on the caseload, and works off the bar too: at 80 columns, with the
+        # episode keys, it gives its place to Share rather than the other way round.
+        yield KeyBar(drop_first=("history.delete", "history.correct", "history.quit"))
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: the one place the history is read (again

@@ -209,7 +209,7 @@ def test_the_first_start_asks_once_in_a_real_terminal(tmp_path: Path) -> None:
     assert default.exists()
     assert not vault.is_vault(default)
 
-    terminal = Terminal("--client", "Ana", "--new", env=env)
+    terminal = Terminal("--client", "Ana", "--new", env=env)  # added without being asked about
     try:
         text = see(terminal, "in-person")
         assert QUESTION not in text
@@ -276,3 +276,21 @@ def test_a_settings_file_named_with_config_is_never_written(tmp_path: Path) -> N
         terminal.close()
     assert settings.read_text(encoding="utf-8") == "[lock]\nidle_minutes = 5\n"
     assert not (tmp_path / "config").exists()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_the_keys_of_the_first_start_keep_each_phrase_on_one_line(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    settings = tmp_path / "config" / "srs-tui" / "config.toml"
+    app = FirstStartApp(tmp_path / "data" / "srs.db", settings=settings)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        lines = [" ".join(line.split()) for line in screen_text(app).splitlines()]
+        assert "Tab moves, Enter chooses." in lines
+        assert "Esc or Ctrl+Q: quit; nothing is saved." in lines
+        await pilot.click("#setting-in-person")
+        await pilot.pause()
+        assert isinstance(app.screen, OfferScreen)
+        lines = [" ".join(line.split()) for line in screen_text(app).splitlines()]
+        assert "Esc or Ctrl+Q: quit; nothing is created." in lines

@@ -418,3 +418,59 @@ def test_a_month_of_zero_is_named_as_such(text: str, order: str | None, message:
     with pytest.raises(ValueError, match=r"is not a month|has no day") as refused:
         DateReader(order).read(text, "", 2, NOW)
     assert str(refused.value) == message
+
+
+def test_a_spanish_practices_european_excel_file(tmp_path: Path) -> None:
+    # A Spanish-speaking practice's Excel: its headers in Spanish, as the app's Spanish words
+    # name the items; a byte order mark, `;`, the day first and a decimal comma.
+    data = (
+        "\ufeffCliente;Fecha de la sesión;Individualmente;Interpersonalmente;Socialmente;"
+        "General ORS;Total ORS;Relación;Metas y temas;Enfoque o método;General SRS;"
+        "Puntuación total SRS;Notas\r\n"
+        "Zoë;14/01/2026;4,5;5;6;7,5;23;9,1;8;7;9;33,1;primera sesión\r\n"
+        "Zoë;21/01/2026 16:00;5;5;6;8;24;;;;;;\r\n"
+    ).encode()
+    done = imported(tmp_path, data)
+    assert done.returncode == 0, done.stderr
+    assert stored(tmp_path / "srs.db") == [
+        ("Zoë", "ORS", "2026-01-14 12:00", (45, 50, 60, 75)),
+        ("Zoë", "ORS", "2026-01-21 16:00", (50, 50, 60, 80)),
+        ("Zoë", "SRS", "2026-01-14 12:00", (91, 80, 70, 90)),
+    ]
+
+
+def test_the_srs_alone_with_spanish_headers(tmp_path: Path) -> None:
+    data = (
+        "\ufeffCliente;Fecha;Relación;Metas y temas;Enfoque o método;General;Total\r\n"
+        "Ana;14/01/2026;9,1;8;7;9,5;33,6\r\n"
+    ).encode()
+    done = imported(tmp_path, data)
+    assert done.returncode == 0, done.stderr
+    assert stored(tmp_path / "srs.db") == [("Ana", "SRS", "2026-01-14 12:00", (91, 80, 70, 95))]
+
+
+@pytest.mark.parametrize(
+    ("cells", "columns"),
+    [
+        (["CLIENTE", "fecha", "RELACION", "metas/temas", "Enfoque o Método", "En general",
+          "Puntuación total"],
+         ("client", "date", "relationship", "goals", "approach", "overall", "total")),
+        (["Alias", "Fecha y hora", "ORS Individualmente", "Interpersonalmente", "Socialmente",
+          "General ORS", "Total ORS", "Nota"],
+         ("client", "date", "ors_individually", "ors_interpersonally", "ors_socially",
+          "ors_overall", "ors_total", "note")),
+        (["Nombre", "Fecha", "Nº de sesión", "Relación", "Metas", "Enfoque", "General",
+          "Total de la SRS", "Terapeuta"],
+         ("client", "date", "session", "srs_relationship", "srs_goals", "srs_approach",
+          "srs_overall", "srs_total", "-")),
+    ],
+)  # fmt: skip
+def test_spanish_headers_are_matched_loosely(cells: list[str], columns: tuple[str, ...]) -> None:
+    header = read_header(cells)
+    assert header.problems == ()
+    assert header.columns == columns
+
+
+def test_a_spanish_overall_of_either_measure_is_refused_as_ambiguous() -> None:
+    header = read_header(["cliente", "fecha", "Individualmente", "Relación", "General"])
+    assert any("could be the ORS's or the SRS's" in p for p in header.problems)

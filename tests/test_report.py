@@ -107,3 +107,28 @@ def test_the_report_command_writes_the_current_episode(tmp_path: Path) -> None:
     assert "1 sessions in this episode" in html
     assert "Intake 24.0 (session 1)" in html
     assert "SRS totals" not in html  # not given in this episode yet
+
+
+def test_dates_across_a_new_year_say_the_year_where_it_changes(store: Store) -> None:
+    client = store.add_client("Ana", now=NOW - timedelta(weeks=30), age_band="adult")
+    start = datetime(2025, 11, 20, 10, 0, tzinfo=NOW.tzinfo)
+    for n in range(8):  # 2025-11-20 to 2026-01-08
+        store.record(client.id, ors(50 + n), administered_at=start + timedelta(weeks=n),
+                     mode="oral", setting="in-person", now=NOW)  # fmt: skip
+    chart = charts(report(store, client.id))["ORS"]
+    labels = re.findall(r'fill="#555">([^<]+)</text>', chart)
+    assert labels[0] == "11-20"
+    years = re.findall(r'fill="#555" font-weight="bold">(\d{4})</text>', chart)
+    assert years == ["2025", "2026"]
+
+    # Each year under the first date of that year, the 20th of November and the 1st of January.
+    def x_of(text: str) -> str:
+        return re.search(rf'<text x="([\d.]+)"[^>]*>{text}</text>', chart)[1]  # type: ignore[index]
+
+    assert x_of("2025") == x_of("11-20")
+    assert x_of("2026") == x_of("01-01")
+
+
+def test_dates_within_one_year_say_it_once(store: Store) -> None:
+    chart = charts(report(store, seed(store, "Ana", "adult", [40, 45, 55, 60])))["ORS"]
+    assert re.findall(r'font-weight="bold">(\d{4})</text>', chart) == [str(week(1).year)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from hypothesis import given, settings
@@ -219,3 +220,31 @@ async def test_every_word_the_chart_draws_is_in_the_language_it_is_given() -> No
     assert "corte 25" in text
     for english in ("cutoff", "intake", "no sessions"):
         assert english not in text
+
+
+async def test_dates_across_a_new_year_show_the_year_where_it_changes() -> None:
+    # From late September into January: "09-26 ... 01-14" alone would read as one year.
+    start = date(2024, 9, 26)
+    days = [start + timedelta(weeks=n) for n in range(17)]  # up to 2025-01-16
+    chart = TrendChart(SRS_SPEC, title="SRS")
+    chart.points = tuple(ChartPoint(n, 350 + n, day) for n, day in enumerate(days, start=1))
+    for size in ((80, 24), (120, 36), (60, 20)):
+        lines = await drawn(chart, size)
+        dates = lines[row_with(lines, "2024-09-26")]
+        assert "2025-01-16" in dates, size  # the last, with its year: the span reads whole
+        shown = re.findall(r"\S+", dates)
+        assert all(re.fullmatch(r"(\d{4}-)?\d\d-\d\d", label) for label in shown), shown
+        years = [label[:4] for label in shown if len(label) == 10]
+        assert years[:1] == ["2024"], size
+        assert "2025" in years, size
+        # No "01-.." before the first label that says 2025.
+        first_2025 = next(i for i, label in enumerate(shown) if label.startswith("2025"))
+        assert not any(label.startswith("01-") for label in shown[:first_2025]), shown
+
+
+async def test_dates_within_one_year_show_it_once() -> None:
+    chart = TrendChart(SRS_SPEC, title="SRS")
+    chart.points = weekly(380, 375, 368, 351, 340)
+    lines = await drawn(chart, (120, 20))
+    dates = lines[row_with(lines, "2026-10-06")]
+    assert dates.count("2026") == 1

@@ -167,6 +167,26 @@ async def test_leaving_the_offer_quits_with_nothing_made(tmp_path: Path, key: st
     assert not (tmp_path / "data").exists()
 
 
+async def test_enter_in_the_first_passphrase_field_moves_to_the_second(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "srs.db"
+    app = FirstStartApp(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")  # "Make a vault", focused first
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, NewPassphraseScreen)
+        assert screen.focused is screen.query_one("#first", Input)
+        await pilot.press(*SECRET, "enter")
+        await pilot.pause()
+        assert screen.focused is screen.query_one("#second", Input)
+        assert not db.exists()  # nothing made yet, and nothing said
+        assert "differ" not in screen_text(app)
+        await pilot.press(*SECRET, "enter")  # Enter in the second makes the vault
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, RecoveryKeyScreen)
+
+
 async def test_yes_makes_a_vault_and_shows_its_recovery_key_once(tmp_path: Path) -> None:
     db = tmp_path / "data" / "srs.db"
     app = FirstStartApp(db)

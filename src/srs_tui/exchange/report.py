@@ -29,7 +29,9 @@ from srs_tui.store.records import Administration, Client
 from srs_tui.store.store import Store
 
 # The right margin holds the cutoff's label, beside its line, clear of the points.
-WIDTH, HEIGHT, LEFT, RIGHT, BOTTOM, TOP = 760, 240, 40, 80, 36, 10
+# BOTTOM: the session numbers, their dates, and a row for the year under the first date of
+# each year (a span from September into January must not read as one year).
+WIDTH, HEIGHT, LEFT, RIGHT, BOTTOM, TOP = 760, 252, 40, 80, 48, 10
 LINE_COLOURS = {"ORS": "#047857", "SRS": "#1d4ed8"}
 DEFAULT_COLOUR = "#1d4ed8"
 CUTOFF_COLOUR = "#b45309"
@@ -258,17 +260,25 @@ def chart_svg(
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
     every = max(1, -(-axes.sessions // 20))  # at most about twenty labels across
     shown = dates or {a.session: a.administered_at for a in history}
+    year = None
     for number in range(1, axes.sessions + 1, every):
         x = axes.x(number)
         parts.append(
-            f'<text x="{x:.1f}" y="{HEIGHT - 20}" font-size="10" text-anchor="middle">'
+            f'<text x="{x:.1f}" y="{HEIGHT - 32}" font-size="10" text-anchor="middle">'
             f"{number}</text>"
         )
         if number in shown:
+            when = shown[number]
             parts.append(
-                f'<text x="{x:.1f}" y="{HEIGHT - 6}" font-size="9" text-anchor="middle" '
-                f'fill="#555">{shown[number].strftime("%m-%d")}</text>'
+                f'<text x="{x:.1f}" y="{HEIGHT - 19}" font-size="9" text-anchor="middle" '
+                f'fill="#555">{when.strftime("%m-%d")}</text>'
             )
+            if when.year != year:
+                year = when.year
+                parts.append(
+                    f'<text x="{x:.1f}" y="{HEIGHT - 6}" font-size="9" text-anchor="middle" '
+                    f'fill="#555" font-weight="bold">{year}</text>'
+                )
     parts.append("</svg>")
     return "".join(parts)
 

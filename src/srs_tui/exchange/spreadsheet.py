@@ -18,6 +18,7 @@ from datetime import datetime
 
 from srs_tui.details import parse_session_time
 from srs_tui.measures import MEASURES, SRS, Measure
+from srs_tui.wording import built_in
 
 DELIMITERS = (",", ";", "\t")
 # The columns srs-tui reads besides the measures' (the export's, and `measure` and `total`
@@ -47,8 +48,38 @@ SYNONYMS = {
     "notes": "note",
     "utc offset": "utc_offset",
     "offset": "utc_offset",
+    # A Spanish-speaking practice's names, accents dropped as _words() drops them.
+    "cliente": "client",
+    "alias del cliente": "client",
+    "nombre": "client",
+    "nombre del cliente": "client",
+    "codigo": "client",
+    "codigo del cliente": "client",
+    "fecha": "date",
+    "fecha de la sesion": "date",
+    "fecha de sesion": "date",
+    "fecha hora": "date",
+    "sesion": "session",
+    "numero de sesion": "session",
+    "n de sesion": "session",  # "Nº de sesión", its º read as an o and left out
+    "no de sesion": "session",
+    "episodio": "episode",
+    "medida": "measure",
+    "nota": "note",
+    "notas": "note",
 }
-TOTAL_WORDS = ("total", "total score", "score", "sum")
+TOTAL_WORDS = (
+    "total", "total score", "score", "sum", "puntuacion total", "puntuacion", "puntaje total",
+    "puntaje", "suma",
+)  # fmt: skip
+# The language whose item labels a header may give besides English: the words the app shows
+# a Spanish-speaking client, and what their therapist's spreadsheet calls the items.
+HEADER_LANGUAGES = ("es",)
+# Spanish spreadsheets shorten the items' labels as English ones give the key ("goals"):
+# "En general" to "General", "Metas y temas" to "Metas", "Enfoque o método" to "Enfoque".
+SHORT_LABELS = {"general": "overall", "metas": "goals", "enfoque": "approach"}
+# What joins an item or total to a measure named after it: "Total de la ORS".
+_OF = ("de la", "del", "de")
 _DATE = re.compile(
     r"(?P<a>\d{1,4})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})"
     r"(?:[ T]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[AaPp][Mm])?)?"
@@ -74,19 +105,28 @@ def sniff_delimiter(header: str) -> str:
 
 
 def _words(header: str) -> str:
-    """A header as compared: case, spacing, punctuation and the words "and"/"or" ignored, so
-    "Goals & topics", "goals_and_topics" and "GOALS / TOPICS" are one name."""
-    text = unicodedata.normalize("NFKC", header).casefold().replace("&", " and ")
+    """A header as compared: case, spacing, punctuation, accents and the words "and"/"or"
+    (Spanish "y"/"o") ignored, so "Goals & topics", "goals_and_topics" and "GOALS / TOPICS"
+    are one name, and so are "Relación" and "RELACION"."""
+    text = unicodedata.normalize("NFKD", header).casefold().replace("&", " and ")
+    text = "".join(char for char in text if not unicodedata.combining(char))
     words = re.sub(r"[^0-9a-z]+", " ", text).split()
-    return " ".join(word for word in words if word not in ("and", "or"))
+    return " ".join(word for word in words if word not in ("and", "or", "y", "o"))
 
 
 def _item_names(measure: Measure) -> dict[str, str]:
-    """A measure's items by every name a header may give them: key and domain label."""
+    """A measure's items by every name a header may give them: key, domain label, and the
+    label in each of HEADER_LANGUAGES."""
     names: dict[str, str] = {}
     for item in measure.items:
         names[_words(item.key)] = item.key
         names[_words(item.label)] = item.key
+    for language in HEADER_LANGUAGES:
+        for words in built_in(measure, language).items:
+            names[_words(words.label)] = words.key
+    for short, key in SHORT_LABELS.items():
+        if key in measure.keys:
+            names[short] = key
     return names
 
 
@@ -106,11 +146,18 @@ class Header:
 
 
 def _measure_named(words: str) -> tuple[Measure | None, str]:
-    """The measure a header names at its start ("ORS total", "srs_goals"), and the rest."""
+    """The measure a header names at its start ("ORS total", "srs_goals") or, in Spanish word
+    order, at its end ("Total ORS", "General SRS"), and the rest."""
     first, _, rest = words.partition(" ")
+    before, _, last = words.rpartition(" ")
     for measure in MEASURES.values():
         if first == measure.name.casefold():
             return measure, rest
+        if before and last == measure.name.casefold():
+            for joint in _OF:
+                if before.endswith(" " + joint):
+                    return measure, before.removesuffix(" " + joint)
+            return measure, before
     return None, words
 
 
@@ -120,6 +167,14 @@ def _known_names() -> list[str]:
         names += [f"{measure.name} {item.label}" for item in measure.items]
         names.append(f"{measure.name} total")
     names += list(dict.fromkeys(item.label for m in MEASURES.values() for item in m.items))
+    names += list(
+        dict.fromkeys(
+            words.label
+            for language in HEADER_LANGUAGES
+            for m in MEASURES.values()
+            for words in built_in(m, language).items
+        )
+    )
     return names
 
 

@@ -215,6 +215,14 @@ class FeedbackScreen(ClientScreen):
             id="fb.srs",
         ),
         Binding("escape", "leave", "Done", tooltip="Finish", id="fb.leave"),
+        # As on the caseload, but not while the note box has the focus: q is typed there.
+        Binding(
+            "q",
+            "quit_app",
+            "Quit",
+            tooltip="Quit srs-tui, asking first if the note would be lost",
+            id="fb.quit",
+        ),
     ]
 
     def __init__(
@@ -242,7 +250,13 @@ class FeedbackScreen(ClientScreen):
         # After an ORS, the SRS of the same session; after an SRS, nothing follows.
         if action == "srs":
             return self._srs_next
+        if action == "quit_app":
+            return not isinstance(self.focused, TextArea)
         return True
+
+    async def action_quit_app(self) -> None:
+        """Quit as Ctrl+Q does: the app asks first if the note typed would be lost."""
+        await self.app.action_quit()
 
     def compose(self) -> ComposeResult:
         yield Header(icon="")

@@ -198,6 +198,10 @@ class HistoryScreen(ClientScreen):
             id="history.report",
         ),
         Binding("escape", "back", "Back", tooltip="Back to where you came from", id="history.back"),
+        # As on the caseload: a therapist who presses q to leave must not stay in the app and
+        # type the next shell command into it. The app's quit asks first if anything typed
+        # would be lost. (The client's own history, when shared, has no such key.)
+        Binding("q", "app.quit", "Quit", tooltip="Quit srs-tui", id="history.quit"),
     ]
 
     def __init__(self, ctx: AppContext, client: Client) -> None:
@@ -251,7 +255,9 @@ class HistoryScreen(ClientScreen):
         with VerticalScroll(id="history-alerts", can_focus=False):
             yield Static("", id="session-note")
             yield Static("", id="alert-list")
-        yield KeyBar(drop_first=("history.delete", "history.correct"))
+        # q quits as on the caseload, and works off the bar too: at 80 columns, with the
+        # episode keys, it gives its place to Share rather than the other way round.
+        yield KeyBar(drop_first=("history.delete", "history.correct", "history.quit"))
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: the one place the history is read (again

@@ -32,7 +32,8 @@ WORDS = {
     "setting.where": "Saved in {path}, where you can change it later.",
     "setting.telehealth": "Telehealth",
     "setting.in-person": "In person",
-    "setting.keys": "Tab moves, Enter chooses. Esc or Ctrl+Q: quit; nothing is saved.",
+    # Two lines: wrapped at the box's 44 columns, the phrase broke after "Ctrl+Q:".
+    "setting.keys": "Tab moves, Enter chooses.\nEsc or Ctrl+Q: quit; nothing is saved.",
     "setting.unsaved": "This start uses your answer; it will be asked again next time.",
     "setting.go_on": "Go on",
     "new.title": "A passphrase for the vault",

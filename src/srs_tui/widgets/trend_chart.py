@@ -513,7 +513,7 @@ class TrendChart(Widget):
             for point, column in zip(layout.shown, layout.columns, strict=True)
             if point.when is not None
         ]
-        dates = _spread_labels(_date_labels(dated), layout.width)
+        dates = _date_labels(dated, layout.width)
         if under == 1:
             return [Text("   └" + dates, style=style, no_wrap=True)]
         ticks = ["─"] * layout.width
@@ -543,40 +543,74 @@ def _axis_cell(layout: Layout, row: int) -> str:
     return "   ┊" if compressed else "   │"
 
 
-def _date_labels(dated: list[tuple[date, int]]) -> list[tuple[str, int]]:
-    """Month and day under each session; the year with the first, and where it changes; a
-    day said once (the sessions after it that day are left unlabelled)."""
-    labels = []
-    year = None
-    previous = None
+def _date_labels(dated: list[tuple[date, int]], width: int) -> str:
+    """Month and day under each session, as many as fit; a day said once (the sessions after
+    it that day are left unlabelled). The year is given with the first date, with the first of
+    each year after it, and with the last when the dates span more than one year, so a span
+    from September into January never reads as one year: a date that would need its year and
+    has no room for it is left out, and so are the dates of a year before its year is said."""
+    days: list[tuple[date, int]] = []
     for when, column in dated:
-        if when == previous:
-            continue
-        shown = when.strftime(FULL_DATE_FORMAT if when.year != year else DATE_FORMAT)
-        year, previous = when.year, when
-        labels.append((shown, column))
-    return labels
+        if not days or when != days[-1][0]:
+            days.append((when, column))
+    if not days:
+        return " " * width
+    spans_years = days[0][0].year != days[-1][0].year
+    full = {0}
+    full |= {i for i in range(1, len(days)) if days[i][0].year != days[i - 1][0].year}
+    if spans_years:
+        full.add(len(days) - 1)
+    # The latest first, then the dates that carry a year, then the rest from the left.
+    order = [len(days) - 1, *sorted(full - {len(days) - 1})]
+    order += [i for i in range(len(days)) if i not in order]
+    placed: dict[int, str] = {}
+    taken: list[tuple[int, int]] = []
+    for i in order:
+        when, column = days[i]
+        texts = [when.strftime(FULL_DATE_FORMAT)] if i in full else []
+        if i not in full or (i == 0 and not spans_years):
+            texts.append(when.strftime(DATE_FORMAT))  # the first may lose its year at worst
+        for text in texts:
+            span = _span(text, column, width, taken)
+            if span is not None:
+                taken.append(span)
+                placed[i] = text
+                break
+    cells = [" "] * width
+    year = None
+    for i in sorted(placed):
+        text, (when, column) = placed[i], days[i]
+        if len(text) == len(when.strftime(FULL_DATE_FORMAT)):
+            year = when.year
+        elif year is not None and when.year != year:
+            continue  # its year not yet said: left out rather than read as the year before
+        begin = min(max(column - len(text) // 2, 0), width - len(text))
+        cells[begin : begin + len(text)] = list(text)
+    return "".join(cells)
+
+
+def _span(
+    text: str, column: int, width: int, taken: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """Where a label centred under its column falls, or None if it leaves the width or comes
+    within a space of a label already placed."""
+    start = min(max(column - len(text) // 2, 0), width - len(text))
+    end = start + len(text)
+    if start < 0 or any(start <= b and a <= end for a, b in taken):
+        return None
+    return start, end
 
 
 def _spread_labels(labels: list[tuple[str, int]], width: int) -> str:
     """Labels centred under their columns, the latest first, then from the left, as many as
-    fit with a space between; a full date that does not fit is shortened to month and day."""
+    fit with a space between."""
     cells = [" "] * width
     taken: list[tuple[int, int]] = []
-
-    def place(text: str, column: int) -> bool:
-        start = min(max(column - len(text) // 2, 0), width - len(text))
-        end = start + len(text)
-        if start < 0 or any(start <= b and a <= end for a, b in taken):
-            return False
-        cells[start:end] = list(text)
-        taken.append((start, end))
-        return True
-
-    order = labels[-1:] + labels[:-1]
-    for text, column in order:
-        if not place(text, column) and len(text) > len(DATE_FORMAT) + 2:
-            place(text[5:], column)  # "2026-03-14" -> "03-14"
+    for text, column in labels[-1:] + labels[:-1]:
+        span = _span(text, column, width, taken)
+        if span is not None:
+            taken.append(span)
+            cells[span[0] : span[1]] = list(text)
     return "".join(cells)
 
 

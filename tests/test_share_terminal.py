@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from conftest import NOW
-from realapp import Window, private_dir
+from realapp import Window, private_dir, private_env
 from srs_tui.store import Store
 
 LEAVE_ALTERNATE_SCREEN = b"\x1b[?1049l"
@@ -151,3 +155,46 @@ def test_a_crash_on_a_shared_window_leaves_it_blank_with_one_plain_line(
         assert "a fault put in by the test" not in shown
     finally:
         window.close()
+
+
+def _tmux(socket: str, *args: str) -> str:
+    done = subprocess.run(
+        ["tmux", "-L", socket, *args], capture_output=True, text=True, check=False
+    )
+    return done.stdout
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux: a terminal that closes")
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_window_closed_right_after_its_first_frame_ends_the_app(tmp_path: Path) -> None:
+    # Closing the terminal window (tmux's server going is the same): the terminal goes, then
+    # SIGHUP. Textual's shutdown then wrote into the dead terminal, and its output queue
+    # filled and held the app for ever, its database open: one start in three, right after
+    # the first frame. Now the app ends within its grace period.
+    db = spanish_client(tmp_path)
+    socket = f"srs-hup-{os.getpid()}"
+    command = " ".join(f"'{part}'" for part in (sys.executable, "-m", "srs_tui", "--db", str(db)))
+    env = private_env(tmp_path, None)
+    hung = 0
+    try:
+        for _ in range(8):
+            subprocess.run(
+                ["tmux", "-L", socket, "new-session", "-d", "-s", "w", "-x", "100", "-y", "30",
+                 f"exec {command}"],
+                env=env, check=True, timeout=30,
+            )  # fmt: skip
+            deadline = time.monotonic() + 60
+            while "Caseload" not in _tmux(socket, "capture-pane", "-p", "-t", "w"):
+                assert time.monotonic() < deadline, "the caseload never showed"
+                time.sleep(0.002)
+            pid = int(_tmux(socket, "display-message", "-p", "-t", "w", "#{pane_pid}"))
+            _tmux(socket, "kill-server")
+            deadline = time.monotonic() + 6  # the grace period is 3 s
+            while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            if Path(f"/proc/{pid}").exists():
+                hung += 1
+                os.kill(pid, signal.SIGKILL)
+    finally:
+        _tmux(socket, "kill-server")
+    assert hung == 0

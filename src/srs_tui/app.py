@@ -27,7 +27,7 @@ from srs_tui.screens.navigation import LaunchScreen
 from srs_tui.sharing import ShareMode
 from srs_tui.store import Client, Store, StoreError, vault
 from srs_tui.store.records import clean_alias
-from srs_tui.terminal_input import TerminalStopped
+from srs_tui.terminal_input import TerminalStopped, end_on_hangup
 from srs_tui.themes import HIGH_CONTRAST, THEMES
 from srs_tui.wording import LicensedWording
 
@@ -263,8 +263,8 @@ class SrsApp(ShareMode):
             if not self.ever_shared and callable(suspend):
                 suspend(signal.SIGTSTP, None)
 
-        for ending in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(ending, self.exit)
+        loop.add_signal_handler(signal.SIGTERM, self.exit)
+        end_on_hangup(self.exit)
         loop.add_signal_handler(signal.SIGTSTP, suspend_unless_shared)
 
     def on_mount(self) -> None:

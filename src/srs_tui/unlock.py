@@ -48,7 +48,7 @@ from srs_tui.screens.vault_offer import (
     RecoveryKeyScreen,
 )
 from srs_tui.store import StoreError, vault
-from srs_tui.terminal_input import TerminalStopped
+from srs_tui.terminal_input import TerminalStopped, end_on_hangup
 from srs_tui.themes import HIGH_CONTRAST
 
 __all__ = [
@@ -104,8 +104,8 @@ class StartApp(App[Result]):
         if self.handle_signals and sys.platform != "win32":
             # As in the app: the terminal is given back, not left in raw mode.
             loop = asyncio.get_running_loop()
-            for ending in (signal.SIGTERM, signal.SIGHUP):
-                loop.add_signal_handler(ending, self.exit)
+            loop.add_signal_handler(signal.SIGTERM, self.exit)
+            end_on_hangup(self.exit)
 
     def _fatal_error(self) -> None:
         # Textual's traceback shows local variables: here, what was typed as the passphrase.

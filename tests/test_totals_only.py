@@ -394,3 +394,19 @@ def test_a_crafted_total_alone_in_a_bundle_is_refused(
         with pytest.raises(StoreError, match="nothing was imported"):
             apply(fresh, plan)
         assert fresh.clients(include_archived=True) == []
+
+
+def test_a_total_alone_in_an_older_bundle_says_which_version_it_needs(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "a.db") as store:
+        apply(store, plan_csv(store, PAPER_LOG, NOW))
+        bundle = json.loads(export_json(store, all_clients(store), NOW))
+    bundle["version"] = 3
+    path = tmp_path / "v3.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    with Store.open(tmp_path / "b.db") as fresh:
+        errors = plan_file(fresh, path, NOW).errors
+        assert fresh.clients() == []
+    assert errors[0] == (
+        "administration 1: a total alone (total_tenths) needs a bundle of version 4; this one "
+        "says version 3"
+    )

@@ -979,15 +979,23 @@ class _Bundle:
         self.sessions[session_id, *given] = where
         return True
 
+    def _administration_keys(self, value: object) -> tuple[str, ...]:
+        """The keys an administration must have: a total alone's from version 4 on."""
+        alone = (
+            isinstance(value, dict) and "total_tenths" in value and "ratings_tenths" not in value
+        )
+        if not alone:
+            return ADMINISTRATION_KEYS_BY_VERSION[self.version]
+        if self.version < 4:
+            raise _Refused(
+                "a total alone (total_tenths) needs a bundle of version 4; this one says "
+                f"version {self.version}"
+            )
+        return TOTAL_ONLY_KEYS
+
     def administration(self, where: str, value: object) -> None:
-        keys = ADMINISTRATION_KEYS_BY_VERSION[self.version]
-        if (
-            self.version >= 4 and isinstance(value, dict)
-            and "total_tenths" in value and "ratings_tenths" not in value
-        ):  # fmt: skip
-            keys = TOTAL_ONLY_KEYS
         try:
-            raw = _record(value, keys)
+            raw = _record(value, self._administration_keys(value))
         except _Refused as error:
             self.error(f"{where}: {error}")
             return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import os
 import signal
 import sys
 import time
@@ -12,7 +11,6 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from rich.console import RenderableType
 from textual import events
 from textual.binding import Binding
 from textual.screen import Screen
@@ -27,7 +25,7 @@ from srs_tui.screens.navigation import LaunchScreen
 from srs_tui.sharing import ShareMode
 from srs_tui.store import Client, Store, StoreError, vault
 from srs_tui.store.records import clean_alias
-from srs_tui.terminal_input import TerminalStopped, end_on_hangup
+from srs_tui.terminal_input import end_on_hangup
 from srs_tui.themes import HIGH_CONTRAST, THEMES
 from srs_tui.wording import LicensedWording
 
@@ -101,32 +99,6 @@ class SrsApp(ShareMode):
         self.unknown_alias = None if start_client is not None or share else unknown_alias
         self.last_input = ctx.monotonic()
         self.handle_signals = False  # the command line sets it: signals in a real terminal
-        self._panicked: TerminalStopped | None = None
-
-    def _fatal_error(self) -> None:
-        # Textual's traceback shows local variables, which can hold client data: print it
-        # only when asked for (SRS_TUI_DEBUG=1); the command line prints one line instead.
-        if os.environ.get("SRS_TUI_DEBUG"):
-            super()._fatal_error()
-            return
-        self.bell()
-        self._close_messages_no_wait()
-
-    def panic(self, *renderables: RenderableType) -> None:
-        # Textual's other way out (its keyboard thread failing) prints a traceback after the
-        # app; the same one line as _fatal_error instead.
-        if os.environ.get("SRS_TUI_DEBUG"):
-            super().panic(*renderables)
-            return
-        self._panicked = TerminalStopped("the terminal could not be read")
-        self._return_code = 1
-        self.bell()
-        self._close_messages_no_wait()
-
-    @property
-    def crash(self) -> BaseException | None:
-        """The unexpected error that stopped the app, if one did."""
-        return self._exception if self._exception is not None else self._panicked
 
     def get_default_screen(self) -> Screen[None]:
         if self.start_client is not None or self.unknown_alias is not None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import os
 import signal
 import sys
 import time
@@ -29,8 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from rich.console import RenderableType
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Middle
 from textual.screen import Screen
@@ -38,6 +36,7 @@ from textual.widgets import Input, Static
 from textual.worker import Worker, WorkerState
 
 from srs_tui.passphrase import delay_after
+from srs_tui.quiet_app import QuietApp
 from srs_tui.screens.setting_question import SettingScreen
 from srs_tui.screens.start_words import say
 from srs_tui.screens.vault_offer import (
@@ -48,7 +47,7 @@ from srs_tui.screens.vault_offer import (
     RecoveryKeyScreen,
 )
 from srs_tui.store import StoreError, vault
-from srs_tui.terminal_input import TerminalStopped, end_on_hangup
+from srs_tui.terminal_input import end_on_hangup
 from srs_tui.themes import HIGH_CONTRAST
 
 __all__ = [
@@ -64,7 +63,7 @@ __all__ = [
 Result = TypeVar("Result")
 
 
-class StartApp(App[Result]):
+class StartApp(QuietApp[Result]):
     """What both apps share: the look, Ctrl+Q, the signals, and a crash that shows no secret."""
 
     TITLE = "srs-tui"
@@ -96,7 +95,6 @@ class StartApp(App[Result]):
         self.db_path = db_path
         self._theme_name = theme
         self.handle_signals = False  # the command line sets it: signals in a real terminal
-        self._panicked: TerminalStopped | None = None
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
@@ -106,30 +104,6 @@ class StartApp(App[Result]):
             loop = asyncio.get_running_loop()
             loop.add_signal_handler(signal.SIGTERM, self.exit)
             end_on_hangup(self.exit)
-
-    def _fatal_error(self) -> None:
-        # Textual's traceback shows local variables: here, what was typed as the passphrase.
-        if os.environ.get("SRS_TUI_DEBUG"):
-            super()._fatal_error()
-            return
-        self.bell()
-        self._close_messages_no_wait()
-
-    def panic(self, *renderables: RenderableType) -> None:
-        # Textual's other way out (its keyboard thread failing) prints a traceback after the
-        # app; the same one line as _fatal_error instead.
-        if os.environ.get("SRS_TUI_DEBUG"):
-            super().panic(*renderables)
-            return
-        self._panicked = TerminalStopped("the terminal could not be read")
-        self._return_code = 1
-        self.bell()
-        self._close_messages_no_wait()
-
-    @property
-    def crash(self) -> BaseException | None:
-        """The unexpected error that stopped the app, if one did."""
-        return self._exception if self._exception is not None else self._panicked
 
 
 class UnlockApp(StartApp[bool]):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.app import App
 from textual.screen import Screen
 
 from srs_tui.context import NOT_SHARING, AppContext, Share
+from srs_tui.quiet_app import QuietApp
 from srs_tui.rules import Feedback
 from srs_tui.store import Administration, Client
 from srs_tui.widgets.share_banner import ShareBanner
@@ -25,7 +25,7 @@ class HeldFeedback:
     intake: Administration
 
 
-class SharingApp(App[None]):
+class SharingApp(QuietApp[None]):
     """An app whose screen may be shared: the one place the share state lives."""
 
     def __init__(self) -> None:

@@ -13,7 +13,7 @@ from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from srs_tui.context import AppContext
 from srs_tui.measures import ORS, SRS, format_tenths
@@ -27,6 +27,7 @@ from srs_tui.triage import Triaged, matching, recent_needed, triage
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.mini_trend import mini_trend
 from srs_tui.widgets.row_table import Column, RowTable
+from srs_tui.widgets.unwatched import AppHeader
 
 # A practice starting with last year's records has no way to them from the app: say it.
 NO_CLIENTS = (
@@ -294,7 +295,7 @@ class CaseloadScreen(ClientChooser):
         self._undo_archive: Client | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="")
+        yield AppHeader(icon="")
         yield Static("", id="caseload-count")
         yield Input(placeholder="/ to filter by alias", id="filter", compact=True)
         yield RowTable(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from srs_tui.context import AppContext, Share
 from srs_tui.measures import MEASURES, Measure, format_tenths
@@ -18,6 +18,7 @@ from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.row_table import Column, RowTable
+from srs_tui.widgets.unwatched import AppHeader
 
 
 class ClientHistoryScreen(ClientScreen):
@@ -81,7 +82,7 @@ class ClientHistoryScreen(ClientScreen):
         return self.ctx.wording(self.client, measure, form).item(key).label
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="")
+        yield AppHeader(icon="")
         yield self.share_banner()
         yield Static("", id="client-history-info")
         yield Static(self.say("history.empty"), id="client-history-empty", markup=False)

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Header, Label, Static, TextArea
+from textual.widgets import Button, Label, Static
 
 from srs_tui.context import AppContext
 from srs_tui.measures import OUTCOME, format_tenths, measure_named
@@ -23,6 +23,7 @@ from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import NOTE_MAX
 from srs_tui.widgets.big_number import BigNumber
 from srs_tui.widgets.key_bar import KeyBar
+from srs_tui.widgets.unwatched import AppHeader, NoteArea
 from srs_tui.wording import Wording
 
 
@@ -251,7 +252,7 @@ class FeedbackScreen(ClientScreen):
         if action == "srs":
             return self._srs_next
         if action == "quit_app":
-            return not isinstance(self.focused, TextArea)
+            return not isinstance(self.focused, NoteArea)
         return True
 
     async def action_quit_app(self) -> None:
@@ -259,7 +260,7 @@ class FeedbackScreen(ClientScreen):
         await self.app.action_quit()
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="")
+        yield AppHeader(icon="")
         yield self.share_banner()
         with VerticalScroll(id="feedback-body", can_focus=False):
             with Horizontal(id="feedback-total"):
@@ -282,7 +283,7 @@ class FeedbackScreen(ClientScreen):
                 id="feedback-alerts",
             )
             yield Label("Note: what you talked about, saved with the session")
-            yield TextArea(self.saved.note, id="note", soft_wrap=True, show_line_numbers=False)
+            yield NoteArea(self.saved.note, id="note", soft_wrap=True, show_line_numbers=False)
             with Horizontal(id="feedback-actions"):
                 yield Button("Done", id="done", variant="primary", compact=True, tooltip="Ctrl+S")
                 yield Static("", id="feedback-message", markup=False)
@@ -293,7 +294,7 @@ class FeedbackScreen(ClientScreen):
         return standing(self.feedback, name, self.saved, self.profile)
 
     def _note(self) -> str:
-        return self.query_one("#note", TextArea).text
+        return self.query_one("#note", NoteArea).text
 
     def _note_changed(self) -> bool:
         return self._note().strip() != self.saved.note

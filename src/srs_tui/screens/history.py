@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from srs_tui.context import AppContext
 from srs_tui.details import DISPLAY_FORMAT
@@ -36,6 +36,7 @@ from srs_tui.store.records import Episode
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.row_table import Column, RowTable
 from srs_tui.widgets.trend_chart import TrendChart
+from srs_tui.widgets.unwatched import AppHeader
 
 ALERT_SESSIONS_LISTED = 6  # older ones stay in the table's Alerts column; wrapping costs
 
@@ -233,7 +234,7 @@ class HistoryScreen(ClientScreen):
         return {measure.name: self.profile_of(measure) for measure in MEASURES.values()}
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="")
+        yield AppHeader(icon="")
         yield Static("", id="history-info")
         yield HistoryCharts(
             self.say,

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import Reactive
 from textual.widget import Widget
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from srs_tui.context import AppContext, Share
 from srs_tui.details import DISPLAY_FORMAT, SessionDetails
@@ -30,6 +30,7 @@ from srs_tui.widgets.action_button import ActionButton
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.rating_slider import RatingSlider
 from srs_tui.widgets.total_panel import TotalPanel
+from srs_tui.widgets.unwatched import AppHeader
 from srs_tui.wording import guide_text
 
 
@@ -190,7 +191,7 @@ class RateScreen(ClientScreen):
         return True
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="")
+        yield AppHeader(icon="")
         yield self.share_banner()
         yield Static(self._info(), id="session-info")
         show_cutoff = not self.client_view or self.ctx.config.show_cutoff_while_rating

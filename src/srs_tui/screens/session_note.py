@@ -8,12 +8,13 @@ from collections.abc import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label, Static, TextArea
+from textual.widgets import Button, Label, Static
 
 from srs_tui.screens.dialog import Dialog
 from srs_tui.store import StoreError
 from srs_tui.store.records import NOTE_MAX
 from srs_tui.terminal_text import control_characters, terminal_safe
+from srs_tui.widgets.unwatched import NoteArea
 
 
 class SessionNoteScreen(Dialog[str | None]):
@@ -57,7 +58,7 @@ class SessionNoteScreen(Dialog[str | None]):
                 "it. Ctrl+S saves, Escape leaves it as it was.",
                 classes="dialog-text",
             )
-            area = TextArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False)
+            area = NoteArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False)
             area.cursor_blink = False  # a still cursor: the same screen every time
             yield area
             yield Static("", id="note-error", classes="dialog-error", markup=False)
@@ -67,12 +68,12 @@ class SessionNoteScreen(Dialog[str | None]):
 
     def on_mount(self) -> None:
         # At the end of what is there, ready to add to it.
-        area = self.query_one("#note-text", TextArea)
+        area = self.query_one("#note-text", NoteArea)
         area.move_cursor(area.document.end)
 
     def typed(self) -> str:
         """The note as it stands in the box."""
-        return self.query_one("#note-text", TextArea).text
+        return self.query_one("#note-text", NoteArea).text
 
     def _refuse(self, reason: str) -> None:
         self.query_one("#note-error", Static).update(reason)
@@ -102,7 +103,7 @@ class SessionNoteScreen(Dialog[str | None]):
         else:
             self.action_cancel()
 
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+    def on_text_area_changed(self, event: NoteArea.Changed) -> None:
         area = event.text_area
         text = area.text
         # A paste can carry control characters, and the box would send them to the terminal

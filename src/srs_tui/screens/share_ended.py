@@ -6,9 +6,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from srs_tui.widgets.share_banner import ShareBanner
+from srs_tui.widgets.unwatched import AppHeader
 from srs_tui.wording.ui import UiWords
 
 
@@ -29,7 +30,7 @@ class ShareEndedScreen(Screen[None]):
         self.say = say
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="")
+        yield AppHeader(icon="")
         yield ShareBanner(self.say("share.banner"), shown=True)
         with Middle(), Center():
             yield Static(self.say("share.ended"), id="ended", markup=False)

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from srs_tui.context import AppContext, Share
 from srs_tui.measures import format_tenths, measure_named
@@ -20,6 +20,7 @@ from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Administration, Client
 from srs_tui.widgets.big_number import BigNumber
 from srs_tui.widgets.key_bar import KeyBar
+from srs_tui.widgets.unwatched import AppHeader
 
 
 class ThanksScreen(ClientScreen):
@@ -87,7 +88,7 @@ class ThanksScreen(ClientScreen):
         return True
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="")
+        yield AppHeader(icon="")
         yield self.share_banner()
         with VerticalScroll(id="thanks-body", can_focus=False):
             yield Static(

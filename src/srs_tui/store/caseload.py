@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from srs_tui.measures import CLIENT, ORS, SRS, Scores
 from srs_tui.store.records import Client, ClientSummary
@@ -84,19 +84,26 @@ ORDER BY cur.alias COLLATE NOCASE
 """
 
 
-class _Taken:
+class _Taken(NamedTuple):
     """One administration out of a _PACK value."""
 
-    __slots__ = ("form", "held_at", "instant", "number", "scores")
+    scores: Scores
+    form: str
+    number: int
+    held_at: str
+    instant: str
 
-    def __init__(self, measure: str, packed: str) -> None:
-        *columns, form, number, length, rest = packed.split("|", 8)
-        size = int(length)
-        self.scores = Scores.stored(measure, [int(value) if value else None for value in columns])
-        self.form = form
-        self.number = int(number)
-        self.held_at = rest[:size]
-        self.instant = rest[size:]
+
+def _taken(measure: str, packed: str) -> _Taken:
+    item1, item2, item3, item4, total, form, number, length, times = packed.split("|", 8)
+    if total:
+        scores = Scores.trusted(measure, (), int(total))
+    elif item1 and item2 and item3 and item4:
+        scores = Scores.trusted(measure, (int(item1), int(item2), int(item3), int(item4)))
+    else:
+        raise ValueError("neither four items nor a total")  # as Scores.stored says it
+    size = int(length)
+    return _Taken(scores, form, int(number), times[:size], times[size:])
 
 
 def _latest_held(*taken: _Taken | None) -> datetime | None:
@@ -110,10 +117,10 @@ def _latest_held(*taken: _Taken | None) -> datetime | None:
 def summary_of(row: Sequence[Any]) -> ClientSummary:
     """A ClientSummary from a row of CASELOAD_QUERY."""
     totals_text, last_text, intake_text, latest_text = row[9:13]
-    totals = tuple(int(total) for total in reversed(totals_text.split(","))) if totals_text else ()
-    last = _Taken(SRS.name, last_text) if totals else None
-    intake = _Taken(ORS.name, intake_text) if intake_text else None
-    latest = _Taken(ORS.name, latest_text) if latest_text else None
+    totals = tuple(map(int, totals_text.split(",")))[::-1] if totals_text else ()
+    last = _taken(SRS.name, last_text) if totals else None
+    intake = _taken(ORS.name, intake_text) if intake_text else None
+    latest = _taken(ORS.name, latest_text) if latest_text else None
     return ClientSummary(
         client=Client(
             id=row[0],

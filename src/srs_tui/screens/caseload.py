@@ -22,7 +22,7 @@ from srs_tui.rules import Alert, Profile
 from srs_tui.rules.outcome import DETERIORATED
 from srs_tui.screens.base import ClientChooser
 from srs_tui.screens.sizing import preset_breakpoints
-from srs_tui.store import Client, StoreError
+from srs_tui.store import Client, ClientSummary, StoreError
 from srs_tui.triage import Triaged, matching, recent_needed, triage
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.mini_trend import mini_trend
@@ -291,6 +291,9 @@ class CaseloadScreen(ClientChooser):
         # Clients in care not seen for the weeks of the settings: weeks by client id.
         self.not_seen: dict[str, int] = {}
         self.only_not_seen = False  # n: list only them
+        # The caseload as last read, and what that read depended on (_read_key).
+        self._summaries: list[ClientSummary] = []
+        self._read: tuple[object, ...] | None = None
         # The client last archived or brought back with x, as they were before: u undoes it.
         self._undo_archive: Client | None = None
 
@@ -316,11 +319,31 @@ class CaseloadScreen(ClientChooser):
         yield KeyBar(drop_first=("caseload.archive",))
 
     def on_screen_resume(self) -> None:
-        # Also sent when the screen is first shown: the one place the caseload is read.
+        # Also sent when the screen is first shown, and on every return to it.
         self.refresh_clients()
 
+    def _read_key(self) -> tuple[object, ...] | None:
+        """What the caseload last read depends on, now: the store, its change stamp, and
+        whether archived clients are shown (None when the store cannot say)."""
+        store = self.ctx.store
+        try:
+            return (store, store.change_stamp(), self.show_archived)
+        except StoreError:
+            return None
+
     def refresh_clients(self, select: str | None = None) -> None:
-        """Read the caseload from the store and show it, keeping the cursor on its client."""
+        """Show the caseload, keeping the cursor on its client: read from the store again
+        only when a record may have changed since the last read (here or in another
+        window), since a return from a screen that changed nothing (a history looked at)
+        would read and judge every client again for the same rows."""
+        key = self._read_key()
+        if key is not None and key == self._read:
+            unseen = not_seen(self._summaries, self.ctx.clock(), self.ctx.config.not_seen_weeks)
+            if select is not None or unseen != self.not_seen:  # the clock moved on
+                self.not_seen = unseen
+                self._show(select)
+            return
+        self._read = None
         profiles = self.ctx.config.profiles
         with _collector_paused():
             try:
@@ -331,6 +354,7 @@ class CaseloadScreen(ClientChooser):
                 self.notify(str(error), severity="error", markup=False)
                 # Never "No clients yet" over records that are there but could not be read.
                 self.entries = []
+                self._summaries = []
                 self.query_one("#caseload-empty", Static).update(
                     Text(f"The caseload could not be read. {error}")
                 )
@@ -338,6 +362,7 @@ class CaseloadScreen(ClientChooser):
                 self.query_one("#clients", RowTable).display = False
                 return
             self.query_one("#caseload-empty", Static).update(NO_CLIENTS)
+            self._read, self._summaries = key, summaries
             self.entries = triage(summaries, profiles)
             self.not_seen = not_seen(summaries, self.ctx.clock(), self.ctx.config.not_seen_weeks)
             self._show(select)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from srs_tui.measures import CLIENT, ORS, SRS, Scores, measure_named
+from srs_tui.store.caseload import read_caseload
 from srs_tui.store.database import connect, identity, immediate
 from srs_tui.store.errors import StoreError, code_of, describe
 from srs_tui.store.records import (
@@ -35,7 +36,6 @@ from srs_tui.store.records import (
 )
 from srs_tui.store.schema import SCORE_COLUMNS
 from srs_tui.store.sessions import (
-    CURRENT_EPISODE,
     TIME_ORDER,
     Visit,
     add_administration,
@@ -100,36 +100,6 @@ _GONE = (
     "The database file was moved, replaced or deleted while srs-tui was open, so nothing was "
     "saved. Quit srs-tui, start it again and run srs-tui check."
 )
-
-
-_SCORES = ", ".join(f"a.{column}" for column in SCORE_COLUMNS)
-
-# The rowid of the first session of the current episode (cur) that has a measure by a rater,
-# in time order ({order} ""), or of the latest (" DESC").
-_FIRST_WITH = """
-SELECT s2.rowid FROM sessions AS s2
-WHERE s2.episode_id = cur.episode_id AND EXISTS (
-    SELECT 1 FROM administrations AS a2
-    WHERE a2.session_id = s2.id AND a2.measure = ? AND a2.rater = ?
-)
-ORDER BY s2.instant{order}, s2.created_at{order}, s2.rowid{order} LIMIT 1
-"""
-
-
-# A session's place in time order (TIME_ORDER) as a row value, for a table alias.
-_TIME_KEY = "{0}.instant, {0}.created_at, {0}.rowid"
-
-
-def _total(row: Sequence[Any]) -> int:
-    """The total of a caseload row (item1..item4 at 3 to 6, a total given alone at 7)."""
-    total = row[7]
-    return int(total) if total is not None else row[3] + row[4] + row[5] + row[6]
-
-
-def _latest_held(*rows: tuple[Any, ...] | None) -> datetime | None:
-    """When the latest of these sessions (instant, then held_at at 1 and 2) was held."""
-    held = [row for row in rows if row is not None]
-    return datetime.fromisoformat(max(held, key=lambda row: row[1])[2]) if held else None
 
 
 @contextmanager
@@ -230,6 +200,14 @@ class Store:
                 if self._identity[index] is not None and now_there[index] == self._identity[index]:
                     Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         return kept
+
+    def change_stamp(self) -> tuple[bool, int, int]:
+        """What changes whenever the records this Store reads may have: a commit by another
+        connection (SQLite's data_version), a row changed through this one (total_changes),
+        the file let go of. Equal stamps: nothing read since could differ."""
+        with _reading():
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        return self.abandoned, int(version), self._conn.total_changes
 
     def close(self) -> None:
         """Close the connection; SQLite then folds the write-ahead log into the file."""
@@ -383,137 +361,11 @@ class Store:
         """The clients with what the caseload shows of their current episode, alphabetically:
         the latest SRS sessions (up to recent), the ORS intake and the latest ORS.
 
-        Three queries for the whole caseload, never one per client: whether the current
-        episode has ended is a lookup in the partial index of open ones; the SRS and the ORS
-        come from one query each (see there). No session count is shown; the outcome rules
-        need the number of the ORS's two sessions, and numbering the latest counts the
-        episode's sessions (in the index alone: a fifth of the ORS's query).
+        One statement for the whole caseload, never one per client (store.caseload). No
+        session count is shown; the outcome rules need the number of the ORS's two sessions.
         """
         with _reading():
-            clients = self._conn.execute(
-                """
-                SELECT c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name,
-                       c.age_band,
-                       NOT EXISTS (SELECT 1 FROM episodes
-                                   WHERE client_id = c.id AND closed_at IS NULL)
-                       AND EXISTS (SELECT 1 FROM episodes WHERE client_id = c.id)
-                FROM clients AS c
-                WHERE ? OR c.archived_at IS NULL
-                ORDER BY c.alias COLLATE NOCASE
-                """,
-                (include_archived,),
-            ).fetchall()
-            alliance = self._latest_srs(include_archived, recent)
-            outcome = self._ors_ends(include_archived)
-            summaries = []
-            for row in clients:
-                client_id = row[0]
-                srs = alliance.get(client_id)
-                ors = outcome.get(client_id)
-                last = srs[-1] if srs else None
-                intake, latest = (ors[0], ors[-1]) if ors else (None, None)
-                summaries.append(
-                    ClientSummary(
-                        client=client_of(row),
-                        last_at=_latest_held(last, latest),
-                        totals=tuple(_total(r) for r in srs) if srs else (),
-                        last=Scores.stored(SRS.name, last[3:8]) if last else None,
-                        episode_closed=bool(row[7]),
-                        last_form=last[8] if last else None,
-                        intake=Scores.stored(ORS.name, intake[3:8]) if intake else None,
-                        intake_session=intake[9] if intake else 0,
-                        ors=Scores.stored(ORS.name, latest[3:8]) if latest else None,
-                        ors_session=latest[9] if latest else 0,
-                        ors_form=latest[8] if latest else None,
-                    )
-                )
-        return summaries
-
-    def _latest_srs(self, include_archived: bool, recent: int) -> dict[str, list[tuple[Any, ...]]]:
-        """Each client's latest SRS sessions in the current episode, oldest first, by client:
-        (client, instant, held_at, item1..item4, total, form)."""
-        # Only totals for the older sessions: the rules need just the last one's items.
-        # From the clients out (CROSS JOIN keeps SQLite to that order): each client's
-        # current episode once, then its latest sessions by the (episode_id, instant)
-        # index, then their administrations by the (session_id, measure, rater) one.
-        rows = self._conn.execute(
-            f"""
-            WITH cur AS MATERIALIZED (
-                SELECT c.id AS client_id, ({CURRENT_EPISODE}) AS episode_id
-                FROM clients AS c WHERE ? OR c.archived_at IS NULL
-            )
-            SELECT s.client_id, s.instant, s.held_at, {_SCORES}, a.form
-            FROM cur
-            CROSS JOIN sessions AS s ON s.rowid IN (
-                SELECT s2.rowid FROM sessions AS s2
-                WHERE s2.episode_id = cur.episode_id AND EXISTS (
-                    SELECT 1 FROM administrations AS a2
-                    WHERE a2.session_id = s2.id AND a2.measure = ? AND a2.rater = ?
-                )
-                ORDER BY s2.instant DESC, s2.created_at DESC, s2.rowid DESC LIMIT ?
-            )
-            CROSS JOIN administrations AS a ON a.session_id = s.id
-                AND a.measure = ? AND a.rater = ?
-            ORDER BY s.client_id, s.instant, s.created_at, s.rowid
-            """,
-            (include_archived, SRS.name, CLIENT, recent, SRS.name, CLIENT),
-        ).fetchall()
-        by_client: dict[str, list[tuple[Any, ...]]] = {}
-        for row in rows:
-            by_client.setdefault(row[0], []).append(row)
-        return by_client
-
-    def _ors_ends(self, include_archived: bool) -> dict[str, list[tuple[Any, ...]]]:
-        """Each client's first (intake) and latest ORS in the current episode, by client, the
-        intake first: one row when they are the same session; (client, instant, held_at,
-        item1..item4, total, form, number), the number being the session's place in its episode."""
-        # Each end is the first session in time order, one way or the other, that has the
-        # client's ORS: a short walk of the (episode_id, instant) index from each end. Its
-        # number counts the episode's sessions up to it in the same order as the window
-        # function that numbers every read (TIME_ORDER). Counted from the far end for the
-        # latest: all of them (the index alone) less the few after it, since a count that
-        # compares the generated `instant` reads every session's row, three times the cost.
-        rows = self._conn.execute(
-            f"""
-            WITH cur AS MATERIALIZED (
-                SELECT c.id AS client_id, ({CURRENT_EPISODE}) AS episode_id
-                FROM clients AS c WHERE ? OR c.archived_at IS NULL
-            ),
-            ends AS MATERIALIZED (
-                SELECT cur.client_id,
-                    ({_FIRST_WITH.format(order="")}) AS first,
-                    ({_FIRST_WITH.format(order=" DESC")}) AS last
-                FROM cur
-            )
-            SELECT ends.client_id, s.instant, s.held_at, {_SCORES}, a.form,
-                CASE WHEN s.rowid = ends.first THEN (
-                    SELECT count(*) FROM sessions AS s3
-                    WHERE s3.episode_id = s.episode_id
-                      AND ({_TIME_KEY.format("s3")}) <= ({_TIME_KEY.format("s")})
-                ) ELSE (
-                    SELECT count(*) FROM sessions AS s3 WHERE s3.episode_id = s.episode_id
-                ) - (
-                    SELECT count(*) FROM sessions AS s3
-                    WHERE s3.episode_id = s.episode_id
-                      AND ({_TIME_KEY.format("s3")}) > ({_TIME_KEY.format("s")})
-                ) END,
-                s.rowid = ends.first
-            FROM ends
-            CROSS JOIN sessions AS s ON s.rowid IN (ends.first, ends.last)
-            CROSS JOIN administrations AS a ON a.session_id = s.id
-                AND a.measure = ? AND a.rater = ?
-            """,
-            (include_archived, ORS.name, CLIENT, ORS.name, CLIENT, ORS.name, CLIENT),
-        ).fetchall()
-        by_client: dict[str, list[tuple[Any, ...]]] = {}
-        for row in rows:
-            ends = by_client.setdefault(row[0], [])
-            # No ORDER BY (a sort of every row): the intake is the row flagged so.
-            if row[10]:
-                ends.insert(0, row)
-            else:
-                ends.append(row)
-        return by_client
+            return read_caseload(self._conn, include_archived=include_archived, recent=recent)
 
     def erase_client(self, client_id: str, *, now: datetime) -> bool:
         """Erase every record of a client, on their request; the audit keeps only the date.

@@ -134,6 +134,9 @@ class RowTable(ScrollView, can_focus=True):
         self.rows: list[Row] = []
         self.empty = empty
         self._widths = [cell_len(column.label) for column in self.columns]
+        # The lines drawn, by (row, width, style; -1 the header): a frame after the first
+        # (the table taking focus, the cursor moving) draws again only the lines that changed.
+        self._lines: dict[tuple[int, int, Style], Strip] = {}
 
     # Data
 
@@ -154,6 +157,7 @@ class RowTable(ScrollView, can_focus=True):
                 for index, cell in enumerate(row.cells):
                     fitted[index] = max(fitted[index], cell.cell_len)
         self._widths = fitted
+        self._lines.clear()
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
         index = next((i for i, row in enumerate(self.rows) if row.key == keep), 0)
         self.cursor = min(index, max(len(self.rows) - 1, 0))
@@ -283,12 +287,24 @@ class RowTable(ScrollView, can_focus=True):
         segments = list(line.render(self.app.console))
         return Strip(segments, width).apply_style(style)
 
+    def _drawn(self, index: int, width: int, style: Style) -> Strip:
+        """A row's line (the header's for -1), drawn once for a width and style."""
+        key = (index, width, style)
+        found = self._lines.get(key)
+        if found is None:
+            if len(self._lines) > 8 * self.size.height + 64:
+                self._lines.clear()  # scrolled through a long list: keep what is on screen
+            if index < 0:
+                cells = tuple(Text(column.label) for column in self.columns)
+            else:
+                cells = self.rows[index].cells
+            found = self._lines[key] = self._line(cells, self._fit(width), style, width)
+        return found
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        widths = self._fit(width)
         if y == 0:
-            header = tuple(Text(column.label) for column in self.columns)
-            return self._line(header, widths, self._style("header"), width)
+            return self._drawn(-1, width, self._style("header"))
         if not self.rows:
             if y == 1:
                 return Strip([Segment(f" {self.empty}"[:width].ljust(width), self._style("empty"))])
@@ -302,4 +318,4 @@ class RowTable(ScrollView, can_focus=True):
             style = self._style("zebra")
         else:
             style = self.rich_style
-        return self._line(self.rows[index].cells, widths, style, width)
+        return self._drawn(index, width, style)

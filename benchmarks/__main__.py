@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,7 @@ def caseload_figures(
             opened["caseload"],
             budget,
             bare=opened["bare"],
+            peer="bare screen",
         ),
     ]
 
@@ -161,21 +163,62 @@ def history_figures(folder: Path, sessions: int, runs: int, *, vault: bool = Fal
             opened["history"],
             100.0,
             bare=opened["bare"],
+            peer="bare screen",
         ),
     ]
 
 
-def table(figures: list[Figure]) -> str:
-    width = max(len(f.name) for f in figures)
-    head = f"{'figure':<{width}}  {'median':>9}  {'p95':>9}  {'bare app':>9}  {'ratio':>6}"
-    lines = [f"{head}  {'budget':>24}  verdict"]
+def taken(step: Callable[[Path], list[Figure]], folder: Path, most: int) -> list[Figure]:
+    """The figures of step, given a new folder of its own in folder each time; taken again
+    while one is over its budget, up to most runs: a busy machine's one slow p95 is not the
+    app's, a figure over in every run is."""
+    figures = step(Path(tempfile.mkdtemp(dir=folder)))
+    over_in: dict[str, int] = {}
+    for run in range(2, most + 1):
+        over = [f.name for f in figures if f.over]
+        if not over:
+            break
+        print(f"(over budget, taken again: {'; '.join(over)})", file=sys.stderr)
+        for f in figures:
+            over_in[f.name] = over_in.get(f.name, 0) + f.over
+        figures = [
+            replace(f, runs=run, over_in=over_in.get(f.name, 0))
+            for f in step(Path(tempfile.mkdtemp(dir=folder)))
+        ]
+    return figures
+
+
+def with_vault_peers(figures: list[Figure]) -> list[Figure]:
+    """The vault's figures after the plain ones, each with the same figure without the vault
+    as its peer (what the vault costs), where it has no bare peer of its own to be judged on."""
+    plain = {f.name: f for f in figures if not f.name.startswith("vault:")}
+    locked = []
     for f in figures:
-        bare = f"{statistics.median(f.bare):.1f} {f.unit}" if f.bare else "-"
+        if not f.name.startswith("vault:"):
+            continue
+        without = plain.get(f.name.removeprefix("vault: "))
+        if without is not None and f.budget_on != "ratio":
+            locked.append(replace(f, bare=without.samples, peer="no vault"))
+        else:
+            locked.append(f)
+    return list(plain.values()) + locked
+
+
+def table(figures: list[Figure]) -> str:
+    """One line a figure: its median and p95, its peer's median and what the peer is, the
+    ratio to it, the budget and the verdict."""
+    width = max(len(f.name) for f in figures)
+    peers = [
+        f"{statistics.median(f.bare):.1f} {f.unit} {f.peer}" if f.bare else "-" for f in figures
+    ]
+    peer_width = max(len("peer"), *(len(peer) for peer in peers))
+    head = f"{'figure':<{width}}  {'median':>9}  {'p95':>9}  {'peer':>{peer_width}}  {'ratio':>6}"
+    lines = [f"{head}  {'budget':>24}  verdict"]
+    for f, peer in zip(figures, peers, strict=True):
         ratio = f"{f.ratio:.2f}x" if f.ratio else "-"
-        budget = f.budget_text
         lines.append(
-            f"{f.name:<{width}}  {f.median:>6.1f} {f.unit}  {f.p95:>6.1f} {f.unit}  {bare:>9}  "
-            f"{ratio:>6}  {budget:>24}  {f.verdict}"
+            f"{f.name:<{width}}  {f.median:>6.1f} {f.unit}  {f.p95:>6.1f} {f.unit}  "
+            f"{peer:>{peer_width}}  {ratio:>6}  {f.budget_text:>24}  {f.verdict}"
         )
     return "\n".join(lines)
 
@@ -242,10 +285,12 @@ def main(argv: list[str] | None = None) -> int:
     large_clients, large_sessions, large_runs = (40, 5, 2) if args.quick else (10_000, 100, 7)
     from benchmarks import vault
     from benchmarks.exchange import exchange_figures
-    from benchmarks.more import keypress_figure, save_figures, terminal_figures
+    from benchmarks.long_day import WARM
+    from benchmarks.more import keypress_figure, long_day_figure, save_figures, terminal_figures
 
     environment = "bytecode: as found (quick run)" if args.quick else compile_environment()
     saves = 20 if args.quick else 200
+    visits = 5 if args.quick else 500
     with tempfile.TemporaryDirectory(prefix="srs-tui-bench-") as name:
         folder = Path(name)
         db = folder / "caseload.db"
@@ -253,40 +298,53 @@ def main(argv: list[str] | None = None) -> int:
         # The same caseload in a vault, in a folder of its own (its backups are sealed).
         locked = folder / "vault"
         vault_db, _ = vault.encrypted_copy(locked, "caseload.db", clients, sessions)
+        readable = caseload_reads_in_time(db)
+        steps: list[Callable[[Path], list[Figure]]] = []
         # The quick run (the test suite's smoke test) leaves tmux out: a terminal server is
         # not something a test may depend on.
-        readable = caseload_reads_in_time(db)
-        figures = (
-            []
-            if args.quick or not readable
-            else terminal_figures(folder, db, clients, 20, vault_db=vault_db)
-        )
+        if not args.quick and readable:
+            steps.append(lambda place: terminal_figures(place, db, clients, 20, vault_db=vault_db))
         if readable:
-            figures += caseload_figures(db, clients, sessions, runs, 150.0)
-        figures += history_figures(folder, history, runs)
-        figures.append(asyncio.run(keypress_figure(folder, 40 if args.quick else 240)))
-        figures += save_figures(folder, saves)
-        # The vault's: the same work through SQLCipher, the key unlocked in this process.
-        figures.append(vault.derivation_figure(vault_db, 2 if args.quick else 10))
+            steps.append(lambda _: caseload_figures(db, clients, sessions, runs, 150.0))
+        steps += [
+            lambda place: history_figures(place, history, runs),
+            lambda place: [asyncio.run(keypress_figure(place, 40 if args.quick else 240))],
+            lambda place: save_figures(place, saves),
+            lambda place: [long_day_figure(place, visits, 2 if args.quick else WARM)],
+            # The vault's: the same work through SQLCipher, the key unlocked in this process.
+            lambda _: [vault.derivation_figure(vault_db, 2 if args.quick else 10)],
+        ]
         if readable:
-            figures += caseload_figures(vault_db, clients, sessions, runs, 150.0, prefix="vault: ")
-        figures += history_figures(locked, history, runs, vault=True)
-        figures.append(vault.save_figure(locked, saves))
+            steps.append(
+                lambda _: caseload_figures(
+                    vault_db, clients, sessions, runs, 150.0, prefix="vault: "
+                )
+            )
+        steps += [
+            lambda place: history_figures(place, history, runs, vault=True),
+            lambda place: [vault.save_figure(place, saves)],
+        ]
         exchanged = [(db, clients * sessions)]
         if not args.no_large:
             large = folder / "large.db"
             build(large, large_clients, large_sessions, NOW)
             if readable and caseload_reads_in_time(large):
-                figures += caseload_figures(large, large_clients, large_sessions, large_runs, 500.0)
+                steps.append(
+                    lambda _: caseload_figures(
+                        large, large_clients, large_sessions, large_runs, 500.0
+                    )
+                )
             exchanged.append((large, large_clients * large_sessions))
-        # The vault's figures after the plain ones, in the same order, before the exports.
-        figures = [f for f in figures if not f.name.startswith("vault:")] + [
-            f for f in figures if f.name.startswith("vault:")
-        ]
-        figures += exchange_figures(folder, exchanged, 1 if args.quick else 3)
+        steps.append(lambda place: exchange_figures(place, exchanged, 1 if args.quick else 3))
+        figures = [f for step in steps for f in taken(step, folder, 1 if args.quick else 3)]
+        figures = with_vault_peers(figures)
     print(table(figures))
     print(environment)
-    return 1 if any(f.verdict == "OVER" for f in figures) and not args.quick else 0
+    print(
+        "A figure over its budget is taken again, up to three times; it is OVER only when over "
+        "in every run."
+    )
+    return 1 if any(f.verdict.startswith("OVER") for f in figures) and not args.quick else 0
 
 
 if __name__ == "__main__":

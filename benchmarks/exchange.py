@@ -160,10 +160,18 @@ def exchange_figures(folder: Path, databases: list[tuple[Path, int]], runs: int)
                 peaks.setdefault(name, []).append(max(mb[name]))
         figures += [
             Figure(f"floor: SQLite rows through csv.writer, {label}", ms["floor"], None),
-            Figure(f"export CSV, {label}", ms["csv"], None, bare=ms["floor"]),
-            Figure(f"export JSON, {label}", ms["json"], None, bare=ms["floor"]),
+            Figure(f"export CSV, {label}", ms["csv"], None, bare=ms["floor"], peer="csv floor"),
+            Figure(f"export JSON, {label}", ms["json"], None, bare=ms["floor"], peer="csv floor"),
             *(
-                [Figure(f"import the CSV, {label}{imported}", ms["import"], None, bare=ms["floor"])]
+                [
+                    Figure(
+                        f"import the CSV, {label}{imported}",
+                        ms["import"],
+                        None,
+                        bare=ms["floor"],
+                        peer="csv floor",
+                    )
+                ]
                 if ms["import"]
                 else []
             ),

@@ -277,3 +277,31 @@ def save_figures(folder: Path, saves: int) -> list[Figure]:
 
         save_ms = timed(save, saves)
     return [Figure("save one rating (WAL, synchronous FULL)", save_ms, 5.0, "p95")]
+
+
+def long_day_figure(folder: Path, visits: int, warm: int) -> Figure:
+    """Memory growth over visits ratings given from the caseload, the app left open (in a
+    process of its own: benchmarks/long_day.py)."""
+    import json
+
+    from benchmarks.data import build
+    from benchmarks.long_day import BUDGET_MB
+
+    db = folder / "long-day.db"
+    build(db, 20, 10, NOW)
+    out = folder / "long-day.json"
+    subprocess.run(
+        [sys.executable, "-m", "benchmarks.long_day", str(db), str(warm), str(visits), str(out)],
+        cwd=Path(__file__).resolve().parents[1],
+        check=True,
+        timeout=3600,
+        env=_environment(folder),
+    )
+    held = json.loads(out.read_text(encoding="utf-8"))
+    return Figure(
+        f"memory growth over {visits} visits (rate, save, back), after {warm} to warm; "
+        f"{held['warm']:.0f} MB then",
+        [held["end"] - held["warm"]],
+        BUDGET_MB,
+        unit="MB",
+    )

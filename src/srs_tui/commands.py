@@ -40,11 +40,12 @@ def say(message: str) -> None:
 
 
 def _chosen_clients(store: Store, alias: str | None) -> list[Client]:
-    from srs_tui.store.stream import all_clients
-
-    everyone = all_clients(store)
+    """Every client (alias None), or the one with that alias, found by its alias alone: one
+    client's export or report never reads the others."""
     if alias is None:
-        return everyone
+        from srs_tui.store.stream import all_clients
+
+        return all_clients(store)
     client = store.find_client(alias)
     if client is None:
         raise StoreError("No client with that alias.")

@@ -382,9 +382,10 @@ def check_files(config_path: Path | None) -> int:
     return 1 if settings.problems or wording_problems else 0
 
 
-def check(db_path: Path) -> int:
-    """Report the database's health; exit 1 if anything needs doing."""
-    found = health(db_path)
+def check(db_path: Path, *, full: bool = False) -> int:
+    """Report the database's health (full: with SQLite's whole integrity_check, not its
+    quick_check); exit 1 if anything needs doing."""
+    found = health(db_path, full=full)
     for fact in found.facts:
         say(fact)
     for problem in found.problems:

@@ -66,3 +66,25 @@ def test_check_help_names_both(tmp_path: Path) -> None:
     assert shown.returncode == 0
     assert "--full" in shown.stdout
     assert "quick_check" in shown.stdout
+
+
+def test_an_id_is_checked_as_parsing_and_writing_it_back_would() -> None:
+    import uuid
+
+    from srs_tui.store.verify import _uuid
+
+    made = str(uuid.uuid4())
+    values: list[object] = [
+        made, made.upper(), made.replace("-", ""), "{" + made + "}", "urn:uuid:" + made,
+        made[:-1], made + "0", made[:8] + "_" + made[9:], made[:14] + "g" + made[15:],
+        "\u0661" + made[1:], " " + made[1:], made[:35] + "\n", "", None, 7, b"\x00" * 36,
+        str(uuid.UUID(int=0)), str(uuid.UUID(int=2**128 - 1)),
+    ]  # fmt: skip
+
+    def by_parsing(value: object) -> bool:
+        try:
+            return isinstance(value, str) and len(value) == 36 and str(uuid.UUID(value)) == value
+        except ValueError:
+            return False
+
+    assert [_uuid(value) for value in values] == [by_parsing(value) for value in values]

@@ -169,6 +169,16 @@ def _add_care_commands(commands: Commands) -> None:
         "check",
         help="the settings and wording files; the database's paths, schema, integrity, "
         "permissions, size",
+        description="The settings and wording files, then the database: its paths, schema, "
+        "integrity (SQLite's quick_check: every page read), every record, permissions and "
+        "size. --full runs SQLite's whole integrity_check instead, which also matches each "
+        "index to its table: slower on a large file.",
+    )
+    inspect.add_argument(
+        "--full",
+        action="store_true",
+        help="SQLite's whole integrity_check (also each index against its table), not the "
+        "quick_check",
     )
     settings = commands.add_parser(
         "config",
@@ -277,7 +287,7 @@ def _data_command(args: argparse.Namespace) -> int:
             not_seen_weeks=_not_seen_weeks(args.config),
         ),
         "restore": lambda: commands.restore_backup(args.file, db_path, now, create_parents=fresh),
-        "check": lambda: max(commands.check(db_path), files),
+        "check": lambda: max(commands.check(db_path, full=args.full), files),
         "erase": lambda: commands.erase(
             db_path, args.alias, yes=args.yes, purge_copies=args.purge_copies, now=now
         ),

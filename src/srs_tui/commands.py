@@ -40,11 +40,12 @@ def say(message: str) -> None:
 
 
 def _chosen_clients(store: Store, alias: str | None) -> list[Client]:
-    from srs_tui.store.stream import all_clients
-
-    everyone = all_clients(store)
+    """Every client (alias None), or the one with that alias, found by its alias alone: one
+    client's export or report never reads the others."""
     if alias is None:
-        return everyone
+        from srs_tui.store.stream import all_clients
+
+        return all_clients(store)
     client = store.find_client(alias)
     if client is None:
         raise StoreError("No client with that alias.")
@@ -381,9 +382,10 @@ def check_files(config_path: Path | None) -> int:
     return 1 if settings.problems or wording_problems else 0
 
 
-def check(db_path: Path) -> int:
-    """Report the database's health; exit 1 if anything needs doing."""
-    found = health(db_path)
+def check(db_path: Path, *, full: bool = False) -> int:
+    """Report the database's health (full: with SQLite's whole integrity_check, not its
+    quick_check); exit 1 if anything needs doing."""
+    found = health(db_path, full=full)
     for fact in found.facts:
         say(fact)
     for problem in found.problems:

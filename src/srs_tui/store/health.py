@@ -44,19 +44,26 @@ def _modes(db_path: Path, health: Health) -> None:
             )
 
 
-def _contents(conn: sqlite3.Connection, db_path: Path, health: Health) -> None:
+# Which check ran, said beside its result.
+QUICK = "quick: every page read; srs-tui check --full also matches each index to its table"
+FULL = "full: every page read, each index matched to its table"
+
+
+def _contents(conn: sqlite3.Connection, db_path: Path, health: Health, *, full: bool) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version == 0:
         health.facts.append("no records yet: an empty file, made ready when srs-tui opens it")
         return
-    result = integrity(conn)
+    # quick_check finds what a bad disk, a cut-off copy or a torn write does to pages, in a
+    # sixth to a tenth of the time; the full check also looks each row up in every index.
+    result = integrity(conn, quick=not full)
     clients = conn.execute("SELECT count(*) FROM clients").fetchone()[0]
     sessions = conn.execute("SELECT count(*) FROM administrations").fetchone()[0]
     rows = row_problems(conn) if version == SCHEMA_VERSION and result == "ok" else []
     health.facts.extend(
         [
             f"schema version: {version} (this srs-tui reads up to {SCHEMA_VERSION})",
-            f"integrity check: {result}",
+            f"integrity check: {result} ({FULL if full else QUICK})",
             f"records checked one by one: {'ok' if not rows else f'{len(rows)} problems'}",
             f"size: {db_path.stat().st_size:,} bytes; {clients} clients, {sessions} sessions",
         ]
@@ -66,8 +73,9 @@ def _contents(conn: sqlite3.Connection, db_path: Path, health: Health) -> None:
     health.problems.extend(rows)
 
 
-def health(db_path: Path) -> Health:
-    """Paths, schema version, integrity, every row, permissions and size of a database."""
+def health(db_path: Path, *, full: bool = False) -> Health:
+    """Paths, schema version, integrity (SQLite's quick_check, or with full its whole
+    integrity_check), every row, permissions and size of a database."""
     from srs_tui.store.engine import is_vault
 
     found = Health([f"database: {db_path}"], [])
@@ -85,7 +93,7 @@ def health(db_path: Path) -> Health:
     except sqlite3.Error as error:
         return Health(found.facts, [f"{db_path}: cannot be read ({describe(error)})."])
     try:
-        _contents(conn, db_path, found)
+        _contents(conn, db_path, found, full=full)
     except sqlite3.Error as error:
         return Health(found.facts, [f"{db_path}: cannot be read ({describe(error)})."])
     finally:

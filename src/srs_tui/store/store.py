@@ -578,6 +578,15 @@ class Store:
                 raise StoreError("That session is no longer in the database.")
             return found[0]
 
+    def has_administration(self, admin_id: str) -> bool:
+        """Whether an administration with this id is stored: one row by its key, where
+        administration() would number the whole episode around it."""
+        with _reading():
+            row = self._conn.execute(
+                "SELECT 1 FROM administrations WHERE id = ?", (admin_id,)
+            ).fetchone()
+        return row is not None
+
     def history(
         self,
         client_id: str,

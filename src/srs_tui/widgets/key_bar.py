@@ -101,6 +101,10 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, _screen: Screen[object]) -> None:
+        # Sent on every move of the focus (every Enter on a rating screen): drawn again only
+        # when the keys shown have changed, which there they seldom do.
+        if self._hover is None and self.shown_keys() == self._cells:
+            return
         self._hover = None
         self.refresh()
 

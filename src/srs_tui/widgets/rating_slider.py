@@ -149,7 +149,7 @@ class RatingSlider(Widget, can_focus=True):
         # The same for all four items (the longest pole), so that the tracks line up.
         self.pole_width = pole_width
         self._dragging = False
-        self._render_styles: dict[str, Style] = {}
+        self._render_styles: dict[tuple[str, bool], Style] = {}
         # The lines drawn, with the (width, focus, value, entry, error) they were drawn for.
         self._drawn: tuple[tuple[int, bool, int | None, str, str], list[Strip]] | None = None
 
@@ -320,34 +320,36 @@ class RatingSlider(Widget, can_focus=True):
 
     def _base(self) -> Style:
         """The widget's style, with the focus background while it has the focus."""
-        if "base" not in self._render_styles:
-            base = self.rich_style
-            if self.has_focus:
-                base += self.get_component_rich_style("rating-slider--focus")
-            self._render_styles["base"] = base
-        return self._render_styles["base"]
+        return self._style("base")
 
     def _style(self, part: str) -> Style:
         # The line API draws no base of its own: each part is the base, then its look, then
         # the base's background again (a part's own style carries the unfocused one).
-        # Cached until the focus or the styles change: a lookup per span would put the
-        # lookups, not the drawing, on the keypress path.
+        # Cached for both focus states until the styles change: the focus moves on every
+        # Enter, and looking the styles up again then cost more than drawing the lines.
         cache = self._render_styles
-        if part not in cache:
-            look, bold = PART_LOOKS[part]
-            base = self._base()
-            style = base
-            if look is not None:
-                style += self.get_component_rich_style(f"rating-slider--{look}")
-                style += Style(bgcolor=base.bgcolor)
-            if bold:
-                style += Style(bold=True, reverse=part == "entry")
-            cache[part] = style
-        return cache[part]
+        key = (part, self.has_focus)
+        if key not in cache:
+            if part == "base":
+                style = self.rich_style
+                if self.has_focus:
+                    style += self.get_component_rich_style("rating-slider--focus")
+            elif part == "digits":
+                style = self.rich_style + Style(bold=True)
+            else:
+                look, bold = PART_LOOKS[part]
+                base = self._base()
+                style = base
+                if look is not None:
+                    style += self.get_component_rich_style(f"rating-slider--{look}")
+                    style += Style(bgcolor=base.bgcolor)
+                if bold:
+                    style += Style(bold=True, reverse=part == "entry")
+            cache[key] = style
+        return cache[key]
 
     def watch_has_focus(self, _has_focus: bool) -> None:
         # Drawn, not restyled: see the focus look in DEFAULT_CSS.
-        self._render_styles.clear()
         self._drawn = None
         self.refresh()
 
@@ -444,7 +446,7 @@ class RatingSlider(Widget, can_focus=True):
         digits: list[Strip] = [Strip([])] * len(items)
         if self.shows_digits:
             # Outside the focus background, as a value apart from the item.
-            plain = self.rich_style + Style(bold=True)
+            plain = self._style("digits")
             margin = Segment(" ", plain)
             rows = aligned_rows(digits_text(self.value), DIGITS_WIDTH - 2, plain)
             digits = [Strip([margin, *row, margin]) for row in rows]

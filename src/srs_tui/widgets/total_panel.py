@@ -67,6 +67,7 @@ class TotalPanel(Widget):
         self.items_set = 0
         # The lines drawn, with the (width, total, items set) they were drawn for.
         self._drawn: tuple[tuple[int, int, int], list[Strip]] | None = None
+        self._styles: dict[str, Style] = {}
 
     def show(self, total: int, items_set: int) -> None:
         """Show the total of the items set so far."""
@@ -80,18 +81,29 @@ class TotalPanel(Widget):
         return digits_text(self.total if self.items_set else None)
 
     def _style(self, part: str) -> Style:
-        return self.rich_style + self.get_component_rich_style(f"total-panel--{part}")
+        # Cached until the styles change: every item set redraws the panel, and the lookups
+        # cost more than the drawing.
+        if part not in self._styles:
+            if part == "base":
+                style = self.rich_style
+            elif part == "bold":
+                style = self._style("base") + Style(bold=True)
+            else:
+                style = self._style("base") + self.get_component_rich_style(f"total-panel--{part}")
+            self._styles[part] = style
+        return self._styles[part]
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._drawn = None
+        self._styles.clear()
 
     def _gauge(self, width: int) -> list[list[Segment]]:
         """Three lines: "/ 40" and the cutoff, the bar, where the total stands."""
         cutoff = self.profile.cutoff if self.show_cutoff else None
         cutoff_style, muted = self._style("cutoff"), self._style("muted")
         top = self.measure.total_max
-        head = [Segment(f"/ {top // POINT}", self.rich_style + Style(bold=True))]
+        head = [Segment(f"/ {top // POINT}", self._style("bold"))]
         if cutoff is not None:
             head.append(Segment(f"   {self.words['cutoff']} {format_tenths(cutoff)}", cutoff_style))
         # One cell a point when there is room, so 35 and 36 never share a cell.
@@ -135,8 +147,8 @@ class TotalPanel(Widget):
         state = (width, self.total, self.items_set)
         if self._drawn is not None and self._drawn[0] == state:
             return self._drawn[1]
-        base = self.rich_style
-        digits = aligned_rows(self.digits, DIGITS_WIDTH, base + Style(bold=True), "left")
+        base = self._style("base")
+        digits = aligned_rows(self.digits, DIGITS_WIDTH, self._style("bold"), "left")
         gauge_width = max(width - DIGITS_WIDTH, 1)
         lines = [
             Strip([*row, *Strip(gauge).adjust_cell_length(gauge_width, base)]).adjust_cell_length(
@@ -148,4 +160,4 @@ class TotalPanel(Widget):
         return lines
 
     def render_line(self, y: int) -> Strip:
-        return line_at(self._lines(), y, self.content_size.width, self.rich_style)
+        return line_at(self._lines(), y, self.content_size.width, self._style("base"))

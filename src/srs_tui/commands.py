@@ -14,18 +14,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from srs_tui.config import Config
-
+# Each command imports what it alone needs, in its own body: a command's fixed cost is the
+# modules it runs (`check` loads no exporter, no backup, no Textual).
 if TYPE_CHECKING:
+    from srs_tui.config import Config
     from srs_tui.exchange.importer import ImportPlan
-from srs_tui.exchange.backup import backup, default_backup_path
-from srs_tui.exchange.export import write_csv, write_json
-from srs_tui.exchange.restore import restore
 from srs_tui.passphrase import read_passphrase
 from srs_tui.store import Client, Store, StoreError
 from srs_tui.store.database import check_file, is_database_file
 from srs_tui.store.files import refuse_unless_regular, write_private, writing_private
-from srs_tui.store.health import health
 from srs_tui.terminal_text import terminal_safe
 
 
@@ -66,6 +63,8 @@ def export(
     """Every record (or one client's) as CSV or a JSON bundle, to a file or standard output;
     excel: the CSV as a spreadsheet opens it (see write_csv); notes=False: with every session
     note left out."""
+    from srs_tui.exchange.export import write_csv, write_json
+
     if excel and form != "csv":
         return _fail("--excel is a CSV for spreadsheets; leave out --format json.")
     try:
@@ -320,7 +319,7 @@ def make_backup(
     force: bool = False,
 ) -> int:
     """A consistent copy of the database, by default into the backups folder."""
-    from srs_tui.exchange.backup import encrypted_backup
+    from srs_tui.exchange.backup import backup, default_backup_path, encrypted_backup
 
     destination = target if target is not None else default_backup_path(data_dir, now)
     if encrypt and target is None:
@@ -343,6 +342,8 @@ def restore_backup(
     backup_path: Path, db_path: Path, now: datetime, *, create_parents: bool = False
 ) -> int:
     """Check the backup, then put its records in place, keeping the old ones aside."""
+    from srs_tui.exchange.restore import restore
+
     try:
         restored = restore(
             backup_path,
@@ -383,6 +384,8 @@ def check_files(config_path: Path | None) -> int:
 
 def check(db_path: Path) -> int:
     """Report the database's health; exit 1 if anything needs doing."""
+    from srs_tui.store.health import health
+
     found = health(db_path)
     for fact in found.facts:
         say(fact)

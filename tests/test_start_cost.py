@@ -38,9 +38,22 @@ NOT_FOR_ANY_COMMAND = (
 
 # What each command must also do without: the others' machinery.
 NOT_FOR = {
-    "check": ("srs_tui.exchange", "json", "csv"),
-    "backup": ("srs_tui.exchange.export", "srs_tui.config", "srs_tui.rules", "srs_tui.wording"),
-    "export": ("srs_tui.exchange.backup", "srs_tui.exchange.restore", "srs_tui.wording"),
+    "check": ("srs_tui.exchange", "json", "csv", "secrets", "srs_tui.passphrase"),
+    "backup": (
+        "srs_tui.exchange.export",
+        "srs_tui.config",
+        "srs_tui.rules",
+        "srs_tui.wording",
+        "srs_tui.passphrase",  # asked only for --encrypt
+        "uuid",  # ids are made only when records are
+    ),
+    "export": (
+        "srs_tui.exchange.backup",
+        "srs_tui.exchange.restore",
+        "srs_tui.wording",
+        "srs_tui.passphrase",
+        "uuid",
+    ),
 }
 
 # The command line's main, then the modules it loaded, as the last line of standard error

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     from srs_tui.config import Config
     from srs_tui.exchange.importer import ImportPlan
-from srs_tui.passphrase import read_passphrase
 from srs_tui.store import Client, Store, StoreError
 from srs_tui.store.database import check_file, is_database_file
 from srs_tui.store.files import refuse_unless_regular, write_private, writing_private
@@ -291,6 +290,7 @@ def set_lock_passphrase(*, clear: bool) -> int:
         PassphraseError,
         clear_passphrase,
         default_passphrase_path,
+        read_passphrase,
         set_passphrase,
     )
 
@@ -328,6 +328,8 @@ def make_backup(
         if check_file(db_path):
             return _fail(f"no records yet: there is no database at {db_path}.")
         if encrypt:
+            from srs_tui.passphrase import read_passphrase
+
             secret = read_passphrase("Passphrase for the backup: ", twice=True)
             encrypted_backup(db_path, destination, secret, force=force)
         else:
@@ -343,6 +345,7 @@ def restore_backup(
 ) -> int:
     """Check the backup, then put its records in place, keeping the old ones aside."""
     from srs_tui.exchange.restore import restore
+    from srs_tui.passphrase import read_passphrase
 
     try:
         restored = restore(

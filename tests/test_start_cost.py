@@ -107,10 +107,11 @@ def test_a_data_command_loads_only_what_it_runs(
 
 
 def _watching_the_first_frame(record: Path) -> tuple[str, ...]:
-    """The command line's main, with a look at each frame Textual writes: the modules loaded
-    and whether the collector runs, at the rating screen's first frame and at the latest."""
+    """The command line's main, with a look at each frame Textual writes (App._display, its
+    private name for it): the modules loaded and whether the collector runs, at the rating
+    screen's first frame and at the latest."""
     script = (
-        "import gc, json, sys\n"
+        "import gc, json, os, sys\n"
         "from textual.app import App\n"
         "shown = App._display\n"
         "seen = {}\n"
@@ -121,7 +122,8 @@ def _watching_the_first_frame(record: Path) -> tuple[str, ...]:
         "    now = {'collector': gc.isenabled(), 'modules': sorted(sys.modules)}\n"
         "    seen.setdefault('first', now)\n"
         "    seen['latest'] = now\n"
-        f"    open({str(record)!r}, 'w').write(json.dumps(seen))\n"
+        f"    open({str(record)!r} + '.new', 'w').write(json.dumps(seen))\n"
+        f"    os.replace({str(record)!r} + '.new', {str(record)!r})\n"
         "App._display = display\n"
         "from srs_tui.__main__ import main\n"
         "sys.exit(main(sys.argv[1:]))\n"

@@ -3,7 +3,7 @@
     python .ci/wheel_check.py WHEEL SRC_PACKAGE SRS_TUI
 
 1. Every file of the package that is not Python source (wording data, anything read at run time
-   through importlib.resources) is in the wheel.
+   from beside the module that reads it) is in the wheel.
 2. `SRS_TUI --version` answers with the version the wheel was built as.
 3. `SRS_TUI --demo` in a real terminal (a pseudo-terminal from the pty module; tmux may be
    missing on a clean machine) draws the caseload, opens a client's rating screen with its

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -228,21 +227,24 @@ def _not_seen_weeks(config_path: Path | None) -> int:
 
 def _data_command(args: argparse.Namespace) -> int:
     from srs_tui import commands
-    from srs_tui.config import ConfigError, load_config
     from srs_tui.context import local_now
     from srs_tui.store import default_data_dir, default_db_path
+    from srs_tui.store.engine import is_vault
 
     db_path = args.db if args.db is not None else default_db_path()
     if args.command == "vault":
         return _vault_command(args, db_path)
-    from srs_tui.vault_commands import unlock_for_command
+    if is_vault(db_path):  # a plain database loads none of the vault's code
+        from srs_tui.vault_commands import unlock_for_command
 
-    refused = unlock_for_command(db_path)
-    if refused is not None:
-        return refused  # in one line, and nothing else: not even about the settings
+        refused = unlock_for_command(db_path)
+        if refused is not None:
+            return refused  # in one line, and nothing else: not even about the settings
     files = commands.check_files(args.config) if args.command == "check" else 0
     now = local_now()
     if args.command in ("export", "report"):
+        from srs_tui.config import ConfigError, load_config
+
         try:
             config = load_config(args.config)
         except ConfigError as error:
@@ -392,10 +394,11 @@ def _first_start(
     """The first start's question (the usual setting, written to settings) and the vault's
     offer, each if due: (None to go on, else the exit code; the setting chosen, if asked). A
     vault made here is left open in this process."""
-    from srs_tui.unlock import first_start
-
     if settings is None and not offer:
         return None, None
+    from srs_tui.unlock import first_start  # a Textual app of its own: only when it shows
+
+    gc.enable()  # it waits on the user: collected as usual
     shown = first_start(db_path, theme, settings=settings, offer=offer)
     if shown.crash is not None:
         return _fail(f"stopped on an internal error ({type(shown.crash).__name__})."), None
@@ -407,11 +410,14 @@ def _first_start(
 def _open_vault(db_path: Path, theme: str) -> int | None:
     """Before anything of the records is read: the vault's passphrase. None to go on to the
     app; else the exit code."""
+    from srs_tui.store.engine import is_vault
+
+    if not is_vault(db_path):
+        return None  # a plain database: nothing of the vault's code is loaded
     from srs_tui.passphrase import ENVIRONMENT
     from srs_tui.store import vault
-    from srs_tui.unlock import ask_passphrase
 
-    if not vault.is_vault(db_path) or vault.is_unlocked(db_path):
+    if vault.is_unlocked(db_path):
         return None
     if ENVIRONMENT in os.environ or not _terminal():
         from srs_tui.vault_commands import unlock_for_command
@@ -419,6 +425,9 @@ def _open_vault(db_path: Path, theme: str) -> int | None:
         # One try from the environment (a wrong one: one line, exit code 1); without a
         # terminal to ask on, a refusal in one line, as every command gives.
         return unlock_for_command(db_path)
+    from srs_tui.unlock import ask_passphrase  # a Textual app of its own: only for a vault
+
+    gc.enable()  # it waits on the user: collected as usual
     # The keychain, if remembered there, is tried once the prompt is drawn.
     shown = ask_passphrase(db_path, theme)
     if shown.crash is not None:
@@ -441,7 +450,8 @@ def _run(
     the default settings file names it, and the vault is offered when there is no database."""
     from srs_tui.config import ConfigError, default_config_path, load_config, setting_given
     from srs_tui.passphrase import default_passphrase_path
-    from srs_tui.store import StoreError, vault
+    from srs_tui.store import StoreError
+    from srs_tui.store.engine import is_vault
     from srs_tui.store.records import clean_alias
     from srs_tui.themes import THEMES
     from srs_tui.wording import WordingError, load_wording
@@ -461,7 +471,7 @@ def _run(
     settings = default_config_path() if asking and config_path is None else None
     if settings is not None and setting_given(settings):
         settings = None
-    offer = asking and not os.path.lexists(db_path) and not vault.is_vault(db_path)
+    offer = asking and not os.path.lexists(db_path) and not is_vault(db_path)
     stopped, setting = _first_start(db_path, theme, settings=settings, offer=offer)
     if stopped is None:
         stopped = _open_vault(db_path, theme)
@@ -500,6 +510,9 @@ def _run(
 
 
 def _run_demo(client: str | None, config_path: Path | None, share: bool, new: bool) -> int:
+    import shutil
+    import tempfile
+
     from srs_tui.context import local_now
     from srs_tui.demo import seed
     from srs_tui.store import Store
@@ -537,6 +550,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         build_parser().error("--share needs --client ALIAS: the client whose screen is shared")
     if args.new and not args.client:
         build_parser().error("--new needs --client ALIAS: the client to add")
+    # Start-up builds what lives as long as the app (Textual, its styles, the first screen): a
+    # collection in the middle frees next to nothing, yet each walks all of it, and they cost
+    # a start-up a tenth of its time. None until the first frame is up: the app collects then
+    # and turns the collector back on (the start apps, which wait on the user, turn it on).
+    gc.disable()
     from srs_tui.terminal_input import read_terminal_leniently
 
     read_terminal_leniently()  # before any screen: a stray byte never stops one
@@ -565,6 +583,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except KeyboardInterrupt:
         return 130
+    finally:
+        gc.enable()
 
 
 if __name__ == "__main__":

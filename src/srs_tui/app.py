@@ -23,7 +23,7 @@ from srs_tui.screens.base import ClientScreen
 from srs_tui.screens.curtain import CurtainScreen
 from srs_tui.screens.navigation import LaunchScreen
 from srs_tui.sharing import ShareMode
-from srs_tui.store import Client, Store, StoreError, vault
+from srs_tui.store import Client, Store, StoreError
 from srs_tui.store.records import clean_alias
 from srs_tui.terminal_input import end_on_hangup
 from srs_tui.themes import HIGH_CONTRAST, THEMES
@@ -123,6 +123,8 @@ class SrsApp(ShareMode):
             self.pop_screen()  # a question asked over the curtain: back to the curtain
 
     def _passphrase_check(self) -> Callable[[str], bool] | None:
+        from srs_tui.store import vault  # only when the lock is due: a plain start never needs it
+
         store_path = self.ctx.store.path
         if vault.is_vault(store_path):  # the vault's passphrase (or recovery key) is the lock's
             return lambda typed: vault.check_secret(store_path, typed)
@@ -300,6 +302,7 @@ class SrsApp(ShareMode):
         # none of it is kept for good.
         gc.collect()
         gc.freeze()
+        gc.enable()  # the command line pauses it for the start-up (__main__.main)
         # The day's backup, once the first screen is up: its thread holds the interpreter
         # for a while, and the client may be waiting on the call.
         if self.ctx.daily_backup and self.ctx.config.keep_daily_backups:

@@ -14,18 +14,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from srs_tui.config import Config
-
+# Each command imports what it alone needs, in its own body: a command's fixed cost is the
+# modules it runs (`check` loads no exporter, no backup, no Textual).
 if TYPE_CHECKING:
+    from srs_tui.config import Config
     from srs_tui.exchange.importer import ImportPlan
-from srs_tui.exchange.backup import backup, default_backup_path
-from srs_tui.exchange.export import write_csv, write_json
-from srs_tui.exchange.restore import restore
-from srs_tui.passphrase import read_passphrase
 from srs_tui.store import Client, Store, StoreError
 from srs_tui.store.database import check_file, is_database_file
 from srs_tui.store.files import refuse_unless_regular, write_private, writing_private
-from srs_tui.store.health import health
 from srs_tui.terminal_text import terminal_safe
 
 
@@ -67,6 +63,8 @@ def export(
     """Every record (or one client's) as CSV or a JSON bundle, to a file or standard output;
     excel: the CSV as a spreadsheet opens it (see write_csv); notes=False: with every session
     note left out."""
+    from srs_tui.exchange.export import write_csv, write_json
+
     if excel and form != "csv":
         return _fail("--excel is a CSV for spreadsheets; leave out --format json.")
     try:
@@ -293,6 +291,7 @@ def set_lock_passphrase(*, clear: bool) -> int:
         PassphraseError,
         clear_passphrase,
         default_passphrase_path,
+        read_passphrase,
         set_passphrase,
     )
 
@@ -321,7 +320,7 @@ def make_backup(
     force: bool = False,
 ) -> int:
     """A consistent copy of the database, by default into the backups folder."""
-    from srs_tui.exchange.backup import encrypted_backup
+    from srs_tui.exchange.backup import backup, default_backup_path, encrypted_backup
 
     destination = target if target is not None else default_backup_path(data_dir, now)
     if encrypt and target is None:
@@ -330,6 +329,8 @@ def make_backup(
         if check_file(db_path):
             return _fail(f"no records yet: there is no database at {db_path}.")
         if encrypt:
+            from srs_tui.passphrase import read_passphrase
+
             secret = read_passphrase("Passphrase for the backup: ", twice=True)
             encrypted_backup(db_path, destination, secret, force=force)
         else:
@@ -344,6 +345,9 @@ def restore_backup(
     backup_path: Path, db_path: Path, now: datetime, *, create_parents: bool = False
 ) -> int:
     """Check the backup, then put its records in place, keeping the old ones aside."""
+    from srs_tui.exchange.restore import restore
+    from srs_tui.passphrase import read_passphrase
+
     try:
         restored = restore(
             backup_path,
@@ -385,6 +389,8 @@ def check_files(config_path: Path | None) -> int:
 def check(db_path: Path, *, full: bool = False) -> int:
     """Report the database's health (full: with SQLite's whole integrity_check, not its
     quick_check); exit 1 if anything needs doing."""
+    from srs_tui.store.health import health
+
     found = health(db_path, full=full)
     for fact in found.facts:
         say(fact)

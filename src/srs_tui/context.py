@@ -7,11 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from srs_tui.config import Config
-from srs_tui.measures import Measure
-from srs_tui.store import Client, Store
-from srs_tui.wording import LicensedWording, Wording, wording_for
+# For the annotations only: a command that wants local_now alone loads no settings, store or
+# wording through this module.
+if TYPE_CHECKING:
+    from srs_tui.config import Config
+    from srs_tui.measures import Measure
+    from srs_tui.store import Client, Store
+    from srs_tui.wording import LicensedWording, Wording
 
 
 def local_now() -> datetime:
@@ -63,5 +67,7 @@ class AppContext:
     def wording(self, client: Client, measure: Measure, form: str | None = None) -> Wording:
         """The words of a measure for this client: licensed, or ours in their language; of the
         form given, by default the one for the client's age band (a child reads the child's)."""
+        from srs_tui.wording import wording_for
+
         chosen = form if form is not None else measure.form_for(client.age_band).name
         return wording_for(measure, client.language, self.licensed_wording, chosen)

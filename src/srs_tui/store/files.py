@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,8 @@ from srs_tui.store.errors import StoreError
 
 def temporary_beside(path: Path) -> Path:
     """A fresh, private, empty file in the same folder, for a rename into place later."""
+    import secrets  # here: a command that writes no file never loads it (nor hashlib, hmac)
+
     while True:
         candidate = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
         try:

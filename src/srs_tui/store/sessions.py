@@ -11,7 +11,6 @@ and every rule judges them in that order.
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -92,6 +91,8 @@ def current_episode(conn: sqlite3.Connection, client_id: str) -> str | None:
 
 def open_episode(conn: sqlite3.Connection, client_id: str, opened_at: str, now: str) -> str:
     """A new open episode for the client (inside the caller's transaction)."""
+    import uuid  # here, not at the top: a command that only reads never loads it (nor platform)
+
     episode_id = str(uuid.uuid4())
     conn.execute(
         "INSERT INTO episodes (id, client_id, opened_at, created_at) VALUES (?, ?, ?, ?)",
@@ -146,6 +147,8 @@ def add_session(
     session_id: str | None = None,
 ) -> tuple[str, str]:
     """A new session (inside the caller's write): its id and its episode's."""
+    import uuid
+
     episode_id = episode_for(conn, client_id, held_at, now)
     session_id = session_id or str(uuid.uuid4())
     conn.execute(
@@ -222,6 +225,8 @@ def add_administration(
     admin_id: str | None = None,
 ) -> str:
     """One measure given in a session (inside the caller's write); its id."""
+    import uuid
+
     admin_id = admin_id or str(uuid.uuid4())
     conn.execute(
         f"INSERT INTO administrations (id, session_id, measure, form, rater, "

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -255,6 +254,8 @@ class Store:
         age_band: str = "adult",
     ) -> Client:
         """Add a client under a new alias."""
+        import uuid  # here, not at the top: a command that only reads never loads it
+
         client = Client(
             id=str(uuid.uuid4()),
             alias=clean_alias(alias),

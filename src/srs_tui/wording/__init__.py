@@ -46,6 +46,9 @@ PLACEHOLDERS: dict[tuple[str, str], tuple[str, ...]] = {
 # sections: the items of the one measure there was then.
 BARE_SECTIONS_MEASURE = "SRS"
 
+# Our own words, each a TOML file of this package.
+DATA_FOLDER = Path(__file__).parent / "data"
+
 
 class WordingError(Exception):
     """A wording file that cannot be used; the message names the key and its line."""
@@ -140,9 +143,10 @@ def worded_forms(measure: Measure, form: str | None) -> tuple[str, ...]:
 def _data_file(name: str) -> Mapping[str, Any] | None:
     """A data file of this package, parsed once; None if there is no such file."""
     import tomllib
-    from importlib.resources import files
 
-    resource = files(__name__) / "data" / name
+    # Beside this file, as the wheel installs it: importlib.resources would find the same
+    # folder, at the cost of importing zipfile (and bz2, lzma) at every start.
+    resource = DATA_FOLDER / name
     if not resource.is_file():
         return None
     return tomllib.loads(resource.read_text(encoding="utf-8"))

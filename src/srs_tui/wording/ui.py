@@ -17,10 +17,9 @@ import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
-from srs_tui.wording import FALLBACK_LANGUAGE, LANGUAGES
+from srs_tui.wording import DATA_FOLDER, FALLBACK_LANGUAGE, LANGUAGES
 
 
 def _flatten(prefix: str, table: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -36,7 +35,7 @@ def _flatten(prefix: str, table: Mapping[str, Any]) -> Iterator[tuple[str, str]]
 def _catalog(language: str) -> Mapping[str, str]:
     import tomllib
 
-    folder = files(__name__.rpartition(".")[0]) / "data" / "ui" / language
+    folder = DATA_FOLDER / "ui" / language
     words: dict[str, str] = {}
     if not folder.is_dir():
         return words

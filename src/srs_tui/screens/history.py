@@ -305,12 +305,9 @@ class HistoryScreen(ClientScreen):
         try:
             self.episodes = self.ctx.store.episodes(self.client.id)
             episode = self.episode
+            given = self.ctx.store.episode_history(self.client.id, episode.id) if episode else {}
             for name in MEASURES:
-                self.series[name] = (
-                    self.ctx.store.history(self.client.id, measure=name, episode_id=episode.id)
-                    if episode
-                    else []
-                )
+                self.series[name] = given.get(name, [])
         except StoreError as error:
             self.notify(str(error), severity="error", markup=False)
             return

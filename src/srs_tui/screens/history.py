@@ -416,7 +416,8 @@ class HistoryScreen(ClientScreen):
         """The note of the session under the cursor, as plain text, at the top of the
         alerts panel."""
         line = Text()
-        found = [row for row in self.history if row.session_id == self._selected()]
+        selected = self._selected()
+        found = [row for row in self.history if row.session_id == selected]
         written = False
         if found:
             row = found[0]

@@ -14,7 +14,7 @@ from srs_tui.screens.history import HistoryScreen
 from srs_tui.screens.session_table import TableRow
 from srs_tui.store import Store
 from srs_tui.widgets.row_table import RowTable
-from srs_tui.widgets.trend_chart import TrendChart
+from srs_tui.widgets.trend_chart import SiblingChart, TrendChart
 
 SIZE = (120, 40)
 
@@ -168,3 +168,31 @@ def test_an_episode_read_at_once_is_each_measure_read_alone(tmp_path: Path) -> N
         for name in MEASURES:
             assert series[name] == store.history(ana.id, measure=name, episode_id=episode.id)
         assert [a.session for a in series["ORS"]] == [1, 2, 3]
+
+
+async def test_the_second_chart_draws_in_the_first_ones_colours(tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    (client_id,) = build(db, 1, 20, NOW)
+
+    async def check(screen: HistoryScreen, pilot: object) -> None:
+        from textual.pilot import Pilot
+
+        assert isinstance(pilot, Pilot)
+        ors = screen.query_one("#chart-ORS", TrendChart)
+        srs = screen.query_one("#chart-SRS", TrendChart)
+        # Its component styles are not resolved a second time: it takes the first chart's.
+        assert isinstance(srs, SiblingChart)
+        assert srs.styles_from() is ors
+        assert not type(srs)._get_component_classes()
+
+        def axis(chart: TrendChart) -> list[object]:
+            return [segment.style.color for segment in chart.render_line(2) if segment.style]
+
+        before = axis(srs)
+        screen.app.theme = "textual-light"
+        await pilot.pause()
+        # A new theme reaches both charts: the second one is drawn again, in the new colours.
+        assert axis(srs) != before
+        assert axis(srs)[0] == axis(ors)[0]
+
+    await _opened(db, client_id, check)

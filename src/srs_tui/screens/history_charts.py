@@ -15,6 +15,7 @@ from srs_tui.store import Administration
 from srs_tui.widgets.trend_chart import (
     ChartPoint,
     ChartSpec,
+    SiblingChart,
     TrendChart,
     item_spec,
     short_tenths,
@@ -125,14 +126,17 @@ class HistoryCharts(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="chart-totals"):
+            first: TrendChart | None = None
             for measure in MEASURES.values():
                 spec = self.spec_of(measure)
-                yield TrendChart(
-                    spec,
-                    title=chart_title(measure, spec, self.say),
-                    words=self.say,
-                    id=f"chart-{measure.name}",
-                )
+                title = chart_title(measure, spec, self.say)
+                chart_id = f"chart-{measure.name}"
+                if first is None:
+                    first = TrendChart(spec, title=title, words=self.say, id=chart_id)
+                    yield first
+                else:
+                    # In the first one's colours: its component styles resolved once.
+                    yield SiblingChart(spec, first, title=title, words=self.say, id=chart_id)
         # Each measure's item charts are mounted when first shown: most visits look at the
         # totals, and every widget more costs the opening of the screen.
 

@@ -431,8 +431,9 @@ class TrendChart(Widget):
 
     def _styles(self) -> dict[str, Style]:
         # Looked up once a render: a component style lookup per cell costs more than the chart.
+        source = self.styles_from()
         return {
-            part: self.get_component_rich_style(f"trend-chart--{part}")
+            part: source.get_component_rich_style(f"trend-chart--{part}")
             for part in (
                 "line",
                 "mark",
@@ -445,6 +446,10 @@ class TrendChart(Widget):
                 "title",
             )
         }
+
+    def styles_from(self) -> TrendChart:
+        """The chart whose component styles this one draws with: its own."""
+        return self
 
     def layout_for(self, width: int, height: int) -> Layout:
         """The chart laid out in a plot of this many cells."""
@@ -591,6 +596,37 @@ class TrendChart(Widget):
         for row in rows:
             row.no_wrap = True
         return rows
+
+
+class SiblingChart(TrendChart):
+    """A chart beside a TrendChart, under the same parent, drawn in that chart's colours.
+
+    Textual resolves each component class of a widget with a pass over the stylesheet, on
+    mounting and again on every showing of the screen: nine of them a chart were a tenth of
+    the opening of the history. Two charts side by side have the same colours, so the
+    second takes the first's instead of resolving its own."""
+
+    def __init__(
+        self,
+        spec: ChartSpec,
+        sibling: TrendChart,
+        *,
+        title: str = "",
+        words: UiWords = ENGLISH,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(spec, title=title, words=words, id=id)
+        self.sibling = sibling
+
+    def styles_from(self) -> TrendChart:
+        """The sibling's component styles: the same as this one's would be."""
+        return self.sibling
+
+
+# None of TrendChart's component classes (Textual's Widget does not pass the keyword
+# inherit_component_classes on to the DOMNode that reads this; were it ever ignored, the
+# chart would resolve its own again, the same styles, at the old cost).
+SiblingChart._inherit_component_classes = False
 
 
 def _segments(line: Text, console: Console) -> list[Segment]:

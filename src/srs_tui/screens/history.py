@@ -306,12 +306,9 @@ class HistoryScreen(ClientScreen):
         try:
             self.episodes = self.ctx.store.episodes(self.client.id)
             episode = self.episode
+            given = self.ctx.store.episode_history(self.client.id, episode.id) if episode else {}
             for name in MEASURES:
-                self.series[name] = (
-                    self.ctx.store.history(self.client.id, measure=name, episode_id=episode.id)
-                    if episode
-                    else []
-                )
+                self.series[name] = given.get(name, [])
         except StoreError as error:
             self.notify(str(error), severity="error", markup=False)
             return
@@ -420,7 +417,8 @@ class HistoryScreen(ClientScreen):
         """The note of the session under the cursor, as plain text, at the top of the
         alerts panel."""
         line = Text()
-        found = [row for row in self.history if row.session_id == self._selected()]
+        selected = self._selected()
+        found = [row for row in self.history if row.session_id == selected]
         written = False
         if found:
             row = found[0]

@@ -15,6 +15,7 @@ from srs_tui.store import Administration
 from srs_tui.widgets.trend_chart import (
     ChartPoint,
     ChartSpec,
+    SiblingChart,
     TrendChart,
     item_spec,
     short_tenths,
@@ -125,17 +126,19 @@ class HistoryCharts(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="chart-totals"):
+            first: TrendChart | None = None
             for measure in MEASURES.values():
                 spec = self.spec_of(measure)
-                yield TrendChart(
-                    spec,
-                    title=chart_title(measure, spec, self.say),
-                    words=self.say,
-                    id=f"chart-{measure.name}",
-                )
-        for measure in MEASURES.values():
-            # Filled on first use: most visits look at the totals.
-            yield Grid(id=f"items-{measure.name}", classes="chart-items")
+                title = chart_title(measure, spec, self.say)
+                chart_id = f"chart-{measure.name}"
+                if first is None:
+                    first = TrendChart(spec, title=title, words=self.say, id=chart_id)
+                    yield first
+                else:
+                    # In the first one's colours: its component styles resolved once.
+                    yield SiblingChart(spec, first, title=title, words=self.say, id=chart_id)
+        # Each measure's item charts are mounted when first shown: most visits look at the
+        # totals, and every widget more costs the opening of the screen.
 
     def points(self, measure: str, key: str | None = None) -> tuple[ChartPoint, ...]:
         """A measure's totals (or one item's values), each with its date. A session that
@@ -157,7 +160,9 @@ class HistoryCharts(Vertical):
 
     def item_charts(self, measure: str) -> list[TrendChart]:
         """The item charts of a measure (none before its items were first shown)."""
-        return list(self.query_one(f"#items-{measure}").query(TrendChart))
+        return [
+            chart for grid in self.query(f"#items-{measure}") for chart in grid.query(TrendChart)
+        ]
 
     def show(
         self,
@@ -201,7 +206,8 @@ class HistoryCharts(Vertical):
         if self.items_of is not None and not self.item_charts(self.items_of):
             self._mount_item_charts(MEASURES[self.items_of])
         for name in MEASURES:
-            self.query_one(f"#items-{name}").display = name == self.items_of
+            for grid in self.query(f"#items-{name}"):
+                grid.display = name == self.items_of
         self.query_one("#chart-totals").display = self.items_of is None
 
     def _mount_item_charts(self, measure: Measure) -> None:
@@ -228,4 +234,6 @@ class HistoryCharts(Vertical):
             chart.points = self.points(measure.name, item.key)
             chart.empty_key = self._empty_key(measure.name)
             charts.append(chart)
-        self.query_one(f"#items-{measure.name}").mount_all(charts)
+        grid = Grid(*charts, id=f"items-{measure.name}", classes="chart-items")
+        grid.display = True
+        self.mount(grid)

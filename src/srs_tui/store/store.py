@@ -609,6 +609,23 @@ class Store:
                 params=(episode_id, measure, rater),
             )
 
+    def episode_history(
+        self, client_id: str, episode_id: str, *, rater: str = CLIENT
+    ) -> dict[str, list[Administration]]:
+        """Every measure's history (as history gives each) of one episode of a client, in
+        one query: numbering the episode's sessions once, not once a measure, is most of the
+        cost of reading a long one."""
+        by_measure: dict[str, list[Administration]] = {}
+        with _reading():
+            for given in read_administrations(
+                self._conn,
+                episodes="?",
+                where="a.rater = ? AND s.client_id = ?",
+                params=(episode_id, rater, client_id),
+            ):
+                by_measure.setdefault(given.measure, []).append(given)
+        return by_measure
+
     def all_administrations(self, client_id: str) -> list[Administration]:
         """Every administration of a client, every measure, rater and episode, in time
         order, each numbered within its episode (for exports and reports)."""

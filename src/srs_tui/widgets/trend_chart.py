@@ -20,10 +20,15 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Self
 
+from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 from srs_tui.measures import format_tenths
@@ -186,18 +191,31 @@ def _guide_rows(
         for upper, lower in itertools.pairwise(ordered)
     ]
     # At most three lines: every placement near their values is tried, the one that moves
-    # them least is kept.
-    reach = range(-3, 4)
+    # them least is kept (the first of equals, line by line from the top, each from 3 rows
+    # up to 3 down); a placement is left as soon as it breaks a rule or costs no less than
+    # the best so far, which changes nothing of the result and saves most of the tries.
     best: tuple[float, list[int]] | None = None
-    for moves in itertools.product(reach, repeat=len(ordered)):
-        rows = [round(at) + move for at, move in zip(exact, moves, strict=True)]
-        if rows[0] < 1 or rows[-1] > height - 2:
-            continue
-        if any(b - a < gap for (a, b), gap in zip(itertools.pairwise(rows), gaps, strict=True)):
-            continue
-        cost = sum(abs(row - at) for row, at in zip(rows, exact, strict=True))
-        if best is None or cost < best[0]:
-            best = (cost, rows)
+    last = len(ordered) - 1
+
+    def place(index: int, rows: list[int], cost: float) -> None:
+        nonlocal best
+        start = round(exact[index])
+        for row in range(start - 3, start + 4):
+            if index == 0 and row < 1:
+                continue
+            if index > 0 and row - rows[-1] < gaps[index - 1]:
+                continue
+            if index == last and row > height - 2:
+                continue
+            total = cost + abs(row - exact[index])
+            if best is not None and total >= best[0]:
+                continue
+            if index == last:
+                best = (total, [*rows, row])
+            else:
+                place(index + 1, [*rows, row], total)
+
+    place(0, [], 0)
     if best is None:  # too short a chart for them all: one after the other from the top
         rows = [min(index * 2 + 1, height - 1) for index in range(len(ordered))]
     else:
@@ -376,6 +394,9 @@ class TrendChart(Widget):
     ) -> None:
         """words: the language of every word the chart draws itself (its title and its
         reference line's words come with it, already in that language)."""
+        # The lines drawn for the size they were drawn at; None: to draw again.
+        self._strips: list[Strip] | None = None
+        self._strips_size = (0, 0)
         super().__init__(id=id, classes=classes)
         self.set_reactive(TrendChart.spec, spec)
         self.title = title
@@ -410,8 +431,9 @@ class TrendChart(Widget):
 
     def _styles(self) -> dict[str, Style]:
         # Looked up once a render: a component style lookup per cell costs more than the chart.
+        source = self.styles_from()
         return {
-            part: self.get_component_rich_style(f"trend-chart--{part}")
+            part: source.get_component_rich_style(f"trend-chart--{part}")
             for part in (
                 "line",
                 "mark",
@@ -425,6 +447,10 @@ class TrendChart(Widget):
             )
         }
 
+    def styles_from(self) -> TrendChart:
+        """The chart whose component styles this one draws with: its own."""
+        return self
+
     def layout_for(self, width: int, height: int) -> Layout:
         """The chart laid out in a plot of this many cells."""
         practice = self.practice.by_session if self.practice is not None else None
@@ -433,8 +459,48 @@ class TrendChart(Widget):
         )
 
     def render(self) -> Text:
-        styles = self._styles()
+        """The whole chart as one Text (what render_line draws, line by line)."""
+        return Text("\n", no_wrap=True).join(self._lines(*self.content_size))
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        # Every change of the chart (its points, bands, spec, title, size) comes through here.
+        self._strips = None
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def notify_style_update(self) -> None:
+        self._strips = None  # a new theme: other colours
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        """One line of the chart, from its lines drawn once for this size and data.
+
+        Textual would turn the chart's Text into its own Content and wrap and format it line
+        by line, which cost more than drawing the chart: the lines' segments are taken as
+        they are, on the widget's own style."""
         width, height = self.content_size
+        if self._strips is None or self._strips_size != (width, height):
+            base = self.rich_style
+            console = self.app.console
+            self._strips = [
+                _plain_strip(
+                    Strip(_segments(line, console), line.cell_len).apply_style(base), row
+                ).crop(0, width)
+                for row, line in enumerate(self._lines(width, height)[:height])
+            ]
+            self._strips_size = (width, height)
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(width, self.rich_style)
+
+    def _lines(self, width: int, height: int) -> list[Text]:
+        """The chart's lines, each at most width cells."""
+        styles = self._styles()
         title_rows = 1 if self.title else 0
         # Under the plot: the axis with a tick at each session, the dates, and the session
         # numbers when the chart is tall enough to spare a row for them; a short chart has
@@ -458,7 +524,7 @@ class TrendChart(Widget):
         lines += self._x_axis(layout, styles["axis"], under, self.words(self.empty_key))
         for line in lines:
             line.truncate(width, overflow="ellipsis")  # a line wrapped would push the chart down
-        return Text("\n", no_wrap=True).join(lines)
+        return lines
 
     def _plot_row(self, layout: Layout, row: int, styles: dict[str, Style]) -> Text:
         line = Text(_axis_cell(layout, row), styles["axis"], no_wrap=True)
@@ -530,6 +596,72 @@ class TrendChart(Widget):
         for row in rows:
             row.no_wrap = True
         return rows
+
+
+class SiblingChart(TrendChart):
+    """A chart beside a TrendChart, under the same parent, drawn in that chart's colours.
+
+    Textual resolves each component class of a widget with a pass over the stylesheet, on
+    mounting and again on every showing of the screen: nine of them a chart were a tenth of
+    the opening of the history. Two charts side by side have the same colours, so the
+    second takes the first's instead of resolving its own."""
+
+    def __init__(
+        self,
+        spec: ChartSpec,
+        sibling: TrendChart,
+        *,
+        title: str = "",
+        words: UiWords = ENGLISH,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(spec, title=title, words=words, id=id)
+        self.sibling = sibling
+
+    def styles_from(self) -> TrendChart:
+        """The sibling's component styles: the same as this one's would be."""
+        return self.sibling
+
+
+# None of TrendChart's component classes (Textual's Widget does not pass the keyword
+# inherit_component_classes on to the DOMNode that reads this; were it ever ignored, the
+# chart would resolve its own again, the same styles, at the old cost).
+SiblingChart._inherit_component_classes = False
+
+
+def _segments(line: Text, console: Console) -> list[Segment]:
+    """A line's segments, its own style under its spans' (Rich leaves it out of a line
+    without spans, such as one cut short with an ellipsis)."""
+    if line.spans:
+        return list(line.render(console))
+    style = console.get_style(line.style) if line.style else None
+    return [Segment(line.plain, style)]
+
+
+def _plain_strip(strip: Strip, y: int) -> Strip:
+    """The strip's segments as Textual's own rendering leaves them: each style as it looks
+    (its colours, and only the attributes that are on), with the segment's place in the
+    widget, which text selection reads and which keeps neighbours that look the same in
+    segments of their own, as the terminal and a screenshot get them either way."""
+    segments = []
+    x = 0
+    for text, drawn, _ in strip:
+        style = None
+        if drawn is not None:
+            style = Style(
+                color=drawn.color,
+                bgcolor=drawn.bgcolor,
+                bold=drawn.bold or None,
+                dim=drawn.dim or None,
+                italic=drawn.italic or None,
+                underline=drawn.underline or None,
+                strike=drawn.strike or None,
+                reverse=drawn.reverse or None,
+                meta={"offset": (x, y)},
+            )
+        segments.append(Segment(text, style))
+        x += len(text)
+    return Strip(segments, strip.cell_length)
 
 
 def _axis_cell(layout: Layout, row: int) -> str:

@@ -73,3 +73,23 @@ async def test_screens_closed_over_many_visits_are_let_go(db_path: Path) -> None
     assert after_many[1] == after_few[1], (after_few, after_many)
     with Store.open(db_path) as store:
         assert len(store.all_administrations(store.clients()[0].client.id)) == 11
+
+
+async def test_the_collector_is_back_on_however_a_large_screen_is_left(db_path: Path) -> None:
+    """The caseload and the history pause the garbage collector while they open; it must come
+    back after their first frame, and also when the screen is left before it was drawn."""
+    with Store.open(db_path) as store:
+        store.add_client("Ana", now=NOW)
+    app = build_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert gc.isenabled()
+        await visit(pilot, app)
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert gc.isenabled()
+        await pilot.press("escape", "h", "escape", "h", "escape")  # left at once, each time
+        await pilot.pause()
+        assert isinstance(app.screen, CaseloadScreen)
+        assert gc.isenabled()

@@ -21,6 +21,7 @@ from srs_tui.not_seen import not_seen
 from srs_tui.rules import Alert, Profile
 from srs_tui.rules.outcome import DETERIORATED
 from srs_tui.screens.base import ClientChooser
+from srs_tui.screens.collector import OpeningPause
 from srs_tui.screens.sizing import preset_breakpoints
 from srs_tui.store import Client, ClientSummary, StoreError
 from srs_tui.triage import Triaged, matching, recent_needed, triage
@@ -285,6 +286,7 @@ class CaseloadScreen(ClientChooser):
         super().__init__()
         preset_breakpoints(self)
         self.ctx = ctx
+        self._opening = OpeningPause()
         self.sub_title = "Caseload"
         self.show_archived = False
         self.entries: list[Triaged] = []
@@ -298,6 +300,7 @@ class CaseloadScreen(ClientChooser):
         self._undo_archive: Client | None = None
 
     def compose(self) -> ComposeResult:
+        self._opening.start()
         yield AppHeader(icon="")
         yield Static("", id="caseload-count")
         yield Input(placeholder="/ to filter by alias", id="filter", compact=True)
@@ -321,6 +324,13 @@ class CaseloadScreen(ClientChooser):
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown, and on every return to it.
         self.refresh_clients()
+        self._opening.drawn(self)
+
+    def on_screen_suspend(self) -> None:
+        self._opening.end()
+
+    def on_unmount(self) -> None:
+        self._opening.end()
 
     def _read_key(self) -> tuple[object, ...] | None:
         """What the caseload last read depends on, now: the store, its change stamp, and

@@ -20,6 +20,7 @@ from srs_tui.rules.base import Alert, Profile
 from srs_tui.rules.outcome import episode_outcome, rci
 from srs_tui.rules.practice import MINIMUM_CASES, PracticeBand, practice_band
 from srs_tui.screens.base import ClientScreen
+from srs_tui.screens.collector import OpeningPause
 from srs_tui.screens.confirm import confirm_then
 from srs_tui.screens.correct_session import Correction, CorrectSessionScreen
 from srs_tui.screens.history_charts import HistoryCharts, profile_of
@@ -208,6 +209,7 @@ class HistoryScreen(ClientScreen):
     def __init__(self, ctx: AppContext, client: Client) -> None:
         super().__init__(ctx, client)
         preset_breakpoints(self)
+        self._opening = OpeningPause()
         self.sub_title = "History"
         # One row a session of the episode shown, in time order.
         self.history: list[SessionRow] = []
@@ -234,6 +236,7 @@ class HistoryScreen(ClientScreen):
         return {measure.name: self.profile_of(measure) for measure in MEASURES.values()}
 
     def compose(self) -> ComposeResult:
+        self._opening.start()
         yield AppHeader(icon="")
         yield Static("", id="history-info")
         yield HistoryCharts(
@@ -264,6 +267,13 @@ class HistoryScreen(ClientScreen):
         # Also sent when the screen is first shown: the one place the history is read (again
         # after a rating over it, or when sharing stops).
         self.load()
+        self._opening.drawn(self)
+
+    def on_screen_suspend(self) -> None:
+        self._opening.end()
+
+    def on_unmount(self) -> None:
+        self._opening.end()
 
     @property
     def episode(self) -> Episode | None:

@@ -84,7 +84,8 @@ def test_a_figure_is_over_only_when_over_in_every_run(tmp_path: Path) -> None:
         return [Figure("noisy", [median], 5.0), Figure("steady", [1.0], 5.0)]
 
     noisy_figure, steady = taken(noisy, tmp_path, 3)
-    assert len(takes) == 2 and len(set(takes)) == 2  # a folder of its own each time
+    assert len(takes) == 2
+    assert len(set(takes)) == 2  # a folder of its own each time
     assert noisy_figure.verdict == "within (over in 1 of 2 runs)"
     assert steady.verdict == "within"
 

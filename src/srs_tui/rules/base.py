@@ -94,7 +94,7 @@ class Alert:
 
 def concerns(alerts: Sequence[Alert]) -> tuple[Alert, ...]:
     """The alerts that count as needing attention, leaving out good signs and notes."""
-    return tuple(alert for alert in alerts if alert.rule.counts)
+    return tuple([alert for alert in alerts if alert.rule.counts])  # a list: no generator
 
 
 Alerts = tuple[Alert, ...]

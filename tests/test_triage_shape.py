@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from caseload_data import seen
 from srs_tui.rules import DEFAULT_PROFILES, Alert
+from srs_tui.rules.alliance import RULES as ALLIANCE_RULES
 from srs_tui.store import Store
 from srs_tui.triage import Triaged, recent_needed, triage
 
@@ -85,3 +86,11 @@ def test_alerts_keep_their_reasons_as_data_worded_when_shown(store: Store) -> No
     assert (
         worse.reason == "Total is 6.0 below intake (30.0 to 24.0): reliably worse. Talk about it."
     )
+
+
+def test_the_alliance_rules_are_listed_most_urgent_first() -> None:
+    # The rules are checked in this order and their alerts come out in it, unsorted: a rule
+    # moved out of its place by its severity would reorder every caseload.
+    severities = [rule.severity for rule in ALLIANCE_RULES]
+    assert severities == sorted(severities)
+    assert len(set(severities)) == len(severities)

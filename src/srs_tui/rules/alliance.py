@@ -247,8 +247,9 @@ def alerts_of(
     ratings, most urgent first. low_run, when the caller knows it, is the number of sessions in
     a row below the cutoff up to this one, which may reach further back than totals.
 
-    Each rule is checked inline, and an alert (with the numbers of its reason) is made only for
-    a rule that fires: most sessions of a caseload fire none or one."""
+    Each rule is checked inline, in the order of RULES (most urgent first, so the alerts need
+    no sorting), and an alert (with the numbers of its reason) is made only for a rule that
+    fires: most sessions of a caseload fire none or one."""
     t = profile
     values = t.values
     total = totals[-1]
@@ -260,23 +261,17 @@ def alerts_of(
         shown = totals[-min(run, len(totals)) :]
         found.append(Alert(PERSISTENT_LOW, run, needed, _persistent_low_words, (run, shown, t)))
     previous = totals[-2] if len(totals) >= 2 else None
-    if previous is not None:
-        fall, drop = previous - total, values["drop"]
-        if fall >= drop:
-            found.append(
-                Alert(
-                    DROP if below else DROP_ABOVE_CUTOFF,
-                    fall,
-                    drop,
-                    _drop_words,
-                    (total, previous, below, t),
-                )
-            )
+    fall, drop = (0 if previous is None else previous - total), values["drop"]
+    dropped = previous is not None and fall >= drop
+    if dropped and below:
+        found.append(Alert(DROP, fall, drop, _drop_words, (total, previous, True, t)))
     if below:
         found.append(Alert(BELOW_CUTOFF, total, t.line, _below_cutoff_words, (total, t)))
     falling_run = values["falling_run"]
     if len(totals) >= falling_run and _falls(fallen := totals[-falling_run:]):
         found.append(Alert(FALLING, falling_run, falling_run, _falling_words, (fallen,)))
+    if dropped and not below:
+        found.append(Alert(DROP_ABOVE_CUTOFF, fall, drop, _drop_words, (total, previous, False, t)))
     if last.values:  # a total alone has no item to judge
         value, soft = min(last.values), values["soft_item"]
         if value < soft:
@@ -287,14 +282,8 @@ def alerts_of(
         return ()
     off = t.off
     if off:
-        found = [alert for alert in found if alert.rule.id not in off]
-    if len(found) > 1:
-        found.sort(key=_severity)
+        return tuple([alert for alert in found if alert.rule.id not in off])
     return tuple(found)
-
-
-def _severity(alert: Alert) -> int:
-    return alert.rule.severity
 
 
 def alerts_by_session(

@@ -107,6 +107,15 @@ def _outcome_so_far(summary: ClientSummary, profile: Profile, alerts: Alerts) ->
     return episode_outcome(intake.total, latest.total, profile)
 
 
+def _concerns(alerts: Alerts) -> Alerts:
+    """concerns(alerts), without building a new tuple when it would be the same or empty."""
+    if not alerts:
+        return ()
+    if len(alerts) == 1:  # the most common case with any alert at all
+        return alerts if alerts[0].rule.counts else ()
+    return concerns(alerts)
+
+
 def _by_severity(alert: Alert) -> int:
     return alert.rule.severity
 
@@ -137,8 +146,8 @@ def judged(
         if srs_profile is not None and summary.last is not None
         else ()
     )
-    ors_concerns = concerns(ors_alerts) if ors_alerts else ()
-    srs_concerns = concerns(srs_alerts) if srs_alerts else ()
+    ors_concerns = _concerns(ors_alerts)
+    srs_concerns = _concerns(srs_alerts)
     # Each side's are in order already, by severity.
     if ors_concerns and srs_concerns:
         found = tuple(sorted(ors_concerns + srs_concerns, key=_by_severity))
@@ -164,10 +173,10 @@ def triage(summaries: Sequence[ClientSummary], profiles: Profiles) -> list[Triag
         found = entry.concerns
         if found:
             tier, severity, count = _ATTENTION, found[0].rule.severity, len(found)
-        elif notes := entry.notes:
+        elif (entry.ors_alerts or entry.srs_alerts) and (notes := entry.notes):
             tier = _WORTH_A_LOOK
             severity, count = min(note.rule.severity for note in notes), len(notes)
-        else:
+        else:  # the common case: nothing to say, and nothing built to say it
             tier, severity, count = _NONE, _NO_CONCERN, 0
         last_at = summary.last_at
         keyed.append(

@@ -7,7 +7,6 @@ rule id, the numbers that fired it, a reason in plain words and where its thresh
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 
 from srs_tui.measures import ALLIANCE, Scores, format_tenths
@@ -151,19 +150,53 @@ def _points(values: Sequence[int]) -> str:
     return ", ".join(format_tenths(value) for value in values)
 
 
-def _below_cutoff(totals: Sequence[int], t: Profile) -> Alert | None:
-    total = totals[-1]
-    if not t.below_cutoff(total):
-        return None
-    return Alert(
-        BELOW_CUTOFF,
-        total,
-        t.line,
-        lambda: (
-            f"Total {format_tenths(total)} is {t.below_words} the cutoff of "
-            f"{format_tenths(t.line)}: the alliance may need attention."
-        ),
+# Each alert's reason, worded only when shown, from the numbers the rule kept.
+def _below_cutoff_words(total: int, t: Profile) -> str:
+    return (
+        f"Total {format_tenths(total)} is {t.below_words} the cutoff of "
+        f"{format_tenths(t.line)}: the alliance may need attention."
     )
+
+
+def _persistent_low_words(run: int, shown: Sequence[int], t: Profile) -> str:
+    listed = ("… " if run > len(shown) else "") + _points(shown)
+    return (
+        f"{run} sessions in a row {t.below_words} the cutoff "
+        f"({listed}): time to change course together."
+    )
+
+
+def _drop_words(total: int, previous: int, below: bool, t: Profile) -> str:
+    level = "still at" if total == t.line else "still above"
+    landing = f", {t.below_words if below else level} the cutoff of {format_tenths(t.line)}"
+    return (
+        f"Total {format_tenths(total)} is {format_tenths(previous - total)} below last "
+        f"session's {format_tenths(previous)}{landing}."
+    )
+
+
+def _falling_words(last: Sequence[int]) -> str:
+    return f"The last {len(last)} totals each went down from the one before ({_points(last)})."
+
+
+def _rising_words(total: int, previous: int, t: Profile) -> str:
+    return (
+        f"Total {format_tenths(total)} is back {_not_below(t)} the cutoff after "
+        f"{format_tenths(previous)}."
+    )
+
+
+def _low_item_words(scores: Scores, soft: int, t: Profile) -> str:
+    measure = t.measure
+    lowest_key, value = scores.lowest() or ("", 0)  # an item fired it: there is one
+    lowest = measure.item(lowest_key)
+    values = scores.as_dict()
+    low = sorted((k for k in measure.keys if values[k] < soft), key=values.__getitem__)
+    reason = f"{lowest.label} is {format_tenths(value)}, below {format_tenths(soft)}"
+    others = [f"{measure.item(k).label} {format_tenths(values[k])}" for k in low if k != lowest.key]
+    if others:
+        reason += f"; also below: {', '.join(others)}"
+    return reason + "."
 
 
 def _low_run(totals: Sequence[int], t: Profile) -> int:
@@ -176,101 +209,14 @@ def _low_run(totals: Sequence[int], t: Profile) -> int:
     return run
 
 
-def _persistent_low(totals: Sequence[int], t: Profile, run: int) -> Alert | None:
-    needed = t.values["persistent_run"]
-    if run < needed:
-        return None
-    shown = totals[-min(run, len(totals)) :]
-
-    def explain() -> str:
-        listed = ("… " if run > len(shown) else "") + _points(shown)
-        return (
-            f"{run} sessions in a row {t.below_words} the cutoff "
-            f"({listed}): time to change course together."
-        )
-
-    return Alert(PERSISTENT_LOW, run, needed, explain)
-
-
-def _drop(totals: Sequence[int], t: Profile) -> Alert | None:
-    """A fall of at least the drop setting from the last session: needing attention when it
-    lands below the cutoff (DROP), worth a look when it stays at or above it."""
-    if len(totals) < 2:
-        return None
-    fall = totals[-2] - totals[-1]
-    drop = t.values["drop"]
-    if fall < drop:
-        return None
-    below = t.below_cutoff(totals[-1])
-    level = "still at" if totals[-1] == t.line else "still above"
-    landing = f", {t.below_words if below else level} the cutoff of {format_tenths(t.line)}"
-    return Alert(
-        DROP if below else DROP_ABOVE_CUTOFF,
-        fall,
-        drop,
-        lambda: (
-            f"Total {format_tenths(totals[-1])} is {format_tenths(fall)} below last "
-            f"session's {format_tenths(totals[-2])}{landing}."
-        ),
-    )
-
-
-def _falling(totals: Sequence[int], t: Profile) -> Alert | None:
-    """The last falling_run totals, each lower than the one before, whatever their level."""
-    run = t.values["falling_run"]
-    if len(totals) < run:
-        return None
-    last = totals[-run:]
-    if not all(later < earlier for earlier, later in itertools.pairwise(last)):
-        return None
-    return Alert(
-        FALLING,
-        run,
-        run,
-        lambda: f"The last {run} totals each went down from the one before ({_points(last)}).",
-    )
-
-
-def _rising(totals: Sequence[int], t: Profile) -> Alert | None:
-    if len(totals) < 2 or not t.below_cutoff(totals[-2]) or t.below_cutoff(totals[-1]):
-        return None
-    return Alert(
-        RISING,
-        totals[-1],
-        t.line,
-        lambda: (
-            f"Total {format_tenths(totals[-1])} is back {_not_below(t)} the cutoff after "
-            f"{format_tenths(totals[-2])}."
-        ),
-    )
-
-
-def _low_item(scores: Scores, t: Profile) -> Alert | None:
-    lowest = scores.lowest()
-    if lowest is None:  # a total alone: no item to judge
-        return None
-    lowest_key, value = lowest
-    soft = t.values["soft_item"]
-    if value >= soft:
-        return None
-
-    def explain() -> str:
-        measure = t.measure
-        lowest = measure.item(lowest_key)
-        values = scores.as_dict()
-        low = sorted((k for k in measure.keys if values[k] < soft), key=values.__getitem__)
-        reason = f"{lowest.label} is {format_tenths(value)}, below {format_tenths(soft)}"
-        others = [
-            f"{measure.item(k).label} {format_tenths(values[k])}" for k in low if k != lowest.key
-        ]
-        if others:
-            reason += f"; also below: {', '.join(others)}"
-        return reason + "."
-
-    return Alert(LOW_ITEM, value, soft, explain)
-
-
-_TOTAL_RULES = (_drop, _below_cutoff, _falling, _rising)
+def _falls(last: Sequence[int]) -> bool:
+    """Whether each of these totals is lower than the one before."""
+    earlier = last[0]
+    for later in last[1:]:
+        if later >= earlier:
+            return False
+        earlier = later
+    return True
 
 
 def lookback(profile: Profile) -> int:
@@ -299,18 +245,45 @@ def alerts_of(
     """The alerts of a session from the totals up to it (oldest first; at least lookback() of
     them, or a run of low sessions is counted only as far back as they go) and its own four
     ratings, most urgent first. low_run, when the caller knows it, is the number of sessions in
-    a row below the cutoff up to this one, which may reach further back than totals."""
-    run = _low_run(totals, profile) if low_run is None else low_run
-    found = [rule(totals, profile) for rule in _TOTAL_RULES]
-    found.append(_persistent_low(totals, profile, run))
-    found.append(_low_item(last, profile))
-    off = profile.off
-    return tuple(
-        sorted(
-            (a for a in found if a is not None and a.rule.id not in off),
-            key=lambda a: a.rule.severity,
-        )
-    )
+    a row below the cutoff up to this one, which may reach further back than totals.
+
+    Each rule is checked inline, in the order of RULES (most urgent first, so the alerts need
+    no sorting), and an alert (with the numbers of its reason) is made only for a rule that
+    fires: most sessions of a caseload fire none or one."""
+    t = profile
+    values = t.values
+    total = totals[-1]
+    below = t.below_cutoff(total)
+    found: list[Alert] = []
+    run = (_low_run(totals, t) if below else 0) if low_run is None else low_run
+    needed = values["persistent_run"]
+    if run >= needed:
+        shown = totals[-min(run, len(totals)) :]
+        found.append(Alert(PERSISTENT_LOW, run, needed, _persistent_low_words, (run, shown, t)))
+    previous = totals[-2] if len(totals) >= 2 else None
+    fall, drop = (0 if previous is None else previous - total), values["drop"]
+    dropped = previous is not None and fall >= drop
+    if dropped and below:
+        found.append(Alert(DROP, fall, drop, _drop_words, (total, previous, True, t)))
+    if below:
+        found.append(Alert(BELOW_CUTOFF, total, t.line, _below_cutoff_words, (total, t)))
+    falling_run = values["falling_run"]
+    if len(totals) >= falling_run and _falls(fallen := totals[-falling_run:]):
+        found.append(Alert(FALLING, falling_run, falling_run, _falling_words, (fallen,)))
+    if dropped and not below:
+        found.append(Alert(DROP_ABOVE_CUTOFF, fall, drop, _drop_words, (total, previous, False, t)))
+    if last.values:  # a total alone has no item to judge
+        value, soft = min(last.values), values["soft_item"]
+        if value < soft:
+            found.append(Alert(LOW_ITEM, value, soft, _low_item_words, (last, soft, t)))
+    if previous is not None and not below and t.below_cutoff(previous):
+        found.append(Alert(RISING, total, t.line, _rising_words, (total, previous, t)))
+    if not found:
+        return ()
+    off = t.off
+    if off:
+        return tuple([alert for alert in found if alert.rule.id not in off])
+    return tuple(found)
 
 
 def alerts_by_session(

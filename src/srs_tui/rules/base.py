@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol
+from typing import Any, Protocol
 
 from srs_tui.measures import CLIENT, Form, Measure, Scores, format_tenths
 
@@ -67,31 +67,34 @@ class Rule:
         return profile.form.cutoff_source + "."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alert:
     """One rule that fired for one session."""
 
     rule: Rule
     value: int  # tenths, or a count of sessions for the runs
     threshold: int
-    # The reason is worded only when shown: a caseload judges a thousand clients to order
-    # them, and formatting every reason would cost more than the rules themselves.
-    explain: Callable[[], str] = field(compare=False, repr=False)
+    # The reason is worded only when shown, and kept as data until then: a module-level
+    # function and the numbers it reads. A caseload judges a thousand clients to order them;
+    # formatting every reason cost more than the rules, and a closure a reason (a function
+    # and its cells) was two fifths of the objects a caseload's opening made.
+    wording: Callable[..., str] = field(compare=False, repr=False)
+    facts: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def rule_id(self) -> str:
         """The rule's stable id, as exports and tests name it."""
         return self.rule.id
 
-    @cached_property
+    @property
     def reason(self) -> str:
         """Why it fired, in plain words with the numbers."""
-        return self.explain()
+        return self.wording(*self.facts)
 
 
 def concerns(alerts: Sequence[Alert]) -> tuple[Alert, ...]:
     """The alerts that count as needing attention, leaving out good signs and notes."""
-    return tuple(alert for alert in alerts if alert.rule.counts)
+    return tuple([alert for alert in alerts if alert.rule.counts])  # a list: no generator
 
 
 Alerts = tuple[Alert, ...]

@@ -191,92 +191,93 @@ def progress(intake: int, total: int, at_intake: bool, profile: Profile) -> Prog
     )
 
 
+# Each alert's reason, worded only when shown, from the numbers the rule kept.
+def _high_intake_words(total: int, high: int) -> str:
+    return (
+        f"Intake total {format_tenths(total)} is above {format_tenths(high)}: the measure may "
+        f"not capture what brought the client; ask."
+    )
+
+
+def _moved(intake: int, total: int) -> str:
+    """How the total moved from intake, in words."""
+    change = total - intake
+    if not change:
+        return f"the same as at intake ({format_tenths(total)})"
+    return (
+        f"{format_tenths(abs(change))} {'below' if change < 0 else 'above'} intake "
+        f"({format_tenths(intake)} to {format_tenths(total)})"
+    )
+
+
+def _deterioration_words(intake: int, total: int) -> str:
+    return f"Total is {_moved(intake, total)}: reliably worse. Talk about it."
+
+
+def _recovered_words(intake: int, total: int) -> str:
+    return f"Total is {_moved(intake, total)}, now out of the clinical range: recovered."
+
+
+def _improvement_words(intake: int, total: int) -> str:
+    return f"Total is {_moved(intake, total)}: reliably better."
+
+
+def _within(intake: int, total: int, number: int, reliable: int) -> str:
+    return (
+        f"Session {number}: the total is {_moved(intake, total)}, within the "
+        f"{format_tenths(reliable)}"
+    )
+
+
+def _not_on_track_words(intake: int, total: int, number: int, reliable: int) -> str:
+    return (
+        f"{_within(intake, total, number, reliable)} of reliable change: not on track. Change "
+        f"course together, or consult."
+    )
+
+
+def _no_early_change_words(intake: int, total: int, number: int, reliable: int) -> str:
+    return (
+        f"{_within(intake, total, number, reliable)} of reliable change: no early change yet. "
+        f"Worth a look together."
+    )
+
+
 def judge(intake: int, scores: Scores, number: int, at_intake: bool, t: Profile) -> Alerts:
     """The alerts of one session with an ORS: its total against the episode's intake, its
-    number in the episode; most urgent first, good signs last."""
+    number in the episode; most urgent first, good signs last.
+
+    At most one rule fires a session, so the one alert is made only when it does, with the
+    numbers of its reason."""
     total = scores.total
-    found: list[Alert] = []
+    found: Alert | None = None
     if at_intake:
         high = t.setting("high_intake")
         if total > high:
-            found.append(
-                Alert(
-                    HIGH_INTAKE,
-                    total,
-                    high,
-                    lambda: (
-                        f"Intake total {format_tenths(total)} is above "
-                        f"{format_tenths(high)}: the measure may not capture what brought the "
-                        f"client; ask."
-                    ),
-                )
-            )
+            found = Alert(HIGH_INTAKE, total, high, _high_intake_words, (total, high))
     else:
         change, reliable = total - intake, rci(t)
-        moved = (
-            f"{format_tenths(abs(change))} {'below' if change < 0 else 'above'} intake "
-            f"({format_tenths(intake)} to {format_tenths(total)})"
-            if change
-            else f"the same as at intake ({format_tenths(total)})"
-        )
         if change <= -reliable:
-            found.append(
-                Alert(
-                    RELIABLE_DETERIORATION,
-                    change,
-                    reliable,
-                    lambda: f"Total is {moved}: reliably worse. Talk about it.",
-                )
+            found = Alert(
+                RELIABLE_DETERIORATION, change, reliable, _deterioration_words, (intake, total)
             )
         elif change >= reliable:
             if t.below_cutoff(intake) and not t.below_cutoff(total):
-                found.append(
-                    Alert(
-                        RECOVERED,
-                        change,
-                        reliable,
-                        lambda: f"Total is {moved}, now out of the clinical range: recovered.",
-                    )
-                )
+                found = Alert(RECOVERED, change, reliable, _recovered_words, (intake, total))
             else:
-                found.append(
-                    Alert(
-                        RELIABLE_IMPROVEMENT,
-                        change,
-                        reliable,
-                        lambda: f"Total is {moved}: reliably better.",
-                    )
+                found = Alert(
+                    RELIABLE_IMPROVEMENT, change, reliable, _improvement_words, (intake, total)
                 )
         else:
             early, on_track = t.setting("early_session"), t.setting("on_track_session")
-            within = f"Session {number}: the total is {moved}, within the {format_tenths(reliable)}"
+            facts = (intake, total, number, reliable)
             if number >= on_track:
-                found.append(
-                    Alert(
-                        NOT_ON_TRACK,
-                        number,
-                        on_track,
-                        lambda: (
-                            f"{within} of reliable change: not on track. Change course "
-                            f"together, or consult."
-                        ),
-                    )
-                )
+                found = Alert(NOT_ON_TRACK, number, on_track, _not_on_track_words, facts)
             elif number >= early:
-                found.append(
-                    Alert(
-                        NO_EARLY_CHANGE,
-                        number,
-                        early,
-                        lambda: (
-                            f"{within} of reliable change: no early change yet. Worth a "
-                            f"look together."
-                        ),
-                    )
-                )
-    return tuple(
-        sorted((a for a in found if a.rule.id not in t.off), key=lambda a: a.rule.severity)
-    )
+                found = Alert(NO_EARLY_CHANGE, number, early, _no_early_change_words, facts)
+    if found is None or found.rule.id in t.off:
+        return ()
+    return (found,)
 
 
 def alerts_by_session(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from srs_tui.measures import CLIENT, ORS, SRS, Scores
 from srs_tui.store.records import Client, ClientSummary
@@ -84,63 +84,55 @@ ORDER BY cur.alias COLLATE NOCASE
 """
 
 
-class _Taken(NamedTuple):
-    """One administration out of a _PACK value."""
-
-    scores: Scores
-    form: str
-    number: int
-    held_at: str
-    instant: str
-
-
-def _taken(measure: str, packed: str) -> _Taken:
-    item1, item2, item3, item4, total, form, number, length, times = packed.split("|", 8)
+def _scores(measure: str, packed: str) -> tuple[Scores, list[str]]:
+    """The scores out of a _PACK value, and the rest of it split: the form, the number, the
+    length of held_at, then held_at and instant together."""
+    item1, item2, item3, item4, total, *rest = packed.split("|", 8)
     if total:
-        scores = Scores.trusted(measure, (), int(total))
-    elif item1 and item2 and item3 and item4:
-        scores = Scores.trusted(measure, (int(item1), int(item2), int(item3), int(item4)))
-    else:
-        raise ValueError("neither four items nor a total")  # as Scores.stored says it
-    size = int(length)
-    return _Taken(scores, form, int(number), times[:size], times[size:])
-
-
-def _latest_held(*taken: _Taken | None) -> datetime | None:
-    """When the latest of these sessions (by instant; the first of equals) was held."""
-    held = [entry for entry in taken if entry is not None]
-    if not held:
-        return None
-    return datetime.fromisoformat(max(held, key=lambda entry: entry.instant).held_at)
+        return Scores.trusted(measure, (), int(total)), rest
+    if item1 and item2 and item3 and item4:
+        return Scores.trusted(measure, (int(item1), int(item2), int(item3), int(item4))), rest
+    raise ValueError("neither four items nor a total")  # as Scores.stored says it
 
 
 def summary_of(row: Sequence[Any]) -> ClientSummary:
-    """A ClientSummary from a row of CASELOAD_QUERY."""
+    """A ClientSummary from a row of CASELOAD_QUERY.
+
+    A caseload makes one a client, so the packed values are read straight into it: no record
+    of each administration on the way, and of the times only the latest session's is parsed."""
     totals_text, last_text, intake_text, latest_text = row[9:13]
-    totals = tuple(map(int, totals_text.split(",")))[::-1] if totals_text else ()
-    last = _taken(SRS.name, last_text) if totals else None
-    intake = _taken(ORS.name, intake_text) if intake_text else None
-    latest = _taken(ORS.name, latest_text) if latest_text else None
+    last = last_form = held = instant = None
+    if totals_text:
+        totals = tuple(map(int, totals_text.split(",")))[::-1]
+        last, (last_form, _, length, times) = _scores(SRS.name, last_text)
+        size = int(length)
+        held, instant = times[:size], times[size:]
+    else:
+        totals = ()
+    intake = ors = ors_form = None
+    intake_session = ors_session = 0
+    if intake_text:
+        intake, rest = _scores(ORS.name, intake_text)
+        intake_session = int(rest[1])
+    if latest_text:
+        ors, (ors_form, number, length, times) = _scores(ORS.name, latest_text)
+        ors_session = int(number)
+        size = int(length)
+        # The latest session by instant; the SRS's of two at the same instant.
+        if instant is None or times[size:] > instant:
+            held = times[:size]
     return ClientSummary(
-        client=Client(
-            id=row[0],
-            alias=row[1],
-            created_at=datetime.fromisoformat(row[2]),
-            archived_at=datetime.fromisoformat(row[3]) if row[3] else None,
-            language=row[4],
-            display_name=row[5],
-            age_band=row[6],
-        ),
-        last_at=_latest_held(last, latest),
-        totals=totals,
-        last=last.scores if last else None,
-        episode_closed=bool(row[7]),
-        last_form=last.form if last else None,
-        intake=intake.scores if intake else None,
-        intake_session=intake.number if intake else 0,
-        ors=latest.scores if latest else None,
-        ors_session=latest.number if latest else 0,
-        ors_form=latest.form if latest else None,
+        Client.of_row(row),
+        datetime.fromisoformat(held) if held is not None else None,
+        totals,
+        last,
+        bool(row[7]),
+        last_form,
+        intake,
+        intake_session,
+        ors,
+        ors_session,
+        ors_form,
     )
 
 

@@ -59,15 +59,7 @@ _CLIENT_COLUMNS = "id, alias, created_at, archived_at, language, display_name, a
 
 def client_of(row: Sequence[Any]) -> Client:
     """A Client from a row of its columns, in _CLIENT_COLUMNS order."""
-    return Client(
-        id=row[0],
-        alias=row[1],
-        created_at=datetime.fromisoformat(row[2]),
-        archived_at=datetime.fromisoformat(row[3]) if row[3] else None,
-        language=row[4],
-        display_name=row[5],
-        age_band=row[6],
-    )
+    return Client.of_row(row)
 
 
 def _failure(error: sqlite3.Error) -> StoreError:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from textual.await_complete import AwaitComplete
 from textual.screen import Screen
 
 from srs_tui.context import NOT_SHARING, AppContext, Share
@@ -11,6 +13,7 @@ from srs_tui.quiet_app import QuietApp
 from srs_tui.rules import Feedback
 from srs_tui.store import Administration, Client
 from srs_tui.widgets.share_banner import ShareBanner
+from srs_tui.widgets.unwatched import forget_closed_styles
 from srs_tui.wording.ui import UiWords, ui_words
 
 
@@ -33,6 +36,18 @@ class SharingApp(QuietApp[None]):
         self.share: Share = NOT_SHARING
         # The therapist's feedback on each save made while sharing, in the order of saving.
         self.held_feedback: list[HeldFeedback] = []
+
+    def pop_screen(self) -> AwaitComplete:
+        try:
+            return super().pop_screen()
+        finally:
+            forget_closed_styles()
+
+    def switch_screen(self, screen: Screen[Any] | str) -> AwaitComplete:
+        try:
+            return super().switch_screen(screen)
+        finally:
+            forget_closed_styles()
 
     def hold_feedback(self, held: HeldFeedback) -> None:
         """Keep the therapist's feedback on a save until sharing stops."""

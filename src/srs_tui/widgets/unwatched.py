@@ -1,4 +1,5 @@
-"""Textual's Header and TextArea, without what they leave behind when their screen closes.
+"""What a closed screen leaves behind in Textual, let go: the watchers of its Header and
+TextArea on the app, and its widgets' drawn lines in a cache of Textual's.
 
 Each watches the app (Header its title and sub-title, TextArea its theme), and Textual drops a
 closed widget's watcher only when the watched value next changes: the app's title and theme
@@ -9,6 +10,7 @@ they unmount.
 
 from __future__ import annotations
 
+from textual._styles_cache import StylesCache
 from textual.dom import DOMNode
 from textual.widgets import Header, TextArea
 
@@ -31,3 +33,14 @@ class NoteArea(TextArea):
     def _on_unmount(self) -> None:
         super()._on_unmount()
         forget_watchers(self.app, self)
+
+
+def forget_closed_styles() -> None:
+    """Empty the cache that keeps every widget's drawn lines alive after its screen closed.
+
+    StylesCache.get_inner_outer is an lru_cache of 1,024 entries on a method: its key holds
+    the widget's StylesCache, and with it every line the widget last drew. About 50 ratings
+    filled it, holding some 28 MB of closed screens' lines for the rest of the day. Its values
+    are two styles worked out again on the next frame, for the widgets still shown.
+    """
+    StylesCache.get_inner_outer.cache_clear()

@@ -75,14 +75,17 @@ def build(path: Path, clients: int, sessions: int, now: datetime, seed: int = 7)
             "INSERT INTO episodes (id, client_id, opened_at, created_at) VALUES (?, ?, ?, ?)",
             episode_rows,
         )
-        conn.executemany(
+        # Each session with its ratings, in time order, as the app and the import write
+        # them: the kept caseload row of each client is computed as each rating lands.
+        session_sql = (
             "INSERT INTO sessions (id, episode_id, client_id, held_at, mode, setting, note, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            session_rows,
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
-        conn.executemany(
+        rating_sql = (
             "INSERT INTO administrations (id, session_id, measure, item1, item2, item3, item4, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
+        for index, session_row in enumerate(session_rows):
+            conn.execute(session_sql, session_row)
+            conn.executemany(rating_sql, rows[2 * index : 2 * index + 2])
     return ids

@@ -87,8 +87,9 @@ def test_a_copy_with_a_damaged_page_fails(tmp_path: Path) -> None:
 
 def test_a_backup_of_a_damaged_database_is_refused_and_nothing_is_kept(tmp_path: Path) -> None:
     db = filled(tmp_path / "srs.db")
-    # A page in the middle of the file: a leaf of a table or an index, not a root.
-    noise_on_page(db, pages(db) // 2)
+    # A page three quarters in: past the schema's pages (written first), a leaf of a table
+    # or an index, not a root; the file still opens, and the copy's check finds the damage.
+    noise_on_page(db, pages(db) * 3 // 4)
     target = tmp_path / "backups" / "copy.db"
     result = run_cli("--db", str(db), "backup", "--to", str(target), home=tmp_path)
     assert result.returncode == 1, result.stdout

@@ -216,6 +216,7 @@ def test_tables_are_strict(store: Store) -> None:
     assert set(tables) == {
         *("clients", "episodes", "sessions", "administrations", "audit"),
         *("languages", "measures", "forms", "raters", "modes", "settings"),
+        "client_summaries",
     }
     assert all(table.strict for table in tables.values())
 

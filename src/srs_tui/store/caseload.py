@@ -1,12 +1,11 @@
 """The caseload's read: every client with what the caseload shows of their current episode,
-in one statement and one row a client.
+one row a client.
 
-From the clients out, each client's current episode once; then, by short walks of the
-(episode_id, instant) index, its latest SRS sessions (their totals), the latest SRS, and the
-first and latest ORS, each as one value of the client's row. A walk stops as soon as it has
-what it needs, and nothing is read twice: the three queries this replaced each found the
-current episodes again, found their sessions by rowid and read them a second time, and sorted
-every row they returned.
+Each client's row is kept in client_summaries by the writes themselves (schema version 7: a
+trigger on every table the row depends on computes it again in the same transaction), so
+opening the caseload reads two small tables instead of walking every episode. A row that is
+missing or cannot be read (a file edited by hand) is computed from the records instead, the
+way the triggers compute it.
 """
 
 from __future__ import annotations
@@ -16,71 +15,30 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from srs_tui.measures import CLIENT, ORS, SRS, Scores
+from srs_tui.measures import ORS, SRS, Scores
 from srs_tui.store.records import Client, ClientSummary
-from srs_tui.store.sessions import CURRENT_EPISODE
+from srs_tui.store.schema import SUMMARY_TOTALS, summary_rows
 
-# One administration with its session's time, as one text value: the items and the total
-# ('' for NULL), the form, its session's number when asked for (else 0), then held_at (its
-# length first) and instant. The free texts come last and are cut by length, so no character
-# in them can be taken for a separator; the form is one of the forms table's names.
-_PACK = (
-    "printf('%s|%s|%s|%s|%s|%s|{number}|%d|', a.item1, a.item2, a.item3, a.item4, a.total, "
-    "a.form, length(s2.held_at)) || s2.held_at || s2.instant"
-)
+_CLIENT = "c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name, c.age_band"
+_SUMMARY = "s.closed, s.episode_id, s.srs_totals, s.last_srs, s.intake_ors, s.latest_ors"
 
-# The sessions of the client's current episode (cur) with the measure by the client, in time
-# order ({order} "") or latest first (" DESC").
-_WALK = """
-FROM sessions AS s2 JOIN administrations AS a ON a.session_id = s2.id
-    AND a.measure = '{measure}' AND a.rater = '{rater}'
-WHERE s2.episode_id = cur.episode_id
-ORDER BY s2.instant{order}, s2.created_at{order}, s2.rowid{order}
+# The clients in alphabetical order (through the alias's own index), each with its row; a
+# client whose row is missing comes with NULLs (s.client_id among them), never left out.
+CASELOAD_QUERY = f"""
+SELECT {_CLIENT}, {_SUMMARY}, s.client_id IS NULL
+FROM clients AS c LEFT JOIN client_summaries AS s ON s.client_id = c.id
+WHERE :archived OR c.archived_at IS NULL
+ORDER BY c.alias COLLATE NOCASE
 """
 
-# A session's place in time order (TIME_ORDER) as a row value, for a table alias.
-_TIME_KEY = "{0}.instant, {0}.created_at, {0}.rowid"
-
-# The number of the intake: the sessions up to it in time order. Of the latest ORS: all of the
-# episode's sessions (the index alone) less the few after it, since a count that compares the
-# generated `instant` reads every session's row, three times the cost.
-_UP_TO = (
-    "(SELECT count(*) FROM sessions AS s3 WHERE s3.episode_id = s2.episode_id "
-    f"AND ({_TIME_KEY.format('s3')}) <= ({_TIME_KEY.format('s2')}))"
-)
-_ALL_LESS_AFTER = (
-    "((SELECT count(*) FROM sessions AS s3 WHERE s3.episode_id = s2.episode_id) - "
-    "(SELECT count(*) FROM sessions AS s3 WHERE s3.episode_id = s2.episode_id "
-    f"AND ({_TIME_KEY.format('s3')}) > ({_TIME_KEY.format('s2')})))"
-)
-
-
-def _walk(measure: str, order: str) -> str:
-    return _WALK.format(measure=measure, rater=CLIENT, order=order)
-
-
-CASELOAD_QUERY = f"""
-WITH cur AS MATERIALIZED (
-    SELECT c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name,
-        c.age_band,
-        NOT EXISTS (SELECT 1 FROM episodes WHERE client_id = c.id AND closed_at IS NULL)
-        AND EXISTS (SELECT 1 FROM episodes WHERE client_id = c.id),
-        ({CURRENT_EPISODE}) AS episode_id
-    FROM clients AS c
-    WHERE :archived OR c.archived_at IS NULL
-)
-SELECT cur.*,
-    -- The latest SRS sessions' totals, latest first: the walk's order is the order the
-    -- rows reach group_concat in (a co-routine, read in ORDER BY order).
-    (SELECT group_concat(total) FROM (
-        SELECT coalesce(a.total, a.item1 + a.item2 + a.item3 + a.item4, 'damaged') AS total
-        {_walk(SRS.name, " DESC")} LIMIT :recent)),
-    (SELECT {_PACK.format(number="0")} {_walk(SRS.name, " DESC")} LIMIT 1),
-    (SELECT {_PACK.format(number="' || " + _UP_TO + " || '")} {_walk(ORS.name, "")} LIMIT 1),
-    (SELECT {_PACK.format(number="' || " + _ALL_LESS_AFTER + " || '")}
-        {_walk(ORS.name, " DESC")} LIMIT 1)
-FROM cur
-ORDER BY cur.alias COLLATE NOCASE
+# The same, every row computed from the records, with up to :recent SRS totals: what `check`
+# compares the kept rows with, and what a caseload falls back on.
+COMPUTED_QUERY = f"""
+SELECT {_CLIENT}, {_SUMMARY}, 0
+FROM clients AS c
+JOIN ({summary_rows("SELECT id FROM clients", ":recent")}) AS s ON s.client_id = c.id
+WHERE :archived OR c.archived_at IS NULL
+ORDER BY c.alias COLLATE NOCASE
 """
 
 
@@ -95,15 +53,15 @@ def _scores(measure: str, packed: str) -> tuple[Scores, list[str]]:
     raise ValueError("neither four items nor a total")  # as Scores.stored says it
 
 
-def summary_of(row: Sequence[Any]) -> ClientSummary:
-    """A ClientSummary from a row of CASELOAD_QUERY.
+def summary_of(row: Sequence[Any], recent: int) -> ClientSummary:
+    """A ClientSummary from a row of CASELOAD_QUERY, with up to recent SRS totals.
 
     A caseload makes one a client, so the packed values are read straight into it: no record
     of each administration on the way, and of the times only the latest session's is parsed."""
     totals_text, last_text, intake_text, latest_text = row[9:13]
     last = last_form = held = instant = None
     if totals_text:
-        totals = tuple(map(int, totals_text.split(",")))[::-1]
+        totals = tuple(map(int, totals_text.split(",", recent)[:recent]))[::-1]
         last, (last_form, _, length, times) = _scores(SRS.name, last_text)
         size = int(length)
         held, instant = times[:size], times[size:]
@@ -136,10 +94,31 @@ def summary_of(row: Sequence[Any]) -> ClientSummary:
     )
 
 
+def _kept(
+    conn: sqlite3.Connection, params: dict[str, object], recent: int
+) -> list[ClientSummary] | None:
+    """The caseload from the kept rows; None when a row is missing or cannot be read (a file
+    changed by another program), and then none of them is trusted."""
+    summaries = []
+    try:
+        for row in conn.execute(CASELOAD_QUERY, params):
+            if row[13]:
+                return None
+            summaries.append(summary_of(row, recent))
+    except (ValueError, TypeError, IndexError, AttributeError):
+        return None
+    return summaries
+
+
 def read_caseload(
     conn: sqlite3.Connection, *, include_archived: bool, recent: int
 ) -> list[ClientSummary]:
     """Every client (archived too with include_archived), alphabetically, with up to recent
-    of their latest SRS totals: one statement, whatever the number of clients."""
-    rows = conn.execute(CASELOAD_QUERY, {"archived": include_archived, "recent": recent})
-    return [summary_of(row) for row in rows]
+    of their latest SRS totals: one statement, whatever the number of clients. The kept rows
+    serve unless the rules look back further than they keep, or one cannot serve."""
+    params: dict[str, object] = {"archived": include_archived, "recent": recent}
+    if recent <= SUMMARY_TOTALS:
+        kept = _kept(conn, params, recent)
+        if kept is not None:
+            return kept
+    return [summary_of(row, recent) for row in conn.execute(COMPUTED_QUERY, params)]

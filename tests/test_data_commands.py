@@ -18,6 +18,7 @@ from conftest import NOW, run_cli
 from srs_tui.exchange.export import escape_cell, unescape_cell
 from srs_tui.measures import Scores
 from srs_tui.store import Store
+from srs_tui.store.schema import SCHEMA_VERSION
 
 
 def srs(*args: str, home: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -167,7 +168,7 @@ def test_check_reports_health_and_loose_permissions(demo_db: Path, tmp_path: Pat
     ok = srs("--db", str(demo_db), "check", home=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert "integrity check: ok" in ok.stdout
-    assert "schema version: 6" in ok.stdout
+    assert f"schema version: {SCHEMA_VERSION}" in ok.stdout
     os.chmod(demo_db, 0o644)
     loose = srs("--db", str(demo_db), "check", home=tmp_path)
     assert loose.returncode == 1

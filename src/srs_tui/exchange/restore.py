@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from srs_tui.store.caseload import compute_rows
 from srs_tui.store.copies import (
     SQLITE_MAGIC,
     integrity,
@@ -75,6 +76,8 @@ def open_backup(path: Path, passphrase: Callable[[], str] = lambda: "") -> sqlit
             raise StoreError(f"{path}: not an srs-tui backup; nothing was restored.")
         memory.execute("BEGIN")
         migrate(memory, version)
+        # The backup's kept caseload rows are not trusted: computed again from its records.
+        compute_rows(memory)
         memory.execute("COMMIT")
         problems = row_problems(memory)
         if problems:

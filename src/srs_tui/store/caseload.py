@@ -122,3 +122,27 @@ def read_caseload(
         if kept is not None:
             return kept
     return [summary_of(row, recent) for row in conn.execute(COMPUTED_QUERY, params)]
+
+
+# Every client's row as computed from the records, beside the kept one: those that differ
+# either way (a row missing, extra, or not the records').
+_DIFFERING = f"""
+SELECT count(*) FROM (
+    SELECT * FROM client_summaries EXCEPT {summary_rows("SELECT id FROM clients")}
+    UNION ALL
+    SELECT * FROM ({summary_rows("SELECT id FROM clients")}) EXCEPT SELECT * FROM client_summaries
+)
+"""
+
+
+def differing_rows(conn: sqlite3.Connection) -> int:
+    """How many kept caseload rows are not what the records say: none, unless another program
+    wrote to client_summaries (the triggers keep it in every write of ours and of theirs)."""
+    return int(conn.execute(_DIFFERING).fetchone()[0])
+
+
+def compute_rows(conn: sqlite3.Connection) -> None:
+    """Every client's row computed again from the records (inside the caller's transaction):
+    for a file whose kept rows cannot be trusted, such as a backup being restored."""
+    conn.execute("DELETE FROM client_summaries")
+    conn.execute(f"INSERT INTO client_summaries {summary_rows('SELECT id FROM clients')}")

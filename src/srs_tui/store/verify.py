@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from srs_tui.measures import AGE_BANDS, FORMS, MEASURES, MODES, RATERS, SETTINGS
+from srs_tui.store.caseload import differing_rows
 from srs_tui.store.errors import StoreError, describe
 from srs_tui.store.records import (
     ENDINGS,
@@ -214,6 +215,14 @@ def row_problems(conn: sqlite3.Connection) -> list[str]:
         ):
             problems.append(
                 f"administrations, row {rowid}: not four items, nor a total without items"
+            )
+        # The caseload's kept rows: a program that wrote to them directly (no write of
+        # records can leave them behind) would show a caseload that is not the records'.
+        if not problems and (differing := differing_rows(conn)):
+            problems.append(
+                f"client_summaries: the caseload rows of {differing} clients are not what "
+                "their records say (another program changed them); restoring a backup "
+                "computes them again"
             )
     except sqlite3.Error as error:
         problems.append(f"the records could not be read ({describe(error)})")

@@ -84,14 +84,25 @@ def _seal_key(kek: bytes, data_key: bytes, label: bytes) -> _Wrap:
 
 
 def _open_key(kek: bytes, wrap: _Wrap, label: bytes) -> bytes | None:
+    # Through hashlib's OpenSSL where it can be reached: importing cryptography for this one
+    # call would hold its Rust module (about 9 MB) for the whole session (see gcm.py).
+    from srs_tui.store import gcm
+
+    try:
+        key = gcm.open_wrapped(kek, wrap.nonce, wrap.wrapped, label)
+    except gcm.Unavailable:
+        key = _open_key_with_cryptography(kek, wrap, label)
+    return key if key is not None and len(key) == KEY_BYTES else None
+
+
+def _open_key_with_cryptography(kek: bytes, wrap: _Wrap, label: bytes) -> bytes | None:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     try:
-        key = AESGCM(kek).decrypt(wrap.nonce, wrap.wrapped, label)
+        return AESGCM(kek).decrypt(wrap.nonce, wrap.wrapped, label)
     except InvalidTag:
         return None
-    return key if len(key) == KEY_BYTES else None
 
 
 _PASSPHRASE_LABEL = b"srs-tui vault 1 passphrase"

@@ -196,3 +196,39 @@ async def test_the_second_chart_draws_in_the_first_ones_colours(tmp_path: Path) 
         assert axis(srs)[0] == axis(ors)[0]
 
     await _opened(db, client_id, check)
+
+
+def _styles_of(screen: HistoryScreen) -> list[tuple[str, dict[str, object], list[object]]]:
+    """Every widget's rules from the stylesheet and its component classes' rules."""
+    found = []
+    for node in screen.walk_children(with_self=True):
+        components = [
+            (name, dict(node._component_styles[name]._base_styles._rules))
+            for name in sorted(node._component_styles)
+        ]
+        found.append((repr(node), dict(node._css_styles._rules), components))
+    return found
+
+
+async def test_a_history_opened_again_is_styled_and_drawn_as_the_first(tmp_path: Path) -> None:
+    # The second opening finds every widget class's CSS in the stylesheet and keeps the
+    # styles given as its widgets were mounted (the first one styles them all again).
+    db = tmp_path / "h.db"
+    (client_id,) = build(db, 1, 30, NOW)
+    app = build_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        client = app.ctx.store.client(client_id)
+        drawn = []
+        for _ in range(2):
+            await app.push_screen(HistoryScreen(app.ctx, client))
+            await pilot.pause()
+            drawn.append(app.export_screenshot())
+            screen = app.screen
+            assert isinstance(screen, HistoryScreen)
+            kept = _styles_of(screen)
+            app.stylesheet.update_nodes(screen.walk_children(with_self=True), animate=False)
+            assert _styles_of(screen) == kept
+            app.pop_screen()
+            await pilot.pause()
+        assert drawn[0] == drawn[1]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -31,7 +31,7 @@ from srs_tui.screens.session_table import (
     session_rows,
     total_only_mark,
 )
-from srs_tui.screens.sizing import preset_breakpoints
+from srs_tui.screens.sizing import StyledOnMount, preset_breakpoints
 from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import Episode
 from srs_tui.widgets.key_bar import KeyBar
@@ -210,6 +210,7 @@ class HistoryScreen(ClientScreen):
         super().__init__(ctx, client)
         preset_breakpoints(self)
         self._opening = OpeningPause()
+        self._styled = StyledOnMount()
         self.sub_title = "History"
         # One row a session of the episode shown, in time order.
         self.history: list[SessionRow] = []
@@ -237,6 +238,7 @@ class HistoryScreen(ClientScreen):
 
     def compose(self) -> ComposeResult:
         self._opening.start()
+        self._styled.composing(self)
         yield AppHeader(icon="")
         yield Static("", id="history-info")
         yield HistoryCharts(
@@ -263,7 +265,8 @@ class HistoryScreen(ClientScreen):
         # episode keys, it gives its place to Share rather than the other way round.
         yield KeyBar(drop_first=("history.delete", "history.correct", "history.quit"))
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        self._styled.resumed(self, event)
         # Also sent when the screen is first shown: the one place the history is read (again
         # after a rating over it, or when sharing stops).
         self.load()

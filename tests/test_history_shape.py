@@ -11,6 +11,7 @@ from benchmarks.data import build
 from conftest import NOW, build_app
 from srs_tui.measures import MEASURES, ORS, Scores
 from srs_tui.screens.history import HistoryScreen
+from srs_tui.screens.history_charts import HistoryCharts
 from srs_tui.screens.session_table import TableRow
 from srs_tui.store import Store
 from srs_tui.widgets.row_table import RowTable
@@ -67,14 +68,14 @@ async def test_the_items_are_mounted_when_first_shown(tmp_path: Path) -> None:
         ors_items = screen.query_one("#items-ORS")
         assert ors_items.display
         assert len(ors_items.query(TrendChart)) == len(MEASURES["ORS"].items)
-        assert not screen.query_one("#chart-totals").display
+        assert not any(chart.display for chart in screen.query_one(HistoryCharts).total_charts())
         await pilot.press("i")
         await pilot.pause()
         assert not ors_items.display
         assert screen.query_one("#items-SRS").display
         await pilot.press("i")
         await pilot.pause()
-        assert screen.query_one("#chart-totals").display
+        assert all(chart.display for chart in screen.query_one(HistoryCharts).total_charts())
         assert not any(grid.display for grid in screen.query(".chart-items"))
 
     await _opened(db, client_id, check)

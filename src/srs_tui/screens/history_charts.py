@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from textual.app import ComposeResult
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal
 
 from srs_tui.measures import MEASURES, ORS, SRS, Measure
 from srs_tui.rules.base import Profile
@@ -72,17 +72,16 @@ def profile_of(
     return profiles(measure.name, form)
 
 
-class HistoryCharts(Vertical):
+class HistoryCharts(Horizontal):
     """Each measure's totals side by side; each item of one measure instead, on a key.
 
     A client view draws only what a client may see: the ORS's cutoff line, no SRS cutoff,
     no prompt on the items, and no chart for a measure the client never gave."""
 
     DEFAULT_CSS = """
-    HistoryCharts #chart-totals {
-        height: 1fr;
-    }
-    HistoryCharts #chart-totals TrendChart {
+    /* The totals' charts side by side, straight in this widget: a container of their own
+       was a twentieth of opening the history. */
+    HistoryCharts > TrendChart {
         width: 1fr;
         height: 1fr;
     }
@@ -92,6 +91,7 @@ class HistoryCharts(Vertical):
     HistoryCharts .chart-items {
         grid-size: 2 2;
         grid-gutter: 0 3;
+        width: 1fr;
         height: 1fr;
         display: none;
     }
@@ -125,18 +125,17 @@ class HistoryCharts(Vertical):
         )
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="chart-totals"):
-            first: TrendChart | None = None
-            for measure in MEASURES.values():
-                spec = self.spec_of(measure)
-                title = chart_title(measure, spec, self.say)
-                chart_id = f"chart-{measure.name}"
-                if first is None:
-                    first = TrendChart(spec, title=title, words=self.say, id=chart_id)
-                    yield first
-                else:
-                    # In the first one's colours: its component styles resolved once.
-                    yield SiblingChart(spec, first, title=title, words=self.say, id=chart_id)
+        first: TrendChart | None = None
+        for measure in MEASURES.values():
+            spec = self.spec_of(measure)
+            title = chart_title(measure, spec, self.say)
+            chart_id = f"chart-{measure.name}"
+            if first is None:
+                first = TrendChart(spec, title=title, words=self.say, id=chart_id)
+                yield first
+            else:
+                # In the first one's colours: its component styles resolved once.
+                yield SiblingChart(spec, first, title=title, words=self.say, id=chart_id)
         # Each measure's item charts are mounted when first shown: most visits look at the
         # totals, and every widget more costs the opening of the screen.
 
@@ -187,12 +186,20 @@ class HistoryCharts(Vertical):
             chart.points = self.points(measure.name)
             chart.refresh()
             if self.client_view:
-                chart.display = bool(self.series[measure.name])
+                chart.display = self._total_shown(measure.name)
             for item_chart in self.item_charts(measure.name):
                 item_chart.points = self.points(
                     measure.name, str(item_chart.id).removeprefix(f"chart-{measure.name}-")
                 )
                 item_chart.empty_key = self._empty_key(measure.name)
+
+    def total_charts(self) -> list[TrendChart]:
+        """The chart of each measure's totals."""
+        return [self.query_one(f"#chart-{name}", TrendChart) for name in MEASURES]
+
+    def _total_shown(self, measure: str) -> bool:
+        # A client view has no chart for a measure the client never gave.
+        return self.items_of is None and (not self.client_view or bool(self.series[measure]))
 
     def _cycle(self) -> list[str]:
         # A client view steps only through the measures the client gave.
@@ -208,7 +215,8 @@ class HistoryCharts(Vertical):
         for name in MEASURES:
             for grid in self.query(f"#items-{name}"):
                 grid.display = name == self.items_of
-        self.query_one("#chart-totals").display = self.items_of is None
+        for name in MEASURES:
+            self.query_one(f"#chart-{name}").display = self._total_shown(name)
 
     def _mount_item_charts(self, measure: Measure) -> None:
         # The SRS asks the therapist about an item below its soft prompt; the ORS's items

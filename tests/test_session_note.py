@@ -8,11 +8,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from textual import events
-from textual.widgets import Static, TextArea
+from textual.widgets import TextArea
 
 from conftest import NOW, build_app, screen_text
 from srs_tui.measures import Scores
-from srs_tui.screens.history import HistoryScreen
+from srs_tui.screens.history import HistoryScreen, NotedAlerts
 from srs_tui.screens.session_note import SessionNoteScreen
 from srs_tui.store import Store
 from srs_tui.store.records import NOTE_MAX
@@ -50,7 +50,8 @@ def note_line(app: object) -> str:
     from srs_tui.app import SrsApp
 
     assert isinstance(app, SrsApp)
-    return str(app.screen.query_one("#session-note", Static).render())
+    # The alerts panel, the note at its top.
+    return str(app.screen.query_one("#alert-list", NotedAlerts).render())
 
 
 async def open_history(pilot: object) -> None:

@@ -3,6 +3,7 @@ items, the sessions (one row each, both measures) and the alerts of both sides."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -11,6 +12,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.style import Style
+from textual.widget import Widget
 from textual.widgets import Static
 
 from srs_tui.context import AppContext
@@ -83,6 +86,62 @@ def alert_lines(
     return Content.assemble(*parts)
 
 
+@dataclass(frozen=True)
+class SessionNote:
+    """The note line of the alerts panel: its label, the note's start, whether one is written."""
+
+    label: str
+    text: str
+    written: bool
+
+
+class NotedAlerts(Widget):
+    """The alerts panel's text: the note of the session under the cursor (muted while there
+    is none), then the alerts. One widget, not one for each: a widget more was a twentieth
+    of opening the history."""
+
+    DEFAULT_CSS = """
+    NotedAlerts {
+        height: auto;
+    }
+    NotedAlerts > .noted-alerts--none {
+        color: $text-muted;
+    }
+    NotedAlerts > .noted-alerts--written {
+        color: $text;
+    }
+    """
+
+    COMPONENT_CLASSES = {"noted-alerts--none", "noted-alerts--written"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.note: SessionNote | None = None
+        self.alerts = Content("")
+
+    def show_note(self, note: SessionNote | None) -> None:
+        """Show this note (None: no note line)."""
+        self.note = note
+        self.refresh(layout=True)
+
+    def show_alerts(self, alerts: Content) -> None:
+        """Show these alerts under the note."""
+        self.alerts = alerts
+        self.refresh(layout=True)
+
+    def render(self) -> Content:
+        note = self.note
+        if note is None:
+            return self.alerts
+        # The colour as the theme has it now: looked up as drawn, so a new theme recolours it.
+        part = "noted-alerts--written" if note.written else "noted-alerts--none"
+        colour = Style.from_rich_style(self.get_component_rich_style(part))
+        # The note as typed, never read as markup.
+        return Content.assemble(
+            (note.label, colour + Style(bold=True)), (note.text, colour), "\n", self.alerts
+        )
+
+
 class HistoryScreen(ClientScreen):
     """How the client has been (ORS) and how the sessions went (SRS), session by session."""
 
@@ -110,12 +169,6 @@ class HistoryScreen(ClientScreen):
         height: 1fr;
         padding: 0 1;
         border-top: solid $panel;
-    }
-    HistoryScreen #session-note {
-        color: $text-muted;
-    }
-    HistoryScreen #session-note.-written {
-        color: $text;
     }
     """
 
@@ -259,8 +312,7 @@ class HistoryScreen(ClientScreen):
             id="sessions",
         )
         with VerticalScroll(id="history-alerts", can_focus=False):
-            yield Static("", id="session-note")
-            yield Static("", id="alert-list")
+            yield NotedAlerts(id="alert-list")
         # q quits as on the caseload, and works off the bar too: at 80 columns, with the
         # episode keys, it gives its place to Share rather than the other way round.
         yield KeyBar(drop_first=("history.delete", "history.correct", "history.quit"))
@@ -336,7 +388,7 @@ class HistoryScreen(ClientScreen):
             if len(self.episodes) > 1
             else "No alerts in this client's history."
         )
-        self.query_one("#alert-list", Static).update(alert_lines(self.history, none=none))
+        self.query_one(NotedAlerts).show_alerts(alert_lines(self.history, none=none))
 
     def _show_info(self, episode: Episode | None) -> None:
         info = Text(no_wrap=True, overflow="ellipsis")
@@ -429,20 +481,21 @@ class HistoryScreen(ClientScreen):
     def _show_note(self) -> None:
         """The note of the session under the cursor, as plain text, at the top of the
         alerts panel."""
-        line = Text()
         selected = self._selected()
         found = [row for row in self.history if row.session_id == selected]
-        written = False
-        if found:
-            row = found[0]
-            note = row.administrations[0].note  # the session's, on each of its measures
-            written = bool(note)
-            line.append(f"Note, session {row.session}: ", style="bold")
-            line.append(_note_start(note) if note else "none (n to write one)")
-        field = self.query_one("#session-note", Static)
-        field.set_class(written, "-written")
-        field.display = bool(found)
-        field.update(line)
+        panel = self.query_one(NotedAlerts)
+        if not found:
+            panel.show_note(None)
+            return
+        row = found[0]
+        note = row.administrations[0].note  # the session's, on each of its measures
+        panel.show_note(
+            SessionNote(
+                f"Note, session {row.session}: ",
+                _note_start(note) if note else "none (n to write one)",
+                written=bool(note),
+            )
+        )
 
     @on(RowTable.Highlighted, "#sessions")
     def _row_highlighted(self) -> None:

@@ -39,8 +39,8 @@ from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import Episode
 from srs_tui.widgets.key_bar import KeyBar
 from srs_tui.widgets.row_table import Column, RowTable
+from srs_tui.widgets.title_bar import TitleBar
 from srs_tui.widgets.trend_chart import TrendChart
-from srs_tui.widgets.unwatched import AppHeader
 
 ALERT_SESSIONS_LISTED = 6  # older ones stay in the table's Alerts column; wrapping costs
 
@@ -292,7 +292,7 @@ class HistoryScreen(ClientScreen):
     def compose(self) -> ComposeResult:
         self._opening.start()
         self._styled.composing(self)
-        yield AppHeader(icon="")
+        yield TitleBar()
         yield Static("", id="history-info")
         yield HistoryCharts(
             self.say,

@@ -43,7 +43,7 @@ class TitleBar(Widget):
         sub_title = screen.sub_title if screen.sub_title is not None else app.sub_title
         return app.format_title(title, sub_title)
 
-    def _on_click(self, event: Click) -> None:
+    async def _on_click(self, event: Click) -> None:
         # Header's icon, turned off with the app's command palette, takes its clicks.
         if event.x >= ICON_WIDTH:
             self.toggle_class("-tall")

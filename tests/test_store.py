@@ -417,3 +417,22 @@ def test_a_client_has_a_language_and_a_name_for_sharing(store: Store) -> None:
     with pytest.raises(StoreError, match="already exists"):
         store.edit_client(client.id, alias="other", language="en", display_name="")
     assert store.client(client.id).alias == "R-0417"
+
+
+def test_an_administration_read_back_is_the_one_the_dataclass_makes(
+    store: Store, db_path: Path
+) -> None:
+    # Read without the dataclass's __init__: every field there, the note made safe as
+    # __post_init__ makes it (a note written past the app, with control characters).
+    from dataclasses import fields, replace
+
+    client = store.add_client("Robin", now=NOW)
+    record(store, client.id, note="first line")
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE sessions SET note = ?", ("a\r\nb\x1b[2J\tc",))
+    conn.close()
+    (read,) = store.history(client.id, measure=SCORES.measure)
+    assert set(vars(read)) == {field.name for field in fields(read)}
+    assert read.note == "a\nb\\x1b[2J\tc"
+    assert replace(read) == read  # made again through __init__ and __post_init__

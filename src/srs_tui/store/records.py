@@ -131,7 +131,22 @@ class Administration:
     rater: str = "client"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "note", terminal_safe(_one_newline(self.note), keep="\n\t"))
+        object.__setattr__(self, "note", safe_note(self.note))
+
+    @classmethod
+    def read(cls, fields: dict[str, Any]) -> Administration:
+        """An administration read back from the store, every field given by name, the note
+        made safe as __post_init__ makes it. Made without the frozen dataclass's __init__,
+        which sets each of the fifteen fields through object.__setattr__: half of making
+        the 400 administrations of a long history, read on each opening of it."""
+        administration = object.__new__(cls)
+        administration.__dict__.update(fields, note=safe_note(fields["note"]))
+        return administration
+
+
+def safe_note(note: str) -> str:
+    """A note as it may be shown: one kind of line end, control characters as codes."""
+    return terminal_safe(_one_newline(note), keep="\n\t")
 
 
 def _one_newline(text: str) -> str:

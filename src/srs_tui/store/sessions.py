@@ -45,22 +45,24 @@ ORDER BY s.instant, s.created_at, s.seq
 
 def administration_of(row: Sequence[Any]) -> Administration:
     """An Administration from a row of ADMINISTRATION_QUERY (or the same columns)."""
-    return Administration(
-        id=row[0],
-        client_id=row[1],
-        measure=row[2],
-        session=row[3],
-        administered_at=datetime.fromisoformat(row[4]),
-        scores=Scores.stored(row[2], row[5:10]),
-        mode=row[10],
-        setting=row[11],
-        note=row[12],
-        created_at=datetime.fromisoformat(row[13]),
-        updated_at=datetime.fromisoformat(row[14]),
-        session_id=row[15],
-        episode_id=row[16],
-        form=row[17],
-        rater=row[18],
+    return Administration.read(
+        {
+            "id": row[0],
+            "client_id": row[1],
+            "measure": row[2],
+            "session": row[3],
+            "administered_at": datetime.fromisoformat(row[4]),
+            "scores": Scores.stored(row[2], row[5:10]),
+            "mode": row[10],
+            "setting": row[11],
+            "note": row[12],
+            "created_at": datetime.fromisoformat(row[13]),
+            "updated_at": datetime.fromisoformat(row[14]),
+            "session_id": row[15],
+            "episode_id": row[16],
+            "form": row[17],
+            "rater": row[18],
+        }
     )
 
 

@@ -10,7 +10,7 @@ from benchmarks.data import build
 
 from conftest import NOW, build_app
 from srs_tui.measures import MEASURES, ORS, Scores
-from srs_tui.screens.history import HistoryScreen
+from srs_tui.screens.history import HistoryScreen, NotedAlerts
 from srs_tui.screens.history_charts import HistoryCharts
 from srs_tui.screens.session_table import TableRow
 from srs_tui.store import Store
@@ -233,3 +233,32 @@ async def test_a_history_opened_again_is_styled_and_drawn_as_the_first(tmp_path:
             app.pop_screen()
             await pilot.pause()
         assert drawn[0] == drawn[1]
+
+
+async def test_the_alerts_panel_scrolls_its_whole_text_and_follows_a_theme(tmp_path: Path) -> None:
+    db = tmp_path / "h.db"
+    (client_id,) = build(db, 1, 200, NOW)
+    app = build_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.push_screen(HistoryScreen(app.ctx, app.ctx.store.client(client_id)))
+        await pilot.pause()
+        panel = app.screen.query_one(NotedAlerts)
+        # The text is taller than the panel: it scrolls, as far as its last line and no more.
+        width = panel.scrollable_content_region.width
+        lines = [strip.text.rstrip() for strip in panel._drawn(width)]
+        assert panel.virtual_size.height == len(lines) > panel.scrollable_content_region.height
+        assert panel.show_vertical_scrollbar
+        assert lines[0].startswith("Note, session 200: ")
+        panel.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        shown = [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+        assert any(line.strip() == lines[-1] for line in shown)
+        # A new theme: the lines kept are drawn again, in its colours.
+        before = list(panel.render_line(0))
+        app.theme = "textual-light"
+        await pilot.pause()
+        after = list(panel.render_line(0))
+        assert after != before
+        panel._lines = None
+        assert list(panel.render_line(0)) == after

@@ -51,7 +51,7 @@ def note_line(app: object) -> str:
 
     assert isinstance(app, SrsApp)
     # The alerts panel, the note at its top.
-    return str(app.screen.query_one("#alert-list", NotedAlerts).render())
+    return str(app.screen.query_one(NotedAlerts).render())
 
 
 async def open_history(pilot: object) -> None:

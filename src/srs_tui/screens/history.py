@@ -10,10 +10,13 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
+from textual.strip import Strip
 from textual.style import Style
-from textual.widget import Widget
+from textual.visual import Visual
 from textual.widgets import Static
 
 from srs_tui.context import AppContext
@@ -95,14 +98,17 @@ class SessionNote:
     written: bool
 
 
-class NotedAlerts(Widget):
-    """The alerts panel's text: the note of the session under the cursor (muted while there
-    is none), then the alerts. One widget, not one for each: a widget more was a twentieth
-    of opening the history."""
+class NotedAlerts(ScrollView, can_focus=False):
+    """The alerts panel: the note of the session under the cursor (muted while there is
+    none), then the alerts, scrolled as one text. One widget, not a scrolling container
+    with a widget for each: each widget more was a twentieth of opening the history.
+
+    Its lines are drawn as Textual draws a widget's text (Visual.to_strips), once for a width
+    and kept until the text, the theme or the selection changes."""
 
     DEFAULT_CSS = """
     NotedAlerts {
-        height: auto;
+        overflow-x: hidden;
     }
     NotedAlerts > .noted-alerts--none {
         color: $text-muted;
@@ -118,18 +124,21 @@ class NotedAlerts(Widget):
         super().__init__(id=id)
         self.note: SessionNote | None = None
         self.alerts = Content("")
+        self._lines: list[Strip] | None = None
+        self._lines_width = 0
 
     def show_note(self, note: SessionNote | None) -> None:
         """Show this note (None: no note line)."""
         self.note = note
-        self.refresh(layout=True)
+        self._redraw()
 
     def show_alerts(self, alerts: Content) -> None:
         """Show these alerts under the note."""
         self.alerts = alerts
-        self.refresh(layout=True)
+        self._redraw()
 
     def render(self) -> Content:
+        """The whole text (text selection reads it too)."""
         note = self.note
         if note is None:
             return self.alerts
@@ -140,6 +149,41 @@ class NotedAlerts(Widget):
         return Content.assemble(
             (note.label, colour + Style(bold=True)), (note.text, colour), "\n", self.alerts
         )
+
+    def _redraw(self) -> None:
+        self._lines = None
+        if self.size.width:
+            self._drawn(self.scrollable_content_region.width)
+        self.refresh()
+
+    def _drawn(self, width: int) -> list[Strip]:
+        """The text's lines at this width, and the room they take for scrolling."""
+        if self._lines is None or self._lines_width != width:
+            self._lines = Visual.to_strips(self, self.render(), width, None, self.visual_style)
+            self._lines_width = width
+            size = Size(width, len(self._lines))
+            if self.virtual_size != size:
+                self.virtual_size = size
+        return self._lines
+
+    def on_resize(self) -> None:
+        self._drawn(self.scrollable_content_region.width)
+
+    def notify_style_update(self) -> None:
+        self._lines = None  # a new theme: other colours
+        super().notify_style_update()
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._lines = None  # the selection is drawn in the lines
+        super().selection_updated(selection)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        lines = self._drawn(width)
+        index = self.scroll_offset.y + y
+        if index < len(lines):
+            return lines[index]
+        return Strip.blank(width, self.visual_style.rich_style)
 
 
 class HistoryScreen(ClientScreen):
@@ -311,8 +355,7 @@ class HistoryScreen(ClientScreen):
             empty="No sessions yet: press r to rate.",
             id="sessions",
         )
-        with VerticalScroll(id="history-alerts", can_focus=False):
-            yield NotedAlerts(id="alert-list")
+        yield NotedAlerts(id="history-alerts")
         # q quits as on the caseload, and works off the bar too: at 80 columns, with the
         # episode keys, it gives its place to Share rather than the other way round.
         yield KeyBar(drop_first=("history.delete", "history.correct", "history.quit"))

@@ -16,6 +16,7 @@ above it: a marker never sits on a line, whatever the chart's height.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -645,23 +646,32 @@ def _plain_strip(strip: Strip, y: int) -> Strip:
     segments of their own, as the terminal and a screenshot get them either way."""
     segments = []
     x = 0
+    plain: dict[Style, Style] = {}  # a line has a few styles and many segments
     for text, drawn, _ in strip:
         style = None
         if drawn is not None:
-            style = Style(
-                color=drawn.color,
-                bgcolor=drawn.bgcolor,
-                bold=drawn.bold or None,
-                dim=drawn.dim or None,
-                italic=drawn.italic or None,
-                underline=drawn.underline or None,
-                strike=drawn.strike or None,
-                reverse=drawn.reverse or None,
-                meta={"offset": (x, y)},
-            )
+            looks = plain.get(drawn)
+            if looks is None:
+                looks = plain[drawn] = Style(
+                    color=drawn.color,
+                    bgcolor=drawn.bgcolor,
+                    bold=drawn.bold or None,
+                    dim=drawn.dim or None,
+                    italic=drawn.italic or None,
+                    underline=drawn.underline or None,
+                    strike=drawn.strike or None,
+                    reverse=drawn.reverse or None,
+                )
+            style = looks + _offset(x, y)
         segments.append(Segment(text, style))
         x += len(text)
     return Strip(segments, strip.cell_length)
+
+
+@functools.lru_cache(maxsize=4096)
+def _offset(x: int, y: int) -> Style:
+    """A style of nothing but a place in the widget (the same for every chart there)."""
+    return Style.from_meta({"offset": (x, y)})
 
 
 def _axis_cell(layout: Layout, row: int) -> str:

@@ -531,12 +531,20 @@ class TrendChart(Widget):
         line = Text(_axis_cell(layout, row), styles["axis"], no_wrap=True)
         band = layout.band_rows is not None and layout.band_rows[0] < row < layout.band_rows[1]
         chars, parts = self._cells(layout, row)
+        text = "".join(char or " " for char in chars)
+        fill = Style(bgcolor=styles["band-fill"].bgcolor) if band else None
         # One span a run of cells in the same style, not one a cell: far less to render.
-        for part, run in itertools.groupby(zip(chars, parts, strict=True), key=lambda c: c[1]):
+        start, width = 0, len(parts)
+        while start < width:
+            part = parts[start]
+            end = start + 1
+            while end < width and parts[end] == part:
+                end += 1
             style = styles[part] if part else Style()
-            if band:
-                style = style + Style(bgcolor=styles["band-fill"].bgcolor)
-            line.append("".join(char or " " for char, _ in run), style)
+            if fill is not None:
+                style = style + fill
+            line.append(text[start:end], style)
+            start = end
         return line
 
     def _cells(self, layout: Layout, row: int) -> tuple[list[str], list[str]]:

@@ -15,7 +15,7 @@ from typing import Protocol
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -266,23 +266,39 @@ class RowTable(ScrollView, can_focus=True):
     def _line(
         self, cells: Sequence[Text], widths: list[int | None], style: Style, width: int
     ) -> Strip:
-        line = Text(" ", no_wrap=True, end="")
+        # The line's text and spans put together at once, as append_text would put them one
+        # cell at a time: a caseload's screenful of lines, each made of seven cells appended
+        # with their padding and gaps, cost more than the rest of the table's drawing.
+        parts = [" "]
+        spans: list[Span] = []
+        offset = 1
         first = True
-        for cell, column, cell_width in zip(cells, self.columns, widths, strict=True):
+        for given, column, cell_width in zip(cells, self.columns, widths, strict=True):
             if cell_width is None:
                 continue
             if not first:
-                line.append(" " * GAP)
+                parts.append(" " * GAP)
+                offset += GAP
             first = False
-            piece = cell.copy()
-            piece.truncate(cell_width, overflow="ellipsis")
-            pad = cell_width - piece.cell_len
-            if column.justify == "right":
-                line.append(" " * pad)
-                line.append_text(piece)
-            else:
-                line.append_text(piece)
-                line.append(" " * pad)
+            cell, length = given, given.cell_len
+            if length > cell_width:  # an alias over 30 cells, or alerts past the edge
+                cell = cell.copy()
+                cell.truncate(cell_width, overflow="ellipsis")
+                length = cell.cell_len
+            pad = cell_width - length
+            if pad > 0 and column.justify == "right":
+                parts.append(" " * pad)
+                offset += pad
+            plain = cell.plain
+            if cell.style:
+                spans.append(Span(offset, offset + len(plain), cell.style))
+            spans.extend(Span(start + offset, end + offset, on) for start, end, on in cell.spans)
+            parts.append(plain)
+            offset += len(plain)
+            if pad > 0 and column.justify != "right":
+                parts.append(" " * pad)
+                offset += pad
+        line = Text("".join(parts), no_wrap=True, end="", spans=spans)
         line.truncate(width, pad=True)
         segments = list(line.render(self.app.console))
         return Strip(segments, width).apply_style(style)

@@ -18,7 +18,7 @@ from rich.style import Style
 from rich.text import Span, Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -137,6 +137,7 @@ class RowTable(ScrollView, can_focus=True):
         # The lines drawn, by (row, width, style; -1 the header): a frame after the first
         # (the table taking focus, the cursor moving) draws again only the lines that changed.
         self._lines: dict[tuple[int, int, Style], Strip] = {}
+        self._base_style: Style | None = None  # see render_lines
 
     # Data
 
@@ -240,6 +241,20 @@ class RowTable(ScrollView, can_focus=True):
     def _style(self, part: str) -> Style:
         return self.get_component_rich_style(f"row-table--{part}")
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The table's own style, worked out once a frame rather than once a line: it walks
+        # every ancestor's styles, and a screenful of lines asked for it a few dozen times.
+        self._base_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base_style = None
+
+    def _base(self) -> Style:
+        """The table's own style: the frame's, while one is drawn."""
+        found = self._base_style
+        return found if found is not None else self.rich_style
+
     def _fit(self, width: int) -> list[int | None]:
         """Column widths for this width: the stretch column takes what is left; None for a
         column left out at this width."""
@@ -324,14 +339,14 @@ class RowTable(ScrollView, can_focus=True):
         if not self.rows:
             if y == 1:
                 return Strip([Segment(f" {self.empty}"[:width].ljust(width), self._style("empty"))])
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base())
         index = self.scroll_offset.y + y - 1
         if index >= len(self.rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base())
         if index == self.cursor:
             style = self._style("cursor")
         elif index % 2:
             style = self._style("zebra")
         else:
-            style = self.rich_style
+            style = self._base()
         return self._drawn(index, width, style)

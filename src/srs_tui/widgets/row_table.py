@@ -313,10 +313,42 @@ class RowTable(ScrollView, can_focus=True):
             if pad > 0 and column.justify != "right":
                 parts.append(" " * pad)
                 offset += pad
-        line = Text("".join(parts), no_wrap=True, end="", spans=spans)
-        line.truncate(width, pad=True)
-        segments = list(line.render(self.app.console))
+        plain = "".join(parts)
+        segments = self._segments(plain, spans, width)
+        if segments is None:
+            line = Text(plain, no_wrap=True, end="", spans=spans)
+            line.truncate(width, pad=True)
+            segments = list(line.render(self.app.console))
         return Strip(segments, width).apply_style(style)
+
+    def _segments(self, plain: str, spans: list[Span], width: int) -> list[Segment] | None:
+        """The segments Text.render makes of a line padded to width, made straight from its
+        spans when they follow one another without overlapping (a cell with a style of its
+        own and spans inside it overlaps: None, and Text.render works it out): the same cuts
+        and styles, without its stack of styles, which was most of a row's drawing.
+        None too for a line wider than width."""
+        length = cell_len(plain)
+        if length > width:
+            return None
+        if not spans:
+            return [Segment(plain + " " * (width - length))]  # as Text.render: no style
+        null = Style.null()
+        get_style = self.app.console.get_style
+        segments = []
+        at = 0
+        for start, end, on in spans:
+            if start < at:
+                return None
+            if start == end:
+                continue
+            if start > at:
+                segments.append(Segment(plain[at:start], null))
+            segments.append(Segment(plain[start:end], get_style(on, default=null)))
+            at = end
+        rest = plain[at:] + " " * (width - length)
+        if rest:
+            segments.append(Segment(rest, null))
+        return segments
 
     def _drawn(self, index: int, width: int, style: Style) -> Strip:
         """A row's line (the header's for -1), drawn once for a width and style."""

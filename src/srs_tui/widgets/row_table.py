@@ -138,6 +138,7 @@ class RowTable(ScrollView, can_focus=True):
         # (the table taking focus, the cursor moving) draws again only the lines that changed.
         self._lines: dict[tuple[int, int, Style], Strip] = {}
         self._base_style: Style | None = None  # see render_lines
+        self._fitted: dict[int, list[int | None]] = {}  # _fit's, by width, for these rows
 
     # Data
 
@@ -158,6 +159,7 @@ class RowTable(ScrollView, can_focus=True):
                 for index, cell in enumerate(row.cells):
                     fitted[index] = max(fitted[index], cell.cell_len)
         self._widths = fitted
+        self._fitted.clear()
         self._lines.clear()
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
         index = next((i for i, row in enumerate(self.rows) if row.key == keep), 0)
@@ -357,11 +359,15 @@ class RowTable(ScrollView, can_focus=True):
         if found is None:
             if len(self._lines) > 8 * self.size.height + 64:
                 self._lines.clear()  # scrolled through a long list: keep what is on screen
+                self._fitted.clear()  # and the widths of the width it is drawn at now
             if index < 0:
                 cells = tuple(Text(column.label) for column in self.columns)
             else:
                 cells = self.rows[index].cells
-            found = self._lines[key] = self._line(cells, self._fit(width), style, width)
+            fitted = self._fitted.get(width)
+            if fitted is None:
+                fitted = self._fitted[width] = self._fit(width)
+            found = self._lines[key] = self._line(cells, fitted, style, width)
         return found
 
     def render_line(self, y: int) -> Strip:

@@ -162,5 +162,7 @@ def test_the_app_starts_on_the_rating_screen_with_nothing_it_does_not_show(
         "srs_tui.exchange.backup",  # the day's backup: once the first screen is up
         "srs_tui.commands",
         "zipfile",  # importlib.resources' reader: the words are read from beside the module
+        "textual.widgets._text_area",  # the note's TextArea: the rating screen has none
+        "textual.document",
     ):
         assert _loaded(name, first["modules"]) == [], f"{name} loaded before the first frame"

@@ -383,3 +383,39 @@ def test_deleting_one_measure_of_a_visit_keeps_the_row_right(store: Store) -> No
     assert summary.totals == ()
     assert summary.ors_total == 200
     assert_kept_is_computed(store)
+
+
+def test_a_session_without_ratings_entered_before_others_renumbers_them(
+    store: Store, db_path: Path
+) -> None:
+    """Another program enters an empty session before the intake: the intake is now the
+    second session, and the latest ORS's number moves with it."""
+    client = store.add_client("Ana", now=NOW - timedelta(days=60))
+    for days in (14, 7):
+        store.record(
+            client.id,
+            Scores(ORS.name, (), 150 + days),
+            administered_at=NOW - timedelta(days=days),
+            mode="oral",
+            setting="telehealth",
+            now=NOW,
+        )
+    (before,) = store.clients(recent=6)
+    assert (before.intake_session, before.ors_session) == (1, 2)
+    other = sqlite3.connect(db_path)
+    with other:
+        episode = other.execute("SELECT id FROM episodes").fetchone()[0]
+        other.execute(
+            "INSERT INTO sessions (id, episode_id, client_id, held_at, mode, setting, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, 'oral', 'telehealth', 'x', 'x')",
+            (
+                "c" * 8 + "-cccc-4ccc-8ccc-" + "c" * 12,
+                episode,
+                client.id,
+                (NOW - timedelta(days=30)).isoformat(),
+            ),
+        )
+    other.close()
+    (after,) = store.clients(recent=6)
+    assert (after.intake_session, after.ors_session) == (2, 3)
+    assert_kept_is_computed(store)

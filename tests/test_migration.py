@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FLAT, run_cli
-from srs_tui.store import Store
+from srs_tui.store import Store, schema
 from srs_tui.store.schema import SCHEMA_VERSION
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -266,3 +266,30 @@ def test_a_schema_5_file_keeps_every_row_and_takes_totals_alone(name: str, tmp_p
         ]
     assert sum(len(h) for h in histories) == len(before["administrations"])
     assert all(a.scores.has_items for h in histories for a in h)
+
+
+def test_the_current_schema_text_is_exactly_what_the_migrations_make() -> None:
+    """A file of the current version is compared with current_schema.py before anything is
+    built in memory: it must be what the migrations make, or a file of our exact schema would
+    take the long way (after adding a migration: scripts/current_schema.py)."""
+    made = schema.canonical_text(
+        schema.expected_schema(SCHEMA_VERSION), schema.expected_lookups(SCHEMA_VERSION)
+    )
+    assert made == schema.CURRENT_TEXT
+
+
+def test_a_file_of_our_exact_schema_opens_without_building_it(tmp_path: Path) -> None:
+    db = tmp_path / "srs.db"
+    Store.open(db).close()
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        assert schema.is_current(conn)
+    finally:
+        conn.close()
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TRIGGER planted AFTER INSERT ON clients BEGIN SELECT 1; END")
+    conn.commit()
+    try:
+        assert not schema.is_current(conn)
+    finally:
+        conn.close()

@@ -108,8 +108,8 @@ def test_a_data_command_loads_only_what_it_runs(
 
 def _watching_the_first_frame(record: Path) -> tuple[str, ...]:
     """The command line's main, with a look at each frame Textual writes (App._display, its
-    private name for it): the modules loaded and whether the collector runs, at the rating
-    screen's first frame and at the latest."""
+    private name for it): the screen of the first frame, and the modules loaded and whether
+    the collector runs, at the rating screen's first frame and at the latest."""
     script = (
         "import gc, json, os, sys\n"
         "from textual.app import App\n"
@@ -117,6 +117,8 @@ def _watching_the_first_frame(record: Path) -> tuple[str, ...]:
         "seen = {}\n"
         "def display(self, screen, renderable):\n"
         "    shown(self, screen, renderable)\n"
+        "    if renderable is not None:\n"
+        "        seen.setdefault('first_drawn', type(screen).__name__)\n"
         "    if renderable is None or type(screen).__name__ != 'RateScreen':\n"
         "        return\n"
         "    now = {'collector': gc.isenabled(), 'modules': sorted(sys.modules)}\n"
@@ -147,6 +149,8 @@ def test_the_app_starts_on_the_rating_screen_with_nothing_it_does_not_show(
     finally:
         window.close()
     first = seen["first"]
+    # The first frame is the rating screen's: no blank frame of the base screen under it.
+    assert seen["first_drawn"] == "RateScreen"
     # No collection during the start-up: all it built lives as long as the app.
     assert first["collector"] is False
     assert seen["latest"]["collector"] is True
@@ -158,5 +162,7 @@ def test_the_app_starts_on_the_rating_screen_with_nothing_it_does_not_show(
         "srs_tui.exchange.backup",  # the day's backup: once the first screen is up
         "srs_tui.commands",
         "zipfile",  # importlib.resources' reader: the words are read from beside the module
+        "textual.widgets._text_area",  # the note's TextArea: the rating screen has none
+        "textual.document",
     ):
         assert _loaded(name, first["modules"]) == [], f"{name} loaded before the first frame"

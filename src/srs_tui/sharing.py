@@ -45,7 +45,14 @@ class ShareMode(SharingApp):
         super().__init__()
         self.ctx = ctx
         self.start_client = start_client
-        self.add_mode(self.DEFAULT_MODE, self.get_default_screen)
+        # The therapist's stack is Textual's default one, built from get_default_screen; the
+        # mode is added by name only when share mode first needs to switch back to it. Added
+        # from the start, Textual built it as a named mode: it parsed all the CSS again for it,
+        # and drew the base screen before the app's on_mount could open the first screen over
+        # it (a blank frame under the rating screen of --client): together some 15 ms of a
+        # start. Built as the default stack, the app mounts first, and the first frame drawn is
+        # the first screen's (tests/test_start_cost.py).
+        self._therapist_mode_added = False
         # Share mode's stack is built whole for each share and dropped whole when it stops.
         self._share_mode: str | None = None
         self._share_modes_made = 0
@@ -72,6 +79,9 @@ class ShareMode(SharingApp):
 
     def _new_share_stack(self, base: Callable[[], Screen[Any]]) -> None:
         """Show a new share mode stack on base, dropping the one before it, if any."""
+        if not self._therapist_mode_added:
+            self.add_mode(self.DEFAULT_MODE, self.get_default_screen)
+            self._therapist_mode_added = True
         self._share_modes_made += 1
         name = f"{SHARE_MODE}-{self._share_modes_made}"
         self.add_mode(name, base)

@@ -29,6 +29,7 @@ from srs_tui.store.records import ClientSummary
 RECENT_SESSIONS = 6
 _NEVER_SEEN = float("inf")
 _NO_CONCERN = 99  # beyond every rule's severity
+_SRS, _ORS = SRS.name, ORS.name
 
 # The tiers of the order: needing attention (an alert that counts: the outcome going wrong, a
 # low, falling or dropping alliance), then worth a look (a note only), then the rest.
@@ -127,25 +128,46 @@ def judged(
 ) -> Triaged:
     """One client's alerts on both sides, and the episode's outcome so far.
 
-    forms: the profiles already looked up by (measure, form), kept across a caseload."""
+    forms: the profiles already looked up by (measure, form), kept across a caseload.
+
+    A caseload judges every client to order them, so each side's rule set is called straight
+    (what Profile.latest_alerts and Profile.alerts_of would call, without their checks of
+    arguments made right here): a thousand clients' worth of those calls was a fifth of it."""
     found_forms = {} if forms is None else forms
     srs_profile = ors_profile = None
-    if summary.last is not None:
-        key = (SRS.name, summary.last_form)
-        srs_profile = found_forms.get(key) or found_forms.setdefault(key, profiles.of(*key))
-    if summary.ors is not None:
-        key = (ORS.name, summary.ors_form)
-        ors_profile = found_forms.get(key) or found_forms.setdefault(key, profiles.of(*key))
-    ors_alerts = outcome_alerts(summary, ors_profile) if ors_profile is not None else ()
-    outcome = _outcome_so_far(summary, ors_profile, ors_alerts) if ors_profile is not None else None
+    last = summary.last
+    if last is not None:
+        key = (_SRS, summary.last_form)
+        srs_profile = found_forms.get(key)
+        if srs_profile is None:
+            srs_profile = found_forms[key] = profiles.of(*key)
+    ors_alerts: Alerts = ()
+    outcome = None
+    ors = summary.ors
+    if ors is not None:
+        key = (_ORS, summary.ors_form)
+        ors_profile = found_forms.get(key)
+        if ors_profile is None:
+            ors_profile = found_forms[key] = profiles.of(*key)
+        intake = summary.intake
+        rule_set = ors_profile.rule_set
+        if intake is not None and rule_set is not None:
+            intake_session, ors_session = summary.intake_session, summary.ors_session
+            if ors_session == intake_session:  # one ORS so far: the intake itself
+                ors_alerts = rule_set.latest_alerts((intake,), ors_profile, (intake_session,))
+            else:
+                ors_alerts = rule_set.latest_alerts(
+                    (intake, ors), ors_profile, (intake_session, ors_session)
+                )
+        outcome = _outcome_so_far(summary, ors_profile, ors_alerts)
     if summary.episode_closed:
         # Once the care has ended, its last alerts are history, no longer a call to act.
         return Triaged(summary, (), (), (), srs_profile, ors_profile, outcome)
-    srs_alerts = (
-        srs_profile.alerts_of(summary.totals, summary.last)
-        if srs_profile is not None and summary.last is not None
-        else ()
-    )
+    srs_alerts: Alerts = ()
+    if srs_profile is not None and last is not None:
+        srs_rules = srs_profile.rule_set
+        if srs_rules is not None:
+            srs_alerts = srs_rules.alerts_of(summary.totals, last, srs_profile, None)
     ors_concerns = _concerns(ors_alerts)
     srs_concerns = _concerns(srs_alerts)
     # Each side's are in order already, by severity.

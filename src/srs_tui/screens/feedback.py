@@ -23,7 +23,8 @@ from srs_tui.store import Administration, Client, StoreError
 from srs_tui.store.records import NOTE_MAX
 from srs_tui.widgets.big_number import BigNumber
 from srs_tui.widgets.key_bar import KeyBar
-from srs_tui.widgets.unwatched import AppHeader, NoteArea
+from srs_tui.widgets.note_area import NoteArea
+from srs_tui.widgets.unwatched import AppHeader
 from srs_tui.wording import Wording
 
 

@@ -14,7 +14,7 @@ from srs_tui.screens.dialog import Dialog
 from srs_tui.store import StoreError
 from srs_tui.store.records import NOTE_MAX
 from srs_tui.terminal_text import control_characters, terminal_safe
-from srs_tui.widgets.unwatched import NoteArea
+from srs_tui.widgets.note_area import NoteArea
 
 
 class SessionNoteScreen(Dialog[str | None]):

@@ -20,6 +20,7 @@ from srs_tui.store.records import Client, ClientSummary
 from srs_tui.store.schema import SUMMARY_TOTALS, summary_rows
 
 _CLIENT = "c.id, c.alias, c.created_at, c.archived_at, c.language, c.display_name, c.age_band"
+_SRS, _ORS = SRS.name, ORS.name  # looked up once, not once a row
 _SUMMARY = "s.closed, s.episode_id, s.srs_totals, s.last_srs, s.intake_ors, s.latest_ors"
 
 # The clients in alphabetical order (through the alias's own index), each with its row; a
@@ -42,14 +43,15 @@ ORDER BY c.alias COLLATE NOCASE
 """
 
 
-def _scores(measure: str, packed: str) -> tuple[Scores, list[str]]:
-    """The scores out of a _PACK value, and the rest of it split: the form, the number, the
-    length of held_at, then held_at and instant together."""
-    item1, item2, item3, item4, total, *rest = packed.split("|", 8)
+def _scores(measure: str, parts: list[str]) -> Scores:
+    """The scores out of a _PACK value split at its first eight bars (the items, the total,
+    then the form, the number, the length of held_at, and held_at with instant together)."""
+    total = parts[4]
     if total:
-        return Scores.trusted(measure, (), int(total)), rest
+        return Scores.trusted(measure, (), int(total))
+    item1, item2, item3, item4 = parts[:4]
     if item1 and item2 and item3 and item4:
-        return Scores.trusted(measure, (int(item1), int(item2), int(item3), int(item4))), rest
+        return Scores.trusted(measure, (int(item1), int(item2), int(item3), int(item4)))
     raise ValueError("neither four items nor a total")  # as Scores.stored says it
 
 
@@ -62,20 +64,23 @@ def summary_of(row: Sequence[Any], recent: int) -> ClientSummary:
     last = last_form = held = instant = None
     if totals_text:
         totals = tuple(map(int, totals_text.split(",", recent)[:recent]))[::-1]
-        last, (last_form, _, length, times) = _scores(SRS.name, last_text)
-        size = int(length)
+        parts = last_text.split("|", 8)
+        last, last_form = _scores(_SRS, parts), parts[5]
+        size = int(parts[7])
+        times = parts[8]
         held, instant = times[:size], times[size:]
     else:
         totals = ()
     intake = ors = ors_form = None
     intake_session = ors_session = 0
     if intake_text:
-        intake, rest = _scores(ORS.name, intake_text)
-        intake_session = int(rest[1])
+        parts = intake_text.split("|", 8)
+        intake, intake_session = _scores(_ORS, parts), int(parts[6])
     if latest_text:
-        ors, (ors_form, number, length, times) = _scores(ORS.name, latest_text)
-        ors_session = int(number)
-        size = int(length)
+        parts = latest_text.split("|", 8)
+        ors, ors_form, ors_session = _scores(_ORS, parts), parts[5], int(parts[6])
+        size = int(parts[7])
+        times = parts[8]
         # The latest session by instant; the SRS's of two at the same instant.
         if instant is None or times[size:] > instant:
             held = times[:size]

@@ -23,6 +23,7 @@ from srs_tui.store.errors import StoreError, describe
 from srs_tui.store.schema import (
     APPLICATION_ID,
     SCHEMA_VERSION,
+    is_current,
     lookup_problem,
     migrate,
     schema_problem,
@@ -82,6 +83,8 @@ def check_versions(conn: sqlite3.Connection, where: str) -> int:
             f"{where}: made by a newer srs-tui (schema {version}; this version reads up to "
             f"{SCHEMA_VERSION}). Update srs-tui to open it"
         )
+    if version == SCHEMA_VERSION and is_current(conn):
+        return int(version)  # exactly the current schema and lookups: nothing to build
     problem = schema_problem(conn, version) or lookup_problem(conn, version)
     if problem:
         raise StoreError(f"{where}: {problem}; srs-tui opens only its own schema")

@@ -10,6 +10,12 @@ from __future__ import annotations
 import sqlite3
 from functools import cache
 
+# The current version's schema and lookup rows as canonical_text() writes them: a file of the
+# current version is compared with it first, and the expected schema is built in memory (all
+# the migrations, some 6 ms of every start) only when they differ, to say how. Written by
+# scripts/current_schema.py; tests/test_migration.py checks that the migrations make exactly it.
+from srs_tui.store.current_schema import TEXT as CURRENT_TEXT
+
 # "SRST" in ASCII: marks the file as ours in SQLite's header (PRAGMA application_id).
 APPLICATION_ID = 0x53525354
 
@@ -448,6 +454,28 @@ def expected_schema(version: int) -> frozenset[_Entry]:
 def expected_lookups(version: int) -> dict[str, frozenset[tuple[object, ...]]]:
     """The rows of the lookup tables the migrations make for version."""
     return _built(version)[1]
+
+
+def canonical_text(
+    entries: frozenset[_Entry] | set[_Entry], lookups: dict[str, frozenset[tuple[object, ...]]]
+) -> str:
+    """A schema and its lookup rows as one text, each entry and row as its repr on a line of
+    its own, sorted: two texts are equal only if the schemas are, and the rows too (a repr
+    tells apart what the file could make look alike, a tab or a newline in a name)."""
+    lines = {repr(entry) for entry in entries}
+    lines.update(f"{table} {row!r}" for table, rows in lookups.items() for row in rows)
+    return "".join(f"{line}\n" for line in sorted(lines))
+
+
+def is_current(conn: sqlite3.Connection) -> bool:
+    """Whether the schema and the lookup rows of an open database are exactly the current
+    version's, without building it: False also when they cannot be read (schema_problem and
+    lookup_problem then say why)."""
+    try:
+        found = canonical_text(_entries(conn), _lookup_rows(conn))
+    except sqlite3.Error:
+        return False
+    return found == CURRENT_TEXT
 
 
 def schema_problem(conn: sqlite3.Connection, version: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.text import Text
+from rich.text import Span, Text
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 WINDOW_LOW = 300  # tenths: 30.0 and below is the lowest block
@@ -17,15 +17,20 @@ def mini_trend(totals: Sequence[int], below: Sequence[bool]) -> Text:
     drawn in the warning style and the last change as an arrow, so the cells read without
     colour too."""
     shown = list(zip(totals, below, strict=True))[-CELLS:]
-    text = Text(no_wrap=True)
-    text.append(" " * (CELLS - len(shown)))
+    # The text and its spans made at once, not a block at a time through Text.append: every
+    # caseload row on screen draws one.
+    blank = CELLS - len(shown)
+    blocks = []
+    spans = []
     span = WINDOW_HIGH - WINDOW_LOW
-    for total, is_below in shown:
+    for place, (total, is_below) in enumerate(shown, blank):
         level = min(max(total - WINDOW_LOW, 0), span) * (len(BLOCKS) - 1) // span
-        text.append(BLOCKS[level], "bold yellow" if is_below else "")
+        blocks.append(BLOCKS[level])
+        if is_below:
+            spans.append(Span(place, place + 1, "bold yellow"))
     if len(totals) >= 2:
         change = totals[-1] - totals[-2]
-        text.append(" ↑" if change > 0 else " ↓" if change < 0 else " →")
+        arrow = " ↑" if change > 0 else " ↓" if change < 0 else " →"
     else:
-        text.append("  ")
-    return text
+        arrow = "  "
+    return Text(f"{' ' * blank}{''.join(blocks)}{arrow}", no_wrap=True, spans=spans)

@@ -15,10 +15,10 @@ from typing import Protocol
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -137,6 +137,8 @@ class RowTable(ScrollView, can_focus=True):
         # The lines drawn, by (row, width, style; -1 the header): a frame after the first
         # (the table taking focus, the cursor moving) draws again only the lines that changed.
         self._lines: dict[tuple[int, int, Style], Strip] = {}
+        self._base_style: Style | None = None  # see render_lines
+        self._fitted: dict[int, list[int | None]] = {}  # _fit's, by width, for these rows
 
     # Data
 
@@ -157,6 +159,7 @@ class RowTable(ScrollView, can_focus=True):
                 for index, cell in enumerate(row.cells):
                     fitted[index] = max(fitted[index], cell.cell_len)
         self._widths = fitted
+        self._fitted.clear()
         self._lines.clear()
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
         index = next((i for i, row in enumerate(self.rows) if row.key == keep), 0)
@@ -240,6 +243,20 @@ class RowTable(ScrollView, can_focus=True):
     def _style(self, part: str) -> Style:
         return self.get_component_rich_style(f"row-table--{part}")
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The table's own style, worked out once a frame rather than once a line: it walks
+        # every ancestor's styles, and a screenful of lines asked for it a few dozen times.
+        self._base_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base_style = None
+
+    def _base(self) -> Style:
+        """The table's own style: the frame's, while one is drawn."""
+        found = self._base_style
+        return found if found is not None else self.rich_style
+
     def _fit(self, width: int) -> list[int | None]:
         """Column widths for this width: the stretch column takes what is left; None for a
         column left out at this width."""
@@ -266,26 +283,74 @@ class RowTable(ScrollView, can_focus=True):
     def _line(
         self, cells: Sequence[Text], widths: list[int | None], style: Style, width: int
     ) -> Strip:
-        line = Text(" ", no_wrap=True, end="")
+        # The line's text and spans put together at once, as append_text would put them one
+        # cell at a time: a caseload's screenful of lines, each made of seven cells appended
+        # with their padding and gaps, cost more than the rest of the table's drawing.
+        parts = [" "]
+        spans: list[Span] = []
+        offset = 1
         first = True
-        for cell, column, cell_width in zip(cells, self.columns, widths, strict=True):
+        for given, column, cell_width in zip(cells, self.columns, widths, strict=True):
             if cell_width is None:
                 continue
             if not first:
-                line.append(" " * GAP)
+                parts.append(" " * GAP)
+                offset += GAP
             first = False
-            piece = cell.copy()
-            piece.truncate(cell_width, overflow="ellipsis")
-            pad = cell_width - piece.cell_len
-            if column.justify == "right":
-                line.append(" " * pad)
-                line.append_text(piece)
-            else:
-                line.append_text(piece)
-                line.append(" " * pad)
-        line.truncate(width, pad=True)
-        segments = list(line.render(self.app.console))
+            cell, length = given, given.cell_len
+            if length > cell_width:  # an alias over 30 cells, or alerts past the edge
+                cell = cell.copy()
+                cell.truncate(cell_width, overflow="ellipsis")
+                length = cell.cell_len
+            pad = cell_width - length
+            if pad > 0 and column.justify == "right":
+                parts.append(" " * pad)
+                offset += pad
+            plain = cell.plain
+            if cell.style:
+                spans.append(Span(offset, offset + len(plain), cell.style))
+            spans.extend(Span(start + offset, end + offset, on) for start, end, on in cell.spans)
+            parts.append(plain)
+            offset += len(plain)
+            if pad > 0 and column.justify != "right":
+                parts.append(" " * pad)
+                offset += pad
+        plain = "".join(parts)
+        segments = self._segments(plain, spans, width)
+        if segments is None:
+            line = Text(plain, no_wrap=True, end="", spans=spans)
+            line.truncate(width, pad=True)
+            segments = list(line.render(self.app.console))
         return Strip(segments, width).apply_style(style)
+
+    def _segments(self, plain: str, spans: list[Span], width: int) -> list[Segment] | None:
+        """The segments Text.render makes of a line padded to width, made straight from its
+        spans when they follow one another without overlapping (a cell with a style of its
+        own and spans inside it overlaps: None, and Text.render works it out): the same cuts
+        and styles, without its stack of styles, which was most of a row's drawing.
+        None too for a line wider than width."""
+        length = cell_len(plain)
+        if length > width:
+            return None
+        if not spans:
+            return [Segment(plain + " " * (width - length))]  # as Text.render: no style
+        null = Style.null()
+        get_style = self.app.console.get_style
+        segments = []
+        at = 0
+        for start, end, on in spans:
+            if start < at:
+                return None
+            if start == end:
+                continue
+            if start > at:
+                segments.append(Segment(plain[at:start], null))
+            segments.append(Segment(plain[start:end], get_style(on, default=null)))
+            at = end
+        rest = plain[at:] + " " * (width - length)
+        if rest:
+            segments.append(Segment(rest, null))
+        return segments
 
     def _drawn(self, index: int, width: int, style: Style) -> Strip:
         """A row's line (the header's for -1), drawn once for a width and style."""
@@ -294,11 +359,15 @@ class RowTable(ScrollView, can_focus=True):
         if found is None:
             if len(self._lines) > 8 * self.size.height + 64:
                 self._lines.clear()  # scrolled through a long list: keep what is on screen
+                self._fitted.clear()  # and the widths of the width it is drawn at now
             if index < 0:
                 cells = tuple(Text(column.label) for column in self.columns)
             else:
                 cells = self.rows[index].cells
-            found = self._lines[key] = self._line(cells, self._fit(width), style, width)
+            fitted = self._fitted.get(width)
+            if fitted is None:
+                fitted = self._fitted[width] = self._fit(width)
+            found = self._lines[key] = self._line(cells, fitted, style, width)
         return found
 
     def render_line(self, y: int) -> Strip:
@@ -308,14 +377,14 @@ class RowTable(ScrollView, can_focus=True):
         if not self.rows:
             if y == 1:
                 return Strip([Segment(f" {self.empty}"[:width].ljust(width), self._style("empty"))])
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base())
         index = self.scroll_offset.y + y - 1
         if index >= len(self.rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base())
         if index == self.cursor:
             style = self._style("cursor")
         elif index % 2:
             style = self._style("zebra")
         else:
-            style = self.rich_style
+            style = self._base()
         return self._drawn(index, width, style)

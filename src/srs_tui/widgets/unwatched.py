@@ -5,14 +5,15 @@ Each watches the app (Header its title and sub-title, TextArea its theme), and T
 closed widget's watcher only when the watched value next changes: the app's title and theme
 hardly ever do, so every closed screen's Header and TextArea stayed alive, with their screen and
 all it held, about 0.25 MB a rating (128 MB over a day of 500). These forget their watchers as
-they unmount.
+they unmount (NoteArea, the TextArea, is in note_area.py: the rating screen, the first a start
+may show, has none, and TextArea's modules cost a start some 5 ms).
 """
 
 from __future__ import annotations
 
 from textual._styles_cache import StylesCache
 from textual.dom import DOMNode
-from textual.widgets import Header, TextArea
+from textual.widgets import Header
 
 
 def forget_watchers(watched: DOMNode, node: DOMNode) -> None:
@@ -24,12 +25,6 @@ def forget_watchers(watched: DOMNode, node: DOMNode) -> None:
 
 
 class AppHeader(Header):
-    def _on_unmount(self) -> None:
-        super()._on_unmount()
-        forget_watchers(self.app, self)
-
-
-class NoteArea(TextArea):
     def _on_unmount(self) -> None:
         super()._on_unmount()
         forget_watchers(self.app, self)

@@ -121,6 +121,16 @@ def _by_severity(alert: Alert) -> int:
     return alert.rule.severity
 
 
+def _profile(
+    profiles: Profiles, found: dict[tuple[str, str | None], Profile], measure: str, form: str | None
+) -> Profile:
+    """The profile of a measure's form, looked up once a caseload (kept in found)."""
+    profile = found.get((measure, form))
+    if profile is None:
+        profile = found[measure, form] = profiles.of(measure, form)
+    return profile
+
+
 def judged(
     summary: ClientSummary,
     profiles: Profiles,
@@ -137,18 +147,12 @@ def judged(
     srs_profile = ors_profile = None
     last = summary.last
     if last is not None:
-        key = (_SRS, summary.last_form)
-        srs_profile = found_forms.get(key)
-        if srs_profile is None:
-            srs_profile = found_forms[key] = profiles.of(*key)
+        srs_profile = _profile(profiles, found_forms, _SRS, summary.last_form)
     ors_alerts: Alerts = ()
     outcome = None
     ors = summary.ors
     if ors is not None:
-        key = (_ORS, summary.ors_form)
-        ors_profile = found_forms.get(key)
-        if ors_profile is None:
-            ors_profile = found_forms[key] = profiles.of(*key)
+        ors_profile = _profile(profiles, found_forms, _ORS, summary.ors_form)
         intake = summary.intake
         rule_set = ors_profile.rule_set
         if intake is not None and rule_set is not None:
